@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bytes. The runner fails exactly as the real pipeline does for the two kinds of broken case the cohort tests
  * use: a truncated dose file and an unknown case-file field.
  */
-final class FakeStudy {
+public final class FakeStudy {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static Path writeCase(Path dir, String caseId, int doseBytes) throws IOException {
+    public static Path writeCase(Path dir, String caseId, int doseBytes) throws IOException {
         Files.createDirectories(dir);
         byte[] dose = new byte[doseBytes];
         ByteBuffer.wrap(dose).putInt(doseBytes);
@@ -42,24 +42,24 @@ final class FakeStudy {
         return caseFile;
     }
 
-    static void truncateDose(Path caseDir) throws IOException {
+    public static void truncateDose(Path caseDir) throws IOException {
         Path dose = caseDir.resolve("RD.dcm");
         byte[] b = Files.readAllBytes(dose);
         Files.write(dose, java.util.Arrays.copyOf(b, b.length / 2));
     }
 
-    static void addUnknownField(Path caseFile) throws IOException {
+    public static void addUnknownField(Path caseFile) throws IOException {
         String s = Files.readString(caseFile);
         Files.writeString(caseFile, s.replace("\"forgiveness\"", "\"forgivness\": \"none\", \"forgiveness\""));
     }
 
     /** The fake per-case pipeline; counts its runs and the most cases it saw running at once. */
-    static final class Runner implements CaseRunner {
-        final AtomicInteger runs = new AtomicInteger();
+    public static final class Runner implements CaseRunner {
+        public final AtomicInteger runs = new AtomicInteger();
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
-        final List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
-        volatile long sleepMillis = 0;
+        public final List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+        public volatile long sleepMillis = 0;
 
         @Override
         public String run(CohortCase c, Path outDir, CaseOptions options) {
