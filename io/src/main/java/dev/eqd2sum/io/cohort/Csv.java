@@ -31,9 +31,13 @@ public final class Csv {
         return '"' + value.replace("\"", "\"\"") + '"';
     }
 
-    /** A number as metrics.csv writes it: Locale.ROOT, 4 decimals; empty when undefined. */
+    /** A number as metrics.csv writes it: Locale.ROOT, 4 decimals, no "-0.0000"; empty when undefined. */
     public static String number(Double value) {
-        return value == null || value.isNaN() ? "" : String.format(Locale.ROOT, "%.4f", value);
+        if (value == null || !Double.isFinite(value)) {
+            return "";
+        }
+        String s = String.format(Locale.ROOT, "%.4f", value);
+        return s.equals("-0.0000") ? "0.0000" : s;
     }
 
     /**

@@ -165,12 +165,12 @@ class CohortRunTest {
     void memoryBoundLimitsHowManyCasesRunAtOnce() throws IOException {
         Path study = tmp.resolve("big");
         for (int i = 0; i < 6; i++) {
-            FakeStudy.writeCase(study.resolve("c" + i), "C" + i, 4 << 20);
+            FakeStudy.writeCase(study.resolve("c" + i), "C" + i, 1 << 20);
         }
-        // Estimate per case: 32 MiB + 2*4 + 4 + 3*2*4 = 68 MiB; budget = 200 - 64 = 136 MiB: two at a time.
+        // Estimate per case: 32 MiB + 2*1 + 1 + 3*2*1 = 41 MiB; budget = 164 - 64 = 100 MiB: two at a time.
         FakeStudy.Runner runner = new FakeStudy.Runner();
         runner.sleepMillis = 50;
-        List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 6, 200L << 20);
+        List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 6, 164L << 20);
         assertThat(outcomes).allMatch(o -> o.status() == CaseOutcome.Status.DONE);
         assertThat(runner.maxRunning.get()).isEqualTo(2);
 

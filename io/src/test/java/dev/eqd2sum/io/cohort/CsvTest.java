@@ -21,6 +21,8 @@ class CsvTest {
         assertThat(Csv.row(List.of("a", "b,c", "say \"hi\"", ""))).isEqualTo("a,\"b,c\",\"say \"\"hi\"\"\",\n");
         assertThat(Csv.number(null)).isEmpty();
         assertThat(Csv.number(2.0)).isEqualTo("2.0000");
+        assertThat(Csv.number(-0.00001)).isEqualTo("0.0000");
+        assertThat(Csv.number(Double.NaN)).isEmpty();
     }
 
     @Test

@@ -94,7 +94,7 @@ class CohortCommandTest {
         runner = new FakeStudy.Runner();
         assertThat(run(study.toString(), "--out", o.toString(), "--resume")).isEqualTo(0);
         assertThat(runner.runs.get()).isZero();
-        assertThat(stderr()).contains("cohort: [1/2] P00 unchanged, kept (--resume)");
+        assertThat(stderr()).contains("] P00 unchanged, kept (--resume)", "] P01 unchanged, kept (--resume)");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("2 succeeded (2 unchanged, kept)");
     }
 
