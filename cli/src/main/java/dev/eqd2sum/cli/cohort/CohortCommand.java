@@ -137,6 +137,10 @@ public final class CohortCommand implements Callable<Integer> {
     }
 
     private void checkOutFolder() throws IOException {
+        if (Files.isDirectory(out) && Files.exists(Path.of(input)) && Files.isSameFile(out, Path.of(input))) {
+            throw new InvalidInputException(out.toString(), "--out is the input folder itself; give a folder inside"
+                    + " it or elsewhere");
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InvalidInputException(out.toString(), "--out must be a folder, but this is a file");
         }

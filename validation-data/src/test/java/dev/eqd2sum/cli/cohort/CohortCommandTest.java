@@ -110,6 +110,9 @@ class CohortCommandTest {
         assertThat(run(study.toString(), "--out", o.toString(), "--resume")).isEqualTo(0);
         assertThat(Files.readString(o.resolve("cohort.json"))).contains("\"cases\" : 3");
         assertThat(Files.readAllLines(o.resolve("cohort-metrics.csv"))).hasSize(1 + 3 * 2);
+        assertThat(run(study.toString(), "--out", study.toString(), "--resume")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + study + ": --out is the input folder itself; give a folder"
+                + " inside it or elsewhere\n");
     }
 
     @Test
