@@ -56,6 +56,7 @@ public final class CourseTimeline {
             }
         }
         if (courses.size() == 1) {
+            checkNoTransform(courses.get(0), 0);
             Course only = courses.get(0);
             ScheduledCourse s = new ScheduledCourse(only, 0, true, only.endDate(), false, 0, 0);
             return new CourseTimeline(List.of(s), s, forgiveness);
@@ -83,6 +84,7 @@ public final class CourseTimeline {
         for (int n = 0; n < courses.size(); n++) {
             Course c = courses.get(n);
             if (n == currentIndex) {
+                checkNoTransform(c, n);
                 current = new ScheduledCourse(c, n, true, c.endDate(), false, 0, 0);
                 scheduled.add(current);
                 continue;
@@ -115,6 +117,14 @@ public final class CourseTimeline {
             }
         }
         return d;
+    }
+
+    /** The current course's patient coordinates are the plan sum's: it cannot be registered onto anything. */
+    private static void checkNoTransform(Course c, int n) {
+        if (c.toCurrent() != null && !c.toCurrent().isIdentity(1e-9)) {
+            throw new InvalidInputException(field(n, "registration"), "course \"" + c.label()
+                    + "\" is the current course; its coordinates are the plan sum's, so it takes no registration");
+        }
     }
 
     private static String field(int n, String name) {

@@ -76,19 +76,7 @@ final class CourseDoseSource {
      * dose's lattice extended to cover them all, so no beam loses the part outside the first grid.
      */
     static DoseGrid sumBeams(List<DoseComponent> parts) {
-        GridGeometry first = parts.get(0).grid().geometry();
-        boolean shared = true;
-        for (DoseComponent p : parts) {
-            shared &= p.grid().geometry().sameGridAs(first);
-        }
-        GridGeometry target = first;
-        if (!shared) {
-            List<OutputGrid.PlacedGrid> placed = new ArrayList<>();
-            for (DoseComponent p : parts) {
-                placed.add(new OutputGrid.PlacedGrid(p.grid().geometry(), RigidTransform.identity()));
-            }
-            target = OutputGrid.union().resolve(first, placed);
-        }
+        GridGeometry target = beamCover(parts);
         int n = target.voxelCount();
         double[] sum = new double[n];
         for (DoseComponent p : parts) {
@@ -117,6 +105,26 @@ final class CourseDoseSource {
             out[v] = (float) sum[v];
         }
         return new DoseGrid(target, out);
+    }
+
+    /**
+     * The grid a course's doses are summed on: the first dose's grid when all share it, else the
+     * first's lattice extended to cover every dose's grid.
+     */
+    static GridGeometry beamCover(List<DoseComponent> parts) {
+        GridGeometry first = parts.get(0).grid().geometry();
+        boolean shared = true;
+        for (DoseComponent p : parts) {
+            shared &= p.grid().geometry().sameGridAs(first);
+        }
+        if (shared) {
+            return first;
+        }
+        List<OutputGrid.PlacedGrid> placed = new ArrayList<>();
+        for (DoseComponent p : parts) {
+            placed.add(new OutputGrid.PlacedGrid(p.grid().geometry(), RigidTransform.identity()));
+        }
+        return OutputGrid.union().resolve(first, placed);
     }
 
     /** True when continuous source index (x, y, z) counts as inside this course's grid. */

@@ -78,7 +78,8 @@ public final class PlanSum {
 
     /**
      * The output grid for {@code choice}. The current course must have a dose grid (a uniform dose
-     * is only for prior courses); with several BEAM grids the first one's grid is the current grid.
+     * is only for prior courses). With several BEAM doses on different grids, the current grid is
+     * the one they are summed on: the first dose's lattice extended to cover them all.
      */
     public static GridGeometry resolveOutputGrid(CourseTimeline timeline, OutputGrid choice) {
         ScheduledCourse current = timeline.current();
@@ -86,7 +87,7 @@ public final class PlanSum {
             throw new InvalidInputException("courses[" + current.index() + "].uniformDoseGy",
                     "the current course \"" + current.label() + "\" needs a dose grid; a uniform dose is only for prior courses");
         }
-        GridGeometry currentGrid = currentGrids.components().get(0).grid().geometry();
+        GridGeometry currentGrid = CourseDoseSource.beamCover(currentGrids.components());
         List<OutputGrid.PlacedGrid> placed = new ArrayList<>();
         for (ScheduledCourse c : timeline.courses()) {
             if (c.course().dose() instanceof CourseDose.Grids g) {

@@ -89,6 +89,18 @@ class CourseTimelineTest {
     }
 
     @Test
+    void theCurrentCourseTakesNoRegistration() {
+        dev.eqd2sum.engine.geometry.RigidTransform shift = dev.eqd2sum.engine.geometry.RigidTransform.fromMatrix4x4(
+                new double[] {1, 0, 0, 5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1});
+        assertThatThrownBy(() -> CourseTimeline.of(List.of(course("a", 10, "2019-02-04", null),
+                course("b", 1, "2020-02-12", null).withTransform(shift)), ForgivenessSchedule.none()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("courses[1].registration");
+        // a prior course may have one
+        CourseTimeline.of(List.of(course("a", 10, "2019-02-04", null).withTransform(shift),
+                course("b", 1, "2020-02-12", null)), ForgivenessSchedule.none());
+    }
+
+    @Test
     void aPriorEndingTheDayTheCurrentStartsHasIntervalZero() {
         CourseTimeline t = CourseTimeline.of(List.of(course("a", 10, "2019-02-04", "2019-02-15"),
                 course("b", 1, "2019-02-15", null)), ForgivenessSchedule.nelson2009());

@@ -63,6 +63,21 @@ class CourseDosesTest {
     }
 
     @Test
+    void theCurrentGridOfACourseWithBeamsOnDifferentGridsCoversThemAll() {
+        LinearField a = new LinearField(6, 0.05, 0, 0.01);
+        GridGeometry outside = GridGeometry.axisAligned(4, 4, 4, 30, 0, 0, 2, 2, 2);
+        CourseTimeline t = CourseTimeline.of(List.of(Course.of("SBRT", CourseDose.of(DoseComponent.plan(a.sampledOn(GRID)),
+                DoseComponent.plan(a.sampledOn(outside))), 1, null, null)), ForgivenessSchedule.none());
+        PlanSum sum = PlanSum.prepare(t, OutputGrid.current());
+        assertThat(sum.outputGrid().nx()).isEqualTo(31);
+        assertThat(sum.outputGrid().originMm()).containsExactly(GRID.originMm());
+        float[] s = sum.eqd2(TissueMap.uniform(3)).doseGy();
+        // voxel centre (33, 1, 1) mm: inside the second beam only
+        int v = sum.outputGrid().index(28, 10, 8);
+        assertThat((double) s[v]).isCloseTo(Eqd2.eqd2(a.at(new double[] {33, 1, 1}), 1, 3), within(1e-4));
+    }
+
+    @Test
     void fractionDosesAreMultipliedByTheFractions() {
         LinearField perFraction = new LinearField(1.2, 0.005, 0.002, 0);
         LinearField whole = new LinearField(12, 0.05, 0.02, 0);
