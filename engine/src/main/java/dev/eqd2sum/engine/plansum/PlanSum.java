@@ -26,10 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the current course and in target voxels.
  *
  * <p>Each course is one fused pass (resample + convert + weight + accumulate in place) through a
- * {@link DoseKernelSupport}, with no intermediate full-size grid. The output grid is cut into slabs
- * of whole slices that threads take in turn; within a slab the courses are added in the case's
- * order, so every voxel sees the same additions in the same order whatever the thread count, and
- * the result does not depend on it.
+ * {@link DoseKernelSupport}, with no intermediate full-size grid. With one thread each course is
+ * one kernel call over the whole grid; with several the output grid is cut into slabs of whole
+ * slices that threads take in turn. Within a slab the courses are added in the case's order, so
+ * every voxel sees the same additions in the same order whatever the thread count, and the result
+ * does not depend on it. A device backend (OpenCL) parallelises by itself: give it one thread.
  *
  * <p>Preparing a PlanSum sums BEAM doses of a course (a course-grid-sized array) and fixes the
  * output grid; {@link #eqd2} then runs as often as maps are needed (the case's map and any
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PlanSum {
     /** A slab holds at least this many voxels so a task outweighs its scheduling. */
     private static final int MIN_SLAB_VOXELS = 1 << 16;
+    /** Slabs per thread when several threads share the grid. */
+    private static final int SLABS_PER_THREAD = 4;
 
     private final CourseTimeline timeline;
     private final GridGeometry output;
@@ -149,7 +152,7 @@ public final class PlanSum {
             conversions[c] = conversion(sources.get(c), tissue, forgiven);
         }
         int slice = output.nx() * output.ny();
-        int slicesPerSlab = Math.max(1, (MIN_SLAB_VOXELS + slice - 1) / slice);
+        int slicesPerSlab = slicesPerSlab(output, threads);
         int slabs = (output.nz() + slicesPerSlab - 1) / slicesPerSlab;
         runSlabs(slabs, slab -> {
             int kFrom = slab * slicesPerSlab;
@@ -164,6 +167,23 @@ public final class PlanSum {
                 }
             }
         });
+    }
+
+    /**
+     * One thread gets the whole grid in one kernel call per course (what a device backend such as
+     * OpenCL wants: few, large launches). Several threads get {@link #SLABS_PER_THREAD} slabs each,
+     * so a thread slowed by a busy machine does not hold up the others, and never fewer than
+     * {@link #MIN_SLAB_VOXELS} voxels per slab.
+     */
+    static int slicesPerSlab(GridGeometry output, int threads) {
+        int nz = output.nz();
+        if (threads == 1) {
+            return nz;
+        }
+        int slice = output.nx() * output.ny();
+        int minSlices = Math.max(1, (MIN_SLAB_VOXELS + slice - 1) / slice);
+        int bySlabCount = (nz + threads * SLABS_PER_THREAD - 1) / (threads * SLABS_PER_THREAD);
+        return Math.max(minSlices, bySlabCount);
     }
 
     private static VoxelConversion conversion(CourseDoseSource s, TissueMap tissue, boolean forgiven) {
