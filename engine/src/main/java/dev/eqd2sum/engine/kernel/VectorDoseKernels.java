@@ -4,11 +4,18 @@ import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.D2I;
+import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.I2D;
 
 /**
  * The kernels on the Vector API ({@code jdk.incubator.vector}), {@link FloatVector#SPECIES_PREFERRED}
@@ -38,13 +45,20 @@ public final class VectorDoseKernels implements DoseKernelSupport {
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
     /** Off-diagonal terms below this (index units per index) count as zero for the separable path. */
     private static final double AXIS_ALIGNED_TOLERANCE = 1e-9;
+    /** Doubles per vector, and ints and floats with as many lanes, for locating points in double. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I_D =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, D.length() * 32)));
+    private static final VectorSpecies<Float> F_D =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, D.length() * 32)));
+    private static final DoubleVector IOTA = DoubleVector.zero(D).addIndex(1);
     /** Points per block in {@link #gather}: scratch arrays stay in L1. */
     private static final int GATHER_BLOCK = 1024;
 
     public static final VectorDoseKernels INSTANCE = new VectorDoseKernels();
 
     private VectorDoseKernels() {
-        if (LANES < 8 || MASK_BYTES.length() != LANES) {
+        if (LANES < 8 || MASK_BYTES.length() != LANES || I_D.length() != D.length()) {
             throw new UnsupportedOperationException("the Vector API gives " + LANES
                     + " float lanes here; the vector kernels need at least 8");
         }
@@ -90,14 +104,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
         float[] block = new float[interp.capacity()];
         for (int s0 = from; s0 < to; s0 += GATHER_BLOCK) {
             int n = Math.min(GATHER_BLOCK, to - s0);
-            for (int t = 0; t < n; t++) {
-                double x = pi[s0 + t];
-                double y = pj[s0 + t];
-                double z = pk[s0 + t];
-                interp.locate(t, m[0] * x + m[1] * y + m[2] * z + m[3],
-                        m[4] * x + m[5] * y + m[6] * z + m[7],
-                        m[8] * x + m[9] * y + m[10] * z + m[11]);
-            }
+            interp.locatePoints(m, pi, pj, pk, s0, n);
             interp.interpolate(block, n);
             FloatVector scale = FloatVector.broadcast(SPECIES, doseScale);
             int t = 0;
@@ -260,13 +267,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
         float[] rowDose = new float[nx];
         for (int k = kFrom; k < kTo; k++) {
             for (int j = 0; j < ny; j++) {
-                boolean any = false;
-                for (int i = 0; i < nx; i++) {
-                    // Affine3.apply, term by term, so that cells match the reference bit for bit.
-                    any |= interp.locate(i, m[0] * i + m[1] * j + m[2] * k + m[3],
-                            m[4] * i + m[5] * j + m[6] * k + m[7],
-                            m[8] * i + m[9] * j + m[10] * k + m[11]);
-                }
+                boolean any = interp.locateRow(m, nx, j, k);
                 if (any) {
                     interp.interpolate(rowDose, nx);
                     conv.accumulate(rowDose, 0, acc, nx * (j + ny * k), nx);
@@ -342,6 +343,91 @@ public final class VectorDoseKernels implements DoseKernelSupport {
 
         int capacity() {
             return base.length;
+        }
+
+        /**
+         * Locates the voxels (i, j, k), i in [0, count), of one output row through the map m
+         * (row-major 3x4); returns whether any is inside.
+         */
+        boolean locateRow(double[] m, int count, int j, int k) {
+            // Affine3.apply, term by term and without fma, so that cells match the reference bit for bit.
+            double xjk = m[1] * j;
+            double xk = m[2] * k;
+            double yjk = m[5] * j;
+            double yk = m[6] * k;
+            double zjk = m[9] * j;
+            double zk = m[10] * k;
+            boolean any = false;
+            int i = 0;
+            for (int bound = D.loopBound(count); i < bound; i += D.length()) {
+                DoubleVector iv = IOTA.add(i);
+                any |= locateLanes(i, iv.mul(m[0]).add(xjk).add(xk).add(m[3]),
+                        iv.mul(m[4]).add(yjk).add(yk).add(m[7]),
+                        iv.mul(m[8]).add(zjk).add(zk).add(m[11]));
+            }
+            for (; i < count; i++) {
+                any |= locate(i, m[0] * i + m[1] * j + m[2] * k + m[3],
+                        m[4] * i + m[5] * j + m[6] * k + m[7],
+                        m[8] * i + m[9] * j + m[10] * k + m[11]);
+            }
+            return any;
+        }
+
+        /** Locates points from + t, t in [0, count), given in the map's input index space, as points t. */
+        void locatePoints(double[] m, float[] pi, float[] pj, float[] pk, int from, int count) {
+            int t = 0;
+            for (int bound = D.loopBound(count); t < bound; t += D.length()) {
+                DoubleVector x = (DoubleVector) FloatVector.fromArray(F_D, pi, from + t).convertShape(F2D, D, 0);
+                DoubleVector y = (DoubleVector) FloatVector.fromArray(F_D, pj, from + t).convertShape(F2D, D, 0);
+                DoubleVector z = (DoubleVector) FloatVector.fromArray(F_D, pk, from + t).convertShape(F2D, D, 0);
+                locateLanes(t, x.mul(m[0]).add(y.mul(m[1])).add(z.mul(m[2])).add(m[3]),
+                        x.mul(m[4]).add(y.mul(m[5])).add(z.mul(m[6])).add(m[7]),
+                        x.mul(m[8]).add(y.mul(m[9])).add(z.mul(m[10])).add(m[11]));
+            }
+            for (; t < count; t++) {
+                double x = pi[from + t];
+                double y = pj[from + t];
+                double z = pk[from + t];
+                locate(t, m[0] * x + m[1] * y + m[2] * z + m[3],
+                        m[4] * x + m[5] * y + m[6] * z + m[7],
+                        m[8] * x + m[9] * y + m[10] * z + m[11]);
+            }
+        }
+
+        /** {@link #locate} for D.length() points at once, stored from t on. */
+        private boolean locateLanes(int t, DoubleVector x, DoubleVector y, DoubleVector z) {
+            VectorMask<Double> in = x.compare(VectorOperators.GE, -EDGE_TOLERANCE)
+                    .and(x.compare(VectorOperators.LE, nx - 1 + EDGE_TOLERANCE))
+                    .and(y.compare(VectorOperators.GE, -EDGE_TOLERANCE))
+                    .and(y.compare(VectorOperators.LE, ny - 1 + EDGE_TOLERANCE))
+                    .and(z.compare(VectorOperators.GE, -EDGE_TOLERANCE))
+                    .and(z.compare(VectorOperators.LE, nz - 1 + EDGE_TOLERANCE));
+            IntVector x0 = cellLanes(x, nx);
+            IntVector y0 = cellLanes(y, ny);
+            IntVector z0 = cellLanes(z, nz);
+            fracLanes(x, x0, nx).intoArray(fx, t);
+            fracLanes(y, y0, ny).intoArray(fy, t);
+            fracLanes(z, z0, nz).intoArray(fz, t);
+            IntVector b = x0.add(y0.mul(nx)).add(z0.mul(plane));
+            IntVector.zero(I_D).blend(b, in.cast(I_D)).intoArray(base, t);
+            in.intoArray(inside, t);
+            return in.anyTrue();
+        }
+
+        /**
+         * max(0, min(n-2, floor(c))): truncation instead of floor is exact here, because the only
+         * values where they differ that can be inside, [-EDGE_TOLERANCE, 0), clamp to 0 either way.
+         */
+        private static IntVector cellLanes(DoubleVector c, int n) {
+            return ((IntVector) c.convertShape(D2I, I_D, 0)).min(n - 2).max(0);
+        }
+
+        private static FloatVector fracLanes(DoubleVector c, IntVector c0, int n) {
+            if (n == 1) {
+                return FloatVector.zero(F_D);
+            }
+            DoubleVector f = c.sub((DoubleVector) c0.convertShape(I2D, D, 0)).max(0).min(1);
+            return (FloatVector) f.convertShape(D2F, F_D, 0);
         }
 
         /** Records point t at continuous source index (x, y, z); returns whether it is inside. */
