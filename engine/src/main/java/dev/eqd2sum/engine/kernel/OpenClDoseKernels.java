@@ -337,7 +337,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             }
         }
         conv.setArgs(kernel, a);
-        run(kernel, count);
+        CL.clEnqueueNDRangeKernel(queue, kernel, 3, null, new long[] {nx, ny, slices}, null, 0, null, null);
         accBuffer.read(acc, from, count);
     }
 

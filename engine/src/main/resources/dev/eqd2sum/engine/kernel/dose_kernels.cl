@@ -89,13 +89,11 @@ __kernel void resample_separable(__global const float *src, __global float *acc,
                                  int xFirst, int xEnd, int yFirst, int yEnd, int zFirst, int zEnd,
                                  int snx, int dx, int dyRow, int dzPlane, int sPlane,
                                  int flags, float a, float b, float scale, float invN, float weight) {
-    int v = get_global_id(0);
-    if (v >= nx * ny * slices) {
-        return;
-    }
-    int i = v % nx;
-    int j = (v / nx) % ny;
-    int k = v / (nx * ny) + kFrom;
+    // A 3-D range (nx, ny, slices): no division per work-item.
+    int i = get_global_id(0);
+    int j = get_global_id(1);
+    int k = get_global_id(2) + kFrom;
+    int v = i + nx * (j + ny * (int) get_global_id(2));
     if (i < xFirst || i >= xEnd || j < yFirst || j >= yEnd || k < zFirst || k >= zEnd) {
         return;
     }
@@ -119,13 +117,10 @@ __kernel void resample_general(__global const float *src, __global float *acc, _
                                __global const uchar *target, __global const coord_t *m, int nx, int ny,
                                int kFrom, int slices, int snx, int sny, int snz,
                                int flags, float a, float b, float scale, float invN, float weight) {
-    int v = get_global_id(0);
-    if (v >= nx * ny * slices) {
-        return;
-    }
-    coord_t i = (coord_t) (v % nx);
-    coord_t j = (coord_t) ((v / nx) % ny);
-    coord_t k = (coord_t) (v / (nx * ny) + kFrom);
+    int v = get_global_id(0) + nx * (get_global_id(1) + ny * (int) get_global_id(2));
+    coord_t i = (coord_t) get_global_id(0);
+    coord_t j = (coord_t) get_global_id(1);
+    coord_t k = (coord_t) (get_global_id(2) + kFrom);
     coord_t x = m[0] * i + m[1] * j + m[2] * k + m[3];
     coord_t y = m[4] * i + m[5] * j + m[6] * k + m[7];
     coord_t z = m[8] * i + m[9] * j + m[10] * k + m[11];
