@@ -183,7 +183,7 @@ public final class DicomDictionary {
 
     /** The VR of a known attribute; group lengths are UL; null when unknown. */
     public static Vr vr(int tag) {
-        Entry e = ENTRIES.get(tag);
+        Entry e = lookup(tag);
         if (e != null) {
             return e.vr;
         }
@@ -191,7 +191,43 @@ public final class DicomDictionary {
     }
 
     public static String keyword(int tag) {
-        Entry e = ENTRIES.get(tag);
+        Entry e = lookup(tag);
         return e == null ? null : e.keyword;
+    }
+
+    private static Entry lookup(int tag) {
+        Entry e = ENTRIES.get(tag);
+        return e != null ? e : Standard.ENTRIES.get(tag);
+    }
+
+    /**
+     * The rest of the standard's dictionary, loaded on first use of an attribute outside the
+     * table above: lets Implicit VR files' other sequences be parsed as sequences, and names
+     * any attribute in messages.
+     */
+    private static final class Standard {
+        static final Map<Integer, Entry> ENTRIES = load();
+
+        private static Map<Integer, Entry> load() {
+            Map<Integer, Entry> map = new HashMap<>(8192);
+            try (var in = DicomDictionary.class.getResourceAsStream("dictionary.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("dictionary.txt is missing from the class path");
+                }
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.isEmpty() || line.charAt(0) == '#') {
+                        continue;
+                    }
+                    String[] f = line.split(" ");
+                    map.put(Integer.parseUnsignedInt(f[0], 16), new Entry(Vr.valueOf(f[1]), f[2]));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return map;
+        }
     }
 }
