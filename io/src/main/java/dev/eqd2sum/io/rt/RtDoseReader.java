@@ -135,7 +135,7 @@ public final class RtDoseReader {
         if (Math.abs(dot) > AXIS_TOLERANCE) {
             throw ds.invalid(Tags.ImageOrientationPatient, "has row and column directions that are not perpendicular");
         }
-        double[] n = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+        double[] n = {u[1] * v[2] - u[2] * v[1] + 0.0, u[2] * v[0] - u[0] * v[2] + 0.0, u[0] * v[1] - u[1] * v[0] + 0.0};
 
         double[] offsets = ds.getDoubles(Tags.GridFrameOffsetVector);
         double sz;
@@ -180,7 +180,7 @@ public final class RtDoseReader {
             }
             sz = Math.abs(step);
             if (step < 0) {
-                w = new double[] {-n[0], -n[1], -n[2]};
+                w = new double[] {0.0 - n[0], 0.0 - n[1], 0.0 - n[2]}; // 0.0 - x: no negative zeros
             }
         }
         // PixelSpacing is (between rows, between columns): the column-index step along u is ps[1].
