@@ -37,6 +37,7 @@ final class RtObjectHeader {
         ds.setString(Tags.Manufacturer, Vr.LO, MANUFACTURER);
         ds.setString(Tags.SoftwareVersions, Vr.LO, softwareVersion());
         ds.setString(Tags.InstanceNumber, Vr.IS, "1");
+        ds.setString(Tags.OperatorsName, Vr.PN, "");
         return ds;
     }
 
