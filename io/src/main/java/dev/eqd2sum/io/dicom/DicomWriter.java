@@ -36,8 +36,10 @@ public final class DicomWriter {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            // Not Files.createTempFile: its owner-only permissions would stick to the result.
+            tmp = dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
                 write(out, dataset, implementationClassUid, implementationVersion);
             }
             try {

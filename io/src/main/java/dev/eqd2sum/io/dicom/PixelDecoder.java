@@ -46,7 +46,7 @@ public final class PixelDecoder {
                     + layout.bitsAllocated());
         }
         long count = layout.count();
-        if (count > Integer.MAX_VALUE - 16) {
+        if (count * layout.bytesPerValue() > Integer.MAX_VALUE - 16) {
             throw new InvalidInputException(source, "grid of " + count + " voxels is too large");
         }
         long needed = count * layout.bytesPerValue();
@@ -152,6 +152,15 @@ public final class PixelDecoder {
             int frames = layout.frames();
             int bytes = layout.bytesPerValue();
             int perFrame = layout.columns() * layout.rows();
+            long compressed = 0;
+            for (ByteBuffer f : fragments) {
+                compressed += f.remaining();
+            }
+            // PackBits expands 2 bytes into at most 128: a grid larger than that cannot be in these fragments.
+            if (layout.count() * bytes > 64 * compressed + 64L * frames) {
+                throw new InvalidInputException(source, "RLE PixelData of " + compressed
+                        + " bytes cannot hold Columns x Rows x NumberOfFrames = " + layout.count() + " values");
+            }
             if (fragments.size() - 1 != frames) {
                 throw new InvalidInputException(source, "RLE PixelData has " + Math.max(0, fragments.size() - 1)
                         + " frame fragments, but NumberOfFrames is " + frames);

@@ -83,6 +83,10 @@ public final class RtDoseReader {
             throw ds.invalid(Tags.DoseGridScaling, "is " + scaling + "; it must be positive");
         }
 
+        if ((long) rows * columns * frames > GridGeometry.MAX_VOXELS) {
+            throw new InvalidInputException(src, "grid of " + columns + " x " + rows + " x " + frames
+                    + " voxels is too large");
+        }
         GridGeometry geometry = geometry(ds, columns, rows, frames);
 
         DicomElement pixels = ds.get(Tags.PixelData);
@@ -166,7 +170,10 @@ public final class RtDoseReader {
                 }
             }
             double step = (offsets[offsets.length - 1] - first) / (frames - 1);
-            if (step == 0 || Double.isNaN(step)) {
+            if (!Double.isFinite(step)) {
+                throw ds.invalid(Tags.GridFrameOffsetVector, "spans more than a double can hold");
+            }
+            if (step == 0) {
                 throw ds.invalid(Tags.GridFrameOffsetVector, "does not advance: frames lie on top of each other");
             }
             double tolerance = Math.max(1e-3, 1e-3 * Math.abs(step));
