@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code eqd2sum} command. */
 @Command(name = "eqd2sum", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Voxel-wise EQD2 plan sums, DVHs and reirradiation constraint checks from DICOM RT.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
