@@ -142,7 +142,7 @@ public final class CaseFileReader {
             Integer f = c.fractionsDelivered() != null ? c.fractionsDelivered() : c.fractions();
             fractions[c.index()] = f == null ? 0 : f;
         }
-        CaseTimeline timeline = CaseTimeline.of(display, courses, fractions, !forgiveness.isNone(), forgiveness.name());
+        CaseTimeline timeline = CaseTimeline.of(display, courses, fractions);
         CourseSpec current = courses.get(timeline.currentIndex());
         if (current.hasUniformDose()) {
             throw new InvalidInputException(display + ": " + current.field() + ".uniformDoseGy",

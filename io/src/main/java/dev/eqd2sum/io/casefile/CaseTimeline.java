@@ -36,21 +36,23 @@ public record CaseTimeline(int currentIndex, List<CourseTiming> courses) {
         }
     }
 
-    /** The index of the current course: the latest startDate; an undated course listed last is current. */
+    /** The index of the current course: the latest startDate. Dates may be left out only in a one-course case. */
     static int currentIndex(String caseSource, List<CourseSpec> courses) {
-        int undated = -1;
         for (CourseSpec c : courses) {
-            if (c.startDate() == null) {
-                if (undated >= 0) {
-                    throw new InvalidInputException(caseSource + ": " + c.field() + ".startDate",
-                            "dates may be left out for one course only, but " + courses.get(undated).field()
-                                    + " has no startDate either");
-                }
-                undated = c.index();
+            if (c.startDate() == null && c.endDate() != null) {
+                throw new InvalidInputException(caseSource + ": " + c.field() + ".startDate",
+                        "the course has an endDate but no startDate");
             }
         }
-        if (undated == courses.size() - 1) {
-            return undated;
+        if (courses.size() == 1) {
+            return 0;
+        }
+        for (CourseSpec c : courses) {
+            if (c.startDate() == null) {
+                throw new InvalidInputException(caseSource + ": " + c.field() + ".startDate",
+                        "is required when the case has several courses (it decides which course is current and"
+                                + " the intervals); dates may be left out only in a one-course case");
+            }
         }
         int current = -1;
         for (CourseSpec c : courses) {
@@ -73,10 +75,8 @@ public record CaseTimeline(int currentIndex, List<CourseTiming> courses) {
      *
      * @param fractions per course the fractions delivered (delivered, else planned); 0 when not known yet,
      *                  which only defers the estimate of a missing end date
-     * @param needIntervals true when forgiveness needs every prior course's interval
      */
-    public static CaseTimeline of(String caseSource, List<CourseSpec> courses, int[] fractions, boolean needIntervals,
-                                  String forgivenessName) {
+    public static CaseTimeline of(String caseSource, List<CourseSpec> courses, int[] fractions) {
         for (CourseSpec c : courses) {
             if (c.startDate() != null && c.endDate() != null && c.endDate().isBefore(c.startDate())) {
                 throw new InvalidInputException(caseSource + ": " + c.field() + ".endDate",
@@ -112,17 +112,6 @@ public record CaseTimeline(int currentIndex, List<CourseTiming> courses) {
                                     + currentStart);
                 }
                 days = ChronoUnit.DAYS.between(end, currentStart);
-            } else if (needIntervals) {
-                if (currentStart == null) {
-                    throw new InvalidInputException(caseSource + ": " + courses.get(current).field() + ".startDate",
-                            "forgiveness \"" + forgivenessName + "\" needs the current course's startDate");
-                }
-                boolean estimateLater = c.startDate() != null && fractions[c.index()] == 0;
-                if (!estimateLater) {
-                    throw new InvalidInputException(caseSource + ": " + c.field() + ".endDate",
-                            "forgiveness \"" + forgivenessName
-                                    + "\" needs this prior course's end: give endDate (or startDate and fractions)");
-                }
             }
             timings.add(new CourseTiming(c.startDate(), end, estimated, days));
         }

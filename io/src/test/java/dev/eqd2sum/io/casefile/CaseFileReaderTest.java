@@ -226,10 +226,8 @@ class CaseFileReaderTest {
                 DISPLAY + ": courses[1].startDate", "ambiguous");
         fails(r -> course(r, 0).put("endDate", "2020-10-21"), DISPLAY + ": courses[0].endDate",
                 "after the current course courses[1] starts on 2020-10-20");
-        fails(r -> {
-            course(r, 0).remove(List.of("startDate", "endDate"));
-            course(r, 1).remove("startDate");
-        }, DISPLAY + ": courses[1].startDate", "one course only");
+        fails(r -> course(r, 1).remove("startDate"), DISPLAY + ": courses[1].startDate", "one-course case");
+        fails(r -> course(r, 0).remove("startDate"), DISPLAY + ": courses[0].startDate", "endDate but no startDate");
     }
 
     @Test
@@ -258,16 +256,13 @@ class CaseFileReaderTest {
     }
 
     @Test
-    void forgivenessNeedsTheIntervalDates() throws IOException {
-        fails(r -> course(r, 0).remove(List.of("startDate", "endDate")), DISPLAY + ": courses[0].endDate",
-                "needs this prior course's end");
-        fails(r -> course(r, 1).remove("startDate"), DISPLAY + ": courses[1].startDate", "needs the current course's");
+    void aOneCourseCaseNeedsNoDates() throws IOException {
         CaseSpec c = readEdited(r -> {
-            r.put("forgiveness", "none");
-            course(r, 0).remove(List.of("startDate", "endDate"));
+            ((ArrayNode) r.get("courses")).remove(0);
+            course(r, 0).remove("startDate");
         });
-        assertThat(c.timeline().courses().get(0).intervalDays()).isNull();
         assertThat(c.currentCourse().label()).isEqualTo("reSBRT");
+        assertThat(c.timeline().shortestIntervalMonths()).isNull();
     }
 
     @Test
