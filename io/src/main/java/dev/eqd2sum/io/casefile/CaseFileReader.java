@@ -297,19 +297,14 @@ public final class CaseFileReader {
                 throw s.error("reduction", "must be a number from 0 to 1 (0.25 = 25 % off), got " + StrictJson.kind(r));
             }
             ForgivenessSpec.Step step = new ForgivenessSpec.Step(m.doubleValue(), r.doubleValue());
-            if (!out.isEmpty()) {
-                ForgivenessSpec.Step prev = out.getLast();
-                if (!(step.afterMonths() > prev.afterMonths())) {
-                    throw s.error("afterMonths", "steps must be in ascending months: " + m.asText() + " follows "
-                            + StrictJson.plain(prev.afterMonths()));
-                }
-                if (step.reduction() < prev.reduction()) {
-                    throw s.error("reduction", "a later step must not forgive less than an earlier one ("
-                            + r.asText() + " after " + StrictJson.plain(prev.reduction()) + ")");
+            for (ForgivenessSpec.Step prev : out) {
+                if (prev.afterMonths() == step.afterMonths()) {
+                    throw s.error("afterMonths", "another step also starts after " + m.asText() + " months");
                 }
             }
             out.add(step);
         }
+        out.sort(java.util.Comparator.comparingDouble(ForgivenessSpec.Step::afterMonths));
         return new ForgivenessSpec("custom", out);
     }
 
