@@ -10,11 +10,13 @@ import dev.eqd2sum.io.cohort.CohortReport;
 import dev.eqd2sum.io.cohort.CohortRun;
 import dev.eqd2sum.io.cohort.CohortTables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,22 +72,26 @@ public final class CohortCommand implements Callable<Integer> {
             description = "Kernel backend for every case: auto (default), scalar, vector or opencl.")
     String backend;
 
-    private final CaseRunner runner;
-    private final PrintStream stdout;
-    private final PrintStream stderr;
-    private final long heapBytes;
+    @Spec
+    CommandSpec spec;
 
-    /** For tests: another case runner, streams and heap size. */
-    public CohortCommand(CaseRunner runner, PrintStream stdout, PrintStream stderr, long heapBytes) {
-        this.runner = runner;
-        this.stdout = stdout;
-        this.stderr = stderr;
+    private final CaseRunner injectedRunner;
+    private final long heapBytes;
+    private PrintWriter stdout;
+    private PrintWriter stderr;
+
+    /** For tests: another case runner and heap size (streams are the command line's, see setOut/setErr). */
+    public CohortCommand(CaseRunner runner, long heapBytes) {
+        this.injectedRunner = runner;
         this.heapBytes = heapBytes;
     }
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        stdout = spec.commandLine().getOut();
+        stderr = spec.commandLine().getErr();
+        CaseRunner runner = injectedRunner;
         try {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             if (n < 1) {
@@ -133,8 +139,12 @@ public final class CohortCommand implements Callable<Integer> {
         } catch (IOException e) {
             stderr.println("eqd2sum: error: " + out + ": cannot be created: " + e.getMessage());
             return 2;
+        } finally {
+            stdout.flush();
+            stderr.flush();
         }
     }
+
 
     private void checkOutFolder() throws IOException {
         if (Files.isDirectory(out) && Files.exists(Path.of(input)) && Files.isSameFile(out, Path.of(input))) {

@@ -3,7 +3,7 @@ package dev.eqd2sum.cli.cohort;
 import dev.eqd2sum.io.cohort.CaseOutcome;
 import dev.eqd2sum.io.cohort.CohortListener;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -13,11 +13,11 @@ import java.util.Locale;
 final class CohortProgress implements CohortListener {
     private static final int BAR_WIDTH = 30;
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private long startNanos;
 
-    CohortProgress(PrintStream err, boolean terminal) {
+    CohortProgress(PrintWriter err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +27,10 @@ class CohortCommandTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        CohortCommand cmd = new CohortCommand(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), 1L << 30);
-        return new CommandLine(cmd).execute(args);
+        CommandLine cl = new CommandLine(new CohortCommand(runner, 1L << 30));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
     }
 
     private String stderr() {
@@ -129,7 +131,7 @@ class CohortCommandTest {
     @Test
     void progressBarOnATerminal() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CohortProgress p = new CohortProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+        CohortProgress p = new CohortProgress(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true);
         p.started(4);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[------------------------------] 0/4");
     }

@@ -11,7 +11,7 @@ public final class FakeCohortMain {
     public static void main(String[] args) {
         FakeStudy.Runner runner = new FakeStudy.Runner();
         runner.sleepMillis = Long.getLong("fake.sleepMillis", 0);
-        System.exit(new CommandLine(new CohortCommand(runner, System.out, System.err, Runtime.getRuntime().maxMemory()))
+        System.exit(new CommandLine(new CohortCommand(runner, Runtime.getRuntime().maxMemory()))
                 .execute(args));
     }
 }
