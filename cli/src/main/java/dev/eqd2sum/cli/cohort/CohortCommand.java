@@ -116,7 +116,7 @@ public final class CohortCommand implements Callable<Integer> {
             List<CaseOutcome> outcomes = run.run(cases, out, resume);
             CohortTables.write(out, outcomes);
             double wall = (System.nanoTime() - t0) / 1e9;
-            CohortReport.write(out, input, outcomes, wall, version, options, n, heapBytes);
+            CohortReport.write(out, input, outcomes, wall, version, options, n, heapBytes, run.timing());
             for (CaseOutcome o : outcomes) {
                 if (o.bug() != null) {
                     stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");

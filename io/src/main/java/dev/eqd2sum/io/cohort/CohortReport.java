@@ -21,11 +21,16 @@ public final class CohortReport {
     private CohortReport() {
     }
 
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
     /**
      * @param input the input folder or manifest as the user named it
      */
     public static void write(Path outDir, String input, List<CaseOutcome> outcomes, double wallSeconds,
-                             String toolVersion, CaseOptions options, int threads, long heapBytes) {
+                             String toolVersion, CaseOptions options, int threads, long heapBytes,
+                             CohortRun.Timing timing) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", 1);
         root.put("kind", "eqd2sum-cohort");
@@ -54,6 +59,10 @@ public final class CohortReport {
         counts.put("failed", outcomes.stream().filter(o -> o.status() == CaseOutcome.Status.FAILED).count());
         counts.put("internalErrors", outcomes.stream().filter(o -> o.bug() != null).count());
         root.put("wallTimeS", Math.round(wallSeconds * 1000) / 1000.0);
+        ObjectNode t = root.putObject("threadSecondsSummed");
+        t.put("hashingInputs", round(timing.hashingS()));
+        t.put("waitingForMemory", round(timing.waitingForMemoryS()));
+        t.put("runningCases", round(timing.runningS()));
         long computed = counts.get("computed").asLong();
         root.put("casesPerSecond", wallSeconds > 0 ? Math.round(computed / wallSeconds * 1000) / 1000.0 : 0);
         try {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs the cases of a cohort in parallel with bounded memory, each isolated from the others.
@@ -50,6 +51,9 @@ public final class CohortRun {
     private final int threads;
     private final long heapBytes;
     private final CohortListener listener;
+    private final LongAdder hashingNanos = new LongAdder();
+    private final LongAdder waitingNanos = new LongAdder();
+    private final LongAdder runningNanos = new LongAdder();
 
     /**
      * @param heapBytes the heap the cases share, normally {@code Runtime.getRuntime().maxMemory()}
@@ -120,7 +124,9 @@ public final class CohortRun {
         Path finalDir = outDir.resolve(folder);
         Path workDir = outDir.resolve(WORK_DIR).resolve(folder);
         try {
+            long h0 = System.nanoTime();
             String record = CaseInputs.describe(c, toolVersion, options);
+            hashingNanos.add(System.nanoTime() - h0);
             if (resume && c.folderName() != null && record.equals(readRecord(finalDir))) {
                 return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
             }
@@ -135,7 +141,9 @@ public final class CohortRun {
             }
             int permits = (int) Math.max(1, Math.min(budgetMib, MemoryEstimate.estimateBytes(c, options.noDose()) >> 20));
             String backend;
+            long w0 = System.nanoTime();
             memory.acquire(permits);
+            waitingNanos.add(System.nanoTime() - w0);
             try {
                 backend = attempt(c, workDir, finalDir, record);
             } catch (OutOfMemoryError oom) {
@@ -171,6 +179,7 @@ public final class CohortRun {
 
     private String attempt(CohortCase c, Path workDir, Path finalDir, String record) {
         deleteRecursively(workDir);
+        long r0 = System.nanoTime();
         try {
             Files.createDirectories(workDir);
             String backend = runner.run(c, workDir, options);
@@ -182,7 +191,20 @@ public final class CohortRun {
             return backend;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the outputs of " + c.displayCaseFile(), e);
+        } finally {
+            runningNanos.add(System.nanoTime() - r0);
         }
+    }
+
+    /**
+     * Where the cases' time went, summed over worker threads (so up to threads x wall time): hashing the inputs
+     * for --resume, waiting for memory, and running the per-case pipeline (failed attempts included).
+     */
+    public record Timing(double hashingS, double waitingForMemoryS, double runningS) {
+    }
+
+    public Timing timing() {
+        return new Timing(hashingNanos.sum() / 1e9, waitingNanos.sum() / 1e9, runningNanos.sum() / 1e9);
     }
 
     private static String readRecord(Path caseDir) {
