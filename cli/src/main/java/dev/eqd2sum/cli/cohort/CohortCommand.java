@@ -1,6 +1,7 @@
 package dev.eqd2sum.cli.cohort;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.kernel.KernelProvider;
 import dev.eqd2sum.io.cohort.CaseDiscovery;
 import dev.eqd2sum.io.cohort.CaseOptions;
 import dev.eqd2sum.io.cohort.CaseOutcome;
@@ -80,6 +81,11 @@ public final class CohortCommand implements Callable<Integer> {
     private PrintWriter stdout;
     private PrintWriter stderr;
 
+    /** The command as users run it: each case through the `sum` pipeline, sharing the JVM's heap. */
+    public CohortCommand() {
+        this(null, Runtime.getRuntime().maxMemory());
+    }
+
     /** For tests: another case runner and heap size (streams are the command line's, see setOut/setErr). */
     public CohortCommand(CaseRunner runner, long heapBytes) {
         this.injectedRunner = runner;
@@ -91,7 +97,7 @@ public final class CohortCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         stdout = spec.commandLine().getOut();
         stderr = spec.commandLine().getErr();
-        CaseRunner runner = injectedRunner;
+        CaseRunner runner = injectedRunner != null ? injectedRunner : new SumCaseRunner(stderr);
         try {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             if (n < 1) {
@@ -99,6 +105,13 @@ public final class CohortCommand implements Callable<Integer> {
             }
             if (!BACKENDS.contains(backend)) {
                 throw new InvalidInputException("--backend", "must be auto, scalar, vector or opencl, got \"" + backend + "\"");
+            }
+            if (!backend.equals("auto")) {
+                // A forced backend that cannot start is a usage error for the whole cohort, not a failure per case.
+                KernelProvider.Attempt attempt = KernelProvider.start(backend);
+                if (attempt.kernels().isEmpty()) {
+                    throw new InvalidInputException("--backend", attempt.reason());
+                }
             }
             checkOutFolder();
             CaseDiscovery discovery = new CaseDiscovery();
