@@ -149,7 +149,8 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         if (best == null) {
             throw new UnavailableException(devices.isEmpty()
                     ? "no OpenCL device found"
-                    : "no OpenCL GPU or accelerator (found only " + devices.stream().map(Candidate::name).toList() + ")");
+                    : "no GPU or accelerator device, only " + devices.stream()
+                            .map(c -> (c.cpu() ? "CPU " : "") + c.name()).toList());
         }
         try {
             return new OpenClDoseKernels(best.platform(), best.device(), best.name(), best.gpuOrAccelerator(),
