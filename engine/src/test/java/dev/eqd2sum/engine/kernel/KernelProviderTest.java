@@ -11,7 +11,7 @@ class KernelProviderTest {
     @Test
     void scalarIsAlwaysThere() {
         KernelProvider.Selection s = KernelProvider.select("scalar", 10);
-        assertThat(s.kernels()).isSameAs(ScalarDoseKernels.INSTANCE);
+        assertThat(s.kernels()).isSameAs(JavaDoseKernels.INSTANCE);
         assertThat(s.name()).isEqualTo("scalar");
         assertThat(s.message()).startsWith("eqd2sum: backend scalar (forced").doesNotContain("\n");
     }
