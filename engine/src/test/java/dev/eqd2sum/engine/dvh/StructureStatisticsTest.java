@@ -185,6 +185,37 @@ class StructureStatisticsTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Course EQD2 statistics are derived from the physical ones; they match the statistics of the converted dose. */
+    @Test
+    void courseEqd2StatisticsEqualThoseOfTheConvertedDose() {
+        Random r = new Random(5);
+        int n = 50_000;
+        float[][] d = new float[2][n];
+        for (int p = 0; p < n; p++) {
+            d[0][p] = (float) (r.nextDouble() * 36);
+            d[1][p] = (float) (Math.abs(r.nextGaussian()) * 9);
+        }
+        StructureDoseSamples s = cord(n, d);
+        List<DoseStatistic> sts = DoseStatistic.parseAll(List.of("Dmax", "Dmin", "Dmean", "D0.03cc", "D2cc", "D95%",
+                "D5%", "V20Gy", "V30Gy", "V0Gy", "volume"), "t");
+        StructureStatistics st = StructureStatistics.compute(s, COURSES, 2, false, sts, Set.of(), false);
+        for (int c = 0; c < 2; c++) {
+            float[] e = new float[n];
+            for (int p = 0; p < n; p++) {
+                e[p] = (float) Eqd2.eqd2(d[c][p], COURSES.get(c).fractions(), 2);
+            }
+            DoseStatistics direct = new DoseDistribution(e, s.volumeCc(), n, false).statistics(sts);
+            Scope scope = Scope.course(COURSES.get(c).label());
+            for (DoseStatistic x : sts) {
+                for (StatisticUnit u : x.units()) {
+                    double expected = direct.value(x, u);
+                    double tol = u == StatisticUnit.GY ? 1e-4 * Math.max(1, expected) : 1e-3 * st.volumeCc();
+                    assertThat(st.value(x, u, scope)).as("%s %s %s", scope, x, u).isCloseTo(expected, within(tol));
+                }
+            }
+        }
+    }
+
     @Test
     void oneCourseScopesCoincide() {
         int n = 500;
