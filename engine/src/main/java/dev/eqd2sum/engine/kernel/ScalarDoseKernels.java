@@ -29,13 +29,16 @@ public final class ScalarDoseKernels implements DoseKernelSupport {
                                        VoxelConversion c, float[] acc, int kFrom, int kTo) {
         int nx = output.nx();
         int ny = output.ny();
-        double[] p = new double[3];
+        double[] m = map.toArray();
         for (int k = kFrom; k < kTo; k++) {
             for (int j = 0; j < ny; j++) {
                 int row = nx * (j + ny * k);
+                // the map at (0, j, k); along a row only the i column changes
+                double rx = m[1] * j + m[2] * k + m[3];
+                double ry = m[5] * j + m[6] * k + m[7];
+                double rz = m[9] * j + m[10] * k + m[11];
                 for (int i = 0; i < nx; i++) {
-                    map.apply(i, j, k, p);
-                    float d = trilinear(source, p[0], p[1], p[2]);
+                    float d = trilinear(source, rx + m[0] * i, ry + m[4] * i, rz + m[8] * i);
                     int v = row + i;
                     acc[v] += weight(c, v) * eqd2(c.doseScale() * d, c, v);
                 }

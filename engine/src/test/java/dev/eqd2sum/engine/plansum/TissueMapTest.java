@@ -1,0 +1,49 @@
+package dev.eqd2sum.engine.plansum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.structure.SamplePoints;
+import dev.eqd2sum.engine.structure.StructureMask;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TissueMapTest {
+    static final GridGeometry GRID = GridGeometry.axisAligned(10, 1, 1, 0, 0, 0, 2, 2, 2);
+
+    static StructureMask mask(int runStart, int runLength, int[] partial, float[] occupancy) {
+        return new StructureMask(GRID, runLength == 0 ? new int[0] : new int[] {runStart},
+                runLength == 0 ? new int[0] : new int[] {runLength}, partial, occupancy, 0, SamplePoints.empty());
+    }
+
+    @Test
+    void aVoxelHalfCoveredTakesTheLowestAlphaBetaOfTheStructuresInIt() {
+        StructureMask cord = mask(2, 2, new int[] {1, 4, 6}, new float[] {0.5f, 0.3f, 0.2f});     // ab 2
+        StructureMask sac = mask(3, 2, new int[] {5, 6, 7}, new float[] {0.6f, 0.2f, 0.49f});     // ab 3
+        TissueMap m = TissueMap.fromStructures(GRID, 10, List.of(
+                new TissueMap.StructureAlphaBeta(cord, 2), new TissueMap.StructureAlphaBeta(sac, 3)), List.of());
+        assertThat(m.alphaBetaGy()).containsExactly(
+                10f,   // 0: nothing
+                2f,    // 1: cord exactly half
+                2f,    // 2: cord interior
+                2f,    // 3: both interior: the lowest
+                2f,    // 4: sac interior, cord 0.3 reaches in: the lowest of those present
+                3f,    // 5: sac 0.6
+                10f,   // 6: 0.2 and 0.2 -> union estimate 0.36 < 0.5
+                10f,   // 7: 0.49
+                10f, 10f);
+        assertThat(m.target()).isNull();
+    }
+
+    @Test
+    void targetVoxelsAreThoseTheTargetsCoverAtLeastHalf() {
+        StructureMask ptvHigh = mask(0, 2, new int[] {2, 3}, new float[] {0.5f, 0.4f});
+        StructureMask ptvLow = mask(0, 0, new int[] {3, 4}, new float[] {0.4f, 0.1f});
+        TissueMap m = TissueMap.fromStructures(GRID, 3, List.of(), List.of(ptvHigh, ptvLow));
+        assertThat(m.alphaBetaGy()).isNull();
+        // voxel 3: 1 - 0.6 * 0.6 = 0.64
+        assertThat(m.target()).containsExactly(1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
+        assertThat(m.withUniformAlphaBeta(2).target()).isSameAs(m.target());
+        assertThat(m.withUniformAlphaBeta(2).alphaBetaAt(3)).isEqualTo(2f);
+    }
+}
