@@ -142,8 +142,8 @@ public final class DoseDistribution {
                 volume[b] = total;
             } else {
                 double dU = h.minDose(upper), dL = h.maxDose(lower);
-                double pU = above - h.minGroupVolumeCc(upper) / (2.0 * h.minGroupCount(upper));
-                double pL = above + h.maxGroupVolumeCc(lower) / (2.0 * h.maxGroupCount(lower));
+                double pU = above - h.minGroupVolumeCc(upper) / 2;
+                double pL = above + h.maxGroupVolumeCc(lower) / 2;
                 double t = dU > dL ? Math.clamp((dU - edge) / (dU - dL), 0.0, 1.0) : 0.0;
                 volume[b] = Math.clamp(pU + (pL - pU) * t, 0.0, total);
             }
@@ -385,8 +385,6 @@ public final class DoseDistribution {
         double[] minGroup = new double[4];
         float[] maxDose = new float[4];
         double[] maxGroup = new double[4];
-        long[] minCount = new long[4];
-        long[] maxCount = new long[4];
 
         BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
@@ -430,8 +428,6 @@ public final class DoseDistribution {
             minGroup = Arrays.copyOf(minGroup, n);
             maxDose = Arrays.copyOf(maxDose, n);
             maxGroup = Arrays.copyOf(maxGroup, n);
-            minCount = Arrays.copyOf(minCount, n);
-            maxCount = Arrays.copyOf(maxCount, n);
         }
 
         /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
@@ -446,8 +442,6 @@ public final class DoseDistribution {
             c.maxDose = new float[collect.length];
             c.minGroup = new double[collect.length];
             c.maxGroup = new double[collect.length];
-            c.minCount = new long[collect.length];
-            c.maxCount = new long[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
@@ -471,18 +465,14 @@ public final class DoseDistribution {
                 if (x < minDose[s]) {
                     minDose[s] = x;
                     minGroup[s] = w;
-                    minCount[s] = 1;
                 } else if (x == minDose[s]) {
                     minGroup[s] += w;
-                    minCount[s]++;
                 }
                 if (x > maxDose[s]) {
                     maxDose[s] = x;
                     maxGroup[s] = w;
-                    maxCount[s] = 1;
                 } else if (x == maxDose[s]) {
                     maxGroup[s] += w;
-                    maxCount[s]++;
                 }
                 if (collect[s]) {
                     append(s, x, w);
@@ -507,18 +497,14 @@ public final class DoseDistribution {
                 if (other.minDose[s] < minDose[s]) {
                     minDose[s] = other.minDose[s];
                     minGroup[s] = other.minGroup[s];
-                    minCount[s] = other.minCount[s];
                 } else if (other.minDose[s] == minDose[s]) {
                     minGroup[s] += other.minGroup[s];
-                    minCount[s] += other.minCount[s];
                 }
                 if (other.maxDose[s] > maxDose[s]) {
                     maxDose[s] = other.maxDose[s];
                     maxGroup[s] = other.maxGroup[s];
-                    maxCount[s] = other.maxCount[s];
                 } else if (other.maxDose[s] == maxDose[s]) {
                     maxGroup[s] += other.maxGroup[s];
-                    maxCount[s] += other.maxCount[s];
                 }
                 if (collect[s]) {
                     int n = size[s], m = other.size[s];
@@ -539,7 +525,7 @@ public final class DoseDistribution {
                 return null;
             }
             int s = slotOfBin[bin];
-            return new Group(minDose[s] + 0.0f, minGroup[s], minCount[s]);
+            return new Group(minDose[s] + 0.0f, minGroup[s]);
         }
 
         Group maxGroup(int bin) {
@@ -547,7 +533,7 @@ public final class DoseDistribution {
                 return null;
             }
             int s = slotOfBin[bin];
-            return new Group(maxDose[s] + 0.0f, maxGroup[s], maxCount[s]);
+            return new Group(maxDose[s] + 0.0f, maxGroup[s]);
         }
     }
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Volume of weighted dose samples per dose bin of equal width, for DVH curves: bin b holds doses
  * in [low + b * binGy, low + (b + 1) * binGy); doses below the first bin count in it, doses above
- * the last in the last. Each bin also keeps its lowest and highest dose with the volume and number
- * of the samples at exactly those doses, which the interpolated curve needs at bin edges. Thread
+ * the last in the last. Each bin also keeps its lowest and highest dose with the volume of the samples
+ * at exactly those doses, which the interpolated curve needs at bin edges. Thread
  * parts merge with {@link #combine} (accept/combine, as in Commons Statistics).
  */
 public final class DoseHistogram {
@@ -20,10 +20,8 @@ public final class DoseHistogram {
     private final double[] volumeOdd;
     private final float[] minDose;
     private final double[] minGroup;
-    private final int[] minCount;
     private final float[] maxDose;
     private final double[] maxGroup;
-    private final int[] maxCount;
 
     /** Bins of {@code binGy} from {@code lowGy}; with {@code binGy = k / 100} and low 0, bin edges are exact. */
     public DoseHistogram(double lowGy, double binGy, int binCount) {
@@ -43,8 +41,6 @@ public final class DoseHistogram {
         Arrays.fill(maxDose, Float.NEGATIVE_INFINITY);
         this.minGroup = new double[binCount];
         this.maxGroup = new double[binCount];
-        this.minCount = new int[binCount];
-        this.maxCount = new int[binCount];
     }
 
     /** A histogram with the same bins, empty. */
@@ -89,20 +85,16 @@ public final class DoseHistogram {
             if (d < minDose[b]) {
                 minDose[b] = d;
                 minGroup[b] = v;
-                minCount[b] = 1;
             } else {
                 minGroup[b] += v;
-                minCount[b]++;
             }
         }
         if (d >= maxDose[b]) {
             if (d > maxDose[b]) {
                 maxDose[b] = d;
                 maxGroup[b] = v;
-                maxCount[b] = 1;
             } else {
                 maxGroup[b] += v;
-                maxCount[b]++;
             }
         }
     }
@@ -112,7 +104,7 @@ public final class DoseHistogram {
             throw new IllegalArgumentException("histograms with different bins cannot be combined");
         }
         for (int b = 0; b < binCount; b++) {
-            if (other.maxCount[b] == 0) {
+            if (other.isEmpty(b)) {
                 continue;
             }
             volume[b] += other.volume[b];
@@ -120,18 +112,14 @@ public final class DoseHistogram {
             if (other.minDose[b] < minDose[b]) {
                 minDose[b] = other.minDose[b];
                 minGroup[b] = other.minGroup[b];
-                minCount[b] = other.minCount[b];
             } else if (other.minDose[b] == minDose[b]) {
                 minGroup[b] += other.minGroup[b];
-                minCount[b] += other.minCount[b];
             }
             if (other.maxDose[b] > maxDose[b]) {
                 maxDose[b] = other.maxDose[b];
                 maxGroup[b] = other.maxGroup[b];
-                maxCount[b] = other.maxCount[b];
             } else if (other.maxDose[b] == maxDose[b]) {
                 maxGroup[b] += other.maxGroup[b];
-                maxCount[b] += other.maxCount[b];
             }
         }
         return this;
@@ -154,7 +142,7 @@ public final class DoseHistogram {
     }
 
     public boolean isEmpty(int bin) {
-        return maxCount[bin] == 0;
+        return maxDose[bin] == Float.NEGATIVE_INFINITY;
     }
 
     /** Lowest dose in the bin (bin not empty). */
@@ -167,20 +155,11 @@ public final class DoseHistogram {
         return minGroup[bin];
     }
 
-    /** Number of samples at exactly the bin's lowest dose. */
-    public int minGroupCount(int bin) {
-        return minCount[bin];
-    }
-
     public float maxDose(int bin) {
         return maxDose[bin];
     }
 
     public double maxGroupVolumeCc(int bin) {
         return maxGroup[bin];
-    }
-
-    public int maxGroupCount(int bin) {
-        return maxCount[bin];
     }
 }

@@ -78,8 +78,9 @@ class StructureStatisticsTest {
         float[] vol = new float[n], i = new float[n], j = new float[n], k = new float[n];
         for (int p = 0; p < n; p++) {
             prior[p] = 32.8f;
-            current[p] = p == 0 ? 10.0f : p < 40 ? 9.0f : 5.0f;
-            vol[p] = p == 0 ? 0.0001f : 0.001f;
+            // a steep fall-off from 10.0 Gy: the hottest 0.03 cc (nodes at (p + 0.5) * 0.001 cc) reach down to 9.0 Gy
+            current[p] = (float) (10.0 - p * 0.001 / 0.0295);
+            vol[p] = 0.001f;
             k[p] = p;
         }
         StructureDoseSamples s = new StructureDoseSamples(new float[][] {prior, current}, vol, i, j, k, n);
