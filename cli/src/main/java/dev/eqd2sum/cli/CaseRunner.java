@@ -9,7 +9,6 @@ import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.constraint.StatisticNeed;
 import dev.eqd2sum.engine.constraint.ValueScope;
 import dev.eqd2sum.engine.course.CourseTimeline;
-import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.dvh.CourseInfo;
@@ -33,7 +32,6 @@ import dev.eqd2sum.engine.structure.Structure;
 import dev.eqd2sum.engine.structure.StructureMask;
 import dev.eqd2sum.io.casefile.CaseSpec;
 import dev.eqd2sum.io.casefile.ConstraintSets;
-import dev.eqd2sum.io.casefile.ForgivenessSpec;
 import dev.eqd2sum.io.casefile.OutputGridSpec;
 import dev.eqd2sum.io.report.CaseResult;
 import dev.eqd2sum.io.report.CaseResult.CourseReport;
@@ -89,7 +87,7 @@ final class CaseRunner {
         List<Structure> structures = in.structureSet == null ? List.of() : in.structureSet.structures();
         checkNames(spec, structures, in);
 
-        CourseTimeline timeline = resourced(spec, () -> CourseTimeline.of(in.engineCourses(), forgiveness(spec)));
+        CourseTimeline timeline = resourced(spec, () -> CourseTimeline.of(in.engineCourses(), spec.forgiveness()));
         OutputGrid choice = outputGrid(spec);
         GridGeometry grid = resourced(spec, () -> PlanSum.resolveOutputGrid(timeline, choice));
         KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
@@ -338,21 +336,6 @@ final class CaseRunner {
             }
         }
         return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets);
-    }
-
-    private static ForgivenessSchedule forgiveness(CaseSpec spec) {
-        ForgivenessSpec f = spec.forgiveness();
-        return switch (f.name()) {
-            case "none" -> ForgivenessSchedule.none();
-            case "nelson2009" -> ForgivenessSchedule.nelson2009();
-            default -> {
-                List<ForgivenessSchedule.Step> steps = new ArrayList<>();
-                for (ForgivenessSpec.Step s : f.steps()) {
-                    steps.add(new ForgivenessSchedule.Step(s.afterMonths(), s.reduction()));
-                }
-                yield ForgivenessSchedule.steps(steps);
-            }
-        };
     }
 
     private static OutputGrid outputGrid(CaseSpec spec) {
