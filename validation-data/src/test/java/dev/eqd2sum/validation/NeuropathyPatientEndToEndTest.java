@@ -116,6 +116,23 @@ class NeuropathyPatientEndToEndTest {
     }
 
     @Test
+    void aPriorCourseWithoutDoseGridAsTheStudyAssumedIt() throws IOException {
+        // The study's assumption without plan data: every structure received the prior prescription.
+        Path caseFile = NeuropathyPatient.write(dir.resolve("uniform"), "D0.03cc");
+        String json = Files.readString(caseFile).replace(
+                "\"dose\": \"prior/RD.dcm\", \"plan\": \"prior/RP.dcm\",", "\"uniformDoseGy\": 32.8, \"fractions\": 10,")
+                .replace(", \"registration\": \"prior/REG.dcm\"", "");
+        Files.writeString(caseFile, json);
+        Run r = eqd2sum("sum", caseFile.toString(), "--out", dir.resolve("uniform-out").toString(), "--quiet");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode c = new ObjectMapper().readTree(dir.resolve("uniform-out/constraints.json").toFile());
+        for (String m : List.of("voxelwise", "summary")) {
+            verdict(find(c, "sahgal2012-3", m), 68.05, "passed");
+            verdict(find(c, "nelson2009", m), 49.20, "passed");
+        }
+    }
+
+    @Test
     void aFailedConstraintGivesStatus4OnlyWhenAsked() throws IOException {
         Path caseFile = NeuropathyPatient.write(dir.resolve("case"), "Dmax");
         Run plain = eqd2sum("sum", caseFile.toString(), "--out", dir.resolve("a").toString(), "--quiet");
