@@ -19,6 +19,7 @@ public final class DvhCpuTime {
         DvhBenchmark b = new DvhBenchmark();
         b.parallel = false;
         b.setUp();
+        System.out.println("Body sample points: " + b.bodySampleCount());
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         String[] names = {"spineCaseAllStructures", "externalAllScopes", "bodyDvh", "bodyDvhAndStatisticsFromCourses"};
         Runnable[] work = {b::spineCaseAllStructures, b::externalAllScopes, b::bodyDvh, b::bodyDvhAndStatisticsFromCourses};
