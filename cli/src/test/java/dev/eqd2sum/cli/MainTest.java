@@ -32,6 +32,18 @@ class MainTest {
     }
 
     @Test
+    void helpTeachesWithExamplesThatFitATerminal() {
+        for (String command : new String[] {"sum", "demo"}) {
+            Run h = run(command, "--help");
+            assertThat(h.status()).isZero();
+            assertThat(h.out()).contains("Examples:").contains("eqd2sum " + command + " ");
+            assertThat(h.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        }
+        assertThat(run("sum", "--help").out()).contains("\"forgiveness\": \"nelson2009\"").contains("Exit status");
+        assertThat(run("help", "demo").out()).contains("27 Gy in 3 fractions");
+    }
+
+    @Test
     void usageErrorsAreOneLineWithStatus2() {
         Run none = run();
         assertThat(none.status()).isEqualTo(2);
@@ -41,6 +53,10 @@ class MainTest {
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err().lines().toList()).hasSize(1);
         assertThat(unknown.err()).startsWith("eqd2sum: error: command line: ").contains("--frobnicate");
+        Run noOut = run("sum", "case.json");
+        assertThat(noOut.status()).isEqualTo(2);
+        assertThat(noOut.err()).isEqualTo("eqd2sum: error: command line: Missing required option: '--out=DIR'"
+                + " (see 'eqd2sum sum --help')" + System.lineSeparator());
     }
 
     @Test
