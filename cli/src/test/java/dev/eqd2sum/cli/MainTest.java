@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +58,37 @@ class MainTest {
         assertThat(noOut.status()).isEqualTo(2);
         assertThat(noOut.err()).isEqualTo("eqd2sum: error: command line: Missing required option: '--out=DIR'"
                 + " (see 'eqd2sum sum --help')" + System.lineSeparator());
+    }
+
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--bad-input")
+        boolean badInput;
+
+        @Override
+        public Integer call() {
+            if (badInput) {
+                throw new dev.eqd2sum.engine.InvalidInputException("pt/RD.dcm", "is an RT Structure Set,\nnot an RT Dose");
+            }
+            throw new IllegalStateException("a bug");
+        }
+    }
+
+    @Test
+    void badInputIsStatus2AndABugIsStatus1WithItsStackTrace() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        picocli.CommandLine cl = Main.commandLine(new PrintStream(new ByteArrayOutputStream()), e);
+        cl.addSubcommand(new Boom());
+        assertThat(cl.execute("boom", "--bad-input")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("eqd2sum: error: pt/RD.dcm: is an RT Structure Set, not an RT Dose" + System.lineSeparator());
+        err.reset();
+        assertThat(cl.execute("boom")).isEqualTo(1);
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.getFirst()).contains("IllegalStateException: a bug");
+        assertThat(lines.getLast()).startsWith("eqd2sum: error: internal error").contains("a bug");
+        assertThat(lines.stream().filter(l -> l.startsWith("eqd2sum: error: "))).hasSize(1);
     }
 
     @Test
