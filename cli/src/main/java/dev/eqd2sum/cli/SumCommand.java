@@ -92,7 +92,13 @@ final class SumCommand implements Callable<Integer> {
 
     /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
     static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
-        CaseRunner.Run run = new CaseRunner(backend, err).run(c, dir);
+        return runInto(c, dir, backend, err, true);
+    }
+
+    /** @param writeDose false: the RT Dose maps are neither computed nor written (cohort --no-dose) */
+    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err, boolean writeDose)
+            throws IOException {
+        CaseRunner.Run run = new CaseRunner(backend, err, writeDose).run(c, dir);
         CaseResult result = run.result();
         DvhJsonWriter.write(result, dir.resolve("dvh.json"));
         DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
