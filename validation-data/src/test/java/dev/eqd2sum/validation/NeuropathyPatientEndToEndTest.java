@@ -61,8 +61,9 @@ class NeuropathyPatientEndToEndTest {
         throw new AssertionError("no constraint " + id + " " + method);
     }
 
+    /** The study's numbers are rounded to 0.01 Gy; ours must agree with them to 0.01 Gy. */
     private static void verdict(JsonNode c, double value, String status) {
-        assertThat(c.get("value").asDouble()).as(c.toString()).isCloseTo(value, within(0.005));
+        assertThat(c.get("value").asDouble()).as(c.toString()).isCloseTo(value, within(0.01));
         assertThat(c.get("status").asText()).as(c.toString()).isEqualTo(status);
         assertThat(c.get("passed").asBoolean()).isEqualTo(status.equals("passed"));
     }
@@ -101,11 +102,11 @@ class NeuropathyPatientEndToEndTest {
         }
         assertThat(cord).isNotNull();
         JsonNode d003 = cord.get("statistics").get("D0.03cc");
-        assertThat(d003.get("coursesPhysical").get("reSBRT").asDouble()).isCloseTo(9.0, within(0.005));
+        assertThat(d003.get("coursesPhysical").get("reSBRT").asDouble()).isCloseTo(9.0, within(0.001));
         assertThat(cord.get("statistics").get("Dmax").get("coursesPhysical").get("reSBRT").asDouble())
-                .isCloseTo(10.0, within(0.005));
+                .isCloseTo(10.0, within(0.001));
         assertThat(cord.get("statistics").get("Dmax").get("coursesPhysical").get("cEBRT").asDouble())
-                .isCloseTo(32.8, within(0.005));
+                .isCloseTo(32.8, within(0.001));
         JsonNode prior = dvh.get("courses").get(0);
         assertThat(prior.get("intervalDays").asInt()).isEqualTo(613);
         assertThat(prior.get("reduction").asDouble()).isEqualTo(0.33);
