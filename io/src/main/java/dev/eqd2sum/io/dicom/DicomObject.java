@@ -166,7 +166,7 @@ public final class DicomObject {
         String p = parts[i];
         try {
             // Double.parseDouble accepts "NaN", "Infinity" and hex floats, which DS does not.
-            if (p.isEmpty() || !p.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            if (!isDecimalString(p)) {
                 throw new NumberFormatException();
             }
             double d = Double.parseDouble(p);
@@ -179,6 +179,53 @@ public final class DicomObject {
             throw invalid(tag, parts.length == 1 ? "value '" + shown + "' is not a number"
                     : "value " + (i + 1) + " of " + parts.length + " ('" + shown + "') is not a number");
         }
+    }
+
+    /**
+     * The DS grammar {@code [+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?}, scanned by hand: contour data
+     * hold hundreds of thousands of numbers, and a regular expression per number dominated reading.
+     */
+    static boolean isDecimalString(String p) {
+        int n = p.length();
+        int i = 0;
+        if (i < n && (p.charAt(i) == '+' || p.charAt(i) == '-')) {
+            i++;
+        }
+        int intDigits = 0;
+        while (i < n && isDigit(p.charAt(i))) {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < n && p.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(p.charAt(i))) {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits == 0 && fracDigits == 0) {
+            return false;
+        }
+        if (i < n && (p.charAt(i) == 'e' || p.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (p.charAt(i) == '+' || p.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && isDigit(p.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static long[] getLongs(DicomElement e) {
