@@ -25,7 +25,10 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Backends are started at most once per JVM and shared (they hold no per-call state).
  */
 public final class KernelProvider {
-    /** Every backend this build has, in the order they are tested; a new one must be added here. */
+    /**
+     * Every backend this build has; a new one must be added here (the equivalence test runs each
+     * against the reference {@link ScalarDoseKernels}, which is not a backend: too slow to offer).
+     */
     public static final List<String> BACKENDS = List.of("scalar", "vector", "opencl");
 
     /**
@@ -89,18 +92,39 @@ public final class KernelProvider {
      */
     public static Attempt start(String backend) {
         return switch (backend) {
-            case "scalar" -> Attempt.started(ScalarDoseKernels.INSTANCE, "plain Java loops");
+            case "scalar" -> Attempt.started(JavaDoseKernels.INSTANCE, "plain Java loops");
             case "vector" -> STARTED.computeIfAbsent("vector", x -> startVector());
             case "opencl" -> STARTED.computeIfAbsent("opencl", x -> startOpenCl(OpenClDoseKernels.DeviceChoice.ANY));
             default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
         };
     }
 
+    /**
+     * Starts looking for an OpenCL GPU and loading the Vector API kernels on a daemon thread, so
+     * that a later {@link #select} finds them ready (each costs about 0.1 s in a fresh JVM here).
+     * Call it first thing, before reading the inputs; it never fails and may be skipped.
+     */
+    public static void probeInBackground(String backend) {
+        String b = backend == null ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
+        Thread t = new Thread(() -> {
+            if (b.equals("auto") || b.equals("opencl")) {
+                STARTED.computeIfAbsent(b.equals("auto") ? "opencl-gpu" : "opencl", x -> startOpenCl(
+                        b.equals("auto") ? OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR
+                                : OpenClDoseKernels.DeviceChoice.ANY));
+            }
+            if (b.equals("auto") || b.equals("vector")) {
+                start("vector");
+            }
+        }, "eqd2sum-kernel-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The class behind each name in {@link #BACKENDS} (checked by the equivalence test). */
     static String implementationClass(String backend) {
         String pkg = KernelProvider.class.getPackageName() + ".";
         return switch (backend) {
-            case "scalar" -> pkg + "ScalarDoseKernels";
+            case "scalar" -> pkg + "JavaDoseKernels";
             case "vector" -> pkg + "VectorDoseKernels";
             case "opencl" -> pkg + "OpenClDoseKernels";
             default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
@@ -113,15 +137,15 @@ public final class KernelProvider {
         if (gpu.kernels().isPresent()) {
             return new Selection(gpu.kernels().get(), "opencl", "auto: " + gpu.reason());
         }
-        String noGpu = "no OpenCL GPU: " + gpu.reason();
+        String noGpu = "OpenCL: " + gpu.reason();
         if (voxelCount < VECTOR_MIN_VOXELS) {
-            return new Selection(ScalarDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
                     "auto: %d voxels < %d, where the cold Vector API does not pay off yet; %s",
                     voxelCount, VECTOR_MIN_VOXELS, noGpu));
         }
         Attempt vector = start("vector");
         if (vector.kernels().isEmpty()) {
-            return new Selection(ScalarDoseKernels.INSTANCE, "scalar",
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar",
                     "auto: Vector API unavailable (" + vector.reason() + "); " + noGpu);
         }
         return new Selection(vector.kernels().get(), "vector", String.format(Locale.ROOT,

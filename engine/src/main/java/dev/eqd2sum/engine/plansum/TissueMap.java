@@ -60,7 +60,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         if (!withAlphaBeta.isEmpty()) {
             float[] uncovered = new float[n];   // prod(1 - f) per voxel
             java.util.Arrays.fill(uncovered, 1f);
-            float[] lowest = new float[n];
+            float[] lowest = new float[n];      // becomes the map: two arrays, not three, on a large grid
             java.util.Arrays.fill(lowest, Float.POSITIVE_INFINITY);
             for (StructureAlphaBeta s : withAlphaBeta) {
                 checkGrid(grid, s.mask());
@@ -72,11 +72,13 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
                     }
                 });
             }
-            ab = new float[n];
             float dflt = (float) defaultAlphaBetaGy;
             for (int v = 0; v < n; v++) {
-                ab[v] = 1f - uncovered[v] >= COVERAGE_THRESHOLD - 1e-6f ? lowest[v] : dflt;
+                if (!(1f - uncovered[v] >= COVERAGE_THRESHOLD - 1e-6f)) {
+                    lowest[v] = dflt;
+                }
             }
+            ab = lowest;
         }
         byte[] target = null;
         if (!targets.isEmpty()) {

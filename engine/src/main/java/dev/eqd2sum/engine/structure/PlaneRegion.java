@@ -22,6 +22,8 @@ final class PlaneRegion {
     private final int[] byYMin;                 // edge indices sorted by ey0
     final double minX, maxX, minY, maxY;
     final double perimeter;
+    /** Vertices of the contours that enclose area, x,y interleaved. */
+    final double[] vertices;
 
     // scan state: edges whose y-range meets the current row band
     private int nextEdge;
@@ -29,9 +31,10 @@ final class PlaneRegion {
     private int activeCount;
     private double[] crossX;
     private int[] crossD;
+    private int[] crossE;
 
     private PlaneRegion(int edgeCount, double[] ex0, double[] ey0, double[] ey1, double[] slope, int[] delta,
-                        double minX, double maxX, double minY, double maxY, double perimeter) {
+                        double minX, double maxX, double minY, double maxY, double perimeter, double[] vertices) {
         this.edgeCount = edgeCount;
         this.ex0 = ex0;
         this.ey0 = ey0;
@@ -43,6 +46,7 @@ final class PlaneRegion {
         this.minY = minY;
         this.maxY = maxY;
         this.perimeter = perimeter;
+        this.vertices = vertices;
         Integer[] order = new Integer[edgeCount];
         for (int e = 0; e < edgeCount; e++) {
             order[e] = e;
@@ -55,6 +59,7 @@ final class PlaneRegion {
         this.active = new int[edgeCount];
         this.crossX = new double[edgeCount];
         this.crossD = new int[edgeCount];
+        this.crossE = new int[edgeCount];
     }
 
     /**
@@ -116,7 +121,17 @@ final class PlaneRegion {
         if (e == 0) {
             return null;
         }
-        return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter);
+        double[] vertices = new double[2 * edges];
+        int vc = 0;
+        for (int a = 0; a < n; a++) {
+            if (usable[a]) {
+                double[] p = polygons.get(a);
+                System.arraycopy(p, 0, vertices, vc, p.length - p.length % 2);
+                vc += p.length - p.length % 2;
+            }
+        }
+        return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
+                java.util.Arrays.copyOf(vertices, vc));
     }
 
     /** Starts a new bottom-to-top pass over the rows. */
@@ -155,6 +170,70 @@ final class PlaneRegion {
      * @return the number of values written (twice the number of intervals)
      */
     int intervalsAt(double y, double[] out) {
+        return sweep(y, out, null);
+    }
+
+    /**
+     * Like {@link #intervalsAt}, but writes the edges bounding each inside interval (left edge,
+     * right edge) into {@code edges}; the returned count is again two per interval.
+     */
+    int intervalEdgesAt(double y, double[] out, int[] edges) {
+        return sweep(y, out, edges);
+    }
+
+    /** x of edge e at height y. */
+    double xAt(int e, double y) {
+        return ex0[e] + (y - ey0[e]) * slope[e];
+    }
+
+    /**
+     * Heights strictly inside (yLo, yHi) where the inside intervals stop changing linearly: ends of
+     * active edges and crossings of two active edges. Written unsorted; returns the count.
+     */
+    int eventsWithin(double yLo, double yHi, double[] out) {
+        int n = 0;
+        for (int q = 0; q < activeCount; q++) {
+            int e = active[q];
+            if (ey0[e] > yLo && ey0[e] < yHi) {
+                n = add(out, n, ey0[e]);
+            }
+            if (ey1[e] > yLo && ey1[e] < yHi) {
+                n = add(out, n, ey1[e]);
+            }
+        }
+        if (activeCount > 2) { // two edges can only cross where contours overlap or one contour crosses itself
+            for (int q = 0; q < activeCount; q++) {
+                int a = active[q];
+                for (int r = q + 1; r < activeCount; r++) {
+                    int b = active[r];
+                    double ds = slope[a] - slope[b];
+                    if (ds == 0) {
+                        continue;
+                    }
+                    // x_a(y) = x_b(y)
+                    double y = (ex0[b] - ey0[b] * slope[b] - ex0[a] + ey0[a] * slope[a]) / ds;
+                    if (y > yLo && y < yHi && y > Math.max(ey0[a], ey0[b]) && y < Math.min(ey1[a], ey1[b])) {
+                        n = add(out, n, y);
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int add(double[] out, int n, double v) {
+        if (n < out.length) {
+            out[n++] = v;
+        }
+        return n;
+    }
+
+    /** Most events {@link #eventsWithin} can report for the current row band. */
+    int maxEventsInBand() {
+        return 2 * activeCount + activeCount * (activeCount - 1) / 2;
+    }
+
+    private int sweep(double y, double[] out, int[] edges) {
         int n = 0;
         for (int q = 0; q < activeCount; q++) {
             int ed = active[q];
@@ -165,10 +244,12 @@ final class PlaneRegion {
                 while (r >= 0 && crossX[r] > x) { // insertion sort: few crossings per scanline
                     crossX[r + 1] = crossX[r];
                     crossD[r + 1] = crossD[r];
+                    crossE[r + 1] = crossE[r];
                     r--;
                 }
                 crossX[r + 1] = x;
                 crossD[r + 1] = d;
+                crossE[r + 1] = ed;
                 n++;
             }
         }
@@ -176,6 +257,7 @@ final class PlaneRegion {
         boolean parity = false;
         boolean in = false;
         double start = 0;
+        int startEdge = -1;
         int written = 0;
         for (int c = 0; c < n; c++) {
             if (crossD[c] == 0) {
@@ -186,7 +268,12 @@ final class PlaneRegion {
             boolean nowIn = (winding > 0) ^ parity;
             if (nowIn && !in) {
                 start = crossX[c];
+                startEdge = crossE[c];
             } else if (!nowIn && in) {
+                if (edges != null) {
+                    edges[written] = startEdge;
+                    edges[written + 1] = crossE[c];
+                }
                 out[written++] = start;
                 out[written++] = crossX[c];
             }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * ({@link GridGeometry#patientToIndex()}), so axis flips (feet-first, prone), in-plane rotations and
  * non-square pixels need no special case; contour planes must be perpendicular to the grid's frame
  * direction (constant k), anything else is refused. In plane, each pixel's covered area is computed
- * by {@link PlaneRaster} (exact horizontally, 16 midpoint scanlines per pixel row vertically). Along
+ * exactly by {@link PlaneRaster} (trapezoid bands, font-rs style area accumulation). Along
  * k, each contour plane owns the slab half-way to its neighbouring planes (uneven spacing allowed);
  * the first and last plane reach half their adjacent spacing further ({@link EndCaps#HALF_SPACING})
  * or stop at the plane ({@link EndCaps#NONE}); a single-plane structure is given the structure set's
@@ -30,9 +30,13 @@ import java.util.Locale;
  *
  * <p>Sample points. A voxel wholly inside whose six face neighbours are also wholly inside is
  * represented by its centre. Every other occupied voxel (partial, or on the structure's or the
- * grid's surface) by n x n sub-samples in plane that lie inside the contour region, repeated at
- * about n evenly spaced heights within each slab part crossing the voxel; each carries its share of
- * that slab part's occupied volume. A sliver that no sub-sample hits gets one point inside it.
+ * grid's surface) by the centres of n x n sub-cells in plane that lie inside the contour region,
+ * repeated at about n evenly spaced heights within each slab part crossing the voxel; each carries
+ * an equal share of that slab part's occupied volume (a midpoint rule). Sub-cell centres stay up to
+ * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
+ * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
+ * The extremes of a linear dose over a stack of polygon prisms lie at exactly those points, and
+ * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits gets one point inside it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  */
 public final class Rasteriser {
@@ -296,9 +300,31 @@ public final class Rasteriser {
                     nextBox = tb;
                 }
             }
+            addVertexSamples();
             return new StructureMask(grid, runStart.toArray(), runLength.toArray(), partialIndex.toArray(),
                     partialOcc.toArray(), outsideIndexUnits * voxelCc,
                     new SamplePoints(si.toArray(), sj.toArray(), sk.toArray(), sv.toArray(), si.size()));
+        }
+
+        /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
+        private void addVertexSamples() {
+            double zGridLo = -0.5, zGridHi = nz - 0.5;
+            for (Plane p : planes) {
+                if (p.raster == null) {
+                    continue;
+                }
+                float zLo = (float) Math.max(p.lo, zGridLo), zHi = (float) Math.min(p.hi, zGridHi);
+                double[] v = p.region.vertices;
+                for (int q = 0; q < v.length; q += 2) {
+                    double x = v[q], y = v[q + 1];
+                    if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                        addSample((float) x, (float) y, zLo, 0f);
+                        if (zHi != zLo) {
+                            addSample((float) x, (float) y, zHi, 0f);
+                        }
+                    }
+                }
+            }
         }
 
         private static int[] emptyBox() {
@@ -424,6 +450,9 @@ public final class Rasteriser {
                     mask = p.raster.sampleMask[local];
                     if (mask == 0) {
                         witness = p.raster.witness.get(local);
+                        if (witness == null) {
+                            continue; // no point inside found: a coverage of rounding size
+                        }
                     }
                 }
                 int inPlane = witness != null ? 1 : Integer.bitCount(mask);
@@ -437,7 +466,7 @@ public final class Rasteriser {
                     for (int r = 0; r < n; r++) {
                         for (int s = 0; s < n; s++) {
                             if ((mask & (1 << (r * n + s))) != 0) {
-                                addSample((float) (i - 0.5 + (s + 0.5) / n), (float) (j - 0.5 + (r + 0.5) / n), z, vol);
+                                addSample((float) (i + PlaneRaster.sampleOffset(s, n)), (float) (j + PlaneRaster.sampleOffset(r, n)), z, vol);
                             }
                         }
                     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every backend the provider knows against the scalar reference, on random grids, transforms
+ * Every backend the provider knows against the scalar reference {@link ScalarDoseKernels}, on random grids, transforms
  * (axis-aligned with flips and rotated), odd sizes and vector tails, alpha/beta maps, target masks
  * and points outside the grid: |a - b| <= 1e-5 * max(|ref|, max of the grid).
  *
@@ -42,19 +42,19 @@ class KernelEquivalenceTest {
 
     // --- which backends run -----------------------------------------------------------------
 
-    static Stream<String> fastBackends() {
-        return KernelProvider.BACKENDS.stream().filter(b -> !b.equals("scalar"));
+    static Stream<String> backends() {
+        return KernelProvider.BACKENDS.stream();
     }
 
-    /** The started fast backends; the others are reported by {@link #backendStarts}. */
+    /** The backends that started here; the others are reported by {@link #backendStarts}. */
     private static List<DoseKernelSupport> available() {
         List<DoseKernelSupport> out = new ArrayList<>();
-        fastBackends().forEach(b -> KernelProvider.start(b).kernels().ifPresent(out::add));
+        backends().forEach(b -> KernelProvider.start(b).kernels().ifPresent(out::add));
         return out;
     }
 
     @ParameterizedTest(name = "{0} starts here")
-    @MethodSource("fastBackends")
+    @MethodSource("backends")
     void backendStarts(String backend) {
         KernelProvider.Attempt a = KernelProvider.start(backend);
         if (a.kernels().isEmpty()) {
@@ -83,10 +83,11 @@ class KernelEquivalenceTest {
             }
         }
         Set<String> known = new TreeSet<>();
+        known.add(ScalarDoseKernels.class.getName()); // the reference itself
         for (String b : KernelProvider.BACKENDS) {
             known.add(KernelProvider.implementationClass(b));
         }
-        assertThat(implementations).as("classes implementing DoseKernelSupport vs KernelProvider.BACKENDS")
+        assertThat(implementations).as("classes implementing DoseKernelSupport vs KernelProvider.BACKENDS + reference")
                 .isEqualTo(known);
     }
 

@@ -165,8 +165,8 @@ public final class DicomObject {
     private double parseDecimal(int tag, String[] parts, int i) {
         String p = parts[i];
         try {
-            // Double.parseDouble accepts "NaN", "Infinity" and hex floats, which DS does not.
-            if (!isDecimalString(p)) {
+            // Double.parseDouble also accepts "NaN", "Infinity", hex floats and a d/f suffix, which DS does not.
+            if (!decimalCharactersOnly(p)) {
                 throw new NumberFormatException();
             }
             double d = Double.parseDouble(p);
@@ -181,51 +181,17 @@ public final class DicomObject {
         }
     }
 
-    /**
-     * The DS grammar {@code [+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?}, scanned by hand: contour data
-     * hold hundreds of thousands of numbers, and a regular expression per number dominated reading.
-     */
-    static boolean isDecimalString(String p) {
-        int n = p.length();
-        int i = 0;
-        if (i < n && (p.charAt(i) == '+' || p.charAt(i) == '-')) {
-            i++;
-        }
-        int intDigits = 0;
-        while (i < n && isDigit(p.charAt(i))) {
-            i++;
-            intDigits++;
-        }
-        int fracDigits = 0;
-        if (i < n && p.charAt(i) == '.') {
-            i++;
-            while (i < n && isDigit(p.charAt(i))) {
-                i++;
-                fracDigits++;
-            }
-        }
-        if (intDigits == 0 && fracDigits == 0) {
-            return false;
-        }
-        if (i < n && (p.charAt(i) == 'e' || p.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (p.charAt(i) == '+' || p.charAt(i) == '-')) {
-                i++;
-            }
-            int expDigits = 0;
-            while (i < n && isDigit(p.charAt(i))) {
-                i++;
-                expDigits++;
-            }
-            if (expDigits == 0) {
+    private static boolean decimalCharactersOnly(String s) {
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E') {
                 return false;
             }
         }
-        return i == n;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+        return digit;
     }
 
     private static long[] getLongs(DicomElement e) {
