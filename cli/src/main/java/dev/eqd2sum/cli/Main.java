@@ -1,28 +1,113 @@
 package dev.eqd2sum.cli;
 
+import dev.eqd2sum.engine.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of the {@code eqd2sum} command. */
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Entry point of the {@code eqd2sum} command. Errors are one line, {@code eqd2sum: error: <source>: <problem>},
+ * with exit status 2 for bad input or usage and 1 for an internal error (a bug: the stack trace is printed
+ * before the line).
+ */
 @Command(name = "eqd2sum", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Voxel-wise EQD2 plan sums, DVHs and reirradiation constraint checks from DICOM RT.",
-        subcommands = {CommandLine.HelpCommand.class})
+        description = {"Voxel-wise EQD2 plan sums, DVHs and reirradiation constraint checks from DICOM RT.",
+                "",
+                "Every voxel of every course's dose grid is converted to EQD2 (linear-quadratic model),"
+                        + " prior courses are reduced for repair (forgiveness), and the courses are added voxel"
+                        + " by voxel; statistics and the published spine reirradiation limits are computed from"
+                        + " that sum, with the classic per-course 'summary' sum beside them."},
+        footerHeading = "%nFirst steps:%n",
+        footer = {"  eqd2sum demo --out demo-out          generate a spine reirradiation case, sum it, show the table",
+                "  eqd2sum sum case.json --out result   sum your own case (see 'eqd2sum help sum')",
+                "  eqd2sum inspect RD.dcm RS.dcm        summarise DICOM RT files",
+                "",
+                "Exit status: 0 success, 2 bad input or usage, 1 internal error, 3 cohort with failed cases,",
+                "4 a constraint failed and --fail-on-constraint was given."},
+        subcommands = {CommandLine.HelpCommand.class, SumCommand.class, DemoCommand.class, InspectCommand.class,
+                dev.eqd2sum.cli.cohort.CohortCommand.class})
 public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_CONSTRAINT_FAILED = 4;
+    static final String ERROR_PREFIX = "eqd2sum: error: ";
+
+    @Spec
+    CommandSpec spec;
+
+    /** The streams subcommands print to (tests pass their own). */
+    final PrintStream out;
+    final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line with the given streams; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = commandLine(out, err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main(out, err));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(ERROR_PREFIX + "command line: " + oneLine(ex.getMessage()) + " (see '" + command
+                    + " --help')");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            out.flush();
+            if (ex instanceof InvalidInputException bad) {
+                err.println(ERROR_PREFIX + oneLine(bad.getMessage()));
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            ex.printStackTrace(err);
+            err.println(ERROR_PREFIX + "internal error (a bug; please report it with the lines above): "
+                    + oneLine(String.valueOf(ex)));
+            err.flush();
+            return EXIT_INTERNAL;
+        });
+        return cl;
+    }
+
+    /** Error output is one line: multi-line messages are joined. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "no command given: use sum, demo or inspect");
     }
 
     /** Version from the jar manifest (or "dev" when run from classes). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"eqd2sum " + version()};
+        }
+
+        static String version() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"eqd2sum " + (v == null ? "dev" : v)};
+            return v == null ? "dev" : v;
         }
     }
 }

@@ -1,0 +1,187 @@
+package dev.eqd2sum.cli;
+
+import dev.eqd2sum.engine.InvalidInputException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An output folder that appears whole or not at all: everything is written into a temporary folder next
+ * to it and moved into place at the end ({@link #commit()}); {@link #discard()} removes the temporary
+ * folder (and any parent folders created for it). The target must be absent or empty; with overwrite, an
+ * existing folder is replaced only when eqd2sum wrote it (it holds the {@link #MARKER} file), so a typo in
+ * {@code --out} can never delete a user's folder.
+ */
+public final class OutputFolder implements AutoCloseable {
+    /** Marks a folder as eqd2sum's output, so {@code --overwrite} may replace it. */
+    public static final String MARKER = ".eqd2sum-output";
+
+    private final Path target;
+    private final String display;
+    private final Path temp;
+    private final List<Path> createdParents;
+    private boolean committed;
+
+    private OutputFolder(Path target, String display, Path temp, List<Path> createdParents) {
+        this.target = target;
+        this.display = display;
+        this.temp = temp;
+        this.createdParents = createdParents;
+    }
+
+    /**
+     * Checks the target and creates the temporary folder.
+     *
+     * @param display the folder as the user named it (for messages)
+     */
+    public static OutputFolder prepare(Path dir, String display, boolean overwrite) {
+        Path target = dir.toAbsolutePath().normalize();
+        if (target.getParent() == null) {
+            throw new InvalidInputException(display, "cannot write into the file system root");
+        }
+        if (Files.exists(target)) {
+            if (!Files.isDirectory(target)) {
+                throw new InvalidInputException(display, "exists and is not a folder");
+            }
+            if (!isEmpty(target)) {
+                if (!overwrite) {
+                    throw new InvalidInputException(display, "the output folder is not empty (use --overwrite to"
+                            + " replace a previous result)");
+                }
+                if (!Files.isRegularFile(target.resolve(MARKER))) {
+                    throw new InvalidInputException(display, "the output folder is not empty and was not written"
+                            + " by eqd2sum (no " + MARKER + " file), so --overwrite will not replace it");
+                }
+            }
+        }
+        List<Path> created = new ArrayList<>();
+        try {
+            Path p = target.getParent();
+            List<Path> missing = new ArrayList<>();
+            while (p != null && !Files.exists(p)) {
+                missing.addFirst(p);
+                p = p.getParent();
+            }
+            for (Path m : missing) {
+                Files.createDirectory(m);
+                created.addFirst(m);
+            }
+            Path temp = target.resolveSibling("." + target.getFileName() + ".eqd2sum-tmp-" + UUID.randomUUID());
+            Files.createDirectory(temp);
+            Files.writeString(temp.resolve(MARKER), "Written by eqd2sum; --overwrite may replace this folder.\n");
+            return new OutputFolder(target, display, temp, created);
+        } catch (IOException e) {
+            for (Path c : created) {
+                try {
+                    Files.deleteIfExists(c);
+                } catch (IOException ignored) {
+                    // best effort: the folder we could not create a file in may be unusable anyway
+                }
+            }
+            throw new InvalidInputException(display, "cannot create the output folder: " + e.getMessage());
+        }
+    }
+
+    /** Where to write the outputs before they are moved into place. */
+    public Path temp() {
+        return temp;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public String display() {
+        return display;
+    }
+
+    /** Moves the outputs into place; replaces a previous eqd2sum output folder when present. */
+    public void commit() throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + ".eqd2sum-old-" + UUID.randomUUID());
+            move(target, old);
+        }
+        try {
+            move(temp, target);
+        } catch (IOException e) {
+            if (old != null) {
+                move(old, target);
+            }
+            throw e;
+        }
+        committed = true;
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Removes the temporary folder unless committed. */
+    public void discard() {
+        if (committed) {
+            return;
+        }
+        try {
+            deleteTree(temp);
+            for (Path c : createdParents) {
+                Files.deleteIfExists(c);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the temporary output folder " + temp, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        discard();
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.eqd2sum.cli;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutputFolderTest {
+    @TempDir
+    Path dir;
+
+    private long entries(Path p) throws IOException {
+        try (Stream<Path> s = Files.list(p)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void appearsWholeOnCommit() throws IOException {
+        Path out = dir.resolve("a/b/result");
+        try (OutputFolder f = OutputFolder.prepare(out, "a/b/result", false)) {
+            Files.writeString(f.temp().resolve("dvh.json"), "{}");
+            assertThat(out).doesNotExist();
+            f.commit();
+        }
+        assertThat(out.resolve("dvh.json")).hasContent("{}");
+        assertThat(out.resolve(OutputFolder.MARKER)).exists();
+        assertThat(entries(dir.resolve("a/b"))).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureLeavesNothingNotEvenCreatedParents() throws IOException {
+        Path out = dir.resolve("x/y/result");
+        try (OutputFolder f = OutputFolder.prepare(out, "x/y/result", false)) {
+            Files.writeString(f.temp().resolve("dvh.json"), "{}");
+        }
+        assertThat(entries(dir)).isZero();
+    }
+
+    @Test
+    void aNonEmptyFolderNeedsOverwriteAndMustBeOurs() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("result"));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> OutputFolder.prepare(out, "result", false))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.source()).isEqualTo("result");
+                    assertThat(e.problem()).contains("not empty").contains("--overwrite");
+                });
+        assertThatThrownBy(() -> OutputFolder.prepare(out, "result", true))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.problem()).contains("not written by eqd2sum"));
+        assertThat(entries(dir)).isEqualTo(1);
+        assertThat(out.resolve("notes.txt")).hasContent("mine");
+    }
+
+    @Test
+    void overwriteReplacesAPreviousResult() throws IOException {
+        Path out = dir.resolve("result");
+        try (OutputFolder f = OutputFolder.prepare(out, "result", false)) {
+            Files.writeString(f.temp().resolve("old.csv"), "1");
+            f.commit();
+        }
+        try (OutputFolder f = OutputFolder.prepare(out, "result", true)) {
+            Files.writeString(f.temp().resolve("new.csv"), "2");
+            f.commit();
+        }
+        assertThat(out.resolve("new.csv")).exists();
+        assertThat(out.resolve("old.csv")).doesNotExist();
+        assertThat(entries(dir)).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyFolderIsUsedAndAFileIsRefused() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("empty"));
+        try (OutputFolder f = OutputFolder.prepare(out, "empty", false)) {
+            f.commit();
+        }
+        assertThat(out.resolve(OutputFolder.MARKER)).exists();
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> OutputFolder.prepare(file, "file", true))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.problem()).contains("not a folder"));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.eqd2sum.engine.constraint;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** What constraint evaluation needs to know about one summed case. */
+public interface ConstraintInputs {
+    /** The structure (as named in the structure set) that plays {@code role}, if any. */
+    Optional<String> structureFor(Role role);
+
+    /** Whether the structure set has a structure of this name with contours. */
+    boolean hasStructure(String name);
+
+    /** Whether the case has a course before the current one. */
+    boolean hasPriorCourse();
+
+    /**
+     * Months (days / 30.4375, unrounded) from the end of the latest prior course to the start of the
+     * current course; empty when the dates needed are not in the case.
+     */
+    OptionalDouble intervalMonths();
+
+    /**
+     * The value of a statistic of a structure in one scope: EQD2 at {@code alphaBeta} for dose statistics
+     * (Gy), cc or % for volume statistics. Null when the statistic is undefined for the structure
+     * (D0.03cc of a structure smaller than 0.03 cc) or not available in that scope.
+     */
+    Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope);
+}

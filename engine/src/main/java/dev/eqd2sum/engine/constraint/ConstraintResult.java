@@ -1,0 +1,40 @@
+package dev.eqd2sum.engine.constraint;
+
+import java.util.List;
+
+/**
+ * The verdict of one constraint evaluated with one method: an entry of constraints.json (CONTRACT).
+ * {@code value} and {@code margin} are null when the constraint could not be evaluated; {@code passed} is
+ * null exactly when the status is {@link Status#NOT_EVALUATED}.
+ */
+public record ConstraintResult(String id, String description, String citation, String structure, String role,
+                               String metric, Double alphaBeta, ConstraintScope scope, EvaluationMethod method,
+                               Comparison comparison, double limit, String unit, Double value, Double margin,
+                               Status status, String reason, List<String> deviations) {
+
+    public ConstraintResult {
+        deviations = List.copyOf(deviations);
+    }
+
+    public Boolean passed() {
+        return switch (status) {
+            case PASSED -> Boolean.TRUE;
+            case FAILED -> Boolean.FALSE;
+            case NOT_EVALUATED -> null;
+        };
+    }
+
+    public enum Status {
+        PASSED("passed"), FAILED("failed"), NOT_EVALUATED("not_evaluated");
+
+        private final String key;
+
+        Status(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+}

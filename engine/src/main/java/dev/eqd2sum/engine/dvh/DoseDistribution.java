@@ -1,0 +1,559 @@
+package dev.eqd2sum.engine.dvh;
+
+import dev.eqd2sum.engine.dvh.DoseVolumeNodes.Group;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * One dose distribution over a structure's weighted samples ({@code doseGy[p]} standing for
+ * {@code volumeCc[p]}), and everything computed from it: the order-free statistics, DVH curves, and
+ * dose-at-volume / volume-at-dose by the interpolated relation of {@link DoseVolumeNodes}.
+ *
+ * <p>Samples are processed in fixed chunks whose accumulators are merged in chunk order, so results
+ * are bitwise the same with or without {@code parallel}. Dose-at-volume avoids sorting all samples:
+ * a histogram of the doses' ordered float bits locates the bin each query falls in, only that
+ * bin's samples are collected (for all queries in one pass), refined by sub-histograms while many,
+ * then sorted (bucket/radix selection, as in Alabi et al., "Fast k-selection algorithms for graphics
+ * processing units", ACM JEA 17, 2012), which gives exactly the answer of sorting everything.
+ *
+ * <p>The arrays are read, never written, and must not change while this object is used.
+ */
+public final class DoseDistribution {
+    static final int CHUNK = 1 << 18;
+    static final int REFINE_BINS = 1024;
+    /** Below this many samples a query sorts its samples directly. */
+    static final int LEAF = 1 << 11;
+    /** Relative slack when a requested volume equals the structure's (summing floats is inexact). */
+    static final double VOLUME_SLACK = 1e-6;
+
+    private final float[] doseGy;
+    private final float[] volumeCc;
+    private final int count;
+    private final boolean parallel;
+    private DoseSummary summary;
+    private OrderedHistogram bins;
+    private DoseHistogram dvhHistogram;
+
+    public DoseDistribution(float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        if (count < 0 || doseGy.length < count || volumeCc.length < count) {
+            throw new IllegalArgumentException("sample arrays shorter than count " + count);
+        }
+        this.doseGy = doseGy;
+        this.volumeCc = volumeCc;
+        this.count = count;
+        this.parallel = parallel;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** Fills {@code doseGy[from, to)} (e.g. converts physical dose there). */
+    interface Fill {
+        void run(int from, int to);
+    }
+
+    /**
+     * A distribution whose doses {@code fill} writes into {@code doseGy} chunk by chunk, each chunk
+     * scanned while it is still in cache (one pass over memory instead of two).
+     */
+    static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
+        Scan scan = d.reduce(Scan::new, (a, from, to) -> {
+            fill.run(from, to);
+            return a.acceptRange(doseGy, volumeCc, from, to);
+        }, Scan::combine);
+        d.summary = scan.summary;
+        d.bins = scan.bins;
+        return d;
+    }
+
+    /** Minimum, maximum (with their samples), mean and volume. */
+    public DoseSummary summary() {
+        if (summary == null) {
+            Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine);
+            summary = scan.summary;
+            bins = scan.bins;
+        }
+        return summary;
+    }
+
+    /** The first pass: summary and range-free bins together, so the doses are read once. */
+    private static final class Scan {
+        final DoseSummary summary = new DoseSummary();
+        final OrderedHistogram bins = OrderedHistogram.rangeFree();
+
+        Scan acceptRange(float[] dose, float[] volume, int from, int to) {
+            if (to <= from) {
+                return this;
+            }
+            float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
+            int mxs = from, mns = from;
+            double dv = 0, ddv = 0, v = 0;
+            double[] binVolume = bins.volume;
+            int[] binCount = bins.count;
+            for (int p = from; p < to; p++) {
+                float d = dose[p];
+                float w = volume[p];
+                if (d > mx) {
+                    mx = d;
+                    mxs = p;
+                }
+                if (d < mn) {
+                    mn = d;
+                    mns = p;
+                }
+                double dw = (double) d * w;
+                dv += dw;
+                ddv += dw * d;
+                v += w;
+                int b = OrderedHistogram.fixedBinOf(d);
+                binVolume[b] += w;
+                binCount[b]++;
+            }
+            summary.combine(DoseSummary.part(mn, mns, mx, mxs, to - from, dv, ddv, v));
+            return this;
+        }
+
+        Scan combine(Scan other) {
+            summary.combine(other.summary);
+            bins.combine(other.bins);
+            return this;
+        }
+    }
+
+    /** The cumulative DVH with {@link Dvh#DEFAULT_BIN_GY} bins (wider only for absurdly high doses). */
+    public Dvh dvh() {
+        DoseHistogram h = dvhHistogram();
+        int n = h.binCount();
+        double total = summary().volumeCc();
+        // nearest non-empty bin below each bin
+        int[] nonEmptyBelow = new int[n + 1];
+        int last = -1;
+        for (int b = 0; b <= n; b++) {
+            nonEmptyBelow[b] = last;
+            if (b < n && !h.isEmpty(b)) {
+                last = b;
+            }
+        }
+        double[] dose = new double[n + 1];
+        double[] volume = new double[n + 1];
+        long hundredths = Math.round(h.binGy() * 100);
+        int upper = -1;       // nearest non-empty bin at or above b
+        double above = 0;     // volume of bins >= b
+        for (int b = n; b >= 0; b--) {
+            if (b < n) {
+                above += h.volumeCc(b);
+                if (!h.isEmpty(b)) {
+                    upper = b;
+                }
+            }
+            double edge = b * hundredths / 100.0;
+            dose[b] = edge;
+            int lower = nonEmptyBelow[b];
+            if (upper < 0) {
+                volume[b] = 0;
+            } else if (lower < 0) {
+                volume[b] = total;
+            } else {
+                double dU = h.minDose(upper), dL = h.maxDose(lower);
+                double pU = above - h.minGroupVolumeCc(upper) / 2;
+                double pL = above + h.maxGroupVolumeCc(lower) / 2;
+                double t = dU > dL ? Math.clamp((dU - edge) / (dU - dL), 0.0, 1.0) : 0.0;
+                volume[b] = Math.clamp(pU + (pL - pU) * t, 0.0, total);
+            }
+        }
+        return new Dvh(hundredths / 100.0, dose, volume, total);
+    }
+
+    /** Computes the given statistics in one go (the histogram and sample passes are shared). */
+    public DoseStatistics statistics(Collection<DoseStatistic> wanted) {
+        DoseSummary s = summary();
+        double total = s.volumeCc();
+        DoseStatistics out = new DoseStatistics(total, s.maxSample(), s.minSample());
+        List<Query> queries = new ArrayList<>();
+        for (DoseStatistic st : wanted) {
+            switch (st.kind()) {
+                case MAX -> out.put(st, StatisticUnit.GY, s.max());
+                case MIN -> out.put(st, StatisticUnit.GY, s.min());
+                case MEAN -> out.put(st, StatisticUnit.GY, s.mean());
+                case VOLUME -> out.put(st, StatisticUnit.CC, total);
+                case DOSE_AT_VOLUME_CC, DOSE_AT_VOLUME_PERCENT -> {
+                    double x = st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_CC
+                            ? st.parameter() : st.parameter() / 100.0 * total;
+                    boolean undefined = count == 0 || x > total * (1 + VOLUME_SLACK)
+                            || (st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_PERCENT && !(total > 0));
+                    if (undefined) {
+                        out.put(st, StatisticUnit.GY, null);
+                    } else {
+                        queries.add(new Query(st, true, Math.min(x, total)));
+                    }
+                }
+                case VOLUME_AT_DOSE -> {
+                    double e = st.parameter();
+                    if (count == 0 || e > s.max()) {
+                        putVolume(out, st, 0.0, total);
+                    } else if (e <= s.min()) {
+                        putVolume(out, st, total, total);
+                    } else {
+                        queries.add(new Query(st, false, e));
+                    }
+                }
+            }
+        }
+        if (!queries.isEmpty()) {
+            resolveAll(queries, total);
+            for (Query q : queries) {
+                if (q.doseAtVolume) {
+                    out.put(q.statistic, StatisticUnit.GY, q.result);
+                } else {
+                    putVolume(out, q.statistic, Math.clamp(q.result, 0.0, total), total);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Minimum dose in the hottest {@code volumeCc}, or null when the structure is smaller. */
+    public Double doseAtVolumeCc(double volumeCc) {
+        DoseStatistic st = DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_CC, volumeCc);
+        return statistics(List.of(st)).value(st);
+    }
+
+    /** Volume (cc) receiving at least {@code doseGy}. */
+    public double volumeAtDoseCc(double doseGy) {
+        DoseStatistic st = DoseStatistic.of(DoseStatistic.Kind.VOLUME_AT_DOSE, doseGy);
+        return statistics(List.of(st)).value(st, StatisticUnit.CC);
+    }
+
+    private static void putVolume(DoseStatistics out, DoseStatistic st, double cc, double total) {
+        out.put(st, StatisticUnit.CC, cc);
+        out.put(st, StatisticUnit.PERCENT, total > 0 ? cc / total * 100.0 : null);
+    }
+
+    private static final class Query {
+        final DoseStatistic statistic;
+        final boolean doseAtVolume;  // else volume at dose
+        final double argument;       // cc, or Gy
+        double result;
+        int bin;
+        int above;
+        int below;
+        double volumeAbove;
+
+        Query(DoseStatistic statistic, boolean doseAtVolume, double argument) {
+            this.statistic = statistic;
+            this.doseAtVolume = doseAtVolume;
+            this.argument = argument;
+        }
+    }
+
+    private void resolveAll(List<Query> queries, double total) {
+        if (count <= LEAF) {
+            DoseVolumeNodes nodes = DoseVolumeNodes.of(doseGy, volumeCc, count);
+            for (Query q : queries) {
+                q.result = answer(q, nodes, total);
+            }
+            return;
+        }
+        summary();
+        OrderedHistogram h = bins;
+        BinCandidates wanted = new BinCandidates(h);
+        for (Query q : queries) {
+            locate(q, h, 0);
+            wanted.want(q.bin, true);
+            wanted.want(q.above, false);
+            wanted.want(q.below, false);
+        }
+        BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
+                BinCandidates::combine);
+        for (Query q : queries) {
+            int slot = found.slotOfBin[q.bin];
+            q.result = refine(q, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove,
+                    found.minGroup(q.above), found.maxGroup(q.below), total);
+        }
+    }
+
+    private static double answer(Query q, DoseVolumeNodes nodes, double total) {
+        return q.doseAtVolume ? nodes.doseAtVolume(q.argument) : nodes.volumeAtDose(q.argument, total);
+    }
+
+    /** Finds the bin a query falls in, the nearest non-empty bins around it, and the volume above it. */
+    private static void locate(Query q, OrderedHistogram h, double volumeAboveRange) {
+        int n = h.binCount();
+        int bin = -1;
+        if (q.doseAtVolume) {
+            double c = volumeAboveRange;
+            for (int b = n - 1; b >= 0; b--) {
+                if (h.count[b] == 0) {
+                    continue;
+                }
+                bin = b;
+                if (q.argument <= c + h.volume[b]) {
+                    break;
+                }
+                c += h.volume[b];
+            }
+        } else {
+            bin = h.binOf(q.argument);
+        }
+        double above = volumeAboveRange;
+        q.above = -1;
+        for (int b = n - 1; b > bin; b--) {
+            above += h.volume[b];
+            if (h.count[b] > 0) {
+                q.above = b;
+            }
+        }
+        q.below = -1;
+        for (int b = bin - 1; b >= 0; b--) {
+            if (h.count[b] > 0) {
+                q.below = b;
+                break;
+            }
+        }
+        q.bin = bin;
+        q.volumeAbove = above;
+    }
+
+    /** Narrows a query to its samples by sub-histograms until few enough to sort. */
+    private static double refine(Query q, float[] d, float[] v, int n, double volumeAbove, Group above,
+                                 Group below, double total) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < n; p++) {
+            lo = Math.min(lo, d[p]);
+            hi = Math.max(hi, d[p]);
+        }
+        if (n <= LEAF || lo == hi) {
+            return answer(q, DoseVolumeNodes.window(d, v, n, volumeAbove, above, below), total);
+        }
+        OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
+        h.acceptRange(d, v, 0, n);
+        locate(q, h, volumeAbove);
+        BinCandidates c = new BinCandidates(h);
+        c.want(q.bin, true);
+        c.want(q.above, false);
+        c.want(q.below, false);
+        c.acceptRange(d, v, 0, n);
+        int slot = c.slotOfBin[q.bin];
+        Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
+        Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
+        return refine(q, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
+    }
+
+    private DoseHistogram dvhHistogram() {
+        if (dvhHistogram == null) {
+            Double max = summary().max();
+            double top = max == null ? 0 : Math.max(max, 0);
+            long hundredths = 1;
+            while (top / (hundredths / 100.0) >= Dvh.MAX_POINTS - 2) {
+                hundredths *= 2;
+            }
+            double bin = hundredths / 100.0;
+            int n = (int) Math.floor(top / bin) + 1;
+            DoseHistogram empty = new DoseHistogram(0, bin, n);
+            dvhHistogram = reduce(empty::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
+                    DoseHistogram::combine);
+        }
+        return dvhHistogram;
+    }
+
+    interface RangeAccept<A> {
+        A accept(A accumulator, int from, int to);
+    }
+
+    /** Fixed chunks, merged in chunk order: the same bits whether or not the chunks ran in parallel. */
+    private <A> A reduce(Supplier<A> make, RangeAccept<A> acceptRange, BinaryOperator<A> combine) {
+        int chunks = Math.max(1, (count + CHUNK - 1) / CHUNK);
+        if (chunks == 1) {
+            return acceptRange.accept(make.get(), 0, count);
+        }
+        List<A> parts = new ArrayList<>(Arrays.asList(newArray(chunks)));
+        IntStream range = IntStream.range(0, chunks);
+        (parallel ? range.parallel() : range).forEach(c ->
+                parts.set(c, acceptRange.accept(make.get(), c * CHUNK, Math.min(count, (c + 1) * CHUNK))));
+        A result = parts.get(0);
+        for (int c = 1; c < chunks; c++) {
+            result = combine.apply(result, parts.get(c));
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A> A[] newArray(int n) {
+        return (A[]) new Object[n];
+    }
+
+    /**
+     * Samples of selected bins, collected (target bins) or reduced to the bins' lowest and highest
+     * dose groups (neighbour bins); thread parts merge with {@link #combine}.
+     */
+    static final class BinCandidates {
+        final OrderedHistogram bins;
+        final int[] slotOfBin;
+        boolean[] collect = new boolean[4];
+        int slots;
+        float[][] dose = new float[4][];
+        float[][] volume = new float[4][];
+        int[] size = new int[4];
+        float[] minDose = new float[4];
+        double[] minGroup = new double[4];
+        float[] maxDose = new float[4];
+        double[] maxGroup = new double[4];
+
+        BinCandidates(OrderedHistogram bins) {
+            this(bins, new int[bins.binCount()]);
+            Arrays.fill(slotOfBin, -1);
+        }
+
+        private BinCandidates(OrderedHistogram bins, int[] slotOfBin) {
+            this.bins = bins;
+            this.slotOfBin = slotOfBin;
+        }
+
+        void want(int bin, boolean collectSamples) {
+            if (bin < 0) {
+                return;
+            }
+            int s = slotOfBin[bin];
+            if (s < 0) {
+                s = slots++;
+                if (s == collect.length) {
+                    grow();
+                }
+                slotOfBin[bin] = s;
+                minDose[s] = Float.POSITIVE_INFINITY;
+                maxDose[s] = Float.NEGATIVE_INFINITY;
+            }
+            if (collectSamples && !collect[s]) {
+                collect[s] = true;
+                int expected = Math.max(16, Math.min(bins.count[bin], 1 << 16));
+                dose[s] = new float[expected];
+                volume[s] = new float[expected];
+            }
+        }
+
+        private void grow() {
+            int n = collect.length * 2;
+            collect = Arrays.copyOf(collect, n);
+            dose = Arrays.copyOf(dose, n);
+            volume = Arrays.copyOf(volume, n);
+            size = Arrays.copyOf(size, n);
+            minDose = Arrays.copyOf(minDose, n);
+            minGroup = Arrays.copyOf(minGroup, n);
+            maxDose = Arrays.copyOf(maxDose, n);
+            maxGroup = Arrays.copyOf(maxGroup, n);
+        }
+
+        /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
+        BinCandidates emptyCopy() {
+            BinCandidates c = new BinCandidates(bins, slotOfBin);
+            c.slots = slots;
+            c.collect = collect.clone();
+            c.dose = new float[collect.length][];
+            c.volume = new float[collect.length][];
+            c.size = new int[collect.length];
+            c.minDose = new float[collect.length];
+            c.maxDose = new float[collect.length];
+            c.minGroup = new double[collect.length];
+            c.maxGroup = new double[collect.length];
+            Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
+            Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
+            for (int s = 0; s < slots; s++) {
+                if (collect[s]) {
+                    c.dose[s] = new float[16];
+                    c.volume[s] = new float[16];
+                }
+            }
+            return c;
+        }
+
+        BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
+            boolean fixed = bins.fixed;
+            for (int p = from; p < to; p++) {
+                float x = d[p];
+                int s = slotOfBin[fixed ? OrderedHistogram.fixedBinOf(x) : bins.binOf(x)];
+                if (s < 0) {
+                    continue;
+                }
+                float w = v[p];
+                if (x < minDose[s]) {
+                    minDose[s] = x;
+                    minGroup[s] = w;
+                } else if (x == minDose[s]) {
+                    minGroup[s] += w;
+                }
+                if (x > maxDose[s]) {
+                    maxDose[s] = x;
+                    maxGroup[s] = w;
+                } else if (x == maxDose[s]) {
+                    maxGroup[s] += w;
+                }
+                if (collect[s]) {
+                    append(s, x, w);
+                }
+            }
+            return this;
+        }
+
+        private void append(int s, float x, float w) {
+            int n = size[s];
+            if (n == dose[s].length) {
+                dose[s] = Arrays.copyOf(dose[s], n * 2);
+                volume[s] = Arrays.copyOf(volume[s], n * 2);
+            }
+            dose[s][n] = x;
+            volume[s][n] = w;
+            size[s] = n + 1;
+        }
+
+        BinCandidates combine(BinCandidates other) {
+            for (int s = 0; s < slots; s++) {
+                if (other.minDose[s] < minDose[s]) {
+                    minDose[s] = other.minDose[s];
+                    minGroup[s] = other.minGroup[s];
+                } else if (other.minDose[s] == minDose[s]) {
+                    minGroup[s] += other.minGroup[s];
+                }
+                if (other.maxDose[s] > maxDose[s]) {
+                    maxDose[s] = other.maxDose[s];
+                    maxGroup[s] = other.maxGroup[s];
+                } else if (other.maxDose[s] == maxDose[s]) {
+                    maxGroup[s] += other.maxGroup[s];
+                }
+                if (collect[s]) {
+                    int n = size[s], m = other.size[s];
+                    if (n + m > dose[s].length) {
+                        dose[s] = Arrays.copyOf(dose[s], n + m);
+                        volume[s] = Arrays.copyOf(volume[s], n + m);
+                    }
+                    System.arraycopy(other.dose[s], 0, dose[s], n, m);
+                    System.arraycopy(other.volume[s], 0, volume[s], n, m);
+                    size[s] = n + m;
+                }
+            }
+            return this;
+        }
+
+        Group minGroup(int bin) {
+            if (bin < 0) {
+                return null;
+            }
+            int s = slotOfBin[bin];
+            return new Group(minDose[s] + 0.0f, minGroup[s]);
+        }
+
+        Group maxGroup(int bin) {
+            if (bin < 0) {
+                return null;
+            }
+            int s = slotOfBin[bin];
+            return new Group(maxDose[s] + 0.0f, maxGroup[s]);
+        }
+    }
+}

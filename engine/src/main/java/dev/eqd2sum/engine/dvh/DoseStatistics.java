@@ -1,0 +1,62 @@
+package dev.eqd2sum.engine.dvh;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Values of dose statistics of one dose distribution over a structure's samples. Undefined values
+ * (no samples; a volume larger than the structure; a percentage of nothing) are {@code null},
+ * never 0 or NaN.
+ */
+public final class DoseStatistics {
+    private final Map<Key, Double> values;
+    private final double volumeCc;
+    private final int maxSample;
+    private final int minSample;
+
+    private record Key(DoseStatistic statistic, StatisticUnit unit) {
+    }
+
+    DoseStatistics(double volumeCc, int maxSample, int minSample) {
+        this.values = new HashMap<>();
+        this.volumeCc = volumeCc;
+        this.maxSample = maxSample;
+        this.minSample = minSample;
+    }
+
+    void put(DoseStatistic statistic, StatisticUnit unit, Double value) {
+        values.put(new Key(statistic, unit), value == null ? null : value + 0.0);
+    }
+
+    /** The value in the given unit (one of {@link DoseStatistic#units()}), or null when undefined. */
+    public Double value(DoseStatistic statistic, StatisticUnit unit) {
+        Key key = new Key(statistic, unit);
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException(statistic + " in " + unit.symbol() + " was not computed");
+        }
+        return values.get(key);
+    }
+
+    /** The value in the statistic's first unit (Gy for dose statistics, cc for volumes). */
+    public Double value(DoseStatistic statistic) {
+        return value(statistic, statistic.units().get(0));
+    }
+
+    public boolean has(DoseStatistic statistic) {
+        return values.containsKey(new Key(statistic, statistic.units().get(0)));
+    }
+
+    /** Volume of the samples (the structure inside the grid), cc. */
+    public double volumeCc() {
+        return volumeCc;
+    }
+
+    /** Index of the sample holding the maximum (lowest index on ties), -1 without samples. */
+    public int maxSample() {
+        return maxSample;
+    }
+
+    public int minSample() {
+        return minSample;
+    }
+}

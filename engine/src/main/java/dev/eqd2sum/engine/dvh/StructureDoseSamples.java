@@ -1,0 +1,37 @@
+package dev.eqd2sum.engine.dvh;
+
+import dev.eqd2sum.engine.structure.SamplePoints;
+
+/**
+ * A structure's sample points with the physical dose (Gy, already scaled) of each course there:
+ * {@code physicalGyPerCourse[course][sample]}, courses in the order of the {@link CourseInfo} list.
+ * Positions (continuous output-grid indices) are kept so that the location of a maximum can be
+ * reported; each sample stands for {@code volumeCc[sample]}.
+ */
+public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc,
+                                   float[] i, float[] j, float[] k, int count) {
+    public StructureDoseSamples {
+        if (count < 0 || volumeCc.length < count || i.length < count || j.length < count || k.length < count) {
+            throw new IllegalArgumentException("sample arrays shorter than count " + count);
+        }
+        for (int c = 0; c < physicalGyPerCourse.length; c++) {
+            if (physicalGyPerCourse[c].length < count) {
+                throw new IllegalArgumentException("dose of course " + c + " has fewer than " + count + " samples");
+            }
+        }
+    }
+
+    public static StructureDoseSamples of(SamplePoints points, float[][] physicalGyPerCourse) {
+        return new StructureDoseSamples(physicalGyPerCourse, points.volumeCc(), points.i(), points.j(), points.k(),
+                points.count());
+    }
+
+    public int courseCount() {
+        return physicalGyPerCourse.length;
+    }
+
+    /** The sample's position as continuous output-grid indices (i, j, k). */
+    public double[] indexOf(int sample) {
+        return new double[] {i[sample], j[sample], k[sample]};
+    }
+}

@@ -1,0 +1,357 @@
+package dev.eqd2sum.engine.dvh;
+
+import dev.eqd2sum.engine.lq.Eqd2;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dose statistics of one structure at one alpha/beta in every scope (CONTRACT, dvh.json):
+ * the voxel-wise scopes are statistics of a dose computed at each sample point from the courses'
+ * physical doses there,
+ * <pre>
+ *   planSum            S = sum_i w_i * EQD2(D_i, n_i, ab)
+ *   planSumUnforgiven  S = sum_i EQD2(D_i, n_i, ab)
+ *   planSumPhysical    S = sum_i D_i
+ *   course i           EQD2(D_i, n_i, ab)        course physical i   D_i
+ * </pre>
+ * and the summary scopes add per-course statistics, {@code summarySum = sum_i w_i * stat(course i)},
+ * for dose statistics only. Targets are never forgiven: their weights are all 1.
+ */
+public final class StructureStatistics {
+    private final double alphaBetaGy;
+    private final boolean target;
+    private final List<Scope> scopes;
+    private final List<DoseStatistic> statistics;
+    private final Map<Scope, DoseStatistics> voxelWise = new LinkedHashMap<>();
+    private final Map<Scope, Map<DoseStatistic, Double>> summary = new LinkedHashMap<>();
+    private final Map<Scope, double[]> maxLocationIndex = new LinkedHashMap<>();
+    private final Map<Scope, Dvh> dvhs = new LinkedHashMap<>();
+
+    private StructureStatistics(double alphaBetaGy, boolean target, List<Scope> scopes,
+                                List<DoseStatistic> statistics) {
+        this.alphaBetaGy = alphaBetaGy;
+        this.target = target;
+        this.scopes = scopes;
+        this.statistics = statistics;
+    }
+
+    /**
+     * Computes {@code statistics} in every scope, and the DVH curves of {@code dvhScopes} (voxel-wise
+     * scopes only; CONTRACT's dvh.json needs {@link Scope#PLAN_SUM}).
+     *
+     * @param courses  one per row of {@code samples.physicalGyPerCourse()}, in that order
+     * @param target   true for a target structure: no course is forgiven
+     * @param parallel spread sample chunks over the common fork-join pool (same results either way)
+     */
+    public static StructureStatistics compute(StructureDoseSamples samples, List<CourseInfo> courses,
+                                              double alphaBetaGy, boolean target,
+                                              Collection<DoseStatistic> statistics, Set<Scope> dvhScopes,
+                                              boolean parallel) {
+        if (courses.size() != samples.courseCount()) {
+            throw new IllegalArgumentException(courses.size() + " courses but doses of " + samples.courseCount());
+        }
+        if (!(alphaBetaGy > 0) || Double.isInfinite(alphaBetaGy)) {
+            throw new IllegalArgumentException("alpha/beta must be positive: " + alphaBetaGy);
+        }
+        Set<String> labels = new HashSet<>();
+        for (CourseInfo c : courses) {
+            if (!labels.add(c.label())) {
+                throw new IllegalArgumentException("course label used twice: " + c.label());
+            }
+        }
+        for (Scope s : dvhScopes) {
+            if (s.isSummary()) {
+                throw new IllegalArgumentException("a summary scope has no DVH: " + s);
+            }
+        }
+        int n = courses.size();
+        double[] weight = new double[n];
+        double[] unit = new double[n];
+        for (int c = 0; c < n; c++) {
+            weight[c] = target ? 1.0 : courses.get(c).weight();
+            unit[c] = 1.0;
+        }
+        List<Scope> scopes = new ArrayList<>(List.of(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN,
+                Scope.PLAN_SUM_PHYSICAL, Scope.SUMMARY_SUM, Scope.SUMMARY_SUM_UNFORGIVEN));
+        for (CourseInfo c : courses) {
+            scopes.add(Scope.course(c.label()));
+        }
+        for (CourseInfo c : courses) {
+            scopes.add(Scope.coursePhysical(c.label()));
+        }
+        List<DoseStatistic> wanted = List.copyOf(new LinkedHashSet<>(statistics));
+        StructureStatistics out = new StructureStatistics(alphaBetaGy, target, List.copyOf(scopes), wanted);
+
+        int count = samples.count();
+        float[] buffer = new float[count];
+        boolean allWeightsOne = true;
+        for (double w : weight) {
+            allWeightsOne &= w == 1.0;
+        }
+        float[][] physical = samples.physicalGyPerCourse();
+        // planSum, and its unforgiven twin when nothing is forgiven
+        double[] fractions = courses.stream().mapToDouble(CourseInfo::fractions).toArray();
+        out.evaluate(Scope.PLAN_SUM, eqd2Sum(physical, fractions, weight, alphaBetaGy, buffer), buffer, samples,
+                wanted, dvhScopes, parallel);
+        if (allWeightsOne) {
+            out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
+        } else {
+            out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, eqd2Sum(physical, fractions, unit, alphaBetaGy, buffer), buffer,
+                    samples, wanted, dvhScopes, parallel);
+        }
+        if (n == 1) {
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, null, physical[0], samples, wanted, dvhScopes, parallel);
+            // the buffer still holds the unforgiven sum, which is the one course's EQD2
+            out.copyScope(Scope.PLAN_SUM_UNFORGIVEN, Scope.course(courses.get(0).label()), buffer, samples,
+                    dvhScopes, parallel);
+            out.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
+                    samples, dvhScopes, parallel);
+        } else {
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, physicalSum(physical, buffer), buffer, samples, wanted, dvhScopes,
+                    parallel);
+            for (int c = 0; c < n; c++) {
+                out.evaluateCourse(courses.get(c), physical[c], alphaBetaGy, samples, wanted, dvhScopes, buffer,
+                        parallel);
+            }
+        }
+        out.summarise(courses, weight);
+        return out;
+    }
+
+    /** Statistics of one voxel-wise scope; {@code fill} writes its dose into {@code dose} (null: already there). */
+    private void evaluate(Scope scope, DoseDistribution.Fill fill, float[] dose, StructureDoseSamples samples,
+                          List<DoseStatistic> wanted, Set<Scope> dvhScopes, boolean parallel) {
+        DoseDistribution distribution = fill == null
+                ? new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel)
+                : DoseDistribution.filled(fill, dose, samples.volumeCc(), samples.count(), parallel);
+        if (dvhScopes.contains(scope)) {
+            dvhs.put(scope, distribution.dvh());
+        }
+        DoseStatistics stats = distribution.statistics(wanted);
+        voxelWise.put(scope, stats);
+        maxLocationIndex.put(scope, stats.maxSample() < 0 ? null : samples.indexOf(stats.maxSample()));
+    }
+
+    /**
+     * One course's physical scope, and its EQD2 scope from it: EQD2 rises with physical dose, so
+     * the samples keep their order and each order statistic is the EQD2 of the physical one
+     * (interpolated in physical dose, then converted, as DOMAIN asks), V(x Gy EQD2) is the
+     * physical V at the dose whose EQD2 is x, and the mean EQD2 follows from the mean and mean
+     * square: (E[D^2] / n + ab E[D]) / (2 + ab). This saves a pass over the samples per course.
+     */
+    private void evaluateCourse(CourseInfo course, float[] physicalGy, double ab, StructureDoseSamples samples,
+                                List<DoseStatistic> wanted, Set<Scope> dvhScopes, float[] buffer, boolean parallel) {
+        double n = course.fractions();
+        List<DoseStatistic> physicalWanted = new ArrayList<>(wanted);
+        for (DoseStatistic st : wanted) {
+            if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
+                physicalWanted.add(physicalThreshold(st, n, ab));
+            }
+        }
+        Scope physicalScope = Scope.coursePhysical(course.label());
+        DoseDistribution distribution = new DoseDistribution(physicalGy, samples.volumeCc(), samples.count(), parallel);
+        if (dvhScopes.contains(physicalScope)) {
+            dvhs.put(physicalScope, distribution.dvh());
+        }
+        DoseStatistics physical = distribution.statistics(physicalWanted);
+        voxelWise.put(physicalScope, physical);
+        double[] maxAt = physical.maxSample() < 0 ? null : samples.indexOf(physical.maxSample());
+        maxLocationIndex.put(physicalScope, maxAt);
+
+        DoseSummary summary = distribution.summary();
+        DoseStatistics eqd2 = new DoseStatistics(physical.volumeCc(), physical.maxSample(), physical.minSample());
+        for (DoseStatistic st : wanted) {
+            switch (st.kind()) {
+                case MAX, MIN, DOSE_AT_VOLUME_CC, DOSE_AT_VOLUME_PERCENT -> {
+                    Double d = physical.value(st);
+                    eqd2.put(st, StatisticUnit.GY, d == null ? null : Eqd2.eqd2(d, n, ab));
+                }
+                case MEAN -> {
+                    Double mean = summary.mean();
+                    eqd2.put(st, StatisticUnit.GY, mean == null ? null
+                            : (summary.meanSquare() / n + ab * mean) / (2.0 + ab));
+                }
+                case VOLUME_AT_DOSE -> {
+                    DoseStatistic threshold = physicalThreshold(st, n, ab);
+                    eqd2.put(st, StatisticUnit.CC, physical.value(threshold, StatisticUnit.CC));
+                    eqd2.put(st, StatisticUnit.PERCENT, physical.value(threshold, StatisticUnit.PERCENT));
+                }
+                case VOLUME -> eqd2.put(st, StatisticUnit.CC, physical.value(st));
+            }
+        }
+        Scope eqd2Scope = Scope.course(course.label());
+        voxelWise.put(eqd2Scope, eqd2);
+        maxLocationIndex.put(eqd2Scope, maxAt);
+        if (dvhScopes.contains(eqd2Scope)) {
+            DoseDistribution.Fill fill = eqd2Sum(new float[][] {physicalGy}, new double[] {n}, new double[] {1.0}, ab,
+                    buffer);
+            dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(), samples.count(), parallel)
+                    .dvh());
+        }
+    }
+
+    private static DoseStatistic physicalThreshold(DoseStatistic volumeAtEqd2, double fractions, double ab) {
+        return DoseStatistic.of(DoseStatistic.Kind.VOLUME_AT_DOSE,
+                Eqd2.physicalDoseFor(volumeAtEqd2.parameter(), fractions, ab));
+    }
+
+    /** A scope whose dose is identical to an already evaluated one's ({@code dose} holds it). */
+    private void copyScope(Scope from, Scope to, float[] dose, StructureDoseSamples samples, Set<Scope> dvhScopes,
+                           boolean parallel) {
+        voxelWise.put(to, voxelWise.get(from));
+        maxLocationIndex.put(to, maxLocationIndex.get(from));
+        if (dvhScopes.contains(to)) {
+            Dvh d = dvhs.get(from);
+            if (d == null) {
+                d = new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel).dvh();
+            }
+            dvhs.put(to, d);
+        }
+    }
+
+    private void summarise(List<CourseInfo> courses, double[] weight) {
+        Map<DoseStatistic, Double> forgiven = new LinkedHashMap<>();
+        Map<DoseStatistic, Double> unforgiven = new LinkedHashMap<>();
+        for (DoseStatistic st : statistics) {
+            if (!st.isDose()) {
+                continue;
+            }
+            Double sumW = 0.0, sum = 0.0;
+            for (int c = 0; c < courses.size(); c++) {
+                Double v = voxelWise.get(Scope.course(courses.get(c).label())).value(st);
+                if (v == null) {
+                    sumW = null;
+                    sum = null;
+                    break;
+                }
+                sumW += weight[c] * v;
+                sum += v;
+            }
+            forgiven.put(st, sumW);
+            unforgiven.put(st, sum);
+        }
+        summary.put(Scope.SUMMARY_SUM, forgiven);
+        summary.put(Scope.SUMMARY_SUM_UNFORGIVEN, unforgiven);
+    }
+
+    /** Per sample: sum_c w_c * EQD2(D_c, n_c, ab), written as D * (a D + b) with the constants folded
+     * (algebraically {@code w * Eqd2.eqd2(D, n, ab)}; tests hold it to that formula). */
+    static DoseDistribution.Fill eqd2Sum(float[][] physical, double[] fractions, double[] weight, double ab,
+                                         float[] out) {
+        int n = physical.length;
+        double[] a = new double[n];
+        double[] b = new double[n];
+        for (int c = 0; c < n; c++) {
+            // w * EQD2 = w * D * (D / n + ab) / (2 + ab)  (Eqd2.eqd2)
+            a[c] = weight[c] / (fractions[c] * (2.0 + ab));
+            b[c] = weight[c] * ab / (2.0 + ab);
+        }
+        return (from, to) -> {
+            if (n == 1) {
+                float[] d0 = physical[0];
+                double a0 = a[0], b0 = b[0];
+                for (int p = from; p < to; p++) {
+                    double d = d0[p];
+                    out[p] = (float) (d * (a0 * d + b0));
+                }
+            } else if (n == 2) {
+                float[] d0 = physical[0], d1 = physical[1];
+                double a0 = a[0], b0 = b[0], a1 = a[1], b1 = b[1];
+                for (int p = from; p < to; p++) {
+                    double x = d0[p], y = d1[p];
+                    out[p] = (float) (x * (a0 * x + b0) + y * (a1 * y + b1));
+                }
+            } else {
+                for (int p = from; p < to; p++) {
+                    double s = 0;
+                    for (int c = 0; c < n; c++) {
+                        double d = physical[c][p];
+                        s += d * (a[c] * d + b[c]);
+                    }
+                    out[p] = (float) s;
+                }
+            }
+        };
+    }
+
+    static DoseDistribution.Fill physicalSum(float[][] physical, float[] out) {
+        return (from, to) -> {
+            for (int p = from; p < to; p++) {
+                double s = 0;
+                for (float[] course : physical) {
+                    s += course[p];
+                }
+                out[p] = (float) s;
+            }
+        };
+    }
+
+    /** Scopes in CONTRACT order: plan sums, summary sums, then each course's EQD2 and physical dose. */
+    public List<Scope> scopes() {
+        return scopes;
+    }
+
+    public List<DoseStatistic> statistics() {
+        return statistics;
+    }
+
+    public double alphaBetaGy() {
+        return alphaBetaGy;
+    }
+
+    public boolean target() {
+        return target;
+    }
+
+    /** Volume of the structure inside the output grid (the sum of its sample volumes), cc. */
+    public double volumeCc() {
+        return voxelWise.get(Scope.PLAN_SUM).volumeCc();
+    }
+
+    /** Whether a value exists for this pair: summary scopes hold dose statistics only. */
+    public boolean has(DoseStatistic statistic, Scope scope) {
+        if (scope.isSummary()) {
+            return statistic.isDose() && summary.get(scope).containsKey(statistic);
+        }
+        DoseStatistics s = voxelWise.get(scope);
+        return s != null && s.has(statistic);
+    }
+
+    /** The value, or null when undefined (e.g. D2cc of a 1 cc structure). */
+    public Double value(DoseStatistic statistic, StatisticUnit unit, Scope scope) {
+        if (!has(statistic, scope)) {
+            throw new IllegalArgumentException(statistic + " has no value in scope " + scope);
+        }
+        if (scope.isSummary()) {
+            if (unit != StatisticUnit.GY) {
+                throw new IllegalArgumentException(statistic + " is in Gy, not " + unit.symbol());
+            }
+            return summary.get(scope).get(statistic);
+        }
+        return voxelWise.get(scope).value(statistic, unit);
+    }
+
+    public Double value(DoseStatistic statistic, Scope scope) {
+        return value(statistic, statistic.units().get(0), scope);
+    }
+
+    /**
+     * Where the maximum of a voxel-wise scope lies, as continuous output-grid indices (i, j, k)
+     * (the caller maps them to mm); null for summary scopes or a structure without samples.
+     */
+    public double[] maxLocationIndex(Scope scope) {
+        double[] at = maxLocationIndex.get(scope);
+        return at == null ? null : at.clone();
+    }
+
+    /** The DVH curve of a scope named in {@code dvhScopes}, else null. */
+    public Dvh dvh(Scope scope) {
+        return dvhs.get(scope);
+    }
+}

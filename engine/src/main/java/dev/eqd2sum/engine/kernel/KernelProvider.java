@@ -1,0 +1,191 @@
+package dev.eqd2sum.engine.kernel;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Chooses the kernel backend once, at start-up (after Lucene's VectorizationProvider), as CONTRACT
+ * ("Backends") says for {@code --backend auto|scalar|vector|opencl}:
+ * <ul>
+ *   <li>{@code scalar}, {@code vector}, {@code opencl}: that backend, or an
+ *       {@link InvalidInputException} with source {@code --backend} (exit 2) when it cannot start.
+ *       A forced {@code opencl} takes a GPU or accelerator if there is one, else a CPU device (POCL).</li>
+ *   <li>{@code auto}: OpenCL when it finds a GPU or accelerator device; otherwise the Vector API
+ *       when the run will push at least {@link #VECTOR_MIN_VOXEL_PASSES} output voxels through
+ *       the kernels (and the incubator module is loaded), else the plain-Java {@code scalar}
+ *       loops. {@code auto} never fails.</li>
+ * </ul>
+ * The rule comes from measured figures (bench/results/kernels.md): in a fresh JVM the Vector API
+ * code runs interpreted and then C1-compiled without intrinsics, boxing every vector operation,
+ * until C2 compiles it; its first passes cost seconds where the plain loops (compiled within a few
+ * hundred iterations, auto-vectorised by C2) cost tens of milliseconds. Warm, the vector kernels
+ * save a fixed time per voxel, so they pay off once a JVM does enough passes: a cohort, not one
+ * case.
+ *
+ * <p>Backends are started at most once per JVM and shared (they hold no per-call state).
+ */
+public final class KernelProvider {
+    /**
+     * Every backend this build has; a new one must be added here (the equivalence test runs each
+     * against the reference {@link ScalarDoseKernels}, which is not a backend: too slow to offer).
+     */
+    public static final List<String> BACKENDS = List.of("scalar", "vector", "opencl");
+
+    /**
+     * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
+     * summed over the run): the measured break-even of its JIT warm-up, bench/results/kernels.md.
+     */
+    public static final long VECTOR_MIN_VOXEL_PASSES = 2_000_000L;
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final ConcurrentMap<String, Attempt> STARTED = new ConcurrentHashMap<>();
+
+    private KernelProvider() {
+    }
+
+    /**
+     * The chosen backend, its name as users see it ({@code scalar}, {@code vector}, {@code opencl})
+     * and why it was chosen; {@link #message()} is the one line to print on stderr.
+     */
+    public record Selection(DoseKernelSupport kernels, String name, String reason) {
+        public String message() {
+            return "eqd2sum: backend " + name + " (" + reason + ")";
+        }
+    }
+
+    /** A backend that started, or the one-line reason why it cannot start here. */
+    public record Attempt(Optional<DoseKernelSupport> kernels, String reason) {
+        static Attempt started(DoseKernelSupport k, String detail) {
+            return new Attempt(Optional.of(k), detail);
+        }
+
+        static Attempt unavailable(String reason) {
+            return new Attempt(Optional.empty(), reason);
+        }
+    }
+
+    /**
+     * The backend for {@code --backend} (null or blank means auto) and a run that pushes
+     * {@code voxelPasses} output voxels through the kernels: the output grid's voxels times the
+     * passes over it (one per course, one per exported alpha/beta map), summed over all cases of a
+     * cohort (the whole cohort, not what is left of it, so that a resumed run chooses the same).
+     *
+     * @throws InvalidInputException (source {@code --backend}) for an unknown name or a forced
+     *                               backend that cannot start
+     */
+    public static Selection select(String backend, long voxelPasses) {
+        String b = backend == null || backend.isBlank() ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
+        if (b.equals("auto")) {
+            return auto(voxelPasses);
+        }
+        if (!BACKENDS.contains(b)) {
+            throw new InvalidInputException("--backend", "unknown backend '" + backend
+                    + "'; use auto, scalar, vector or opencl");
+        }
+        Attempt a = start(b);
+        DoseKernelSupport k = a.kernels().orElseThrow(() ->
+                new InvalidInputException("--backend", b + " cannot start: " + a.reason()));
+        return new Selection(k, b, "forced; " + a.reason());
+    }
+
+    /**
+     * Starts the named backend (one of {@link #BACKENDS}) as a forced choice would, once per JVM.
+     * Tests enumerate {@link #BACKENDS} through this, so no backend escapes the equivalence test.
+     */
+    public static Attempt start(String backend) {
+        return switch (backend) {
+            case "scalar" -> Attempt.started(JavaDoseKernels.INSTANCE, "plain Java loops");
+            case "vector" -> STARTED.computeIfAbsent("vector", x -> startVector());
+            case "opencl" -> STARTED.computeIfAbsent("opencl", x -> startOpenCl(OpenClDoseKernels.DeviceChoice.ANY));
+            default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
+        };
+    }
+
+    /**
+     * Starts the OpenCL probe (and, for {@code vector}, loading the Vector API) on a daemon thread,
+     * so that a later {@link #select} finds it done (loading JOCL and asking the OpenCL loader
+     * costs about 0.1 s in a fresh JVM here). Call it first thing, before reading the inputs; it
+     * never fails and may be skipped.
+     */
+    public static void probeInBackground(String backend) {
+        String b = backend == null || backend.isBlank() ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
+        Thread t = new Thread(() -> {
+            if (b.equals("auto")) {
+                STARTED.computeIfAbsent("opencl-gpu",
+                        x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
+            } else if (b.equals("opencl") || b.equals("vector")) {
+                start(b);
+            }
+        }, "eqd2sum-kernel-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The class behind each name in {@link #BACKENDS} (checked by the equivalence test). */
+    static String implementationClass(String backend) {
+        String pkg = KernelProvider.class.getPackageName() + ".";
+        return switch (backend) {
+            case "scalar" -> pkg + "JavaDoseKernels";
+            case "vector" -> pkg + "VectorDoseKernels";
+            case "opencl" -> pkg + "OpenClDoseKernels";
+            default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
+        };
+    }
+
+    private static Selection auto(long voxelPasses) {
+        Attempt gpu = STARTED.computeIfAbsent("opencl-gpu",
+                x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
+        if (gpu.kernels().isPresent()) {
+            return new Selection(gpu.kernels().get(), "opencl", "auto: " + gpu.reason());
+        }
+        String noGpu = "OpenCL: " + gpu.reason();
+        if (voxelPasses < VECTOR_MIN_VOXEL_PASSES) {
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
+                    "auto: %d voxel passes < %d, too few to pay for the Vector API's warm-up; %s",
+                    voxelPasses, VECTOR_MIN_VOXEL_PASSES, noGpu));
+        }
+        Attempt vector = start("vector");
+        if (vector.kernels().isEmpty()) {
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar",
+                    "auto: Vector API unavailable (" + vector.reason() + "); " + noGpu);
+        }
+        return new Selection(vector.kernels().get(), "vector", String.format(Locale.ROOT,
+                "auto: %d voxel passes >= %d; %s; %s", voxelPasses, VECTOR_MIN_VOXEL_PASSES, vector.reason(), noGpu));
+    }
+
+    private static Attempt startVector() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return Attempt.unavailable("the JVM was started without --add-modules " + VECTOR_MODULE);
+        }
+        if (System.getProperty("java.vm.info", "").contains("interpreted")) {
+            return Attempt.unavailable("the JVM runs interpreted (-Xint), where the Vector API is very slow");
+        }
+        try {
+            // Loaded by name so that nothing here links against the incubator module unless it is present.
+            Class<?> c = Class.forName(implementationClass("vector"));
+            DoseKernelSupport k = (DoseKernelSupport) c.getField("INSTANCE").get(null);
+            int lanes = (int) c.getMethod("lanes").invoke(null);
+            return Attempt.started(k, lanes + " float lanes");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return Attempt.unavailable("the Vector API kernels cannot start: " + cause.getMessage());
+        }
+    }
+
+    private static Attempt startOpenCl(OpenClDoseKernels.DeviceChoice choice) {
+        try {
+            OpenClDoseKernels k = OpenClDoseKernels.open(choice);
+            String kind = k.isGpuOrAccelerator() ? "GPU/accelerator" : "CPU";
+            return Attempt.started(k, "OpenCL on " + kind + " device " + k.deviceName()
+                    + (k.hasDoubleCoordinates() ? "" : ", float coordinates (no cl_khr_fp64)"));
+        } catch (OpenClDoseKernels.UnavailableException e) {
+            return Attempt.unavailable(e.getMessage());
+        } catch (LinkageError e) {
+            return Attempt.unavailable("JOCL cannot load: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,554 @@
+package dev.eqd2sum.engine.structure;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.geometry.Affine3;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Puts a structure's planar contours onto a grid as fractional voxel occupancy, computed once per
+ * structure: a {@link StructureMask} of interior runs, boundary partials, the volume outside the
+ * grid and the sample points for dose statistics.
+ *
+ * <p>Geometry. Contours are taken into the grid's continuous index frame
+ * ({@link GridGeometry#patientToIndex()}), so axis flips (feet-first, prone), in-plane rotations and
+ * non-square pixels need no special case; contour planes must be perpendicular to the grid's frame
+ * direction (constant k), anything else is refused. In plane, each pixel's covered area is computed
+ * exactly by {@link PlaneRaster} (trapezoid bands, font-rs style area accumulation). Along
+ * k, each contour plane owns the slab half-way to its neighbouring planes (uneven spacing allowed);
+ * the first and last plane reach half their adjacent spacing further ({@link EndCaps#HALF_SPACING})
+ * or stop at the plane ({@link EndCaps#NONE}); a single-plane structure is given the structure set's
+ * median contour spacing as its thickness (the grid's slice spacing when the set has none). A
+ * structure that skips planes the structure set has (a gap of more than 1.5 times its own median
+ * spacing with another structure's plane inside it) is two parts: each side of the gap ends as if
+ * the next set plane held an empty contour. Voxel occupancy is the slab-weighted sum of the plane
+ * coverages; what lies beyond the grid is summed into {@code outsideGridCc}, never onto edge voxels.
+ *
+ * <p>Sample points. A voxel wholly inside whose six face neighbours are also wholly inside is
+ * represented by its centre. Every other occupied voxel (partial, or on the structure's or the
+ * grid's surface) by the centres of n x n sub-cells in plane that lie inside the contour region,
+ * repeated at about n evenly spaced heights within each slab part crossing the voxel; each carries
+ * an equal share of that slab part's occupied volume (a midpoint rule). Sub-cell centres stay up to
+ * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
+ * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
+ * The extremes of a linear dose over a stack of polygon prisms lie at exactly those points, and
+ * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits is represented
+ * by a point of the outline within it.
+ * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
+ */
+public final class Rasteriser {
+    /** Contour points further than this from their plane (mm) make the contour oblique to the grid. */
+    static final double PLANARITY_TOLERANCE_MM = 0.05;
+    /** Automatic sub-sampling keeps the estimated boundary samples of a structure below this. */
+    static final long AUTO_SAMPLE_BUDGET = 250_000;
+    private static final float FULL = (float) (1 - PlaneRaster.EPS);
+    private static final float EMPTY = (float) PlaneRaster.EPS;
+
+    private Rasteriser() {
+    }
+
+    /** Rasterises with half-spacing end caps and the given structure set's planes. */
+    public static StructureMask rasterise(Structure structure, GridGeometry grid, List<Structure> structureSet) {
+        return rasterise(structure, grid, RasterOptions.forStructureSet(structureSet));
+    }
+
+    /**
+     * @throws InvalidInputException when a closed contour does not lie in a plane of constant k
+     *                               (oblique to the grid, or not planar)
+     */
+    public static StructureMask rasterise(Structure structure, GridGeometry grid, RasterOptions options) {
+        List<Plane> planes = planesOf(structure, grid);
+        if (planes.isEmpty()) {
+            return new StructureMask(grid, new int[0], new int[0], new int[0], new float[0], 0.0, SamplePoints.empty());
+        }
+        assignSlabs(planes, grid, options);
+        int n = options.subSamplesPerAxis() > 0 ? options.subSamplesPerAxis() : automaticSubSamples(planes);
+        return new Assembly(grid, planes, n).run();
+    }
+
+    /** A contour plane of the structure: its k position, its region and the slab [lo, hi] it owns (k units). */
+    static final class Plane {
+        final double k;
+        final PlaneRegion region;
+        double lo, hi;
+        PlaneRaster raster;
+
+        Plane(double k, PlaneRegion region) {
+            this.k = k;
+            this.region = region;
+        }
+    }
+
+    private static List<Plane> planesOf(Structure structure, GridGeometry grid) {
+        Affine3 toIndex = grid.patientToIndex();
+        double sz = grid.spacingZ();
+        List<double[]> xy = new ArrayList<>();
+        List<Double> ks = new ArrayList<>();
+        List<Boolean> xors = new ArrayList<>();
+        double[] out = new double[3];
+        int contourNumber = 0;
+        for (PlanarContour c : structure.contours()) {
+            contourNumber++;
+            if (!c.type().enclosesVolume() || c.pointCount() == 0) {
+                continue; // POINT and open contours enclose no volume
+            }
+            double[] p = c.pointsMm();
+            int m = c.pointCount();
+            double[] poly = new double[2 * m];
+            double kMin = Double.POSITIVE_INFINITY, kMax = Double.NEGATIVE_INFINITY, kSum = 0;
+            for (int v = 0; v < m; v++) {
+                toIndex.apply(p[3 * v], p[3 * v + 1], p[3 * v + 2], out);
+                poly[2 * v] = out[0];
+                poly[2 * v + 1] = out[1];
+                kMin = Math.min(kMin, out[2]);
+                kMax = Math.max(kMax, out[2]);
+                kSum += out[2];
+            }
+            if ((kMax - kMin) * sz > PLANARITY_TOLERANCE_MM) {
+                throw new InvalidInputException("structure '" + structure.name() + "'", String.format(Locale.ROOT,
+                        "contour %d is not perpendicular to the dose grid's frame direction (its points span %.2f mm"
+                                + " along it); oblique or non-planar contours are not supported", contourNumber,
+                        (kMax - kMin) * sz));
+            }
+            xy.add(poly);
+            ks.add(kSum / m);
+            xors.add(c.type() == ContourType.CLOSEDPLANAR_XOR);
+        }
+        Integer[] order = new Integer[xy.size()];
+        for (int q = 0; q < order.length; q++) {
+            order[q] = q;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(ks.get(a), ks.get(b)));
+        List<Plane> planes = new ArrayList<>();
+        double samePlane = StructureSetPlanes.SAME_PLANE_MM / sz;
+        int start = 0;
+        for (int q = 1; q <= order.length; q++) {
+            if (q == order.length || ks.get(order[q]) - ks.get(order[q - 1]) > samePlane) {
+                List<double[]> polys = new ArrayList<>();
+                boolean[] xor = new boolean[q - start];
+                double kSum = 0;
+                for (int r = start; r < q; r++) {
+                    polys.add(xy.get(order[r]));
+                    xor[r - start] = xors.get(order[r]);
+                    kSum += ks.get(order[r]);
+                }
+                PlaneRegion region = PlaneRegion.of(polys, xor);
+                if (region != null) {
+                    planes.add(new Plane(kSum / (q - start), region));
+                }
+                start = q;
+            }
+        }
+        return planes;
+    }
+
+    private static void assignSlabs(List<Plane> planes, GridGeometry grid, RasterOptions options) {
+        double sz = grid.spacingZ();
+        StructureSetPlanes set = options.structureSetPlanes();
+        double[] setK = setPlanesInK(set, grid);
+        int count = planes.size();
+        if (count == 1) {
+            double thicknessMm = Double.isFinite(set.medianSpacingMm()) ? set.medianSpacingMm() : sz;
+            Plane p = planes.get(0);
+            p.lo = p.k - 0.5 * thicknessMm / sz;
+            p.hi = p.k + 0.5 * thicknessMm / sz;
+            return;
+        }
+        double[] gaps = new double[count - 1];
+        for (int q = 0; q < count - 1; q++) {
+            gaps[q] = planes.get(q + 1).k - planes.get(q).k;
+        }
+        double[] sortedGaps = gaps.clone();
+        Arrays.sort(sortedGaps);
+        double medianGap = sortedGaps.length % 2 == 1 ? sortedGaps[sortedGaps.length / 2]
+                : 0.5 * (sortedGaps[sortedGaps.length / 2 - 1] + sortedGaps[sortedGaps.length / 2]);
+        boolean caps = options.endCaps() == EndCaps.HALF_SPACING;
+        double tol = StructureSetPlanes.SAME_PLANE_MM / sz;
+        for (int q = 0; q < count; q++) {
+            Plane p = planes.get(q);
+            if (q == 0) {
+                p.lo = caps ? p.k - 0.5 * gaps[0] : p.k;
+            }
+            if (q == count - 1) {
+                p.hi = caps ? p.k + 0.5 * gaps[count - 2] : p.k;
+                continue;
+            }
+            Plane next = planes.get(q + 1);
+            double above = firstSetPlaneBetween(setK, p.k + tol, next.k - tol);
+            if (gaps[q] > 1.5 * medianGap && !Double.isNaN(above)) {
+                double below = lastSetPlaneBetween(setK, p.k + tol, next.k - tol);
+                p.hi = caps ? 0.5 * (p.k + above) : p.k;
+                next.lo = caps ? 0.5 * (below + next.k) : next.k;
+            } else {
+                p.hi = 0.5 * (p.k + next.k);
+                next.lo = p.hi;
+            }
+        }
+    }
+
+    /** The structure set's plane positions as k of this grid, ascending; empty when they are not along the grid's frame direction. */
+    private static double[] setPlanesInK(StructureSetPlanes set, GridGeometry grid) {
+        double[] pos = set.positionsMm();
+        if (pos.length == 0) {
+            return pos;
+        }
+        double[] nrm = set.normal();
+        double[] w = grid.frameDirection();
+        if (Math.abs(Math.abs(nrm[0] * w[0] + nrm[1] * w[1] + nrm[2] * w[2]) - 1) > 1e-4) {
+            return new double[0];
+        }
+        Affine3 toIndex = grid.patientToIndex();
+        double[] k = new double[pos.length];
+        for (int q = 0; q < pos.length; q++) {
+            k[q] = toIndex.apply(pos[q] * nrm[0], pos[q] * nrm[1], pos[q] * nrm[2])[2];
+        }
+        Arrays.sort(k);
+        return k;
+    }
+
+    private static double firstSetPlaneBetween(double[] setK, double lo, double hi) {
+        for (double k : setK) {
+            if (k > lo && k < hi) {
+                return k;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double lastSetPlaneBetween(double[] setK, double lo, double hi) {
+        double found = Double.NaN;
+        for (double k : setK) {
+            if (k > lo && k < hi) {
+                found = k;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * 4 sub-samples per axis, fewer (2, then 1) when the structure's surface is so large that its
+     * boundary samples would exceed {@link #AUTO_SAMPLE_BUDGET} (a body outline): extremes are
+     * sampled at the contour vertices whatever n is, so n only refines the DVH inside boundary voxels.
+     */
+    private static int automaticSubSamples(List<Plane> planes) {
+        double boundaryVoxels = 0;
+        for (Plane p : planes) {
+            boundaryVoxels += p.region.perimeter * Math.max(1.0, p.hi - p.lo);
+        }
+        Plane first = planes.get(0), last = planes.get(planes.size() - 1);
+        boundaryVoxels += (first.region.maxX - first.region.minX) * (first.region.maxY - first.region.minY)
+                + (last.region.maxX - last.region.minX) * (last.region.maxY - last.region.minY);
+        return boundaryVoxels * 64 <= AUTO_SAMPLE_BUDGET ? 4 : boundaryVoxels * 8 <= AUTO_SAMPLE_BUDGET ? 2 : 1;
+    }
+
+    /** Walks the grid's slices, turning plane coverages into runs, partials and samples. */
+    private static final class Assembly {
+        private final GridGeometry grid;
+        private final List<Plane> planes;
+        private final int n, nx, ny, nz;
+        private final double voxelCc;
+        private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
+        private final FloatList partialOcc = new FloatList(256);
+        private float[] si, sj, sk, sv;
+        private int sampleCount;
+        private double outsideIndexUnits; // volume outside the grid in voxels
+
+        // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
+        private float[] prev, cur, next;
+        private int[] prevBox, curBox, nextBox;
+
+        Assembly(GridGeometry grid, List<Plane> planes, int n) {
+            this.grid = grid;
+            this.planes = planes;
+            this.n = n;
+            this.nx = grid.nx();
+            this.ny = grid.ny();
+            this.nz = grid.nz();
+            this.voxelCc = grid.voxelVolumeCc();
+            // interior voxels get one sample, boundary voxels up to n^3: size the lists once
+            double voxels = 0, boundary = 0;
+            for (Plane p : planes) {
+                double len = p.hi - p.lo;
+                double bw = p.region.maxX - p.region.minX, bh = p.region.maxY - p.region.minY;
+                voxels += 0.8 * bw * bh * len;
+                boundary += p.region.perimeter * Math.max(1.0, len);
+            }
+            int capacity = (int) Math.min(1 << 28, 1024 + voxels + boundary * n * n * n);
+            si = new float[capacity];
+            sj = new float[capacity];
+            sk = new float[capacity];
+            sv = new float[capacity];
+        }
+
+        StructureMask run() {
+            double gridLo = -0.5, gridHi = nz - 0.5;
+            // planes are independent: rasterise them in parallel when there are enough of them
+            java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, planes.size());
+            (planes.size() >= 8 ? ids.parallel() : ids).forEach(q -> {
+                Plane p = planes.get(q);
+                double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
+                p.raster = PlaneRaster.of(p.region, nx, ny, n, inLen > 0);
+            });
+            for (Plane p : planes) {
+                double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
+                outsideIndexUnits += p.raster.totalArea * (p.hi - p.lo - inLen)
+                        + (p.raster.totalArea - p.raster.insideArea) * inLen;
+                if (inLen <= 0) {
+                    p.raster = null; // only its area was needed
+                }
+            }
+            double lo = planes.get(0).lo, hi = planes.get(planes.size() - 1).hi;
+            int kFirst = Math.max(0, (int) Math.floor(lo - 0.5) + 1);
+            int kLast = Math.min(nz - 1, (int) Math.ceil(hi + 0.5) - 1);
+            if (kFirst <= kLast) {
+                int size = nx * ny;
+                prev = new float[size];
+                cur = new float[size];
+                next = new float[size];
+                prevBox = emptyBox();
+                nextBox = emptyBox();
+                curBox = occupancy(kFirst, cur, emptyBox());
+                for (int k = kFirst; k <= kLast; k++) {
+                    nextBox = k + 1 <= kLast ? occupancy(k + 1, next, nextBox) : clear(next, nextBox);
+                    emitSlice(k);
+                    float[] t = prev;
+                    prev = cur;
+                    cur = next;
+                    next = t;
+                    int[] tb = prevBox;
+                    prevBox = curBox;
+                    curBox = nextBox;
+                    nextBox = tb;
+                }
+            }
+            addVertexSamples();
+            return new StructureMask(grid, runStart.toArray(), runLength.toArray(), partialIndex.toArray(),
+                    partialOcc.toArray(), outsideIndexUnits * voxelCc,
+                    new SamplePoints(trimmed(si), trimmed(sj), trimmed(sk), trimmed(sv), sampleCount));
+        }
+
+        /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
+        private void addVertexSamples() {
+            double zGridLo = -0.5, zGridHi = nz - 0.5;
+            for (Plane p : planes) {
+                if (p.raster == null) {
+                    continue;
+                }
+                float zLo = (float) Math.max(p.lo, zGridLo), zHi = (float) Math.min(p.hi, zGridHi);
+                double[] v = p.region.vertices;
+                for (int q = 0; q < v.length; q += 2) {
+                    double x = v[q], y = v[q + 1];
+                    if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                        addSample((float) x, (float) y, zLo, 0f);
+                        if (zHi != zLo) {
+                            addSample((float) x, (float) y, zHi, 0f);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static int[] emptyBox() {
+            return new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
+        }
+
+        private int[] clear(float[] slice, int[] box) {
+            for (int j = box[1]; j <= box[3]; j++) {
+                Arrays.fill(slice, box[0] + nx * j, box[2] + nx * j + 1, 0f);
+            }
+            box[0] = box[1] = Integer.MAX_VALUE;
+            box[2] = box[3] = -1;
+            return box;
+        }
+
+        /** Index of the first plane whose slab reaches above the bottom of slice k (slabs are ordered and disjoint). */
+        private int firstPlaneFor(int k) {
+            int a = 0, b = planes.size();
+            while (a < b) {
+                int m = (a + b) >>> 1;
+                if (planes.get(m).hi <= k - 0.5) {
+                    a = m + 1;
+                } else {
+                    b = m;
+                }
+            }
+            return a;
+        }
+
+        /** Fills slice k's occupancy (after clearing what the buffer held) and returns its pixel box. */
+        private int[] occupancy(int k, float[] slice, int[] box) {
+            clear(slice, box);
+            for (int q = firstPlaneFor(k); q < planes.size() && planes.get(q).lo < k + 0.5; q++) {
+                Plane p = planes.get(q);
+                double overlap = Math.min(p.hi, k + 0.5) - Math.max(p.lo, k - 0.5);
+                if (overlap <= 0 || p.raster == null || p.raster.width == 0) {
+                    continue;
+                }
+                PlaneRaster r = p.raster;
+                float ov = (float) overlap;
+                for (int lj = 0; lj < r.height; lj++) {
+                    int base = r.i0 + nx * (r.j0 + lj);
+                    int rb = lj * r.width;
+                    for (int li = 0; li < r.width; li++) {
+                        slice[base + li] += r.coverage[rb + li] * ov;
+                    }
+                }
+                box[0] = Math.min(box[0], r.i0);
+                box[1] = Math.min(box[1], r.j0);
+                box[2] = Math.max(box[2], r.i0 + r.width - 1);
+                box[3] = Math.max(box[3], r.j0 + r.height - 1);
+            }
+            return box;
+        }
+
+        private void emitSlice(int k) {
+            int[] box = curBox;
+            int sliceBase = nx * ny * k;
+            for (int j = box[1]; j <= box[3]; j++) {
+                int runFrom = -1;
+                for (int i = box[0]; i <= box[2] + 1; i++) {
+                    float f = i <= box[2] ? cur[i + nx * j] : 0f;
+                    boolean isFull = f >= FULL;
+                    if (isFull && runFrom < 0) {
+                        runFrom = i;
+                    } else if (!isFull && runFrom >= 0) {
+                        runStart.add(sliceBase + runFrom + nx * j);
+                        runLength.add(i - runFrom);
+                        runFrom = -1;
+                    }
+                    if (i > box[2]) {
+                        break;
+                    }
+                    if (isFull) {
+                        int v = i + nx * j; // the slice buffers hold zeros outside their boxes
+                        if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1
+                                && cur[v - 1] >= FULL && cur[v + 1] >= FULL && cur[v - nx] >= FULL
+                                && cur[v + nx] >= FULL && prev[v] >= FULL && next[v] >= FULL) {
+                            addSample(i, j, k, (float) voxelCc);
+                        } else {
+                            subSample(i, j, k);
+                        }
+                    } else if (f > EMPTY) {
+                        partialIndex.add(sliceBase + i + nx * j);
+                        partialOcc.add(f);
+                        subSample(i, j, k);
+                    }
+                }
+            }
+        }
+
+        private void addSample(float i, float j, float k, float volumeCc) {
+            if (sampleCount == si.length) {
+                int cap = si.length * 2;
+                si = Arrays.copyOf(si, cap);
+                sj = Arrays.copyOf(sj, cap);
+                sk = Arrays.copyOf(sk, cap);
+                sv = Arrays.copyOf(sv, cap);
+            }
+            si[sampleCount] = i;
+            sj[sampleCount] = j;
+            sk[sampleCount] = k;
+            sv[sampleCount] = volumeCc;
+            sampleCount++;
+        }
+
+        /** The array, trimmed when more than a quarter of it would be unused. */
+        private float[] trimmed(float[] a) {
+            return a.length - sampleCount > a.length / 4 ? Arrays.copyOf(a, sampleCount) : a;
+        }
+
+        /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
+        private void subSample(int i, int j, int k) {
+            for (int q = firstPlaneFor(k); q < planes.size() && planes.get(q).lo < k + 0.5; q++) {
+                Plane p = planes.get(q);
+                double zLo = Math.max(p.lo, k - 0.5), zHi = Math.min(p.hi, k + 0.5);
+                double len = zHi - zLo;
+                if (len <= 0 || p.raster == null) {
+                    continue;
+                }
+                float c = p.raster.coverageAt(i, j);
+                if (c <= 0f) {
+                    continue;
+                }
+                int heights = Math.max(1, (int) Math.round(n * len));
+                int mask;
+                float wx = Float.NaN, wy = Float.NaN;
+                if (c >= 1f) {
+                    mask = (1 << (n * n)) - 1;
+                } else {
+                    int local = (i - p.raster.i0) + p.raster.width * (j - p.raster.j0);
+                    mask = p.raster.sampleMask[local];
+                    if (mask == 0) {
+                        wx = p.raster.witnessDx[local];
+                        wy = p.raster.witnessDy[local];
+                        if (Float.isNaN(wx)) {
+                            continue; // no point of the region found: a coverage of rounding size
+                        }
+                    }
+                }
+                boolean witness = mask == 0;
+                int inPlane = witness ? 1 : Integer.bitCount(mask);
+                float vol = (float) (c * len * voxelCc / ((double) inPlane * heights));
+                for (int t = 0; t < heights; t++) {
+                    float z = (float) (zLo + (t + 0.5) * len / heights);
+                    if (witness) {
+                        addSample(i + wx, j + wy, z, vol);
+                        continue;
+                    }
+                    for (int r = 0; r < n; r++) {
+                        for (int s = 0; s < n; s++) {
+                            if ((mask & (1 << (r * n + s))) != 0) {
+                                addSample((float) (i + PlaneRaster.sampleOffset(s, n)), (float) (j + PlaneRaster.sampleOffset(r, n)), z, vol);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class IntList {
+        private int[] a = new int[256];
+        private int size;
+
+        void add(int v) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            a[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, size);
+        }
+    }
+
+    private static final class FloatList {
+        private float[] a;
+        private int size;
+
+        FloatList(int capacity) {
+            a = new float[Math.max(16, capacity)];
+        }
+
+
+        void add(float v) {
+            if (size == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            a[size++] = v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(a, size);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.eqd2sum.engine.constraint;
+
+import dev.eqd2sum.engine.constraint.ConstraintResult.Status;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ConstraintEvaluatorTest {
+    /** A cord whose hot spots lie apart: the voxel-wise sum is well below the summary sum. */
+    static final class Inputs implements ConstraintInputs {
+        boolean prior = true;
+        Double interval = 8.0;
+        Map<ValueScope, Double> cordDmax = new EnumMap<>(Map.of(
+                ValueScope.CURRENT_COURSE, 20.0, ValueScope.PLAN_SUM, 40.0, ValueScope.PLAN_SUM_UNFORGIVEN, 48.0,
+                ValueScope.SUMMARY_SUM, 55.0, ValueScope.SUMMARY_SUM_UNFORGIVEN, 63.0));
+
+        @Override
+        public Optional<String> structureFor(Role role) {
+            return switch (role) {
+                case CORD -> Optional.of("SpinalCord");
+                case THECAL_SAC -> Optional.of("ThecalSac");
+                default -> Optional.empty();
+            };
+        }
+
+        @Override
+        public boolean hasStructure(String name) {
+            return name.equals("SpinalCord");  // ThecalSac is named but has no contours
+        }
+
+        @Override
+        public boolean hasPriorCourse() {
+            return prior;
+        }
+
+        @Override
+        public OptionalDouble intervalMonths() {
+            return interval == null ? OptionalDouble.empty() : OptionalDouble.of(interval);
+        }
+
+        @Override
+        public Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope) {
+            if (statistic.equals("Dmax")) {
+                return cordDmax.get(scope);
+            }
+            return null;
+        }
+    }
+
+    private static Constraint dose(String id, ConstraintScope scope, Comparison cmp, double limit, String unit,
+                                   String statistic) {
+        return new Constraint(id, "", "", Role.THECAL_SAC, List.of(Role.CORD), null, statistic, 2.0, scope,
+                List.of(EvaluationMethod.VOXELWISE, EvaluationMethod.SUMMARY), cmp, limit, unit,
+                new Constraint.Published(Role.THECAL_SAC, "Pmax", EvaluationMethod.SUMMARY));
+    }
+
+    private static ConstraintResult only(List<ConstraintResult> rs, EvaluationMethod m) {
+        return rs.stream().filter(r -> r.method() == m).findFirst().orElseThrow();
+    }
+
+    @Test
+    void eachMethodReadsItsOwnScope() {
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        List<ConstraintResult> cumulative = e.evaluate(List.of(dose("c", ConstraintScope.CUMULATIVE, Comparison.LESS,
+                50, "Gy", Constraint.CONSTRAINT_METRIC)), new Inputs());
+        assertThat(cumulative).hasSize(2);
+        assertThat(only(cumulative, EvaluationMethod.VOXELWISE).value()).isEqualTo(48.0);
+        assertThat(only(cumulative, EvaluationMethod.VOXELWISE).status()).isEqualTo(Status.PASSED);
+        assertThat(only(cumulative, EvaluationMethod.SUMMARY).value()).isEqualTo(63.0);
+        assertThat(only(cumulative, EvaluationMethod.SUMMARY).status()).isEqualTo(Status.FAILED);
+        assertThat(only(cumulative, EvaluationMethod.SUMMARY).margin()).isEqualTo(-13.0);
+
+        List<ConstraintResult> forgiven = e.evaluate(List.of(dose("f", ConstraintScope.CUMULATIVE_FORGIVEN,
+                Comparison.LESS, 50, "Gy", "Dmax")), new Inputs());
+        assertThat(only(forgiven, EvaluationMethod.VOXELWISE).value()).isEqualTo(40.0);
+        assertThat(only(forgiven, EvaluationMethod.SUMMARY).value()).isEqualTo(55.0);
+
+        List<ConstraintResult> ratio = e.evaluate(List.of(dose("r", ConstraintScope.RATIO, Comparison.LESS, 50, "%",
+                Constraint.CONSTRAINT_METRIC)), new Inputs());
+        assertThat(only(ratio, EvaluationMethod.VOXELWISE).value()).isCloseTo(100 * 20.0 / 48.0, within(1e-12));
+        assertThat(only(ratio, EvaluationMethod.SUMMARY).value()).isCloseTo(100 * 20.0 / 63.0, within(1e-12));
+        assertThat(only(ratio, EvaluationMethod.SUMMARY).reason()).isEqualTo("31.75 % < 50 %");
+    }
+
+    @Test
+    void strictAndNonStrictSignsAtTheLimit() {
+        Inputs in = new Inputs();
+        in.cordDmax.put(ValueScope.CURRENT_COURSE, 25.0);
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        assertThat(e.evaluate(List.of(dose("s", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy", "Dmax")), in))
+                .allSatisfy(r -> {
+                    assertThat(r.status()).isEqualTo(Status.FAILED);
+                    assertThat(r.reason()).isEqualTo("25.00 Gy is not < 25 Gy");
+                });
+        assertThat(e.evaluate(List.of(dose("s", ConstraintScope.COURSE, Comparison.LESS_OR_EQUAL, 25, "Gy", "Dmax")), in))
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.PASSED));
+    }
+
+    @Test
+    void theFallbackRoleIsANamedDeviationAndAMissingRoleIsNotEvaluated() {
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        ConstraintResult r = e.evaluate(List.of(dose("c", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy",
+                "Dmax")), new Inputs()).getFirst();
+        assertThat(r.structure()).isEqualTo("SpinalCord");
+        assertThat(r.deviations()).singleElement().asString().startsWith("SpinalCord (spinal cord) used instead of the"
+                + " thecal sac");
+        Constraint ptv = new Constraint("p", "", "", Role.PTV_HIGH, List.of(), null, "Dmin", 10.0,
+                ConstraintScope.COURSE, List.of(EvaluationMethod.VOXELWISE), Comparison.GREATER_OR_EQUAL, 32.2, "Gy",
+                null);
+        ConstraintResult missing = e.evaluate(List.of(ptv), new Inputs()).getFirst();
+        assertThat(missing.status()).isEqualTo(Status.NOT_EVALUATED);
+        assertThat(missing.reason()).isEqualTo("no contoured structure for the high-dose PTV (roles.ptvHigh)");
+        assertThat(e.needs(List.of(ptv, dose("c", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy",
+                Constraint.CONSTRAINT_METRIC)), new Inputs()))
+                .containsExactly(new StatisticNeed("SpinalCord", 2.0, "Dmax"));
+    }
+
+    @Test
+    void undefinedValuesAndMissingPriorsAreNotEvaluated() {
+        ConstraintEvaluator e = new ConstraintEvaluator("D0.03cc");
+        ConstraintResult undefined = e.evaluate(List.of(dose("c", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy",
+                Constraint.CONSTRAINT_METRIC)), new Inputs()).getFirst();
+        assertThat(undefined.status()).isEqualTo(Status.NOT_EVALUATED);
+        assertThat(undefined.metric()).isEqualTo("D0.03cc");
+        assertThat(undefined.reason()).contains("D0.03cc of SpinalCord is undefined");
+
+        Inputs single = new Inputs();
+        single.prior = false;
+        Constraint interval = new Constraint("i", "", "", null, List.of(), null, null, null, ConstraintScope.INTERVAL,
+                List.of(), Comparison.GREATER_OR_EQUAL, 5, "months", null);
+        ConstraintResult i = new ConstraintEvaluator("Dmax").evaluate(List.of(interval), single).getFirst();
+        assertThat(i.status()).isEqualTo(Status.NOT_EVALUATED);
+        assertThat(i.reason()).contains("only one course");
+        ConstraintResult ratio = new ConstraintEvaluator("Dmax").evaluate(List.of(dose("r", ConstraintScope.RATIO,
+                Comparison.LESS, 50, "%", "Dmax")), single).getFirst();
+        assertThat(ratio.status()).isEqualTo(Status.NOT_EVALUATED);
+
+        Inputs noDates = new Inputs();
+        noDates.interval = null;
+        assertThat(new ConstraintEvaluator("Dmax").evaluate(List.of(interval), noDates).getFirst().reason())
+                .contains("lacks the dates");
+
+        Inputs zero = new Inputs();
+        zero.cordDmax.replaceAll((k, v) -> 0.0);
+        assertThat(new ConstraintEvaluator("Dmax").evaluate(List.of(dose("r", ConstraintScope.RATIO, Comparison.LESS,
+                50, "%", "Dmax")), zero).getFirst().reason()).contains("ratio is undefined");
+    }
+
+    @Test
+    void anExplicitStructureNeedsContours() {
+        Constraint c = new Constraint("x", "", "", null, List.of(), "Esophagus", "Dmax", 3.0, ConstraintScope.COURSE,
+                List.of(EvaluationMethod.SUMMARY), Comparison.LESS, 30, "Gy", null);
+        ConstraintResult r = new ConstraintEvaluator("Dmax").evaluate(List.of(c), new Inputs()).getFirst();
+        assertThat(r.status()).isEqualTo(Status.NOT_EVALUATED);
+        assertThat(r.reason()).isEqualTo("the structure set has no contoured structure named Esophagus");
+    }
+}

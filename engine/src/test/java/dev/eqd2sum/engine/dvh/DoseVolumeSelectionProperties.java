@@ -1,0 +1,153 @@
+package dev.eqd2sum.engine.dvh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The fast path (histogram, collected bins, refinement) against the exact sort-based path, and the
+ * thread-merged accumulators against one pass, on sample sets built to stress them: smooth,
+ * clustered (one bin holding most samples, so refinement recurses), heavily tied, and tiny.
+ */
+class DoseVolumeSelectionProperties {
+
+    static float[][] samples(int shape, int n, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[n];
+        float[] v = new float[n];
+        for (int p = 0; p < n; p++) {
+            v[p] = 0.0001f + r.nextFloat() * 0.002f;
+            d[p] = switch (shape) {
+                case 0 -> (float) (r.nextDouble() * 60);
+                // most samples within a few mGy, a few far away: the first histogram has one crowded bin
+                case 1 -> p % 97 == 0 ? (float) (100 + r.nextDouble() * 100) : (float) (20 + r.nextDouble() * 0.004);
+                // quantised: many exact ties, including at 0
+                case 2 -> (float) (r.nextInt(7) * 5.0);
+                // exponential fall-off like an External
+                default -> (float) (60 * Math.exp(-r.nextDouble() * 8));
+            };
+        }
+        return new float[][] {d, v};
+    }
+
+    @Property(tries = 40)
+    void fastPathEqualsSortingEverything(@ForAll @IntRange(min = 0, max = 3) int shape,
+                                         @ForAll @IntRange(min = 1, max = 60_000) int n,
+                                         @ForAll long seed) {
+        float[][] s = samples(shape, n, seed);
+        DoseVolumeNodes reference = DoseVolumeNodes.of(s[0], s[1], n);
+        DoseDistribution dist = new DoseDistribution(s[0], s[1], n, true);
+        double total = dist.summary().volumeCc();
+        double max = dist.summary().max(), min = dist.summary().min();
+        Random r = new Random(seed ^ 0x5eed);
+        List<DoseStatistic> sts = new ArrayList<>();
+        for (int q = 0; q < 12; q++) {
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_CC, round(r.nextDouble() * total * 1.02)));
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_PERCENT, round(r.nextDouble() * 100)));
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.VOLUME_AT_DOSE, round(min + r.nextDouble() * (max - min) * 1.01)));
+        }
+        sts.add(DoseStatistic.of(DoseStatistic.Kind.VOLUME_AT_DOSE, s[0][r.nextInt(n)]));
+        DoseStatistics fast = dist.statistics(sts);
+        double tol = 1e-9 * Math.max(1, max) + 1e-6;
+        for (DoseStatistic st : sts) {
+            switch (st.kind()) {
+                case DOSE_AT_VOLUME_CC, DOSE_AT_VOLUME_PERCENT -> {
+                    double x = st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_CC ? st.parameter()
+                            : st.parameter() / 100 * total;
+                    Double got = fast.value(st);
+                    if (x > total * (1 + DoseDistribution.VOLUME_SLACK)) {
+                        assertThat(got).as(st.name()).isNull();
+                    } else {
+                        assertThat(got).as(st.name()).isCloseTo(reference.doseAtVolume(Math.min(x, total)), within(tol));
+                    }
+                }
+                default -> assertThat(fast.value(st, StatisticUnit.CC)).as(st.name())
+                        .isCloseTo(reference.volumeAtDose(st.parameter(), total), within(1e-7 * total + 1e-9));
+            }
+        }
+    }
+
+    /** Large sets whose crowded bins make the refinement recurse; every query checked against the sort. */
+    @Example
+    void crowdedBinsRefineToTheExactAnswer() {
+        for (int shape = 0; shape < 4; shape++) {
+            for (long seed = 1; seed <= 5; seed++) {
+                fastPathEqualsSortingEverything(shape, 150_000 + (int) seed * 7, seed * 31);
+            }
+        }
+    }
+
+    @Property(tries = 15)
+    void dvhCurveFollowsTheSameRelation(@ForAll @IntRange(min = 0, max = 3) int shape,
+                                        @ForAll @IntRange(min = 1, max = 20_000) int n, @ForAll long seed) {
+        float[][] s = samples(shape, n, seed);
+        DoseVolumeNodes reference = DoseVolumeNodes.of(s[0], s[1], n);
+        DoseDistribution dist = new DoseDistribution(s[0], s[1], n, false);
+        double total = dist.summary().volumeCc();
+        Dvh dvh = dist.dvh();
+        for (int b = 0; b < dvh.size(); b += 7) {
+            assertThat(dvh.volumeCc()[b]).as("at %s Gy", dvh.doseGy()[b])
+                    .isCloseTo(reference.volumeAtDose(dvh.doseGy()[b], total), within(1e-7 * total + 1e-9));
+        }
+    }
+
+    @Property(tries = 30)
+    void mergedAccumulatorsEqualOnePass(@ForAll @IntRange(min = 0, max = 3) int shape,
+                                        @ForAll @IntRange(min = 1, max = 5_000) int n,
+                                        @ForAll @IntRange(min = 1, max = 6) int parts, @ForAll long seed) {
+        float[][] s = samples(shape, n, seed);
+        float[] d = s[0], v = s[1];
+        DoseSummary one = new DoseSummary().acceptRange(d, v, 0, n);
+        DoseHistogram hOne = new DoseHistogram(0, 0.5, 500).acceptRange(d, v, 0, n);
+        DoseSummary merged = new DoseSummary();
+        DoseHistogram hMerged = hOne.emptyCopy();
+        Random r = new Random(seed);
+        int from = 0;
+        List<int[]> ranges = new ArrayList<>();
+        for (int k = 0; k < parts; k++) {
+            int to = k == parts - 1 ? n : from + r.nextInt(n - from + 1);
+            ranges.add(new int[] {from, to});
+            from = to;
+        }
+        // merge in reverse order: the result must not depend on it
+        for (int k = ranges.size() - 1; k >= 0; k--) {
+            int[] rg = ranges.get(k);
+            DoseSummary part = new DoseSummary();
+            DoseHistogram hPart = hOne.emptyCopy();
+            for (int p = rg[0]; p < rg[1]; p++) {
+                part.accept(p, d[p], v[p]);
+                hPart.accept(d[p], v[p]);
+            }
+            merged.combine(part);
+            hMerged.combine(hPart);
+        }
+        assertThat(merged.count()).isEqualTo(one.count());
+        assertThat(merged.max()).isEqualTo(one.max());
+        assertThat(merged.min()).isEqualTo(one.min());
+        assertThat(merged.maxSample()).isEqualTo(one.maxSample());
+        assertThat(merged.minSample()).isEqualTo(one.minSample());
+        assertThat(merged.mean()).isCloseTo(one.mean(), within(1e-9 * Math.max(1, one.max())));
+        assertThat(merged.volumeCc()).isCloseTo(one.volumeCc(), within(1e-12 * n));
+        for (int b = 0; b < hOne.binCount(); b++) {
+            assertThat(hMerged.isEmpty(b)).isEqualTo(hOne.isEmpty(b));
+            assertThat(hMerged.volumeCc(b)).isCloseTo(hOne.volumeCc(b), within(1e-12 * n));
+            if (!hOne.isEmpty(b)) {
+                assertThat(hMerged.minDose(b)).isEqualTo(hOne.minDose(b));
+                assertThat(hMerged.maxDose(b)).isEqualTo(hOne.maxDose(b));
+                assertThat(hMerged.minGroupVolumeCc(b)).isCloseTo(hOne.minGroupVolumeCc(b), within(1e-12 * n));
+                assertThat(hMerged.maxGroupVolumeCc(b)).isCloseTo(hOne.maxGroupVolumeCc(b), within(1e-12 * n));
+            }
+        }
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e4) / 1e4;
+    }
+}

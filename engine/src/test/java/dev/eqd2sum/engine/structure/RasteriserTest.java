@@ -1,0 +1,246 @@
+package dev.eqd2sum.engine.structure;
+
+import static dev.eqd2sum.engine.structure.Contours.circle;
+import static dev.eqd2sum.engine.structure.Contours.circleArea;
+import static dev.eqd2sum.engine.structure.Contours.rectangle;
+import static dev.eqd2sum.engine.structure.Contours.stack;
+import static dev.eqd2sum.engine.structure.Contours.structure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RasteriserTest {
+    /** 40 x 40 x 20 voxels of 2 x 2 x 2 mm, voxel centres at odd mm, so voxel faces lie on even mm. */
+    private static final GridGeometry GRID = GridGeometry.axisAligned(40, 40, 20, -39, -39, -19, 2, 2, 2);
+    private static final RasterOptions NO_CAPS = RasterOptions.defaults().withEndCaps(EndCaps.NONE);
+
+    private static double totalCc(StructureMask m) {
+        return m.volumeInsideGridCc() + m.outsideGridCc();
+    }
+
+    private static StructureMask raster(List<PlanarContour> contours, GridGeometry grid, RasterOptions o) {
+        return Rasteriser.rasterise(structure("S", contours), grid, o);
+    }
+
+    @Test
+    void boxAlignedWithVoxelFacesIsExactAndAllInterior() {
+        // 10 x 6 mm rectangle on planes z = -5..5 every 2 mm, half-spacing caps: 12 mm thick
+        StructureMask m = raster(stack(z -> rectangle(-4, -2, 6, 4, z), -5, 2, 6), GRID, RasterOptions.defaults());
+        assertThat(m.volumeInsideGridCc()).isCloseTo(10 * 6 * 12 / 1000.0, within(1e-9));
+        assertThat(m.partialIndex()).isEmpty();
+        assertThat(m.interiorVoxelCount()).isEqualTo(5 * 3 * 6);
+        assertThat(m.outsideGridCc()).isZero();
+        assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(1e-6));
+    }
+
+    @Test
+    void endCapsNoneStopsAtTheOuterPlanes() {
+        StructureMask m = raster(stack(z -> rectangle(-4, -2, 6, 4, z), -5, 2, 6), GRID, NO_CAPS);
+        assertThat(m.volumeInsideGridCc()).isCloseTo(10 * 6 * 10 / 1000.0, within(1e-9));
+    }
+
+    @Test
+    void unevenPlaneSpacingGivesEachPlaneHalfWayToItsNeighbours() {
+        // planes at z = 0, 1, 4 with areas 1, 2, 3 (x 100 mm^2); slabs [-0.5,0.5], [0.5,2.5], [2.5,5.5]
+        List<PlanarContour> c = List.of(rectangle(0, 0, 10, 10, 0), rectangle(0, 0, 20, 10, 1), rectangle(0, 0, 30, 10, 4));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo((100 * 1 + 200 * 2 + 300 * 3) / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void circleMatchesPolygonAreaTimesThickness() {
+        int pts = 90;
+        double r = 13.3;
+        StructureMask m = raster(stack(z -> circle(0.37, -1.21, r, z, pts, false), -7, 2, 8), GRID, RasterOptions.defaults());
+        double expected = circleArea(r, pts) * 16 / 1000.0;
+        assertThat(m.volumeInsideGridCc()).isCloseTo(expected, within(expected * 1e-6));
+        assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(expected * 1e-5));
+    }
+
+    @Test
+    void holeByNestingDepthWhateverItsOrientation() {
+        for (boolean holeClockwise : new boolean[] {true, false}) {
+            List<PlanarContour> c = new ArrayList<>();
+            for (double z = -3; z <= 3; z += 2) {
+                c.add(circle(0, 0, 15, z, 120, false));
+                c.add(circle(1, 2, 6, z, 120, holeClockwise));
+            }
+            StructureMask m = raster(c, GRID, RasterOptions.defaults());
+            double expected = (circleArea(15, 120) - circleArea(6, 120)) * 8 / 1000.0;
+            assertThat(totalCc(m)).as("hole clockwise=%s", holeClockwise).isCloseTo(expected, within(expected * 1e-6));
+        }
+    }
+
+    @Test
+    void islandInsideHoleCounts() {
+        List<PlanarContour> c = List.of(
+                rectangle(-30, -30, 30, 30, 0), rectangle(-20, -20, 20, 20, 0), rectangle(-10, -10, 10, 10, 0));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults().withSubSamples(4));
+        // single plane without structure-set information: one grid slice (2 mm) thick
+        assertThat(totalCc(m)).isCloseTo((3600 - 1600 + 400) * 2 / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void partiallyOverlappingContoursAreUnited() {
+        List<PlanarContour> c = List.of(rectangle(-10, -10, 10, 10, 0), rectangle(0, 0, 20, 20, 0));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo((400 + 400 - 100) * 2 / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void overlappingHolesDoNotCreateMaterial() {
+        List<PlanarContour> c = List.of(rectangle(-30, -30, 30, 30, 0),
+                rectangle(-20, -10, 5, 10, 0), rectangle(-5, -10, 20, 10, 0));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo((3600 - 40 * 20) * 2 / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void duplicateContourCountsOnce() {
+        List<PlanarContour> c = List.of(rectangle(-10, -10, 10, 10, 0), rectangle(-10, -10, 10, 10, 0));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo(400 * 2 / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void xorIsASymmetricDifference() {
+        List<PlanarContour> c = List.of(rectangle(-10, -10, 10, 10, 0, ContourType.CLOSEDPLANAR_XOR),
+                rectangle(0, 0, 20, 20, 0, ContourType.CLOSEDPLANAR_XOR));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo((400 + 400 - 2 * 100) * 2 / 1000.0, within(1e-6));
+        // an XOR contour within a closed one cuts a hole even when it is oriented like the outer one
+        List<PlanarContour> h = List.of(rectangle(-20, -20, 20, 20, 0),
+                rectangle(-5, -5, 5, 5, 0, ContourType.CLOSEDPLANAR_XOR));
+        assertThat(totalCc(raster(h, GRID, RasterOptions.defaults()))).isCloseTo((1600 - 100) * 2 / 1000.0, within(1e-6));
+    }
+
+    @Test
+    void pointsAndOpenContoursEncloseNothing() {
+        List<PlanarContour> c = List.of(new PlanarContour(ContourType.POINT, new double[] {0, 0, 0}),
+                new PlanarContour(ContourType.OPEN_PLANAR, new double[] {0, 0, 0, 10, 0, 0, 10, 10, 0}));
+        StructureMask m = raster(c, GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isZero();
+        assertThat(m.samples().count()).isZero();
+    }
+
+    @Test
+    void singlePlaneStructureTakesTheStructureSetMedianSpacing() {
+        Structure body = structure("External", stack(z -> rectangle(-30, -30, 30, 30, z), -9, 3, 7));
+        Structure marker = new Structure(2, "Lesion", "GTV", null, "1.2.3", List.of(rectangle(-5, -5, 5, 5, 0)));
+        StructureMask m = Rasteriser.rasterise(marker, GRID, List.of(body, marker));
+        assertThat(totalCc(m)).isCloseTo(100 * 3 / 1000.0, within(1e-9));
+        StructureMask none = Rasteriser.rasterise(marker, GRID,
+                RasterOptions.forStructureSet(List.of(body, marker)).withEndCaps(EndCaps.NONE));
+        assertThat(totalCc(none)).isCloseTo(100 * 3 / 1000.0, within(1e-9));
+    }
+
+    @Test
+    void aStructureThatSkipsSetPlanesIsNotStretchedAcrossTheGap() {
+        // the set has planes every 2 mm; the structure has two parts, z = -10..-6 and 6..10
+        Structure body = structure("External", stack(z -> rectangle(-30, -30, 30, 30, z), -12, 2, 13));
+        List<PlanarContour> parts = new ArrayList<>(stack(z -> rectangle(-5, -5, 5, 5, z), -10, 2, 3));
+        parts.addAll(stack(z -> rectangle(-5, -5, 5, 5, z), 6, 2, 3));
+        Structure two = new Structure(2, "GTV_nodes", "GTV", null, "1.2.3", parts);
+        StructureMask m = Rasteriser.rasterise(two, GRID, List.of(body, two));
+        assertThat(totalCc(m)).isCloseTo(2 * 100 * 6 / 1000.0, within(1e-9));
+        // without the set's planes the parts are neighbours: the gap is filled
+        StructureMask filled = Rasteriser.rasterise(two, GRID, RasterOptions.defaults());
+        assertThat(totalCc(filled)).isCloseTo(100 * 22 / 1000.0, within(1e-9));
+    }
+
+    @Test
+    void partsOutsideTheGridAreReportedNotSpreadOntoEdgeVoxels() {
+        // the grid spans x, y in [-40, 40] and z in [-20, 20]; the box spans x in [30, 50], z in [10, 30]
+        StructureMask m = raster(stack(z -> rectangle(30, -6, 50, 4, z), 11, 2, 10), GRID, RasterOptions.defaults());
+        assertThat(totalCc(m)).isCloseTo(20 * 10 * 20 / 1000.0, within(1e-9));
+        assertThat(m.volumeInsideGridCc()).isCloseTo(10 * 10 * 10 / 1000.0, within(1e-9));
+        assertThat(m.outsideGridCc()).isCloseTo(3000 / 1000.0, within(1e-9));
+        assertThat(m.partialIndex()).isEmpty(); // edge voxels are not inflated with the outside part
+        // wholly outside in z
+        StructureMask beyond = raster(stack(z -> rectangle(-5, -5, 5, 5, z), 41, 2, 3), GRID, RasterOptions.defaults());
+        assertThat(beyond.volumeInsideGridCc()).isZero();
+        assertThat(beyond.outsideGridCc()).isCloseTo(0.6, within(1e-9));
+    }
+
+    @Test
+    void flippedRotatedAndNonSquareGridsGiveTheSameVolume() {
+        List<PlanarContour> c = new ArrayList<>();
+        for (double z = -8; z <= 8; z += 2) {
+            c.add(circle(2.2, -3.1, 11 + 0.3 * z, z, 100, false));
+            c.add(circle(4, -3, 3, z, 40, true));
+        }
+        Structure s = structure("S", c);
+        double expected = 0;
+        for (double z = -8; z <= 8; z += 2) {
+            expected += (circleArea(11 + 0.3 * z, 100) - circleArea(3, 40)) * 2 / 1000.0;
+        }
+        double a = Math.toRadians(30);
+        List<GridGeometry> grids = List.of(
+                GRID,
+                // feet-first supine: row direction -x, frames run towards -z
+                new GridGeometry(40, 40, 20, new double[] {39, -39, 19}, new double[] {2, 2, 2},
+                        new double[] {-1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, -1}),
+                // head-first prone
+                new GridGeometry(40, 40, 20, new double[] {39, 39, -19}, new double[] {2, 2, 2},
+                        new double[] {-1, 0, 0}, new double[] {0, -1, 0}, new double[] {0, 0, 1}),
+                // in-plane rotation and non-square pixels of 1.3 x 2.1 mm, 1.7 mm frames
+                new GridGeometry(70, 45, 30, new double[] {-34.5 * 1.3 * Math.cos(a) + 22 * 2.1 * Math.sin(a),
+                        -34.5 * 1.3 * Math.sin(a) - 22 * 2.1 * Math.cos(a), -24.65}, new double[] {1.3, 2.1, 1.7},
+                        new double[] {Math.cos(a), Math.sin(a), 0}, new double[] {-Math.sin(a), Math.cos(a), 0},
+                        new double[] {0, 0, 1}));
+        for (GridGeometry g : grids) {
+            StructureMask m = Rasteriser.rasterise(s, g, RasterOptions.defaults());
+            assertThat(m.outsideGridCc()).as("%s", g).isLessThan(1e-9);
+            assertThat(m.volumeInsideGridCc()).as("%s", g).isCloseTo(expected, within(expected * 1e-6));
+            assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(expected * 1e-5));
+            SampleChecks.assertSamplesInside(m, g, s, 2.0);
+        }
+    }
+
+    @Test
+    void obliqueContoursAreRefused() {
+        PlanarContour tilted = new PlanarContour(ContourType.CLOSED_PLANAR,
+                new double[] {0, 0, 0, 10, 0, 1, 10, 10, 1, 0, 10, 0});
+        assertThatThrownBy(() -> raster(List.of(tilted), GRID, RasterOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'S'")
+                .hasMessageContaining("not perpendicular to the dose grid's frame direction");
+        // axial contours on a sagittal grid are just as oblique
+        GridGeometry sagittal = new GridGeometry(20, 20, 20, new double[] {-19, -19, -19}, new double[] {2, 2, 2},
+                new double[] {0, 1, 0}, new double[] {0, 0, -1}, new double[] {-1, 0, 0});
+        assertThatThrownBy(() -> raster(List.of(rectangle(-5, -5, 5, 5, 0)), sagittal, RasterOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void samplesLieInsideTheContourAndAddUpToTheVolume() {
+        List<PlanarContour> c = new ArrayList<>();
+        for (double z = -9; z <= 9; z += 3) {
+            c.add(circle(0.4, 0.7, 12 - Math.abs(z) * 0.5, z, 64, false));
+        }
+        Structure s = structure("S", c);
+        for (int n = 1; n <= 4; n++) {
+            StructureMask m = Rasteriser.rasterise(s, GRID, RasterOptions.defaults().withSubSamples(n));
+            assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(1e-6));
+            SampleChecks.assertSamplesInside(m, GRID, s, 3.0);
+        }
+    }
+
+    @Test
+    void aSliverSmallerThanTheSubSampleSpacingStillGetsASample() {
+        // 0.1 mm wide strip along a voxel column: no 4x4 sub-sample can hit it
+        StructureMask m = raster(List.of(rectangle(0.05, -9, 0.15, 9, 0)), GRID, RasterOptions.defaults());
+        assertThat(m.volumeInsideGridCc()).isCloseTo(0.1 * 18 * 2 / 1000.0, within(1e-9));
+        assertThat(m.samples().count()).isPositive();
+        assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(1e-7));
+        SampleChecks.assertSamplesInside(m, GRID, structure("S", List.of(rectangle(0.05, -9, 0.15, 9, 0))), 2.0);
+    }
+}

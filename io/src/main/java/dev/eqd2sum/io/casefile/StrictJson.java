@@ -1,0 +1,279 @@
+package dev.eqd2sum.io.casefile;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.eqd2sum.engine.InvalidInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads small JSON input files (cases, constraint sets) strictly: duplicate keys, trailing content and
+ * unknown fields are errors, and every error names the file and the field path
+ * ({@code pt017/case.json: courses[1].fractions}). The tree is walked by hand rather than bound to classes
+ * so each rule can say exactly which field is wrong and what was expected.
+ */
+final class StrictJson {
+    /** Case and constraint files are hand-written and small; anything larger is not one. */
+    static final long MAX_BYTES = 4L << 20;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .build();
+
+    private StrictJson() {
+    }
+
+    static JsonNode read(Path file, String display) {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new InvalidInputException(display, "is a folder, not a JSON file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new InvalidInputException(display, "is " + size + " bytes; a JSON input file is at most "
+                        + MAX_BYTES + " bytes");
+            }
+            return parse(Files.readAllBytes(file), display);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(display, "file not found");
+        } catch (IOException e) {
+            throw new InvalidInputException(display, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    static JsonNode parse(byte[] bytes, String display) {
+        try {
+            JsonNode root = MAPPER.readTree(bytes);
+            if (root == null || root.isMissingNode()) {
+                throw new InvalidInputException(display, "is empty, expected a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new InvalidInputException(display, "is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new InvalidInputException(display, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "syntax error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A JSON object at a field path, with checked accessors. */
+    static final class Obj {
+        private final String display;
+        private final String path;
+        private final JsonNode node;
+
+        Obj(String display, String path, JsonNode node) {
+            this.display = display;
+            this.path = path;
+            this.node = node;
+            if (node == null || !node.isObject()) {
+                throw new InvalidInputException(source(path), "must be a JSON object { ... }, got " + kind(node));
+            }
+        }
+
+        String source(String fieldPath) {
+            return fieldPath == null || fieldPath.isEmpty() ? display : display + ": " + fieldPath;
+        }
+
+        String field(String name) {
+            return path == null || path.isEmpty() ? name : path + "." + name;
+        }
+
+        String path() {
+            return path;
+        }
+
+        String display() {
+            return display;
+        }
+
+        JsonNode node() {
+            return node;
+        }
+
+        InvalidInputException error(String name, String problem) {
+            return new InvalidInputException(source(field(name)), problem);
+        }
+
+        /** Unknown fields are errors: a typo must not silently fall back to a default. */
+        void allowOnly(Set<String> allowed) {
+            Iterator<String> names = node.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!allowed.contains(n)) {
+                    String hint = closest(n, allowed);
+                    throw error(n, "unknown field" + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
+                            + "; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
+                }
+            }
+        }
+
+        boolean has(String name) {
+            return node.has(name) && !node.get(name).isNull();
+        }
+
+        JsonNode get(String name) {
+            return node.get(name);
+        }
+
+        void require(String name, String what) {
+            if (!has(name)) {
+                throw new InvalidInputException(source(field(name)), "is required: " + what);
+            }
+        }
+
+        String string(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw error(name, "must be a string, got " + kind(v));
+            }
+            return v.textValue();
+        }
+
+        String nonBlankString(String name) {
+            String s = string(name);
+            if (s != null && s.isBlank()) {
+                throw error(name, "must not be empty");
+            }
+            return s;
+        }
+
+        Double positiveNumber(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            return positive(v, field(name));
+        }
+
+        Double positive(JsonNode v, String fieldPath) {
+            if (!v.isNumber()) {
+                throw new InvalidInputException(source(fieldPath), "must be a number, got " + kind(v));
+            }
+            double d = v.doubleValue();
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new InvalidInputException(source(fieldPath), "must be a positive number, got " + v.asText());
+            }
+            return d;
+        }
+
+        Integer positiveInt(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
+                throw error(name, "must be a whole number of at least 1, got " + v.toString());
+            }
+            return v.intValue();
+        }
+
+        Obj object(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            return new Obj(display, field(name), v);
+        }
+
+        List<JsonNode> array(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw error(name, "must be a list [ ... ], got " + kind(v));
+            }
+            List<JsonNode> items = new ArrayList<>();
+            v.forEach(items::add);
+            return items;
+        }
+    }
+
+    /** 25 -> "25", 0.33 -> "0.33". */
+    static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    static String kind(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "null";
+        }
+        if (v.isTextual()) {
+            return "the string \"" + v.textValue() + "\"";
+        }
+        if (v.isNumber()) {
+            return "the number " + v.asText();
+        }
+        if (v.isBoolean()) {
+            return v.asText();
+        }
+        if (v.isArray()) {
+            return "a list";
+        }
+        if (v.isObject()) {
+            return "an object";
+        }
+        return v.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** The allowed name within edit distance 2 of a misspelt one, for the error message. */
+    static String closest(String name, Set<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String a : allowed) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), a.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    // Levenshtein distance, two-row dynamic programme.
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
