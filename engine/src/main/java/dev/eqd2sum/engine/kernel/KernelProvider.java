@@ -39,7 +39,7 @@ public final class KernelProvider {
      * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
      * summed over the run): the measured break-even of its JIT warm-up, bench/results/kernels.md.
      */
-    public static final long VECTOR_MIN_VOXEL_PASSES = 1_000_000_000L;
+    public static final long VECTOR_MIN_VOXEL_PASSES = 3_000_000_000L;
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final ConcurrentMap<String, Attempt> STARTED = new ConcurrentHashMap<>();
