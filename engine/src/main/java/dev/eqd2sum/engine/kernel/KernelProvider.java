@@ -39,10 +39,12 @@ public final class KernelProvider {
      * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
      * summed over the run): the measured break-even of its JIT warm-up, bench/results/kernels.md.
      */
-    public static final long VECTOR_MIN_VOXEL_PASSES = 2_000_000L;
+    public static final long VECTOR_MIN_VOXEL_PASSES = 3_000_000_000L;
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final ConcurrentMap<String, Attempt> STARTED = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong PLANNED_VOXEL_PASSES =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private KernelProvider() {
     }
@@ -125,6 +127,16 @@ public final class KernelProvider {
         t.start();
     }
 
+    /**
+     * Declares the work of the whole JVM run before its cases call {@link #select} one by one: a
+     * cohort calls this once with the sum over all its cases (output voxels times passes), and
+     * {@code auto} then decides on the larger of this and the number each case passes. Calling it
+     * again replaces the plan.
+     */
+    public static void planRun(long totalVoxelPasses) {
+        PLANNED_VOXEL_PASSES.set(Math.max(0, totalVoxelPasses));
+    }
+
     /** The class behind each name in {@link #BACKENDS} (checked by the equivalence test). */
     static String implementationClass(String backend) {
         String pkg = KernelProvider.class.getPackageName() + ".";
@@ -136,7 +148,8 @@ public final class KernelProvider {
         };
     }
 
-    private static Selection auto(long voxelPasses) {
+    private static Selection auto(long casePasses) {
+        long voxelPasses = Math.max(casePasses, PLANNED_VOXEL_PASSES.get());
         Attempt gpu = STARTED.computeIfAbsent("opencl-gpu",
                 x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
         if (gpu.kernels().isPresent()) {

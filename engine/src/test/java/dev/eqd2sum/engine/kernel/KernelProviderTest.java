@@ -68,6 +68,23 @@ class KernelProviderTest {
     }
 
     @Test
+    void aPlannedCohortMakesEachSmallCaseCount() {
+        try {
+            KernelProvider.planRun(KernelProvider.VECTOR_MIN_VOXEL_PASSES);
+            KernelProvider.Selection s = KernelProvider.select("auto", 10);
+            boolean gpu = s.name().equals("opencl");
+            boolean vector = KernelProvider.start("vector").kernels().isPresent();
+            if (!gpu) {
+                assertThat(s.name()).isEqualTo(vector ? "vector" : "scalar");
+            }
+        } finally {
+            KernelProvider.planRun(0);
+        }
+        KernelProvider.Selection after = KernelProvider.select("auto", 10);
+        assertThat(after.name()).isIn("scalar", "opencl");
+    }
+
+    @Test
     void autoNeverTakesACpuOpenClDevice() {
         KernelProvider.Selection s = KernelProvider.select("auto", 1);
         if (s.name().equals("opencl")) {
