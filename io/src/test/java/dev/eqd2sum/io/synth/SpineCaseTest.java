@@ -37,7 +37,8 @@ class SpineCaseTest {
         double[] cur = hottestOnCordAxisLine(DEMO.current(), SpineCase.CORD_Y_MM - SpineCase.CORD_RADIUS_MM);
         double[] pri = hottestOnCordAxisLine(DEMO.prior(), SpineCase.CORD_Y_MM);
         assertThat(cur[0]).isCloseTo(spec.currentHotSpotZMm(), within(2.0));
-        assertThat(cur[1]).isCloseTo(spec.currentCordMaxGy(), within(0.3));
+        // voxel centres lie 1 mm off the hot spot's centre in x and z (odd mm on the current grid)
+        assertThat(cur[1]).isCloseTo(spec.currentCordMaxGy(), within(0.5));
         assertThat(pri[0]).isCloseTo(spec.priorHotSpotZMm(), within(3.0));
         // the prior grid's voxel centres miss the hot spot's centre by up to 1.5 mm in z and 1.25 mm in y
         assertThat(pri[1]).isCloseTo(spec.priorCordMaxGy(), within(0.6));
