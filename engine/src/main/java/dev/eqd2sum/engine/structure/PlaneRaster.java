@@ -25,27 +25,24 @@ final class PlaneRaster {
     final int i0, j0, width, height;
     /** Coverage per pixel of the box, row-major. */
     final float[] coverage;
-    /** For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside. */
-    final int[] sampleMask;
     /**
-     * For partially covered pixels whose sub-samples all miss the region: a point of the outline
-     * within the pixel, as offsets from its centre (NaN when none; null when no pixel needed one).
-     * Points on the outline count as inside (DOMAIN.md).
+     * For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside; or, when all
+     * miss the region (a sliver), a point of the outline within the pixel ({@link #isWitness},
+     * {@link #witnessDx}, {@link #witnessDy}: points on the outline count as inside, DOMAIN.md);
+     * 0 when there is neither (coverage of rounding size).
      */
-    final float[] witnessDx, witnessDy;
+    final int[] sampleMask;
     /** Area of the whole region and of its part inside the grid, in pixels. */
     final double totalArea, insideArea;
 
     private PlaneRaster(int i0, int j0, int width, int height, float[] coverage, int[] sampleMask,
-                        float[] witnessDx, float[] witnessDy, double totalArea, double insideArea) {
+                        double totalArea, double insideArea) {
         this.i0 = i0;
         this.j0 = j0;
         this.width = width;
         this.height = height;
         this.coverage = coverage;
         this.sampleMask = sampleMask;
-        this.witnessDx = witnessDx;
-        this.witnessDy = witnessDy;
         this.totalArea = totalArea;
         this.insideArea = insideArea;
     }
@@ -76,7 +73,6 @@ final class PlaneRaster {
         int h = any ? cj1 - cj0 + 1 : 0;
         float[] cov = new float[w * h];
         int[] masks = new int[w * h];
-        float[] witnessDx = null, witnessDy = null;
         double[] point = new double[2];
         double[] diff = new double[w + 1];
         double[] part = new double[w];
@@ -155,22 +151,16 @@ final class PlaneRaster {
                         masks[rowBase + p] = mask;
                         if (mask == 0) {
                             // a sliver between the sub-samples: a point of the outline inside the pixel
-                            if (witnessDx == null) {
-                                witnessDx = new float[w * h];
-                                witnessDy = new float[w * h];
-                            }
-                            if (!region.pointOnOutlineWithin(i - 0.5, i + 0.5, j - 0.5, j + 0.5, point)
-                                    && !pointInBandsWithin(region, i, j, iv, point)) {
-                                point[0] = Double.NaN; // coverage of rounding size only
-                            }
-                            witnessDx[rowBase + p] = (float) (point[0] - i);
-                            witnessDy[rowBase + p] = (float) (point[1] - j);
+                            if (region.pointOnOutlineWithin(i - 0.5, i + 0.5, j - 0.5, j + 0.5, point)
+                                    || pointInBandsWithin(region, i, j, iv, point)) {
+                                masks[rowBase + p] = encodeWitness(point[0] - i, point[1] - j);
+                            } // else: a coverage of rounding size, left without samples
                         }
                     }
                 }
             }
         }
-        return new PlaneRaster(ci0, cj0, w, h, cov, masks, witnessDx, witnessDy, total, inside);
+        return new PlaneRaster(ci0, cj0, w, h, cov, masks, total, inside);
     }
 
     /**
@@ -254,6 +244,25 @@ final class PlaneRaster {
             }
         }
         return false;
+    }
+
+    /** A witness point's offsets from the pixel centre, quantised to 1/32767 pixel, in a mask word with its sign bit set. */
+    static int encodeWitness(double dx, double dy) {
+        int qx = (int) Math.round((Math.max(-0.5, Math.min(0.5, dx)) + 0.5) * 32767);
+        int qy = (int) Math.round((Math.max(-0.5, Math.min(0.5, dy)) + 0.5) * 32767);
+        return Integer.MIN_VALUE | (qx << 15) | qy;
+    }
+
+    static boolean isWitness(int mask) {
+        return mask < 0;
+    }
+
+    static float witnessDx(int mask) {
+        return (float) (((mask >>> 15) & 0x7FFF) / 32767.0 - 0.5);
+    }
+
+    static float witnessDy(int mask) {
+        return (float) ((mask & 0x7FFF) / 32767.0 - 0.5);
     }
 
     /** Position of sub-sample c of n along a voxel edge, as an offset from the voxel centre: the centres of n equal cells. */

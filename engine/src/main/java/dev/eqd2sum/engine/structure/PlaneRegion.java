@@ -97,7 +97,7 @@ final class PlaneRegion {
                 maxX = Math.max(maxX, ax);
                 minY = Math.min(minY, ay);
                 maxY = Math.max(maxY, ay);
-                perimeter += Math.hypot(bx - ax, by - ay);
+                perimeter += Math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
                 if (ay == by) {
                     continue; // horizontal edges never cross a scanline under the half-open rule
                 }

@@ -270,14 +270,15 @@ public final class Rasteriser {
             this.nz = grid.nz();
             this.voxelCc = grid.voxelVolumeCc();
             // interior voxels get one sample, boundary voxels up to n^3: size the lists once
-            double voxels = 0, boundary = 0;
+            double voxels = 0, boundary = 0, vertices = 0;
             for (Plane p : planes) {
                 double len = p.hi - p.lo;
                 double bw = p.region.maxX - p.region.minX, bh = p.region.maxY - p.region.minY;
-                voxels += 0.8 * bw * bh * len;
-                boundary += p.region.perimeter * Math.max(1.0, len);
+                voxels += bw * bh * len; // the bounding box: an upper bound for the interior
+                boundary += (p.region.perimeter + 4) * (len + 1);
+                vertices += p.region.vertices.length;
             }
-            int capacity = (int) Math.min(1 << 28, 1024 + voxels + boundary * n * n * n);
+            int capacity = (int) Math.min(1 << 28, 1024 + voxels + boundary * n * n * n + vertices);
             si = new float[capacity];
             sj = new float[capacity];
             sk = new float[capacity];
@@ -312,9 +313,13 @@ public final class Rasteriser {
                 prevBox = emptyBox();
                 nextBox = emptyBox();
                 curBox = occupancy(kFirst, cur, emptyBox());
+                int released = 0;
                 for (int k = kFirst; k <= kLast; k++) {
                     nextBox = k + 1 <= kLast ? occupancy(k + 1, next, nextBox) : clear(next, nextBox);
                     emitSlice(k);
+                    while (released < planes.size() && planes.get(released).hi <= k + 0.5) {
+                        planes.get(released++).raster = null; // done with: keep the live set small
+                    }
                     float[] t = prev;
                     prev = cur;
                     cur = next;
@@ -335,7 +340,7 @@ public final class Rasteriser {
         private void addVertexSamples() {
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
-                if (p.raster == null) {
+                if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {
                     continue;
                 }
                 float zLo = (float) Math.max(p.lo, zGridLo), zHi = (float) Math.min(p.hi, zGridHi);
@@ -456,9 +461,9 @@ public final class Rasteriser {
             sampleCount++;
         }
 
-        /** The array, trimmed when more than a quarter of it would be unused. */
+        /** The array, trimmed when more than half of it would be unused (SamplePoints allows longer arrays). */
         private float[] trimmed(float[] a) {
-            return a.length - sampleCount > a.length / 4 ? Arrays.copyOf(a, sampleCount) : a;
+            return a.length - sampleCount > a.length / 2 ? Arrays.copyOf(a, sampleCount) : a;
         }
 
         /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
@@ -476,21 +481,20 @@ public final class Rasteriser {
                 }
                 int heights = Math.max(1, (int) Math.round(n * len));
                 int mask;
-                float wx = Float.NaN, wy = Float.NaN;
+                float wx = 0, wy = 0;
                 if (c >= 1f) {
                     mask = (1 << (n * n)) - 1;
                 } else {
-                    int local = (i - p.raster.i0) + p.raster.width * (j - p.raster.j0);
-                    mask = p.raster.sampleMask[local];
+                    mask = p.raster.sampleMask[(i - p.raster.i0) + p.raster.width * (j - p.raster.j0)];
                     if (mask == 0) {
-                        wx = p.raster.witnessDx[local];
-                        wy = p.raster.witnessDy[local];
-                        if (Float.isNaN(wx)) {
-                            continue; // no point of the region found: a coverage of rounding size
-                        }
+                        continue; // no point of the region found: a coverage of rounding size
+                    }
+                    if (PlaneRaster.isWitness(mask)) {
+                        wx = PlaneRaster.witnessDx(mask);
+                        wy = PlaneRaster.witnessDy(mask);
                     }
                 }
-                boolean witness = mask == 0;
+                boolean witness = PlaneRaster.isWitness(mask);
                 int inPlane = witness ? 1 : Integer.bitCount(mask);
                 float vol = (float) (c * len * voxelCc / ((double) inPlane * heights));
                 for (int t = 0; t < heights; t++) {

@@ -121,9 +121,18 @@ public final class NelmsPhantoms {
     public static Structure contour(int roiNumber, String name, String interpretedType, AnalyticShape shape,
                                     double spacingMm, double maxSegmentMm) {
         double[] b = shape.boundsMm();
+        return contour(roiNumber, name, interpretedType, shape, spacingMm, maxSegmentMm, b[2], b[5]);
+    }
+
+    /** Sections on the planes z = (q + 1/2) * spacing between zFromMm and zToMm only. */
+    public static Structure contour(int roiNumber, String name, String interpretedType, AnalyticShape shape,
+                                    double spacingMm, double maxSegmentMm, double zFromMm, double zToMm) {
         List<PlanarContour> contours = new ArrayList<>();
-        for (int q = (int) Math.floor(b[2] / spacingMm) - 1; (q + 0.5) * spacingMm <= b[5] + spacingMm; q++) {
+        for (int q = (int) Math.floor(zFromMm / spacingMm) - 1; (q + 0.5) * spacingMm <= zToMm + spacingMm; q++) {
             double z = (q + 0.5) * spacingMm;
+            if (z < zFromMm || z > zToMm) {
+                continue;
+            }
             for (double[] xy : shape.sectionAtZ(z, maxSegmentMm)) {
                 contours.add(toContour(xy, z));
             }
