@@ -67,16 +67,66 @@ public final class DoseDistribution {
         Scan scan = d.reduce(Scan::new, (a, from, to) -> {
             fill.run(from, to);
             return a.acceptRange(doseGy, volumeCc, from, to);
-        }, Scan::combine);
+        }, Scan::combine).finish();
         d.summary = scan.summary;
         d.bins = scan.bins;
         return d;
     }
 
+    /** Samples per block when several distributions are scanned together (all blocks fit in L2). */
+    static final int BLOCK = 1 << 12;
+
+    /**
+     * Distributions over the same samples whose first pass runs together, block by block: {@code fill}
+     * writes the blocks of those doses that are computed (e.g. converted from the physical doses in
+     * {@code doses}), then every dose array's block is scanned while in cache.
+     */
+    static DoseDistribution[] scannedTogether(Fill fill, float[][] doses, float[] volumeCc, int count,
+                                              boolean parallel) {
+        int m = doses.length;
+        DoseDistribution[] out = new DoseDistribution[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = new DoseDistribution(doses[i], volumeCc, count, parallel);
+        }
+        Scan[] scans = out[0].reduce(() -> {
+            Scan[] s = new Scan[m];
+            for (int i = 0; i < m; i++) {
+                s[i] = new Scan();
+            }
+            return s;
+        }, (s, from, to) -> {
+            for (int b = from; b < to; b += BLOCK) {
+                int e = Math.min(to, b + BLOCK);
+                fill.run(b, e);
+                for (int i = 0; i < m; i++) {
+                    s[i].acceptRange(doses[i], volumeCc, b, e);
+                }
+            }
+            return s;
+        }, (x, y) -> {
+            for (int i = 0; i < m; i++) {
+                x[i].combine(y[i]);
+            }
+            return x;
+        });
+        for (int i = 0; i < m; i++) {
+            scans[i].finish();
+            out[i].summary = scans[i].summary;
+            out[i].bins = scans[i].bins;
+        }
+        return out;
+    }
+
+    /** The doses (read only). */
+    float[] doseGy() {
+        return doseGy;
+    }
+
     /** Minimum, maximum (with their samples), mean and volume. */
     public DoseSummary summary() {
         if (summary == null) {
-            Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine);
+            Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine)
+                    .finish();
             summary = scan.summary;
             bins = scan.bins;
         }
@@ -87,6 +137,9 @@ public final class DoseDistribution {
     private static final class Scan {
         final DoseSummary summary = new DoseSummary();
         final OrderedHistogram bins = OrderedHistogram.rangeFree();
+        // odd samples go to a second histogram: neighbouring samples often share a bin, and one
+        // array would make each addition wait for the previous one's store
+        private final OrderedHistogram odd = OrderedHistogram.rangeFree();
 
         Scan acceptRange(float[] dose, float[] volume, int from, int to) {
             if (to <= from) {
@@ -95,8 +148,8 @@ public final class DoseDistribution {
             float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
             int mxs = from, mns = from;
             double dv = 0, ddv = 0, v = 0;
-            double[] binVolume = bins.volume;
-            int[] binCount = bins.count;
+            double[] volumeA = bins.volume, volumeB = odd.volume;
+            int[] countA = bins.count, countB = odd.count;
             for (int p = from; p < to; p++) {
                 float d = dose[p];
                 float w = volume[p];
@@ -113,8 +166,13 @@ public final class DoseDistribution {
                 ddv += dw * d;
                 v += w;
                 int b = OrderedHistogram.fixedBinOf(d);
-                binVolume[b] += w;
-                binCount[b]++;
+                if ((p & 1) == 0) {
+                    volumeA[b] += w;
+                    countA[b]++;
+                } else {
+                    volumeB[b] += w;
+                    countB[b]++;
+                }
             }
             summary.combine(DoseSummary.part(mn, mns, mx, mxs, to - from, dv, ddv, v));
             return this;
@@ -123,6 +181,13 @@ public final class DoseDistribution {
         Scan combine(Scan other) {
             summary.combine(other.summary);
             bins.combine(other.bins);
+            odd.combine(other.odd);
+            return this;
+        }
+
+        /** Folds the odd samples' bins in; call once, after the last combine. */
+        Scan finish() {
+            bins.combine(odd);
             return this;
         }
     }

@@ -95,28 +95,59 @@ public final class StructureStatistics {
             allWeightsOne &= w == 1.0;
         }
         float[][] physical = samples.physicalGyPerCourse();
-        // planSum, and its unforgiven twin when nothing is forgiven
         double[] fractions = courses.stream().mapToDouble(CourseInfo::fractions).toArray();
-        out.evaluate(Scope.PLAN_SUM, eqd2Sum(physical, fractions, weight, alphaBetaGy, buffer), buffer, samples,
-                wanted, dvhScopes, parallel);
-        if (allWeightsOne) {
-            out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
-        } else {
-            out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, eqd2Sum(physical, fractions, unit, alphaBetaGy, buffer), buffer,
-                    samples, wanted, dvhScopes, parallel);
-        }
+        float[] volume = samples.volumeCc();
         if (n == 1) {
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, null, physical[0], samples, wanted, dvhScopes, parallel);
+            // planSum, and its unforgiven twin when nothing is forgiven
+            out.evaluate(Scope.PLAN_SUM, DoseDistribution.filled(eqd2Sum(physical, fractions, weight, alphaBetaGy,
+                    buffer), buffer, volume, count, parallel), samples, wanted, dvhScopes);
+            if (allWeightsOne) {
+                out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
+            } else {
+                out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filled(eqd2Sum(physical, fractions, unit,
+                        alphaBetaGy, buffer), buffer, volume, count, parallel), samples, wanted, dvhScopes);
+            }
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, new DoseDistribution(physical[0], volume, count, parallel), samples,
+                    wanted, dvhScopes);
             // the buffer still holds the unforgiven sum, which is the one course's EQD2
             out.copyScope(Scope.PLAN_SUM_UNFORGIVEN, Scope.course(courses.get(0).label()), buffer, samples,
                     dvhScopes, parallel);
             out.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
                     samples, dvhScopes, parallel);
         } else {
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, physicalSum(physical, buffer), buffer, samples, wanted, dvhScopes,
-                    parallel);
+            // every scope's first pass together: each course's dose is read once, the sums are written
+            // and scanned while in cache
+            float[] unforgiven = allWeightsOne ? null : new float[count];
+            float[] physicalTotal = new float[count];
+            DoseDistribution.Fill forgivenFill = eqd2Sum(physical, fractions, weight, alphaBetaGy, buffer);
+            DoseDistribution.Fill unforgivenFill = unforgiven == null ? null
+                    : eqd2Sum(physical, fractions, unit, alphaBetaGy, unforgiven);
+            DoseDistribution.Fill physicalFill = physicalSum(physical, physicalTotal);
+            List<float[]> doses = new ArrayList<>();
+            doses.add(buffer);
+            if (unforgiven != null) {
+                doses.add(unforgiven);
+            }
+            doses.add(physicalTotal);
+            doses.addAll(List.of(physical));
+            DoseDistribution[] d = DoseDistribution.scannedTogether((from, to) -> {
+                forgivenFill.run(from, to);
+                if (unforgivenFill != null) {
+                    unforgivenFill.run(from, to);
+                }
+                physicalFill.run(from, to);
+            }, doses.toArray(new float[0][]), volume, count, parallel);
+            int q = 0;
+            out.evaluate(Scope.PLAN_SUM, d[q++], samples, wanted, dvhScopes);
+            if (unforgiven == null) {
+                out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
+            } else {
+                out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, d[q++], samples, wanted, dvhScopes);
+            }
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, d[q++], samples, wanted, dvhScopes);
             for (int c = 0; c < n; c++) {
-                out.evaluateCourse(courses.get(c), physical[c], alphaBetaGy, samples, wanted, dvhScopes, buffer,
+                // physicalTotal is free again: scratch for a course's EQD2 curve
+                out.evaluateCourse(courses.get(c), d[q++], alphaBetaGy, samples, wanted, dvhScopes, physicalTotal,
                         parallel);
             }
         }
@@ -124,12 +155,9 @@ public final class StructureStatistics {
         return out;
     }
 
-    /** Statistics of one voxel-wise scope; {@code fill} writes its dose into {@code dose} (null: already there). */
-    private void evaluate(Scope scope, DoseDistribution.Fill fill, float[] dose, StructureDoseSamples samples,
-                          List<DoseStatistic> wanted, Set<Scope> dvhScopes, boolean parallel) {
-        DoseDistribution distribution = fill == null
-                ? new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel)
-                : DoseDistribution.filled(fill, dose, samples.volumeCc(), samples.count(), parallel);
+    /** Statistics (and the DVH, if asked for) of one voxel-wise scope. */
+    private void evaluate(Scope scope, DoseDistribution distribution, StructureDoseSamples samples,
+                          List<DoseStatistic> wanted, Set<Scope> dvhScopes) {
         if (dvhScopes.contains(scope)) {
             dvhs.put(scope, distribution.dvh());
         }
@@ -145,8 +173,10 @@ public final class StructureStatistics {
      * physical V at the dose whose EQD2 is x, and the mean EQD2 follows from the mean and mean
      * square: (E[D^2] / n + ab E[D]) / (2 + ab). This saves a pass over the samples per course.
      */
-    private void evaluateCourse(CourseInfo course, float[] physicalGy, double ab, StructureDoseSamples samples,
-                                List<DoseStatistic> wanted, Set<Scope> dvhScopes, float[] buffer, boolean parallel) {
+    private void evaluateCourse(CourseInfo course, DoseDistribution distribution, double ab,
+                                StructureDoseSamples samples, List<DoseStatistic> wanted, Set<Scope> dvhScopes,
+                                float[] buffer, boolean parallel) {
+        float[] physicalGy = distribution.doseGy();
         double n = course.fractions();
         List<DoseStatistic> physicalWanted = new ArrayList<>(wanted);
         for (DoseStatistic st : wanted) {
@@ -155,7 +185,6 @@ public final class StructureStatistics {
             }
         }
         Scope physicalScope = Scope.coursePhysical(course.label());
-        DoseDistribution distribution = new DoseDistribution(physicalGy, samples.volumeCc(), samples.count(), parallel);
         if (dvhScopes.contains(physicalScope)) {
             dvhs.put(physicalScope, distribution.dvh());
         }
