@@ -6,6 +6,14 @@ import dev.eqd2sum.engine.dvh.DoseStatistic;
 import dev.eqd2sum.engine.dvh.Dvh;
 import dev.eqd2sum.engine.dvh.StructureDoseSamples;
 import dev.eqd2sum.engine.dvh.StructureStatistics;
+import dev.eqd2sum.engine.geometry.Affine3;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.kernel.ScalarDoseKernels;
+import dev.eqd2sum.engine.structure.RasterOptions;
+import dev.eqd2sum.engine.structure.Rasteriser;
+import dev.eqd2sum.engine.structure.SamplePoints;
+import dev.eqd2sum.io.synth.NelmsPhantoms;
+import dev.eqd2sum.io.synth.PhantomCase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Statistics of every (structure, alpha/beta) pair of a spine-like two-course case, and the DVH of
  * a 15-litre Body, from per-course physical doses at the structures' sample points (what the
- * plan-sum engine hands over). Sample counts and dose shapes are those of a 2 mm grid: External
- * 2 M samples, targets and organs at risk tens of thousands.
+ * plan-sum engine hands over). The spine case's samples are drawn at random in boxes with the
+ * counts of a 2 mm grid (External 2 M samples, targets and organs at risk tens of thousands); the
+ * Body is the generator's 15-litre ellipsoid rasterised onto a 2.5 mm grid.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -68,13 +77,36 @@ public class DvhBenchmark {
         pairs.add(new Pair("SpinalCord", cord, 2, false));
         pairs.add(new Pair("SpinalCord", cord, 3, false));
         pairs.add(new Pair("Esophagus", esophagus, 3, false));
-        // 15 litres at 2 mm: 1.875 M voxels
-        body = samples(r, 1_900_000, 300, 220, 400, 0, 0, 0, 0.0079f);
-        bodyDose = new float[body.count()];
-        for (int p = 0; p < body.count(); p++) {
-            bodyDose[p] = body.physicalGyPerCourse()[0][p] + body.physicalGyPerCourse()[1][p];
+        // the raster issue's 15-litre Body: an ellipsoid contoured on 100 planes, rasterised onto a
+        // 2.5 mm grid; the prior is the phantom's field (30 Gy + 0.1 Gy/mm along z) read by the
+        // engine's trilinear gather, the reirradiation a steep spherical fall-off at the centre
+        PhantomCase phantom = NelmsPhantoms.bodyEllipsoid();
+        GridGeometry grid = phantom.dose().geometry();
+        SamplePoints points = Rasteriser.rasterise(phantom.structure(), grid,
+                RasterOptions.forStructureSet(phantom.structureSet())).samples();
+        int n = points.count();
+        float[] prior = new float[n];
+        float[] current = new float[n];
+        ScalarDoseKernels.INSTANCE.gather(phantom.dose(), Affine3.identity(), points.i(), points.j(), points.k(), 1f,
+                prior, 0, n);
+        Affine3 toMm = grid.indexToPatient();
+        double[] mm = new double[3];
+        for (int p = 0; p < n; p++) {
+            toMm.apply(points.i()[p], points.j()[p], points.k()[p], mm);
+            double rr = Math.sqrt(mm[0] * mm[0] + mm[1] * mm[1] + mm[2] * mm[2]);
+            current[p] = (float) (27.0 * Math.exp(-Math.max(0, rr - 15) / 8.0));
         }
-        bodyVolume = body.volumeCc();
+        body = StructureDoseSamples.of(points, new float[][] {prior, current});
+        bodyDose = new float[n];
+        for (int p = 0; p < n; p++) {
+            bodyDose[p] = prior[p] + current[p];
+        }
+        bodyVolume = points.volumeCc();
+    }
+
+    /** Number of sample points of the Body (printed by {@link DvhCpuTime}). */
+    int bodySampleCount() {
+        return body.count();
     }
 
     /** Samples in a box (mm) around a centre, with a prior (30 Gy / 10 fx, broad) and an SBRT dose (27 Gy / 3 fx, steep). */
@@ -118,7 +150,7 @@ public class DvhBenchmark {
                 Set.of(dev.eqd2sum.engine.dvh.Scope.PLAN_SUM), parallel).scopes().size();
     }
 
-    /** Cumulative DVH (0.01 Gy bins) of a 15-litre Body from its 1.9 M sample doses. */
+    /** Cumulative DVH (0.01 Gy bins) of the 15-litre Body from its sample doses. */
     @Benchmark
     public Dvh bodyDvh() {
         return new DoseDistribution(bodyDose, bodyVolume, bodyDose.length, parallel).dvh();

@@ -53,6 +53,26 @@ public final class DoseDistribution {
         return count;
     }
 
+    /** Fills {@code doseGy[from, to)} (e.g. converts physical dose there). */
+    interface Fill {
+        void run(int from, int to);
+    }
+
+    /**
+     * A distribution whose doses {@code fill} writes into {@code doseGy} chunk by chunk, each chunk
+     * scanned while it is still in cache (one pass over memory instead of two).
+     */
+    static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
+        Scan scan = d.reduce(Scan::new, (a, from, to) -> {
+            fill.run(from, to);
+            return a.acceptRange(doseGy, volumeCc, from, to);
+        }, Scan::combine);
+        d.summary = scan.summary;
+        d.bins = scan.bins;
+        return d;
+    }
+
     /** Minimum, maximum (with their samples), mean and volume. */
     public DoseSummary summary() {
         if (summary == null) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Dose statistics of one structure at one alpha/beta in every scope (CONTRACT, dvh.json):
@@ -98,24 +97,24 @@ public final class StructureStatistics {
         float[][] physical = samples.physicalGyPerCourse();
         // planSum, and its unforgiven twin when nothing is forgiven
         double[] fractions = courses.stream().mapToDouble(CourseInfo::fractions).toArray();
-        eqd2Sum(physical, fractions, weight, alphaBetaGy, count, buffer, parallel);
-        out.evaluate(Scope.PLAN_SUM, buffer, samples, wanted, dvhScopes, parallel);
+        out.evaluate(Scope.PLAN_SUM, eqd2Sum(physical, fractions, weight, alphaBetaGy, buffer), buffer, samples,
+                wanted, dvhScopes, parallel);
         if (allWeightsOne) {
             out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
         } else {
-            eqd2Sum(physical, fractions, unit, alphaBetaGy, count, buffer, parallel);
-            out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, wanted, dvhScopes, parallel);
+            out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, eqd2Sum(physical, fractions, unit, alphaBetaGy, buffer), buffer,
+                    samples, wanted, dvhScopes, parallel);
         }
         if (n == 1) {
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, physical[0], samples, wanted, dvhScopes, parallel);
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, null, physical[0], samples, wanted, dvhScopes, parallel);
             // the buffer still holds the unforgiven sum, which is the one course's EQD2
             out.copyScope(Scope.PLAN_SUM_UNFORGIVEN, Scope.course(courses.get(0).label()), buffer, samples,
                     dvhScopes, parallel);
             out.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
                     samples, dvhScopes, parallel);
         } else {
-            physicalSum(physical, count, buffer, parallel);
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, buffer, samples, wanted, dvhScopes, parallel);
+            out.evaluate(Scope.PLAN_SUM_PHYSICAL, physicalSum(physical, buffer), buffer, samples, wanted, dvhScopes,
+                    parallel);
             for (int c = 0; c < n; c++) {
                 out.evaluateCourse(courses.get(c), physical[c], alphaBetaGy, samples, wanted, dvhScopes, buffer,
                         parallel);
@@ -125,9 +124,12 @@ public final class StructureStatistics {
         return out;
     }
 
-    private void evaluate(Scope scope, float[] dose, StructureDoseSamples samples, List<DoseStatistic> wanted,
-                          Set<Scope> dvhScopes, boolean parallel) {
-        DoseDistribution distribution = new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel);
+    /** Statistics of one voxel-wise scope; {@code fill} writes its dose into {@code dose} (null: already there). */
+    private void evaluate(Scope scope, DoseDistribution.Fill fill, float[] dose, StructureDoseSamples samples,
+                          List<DoseStatistic> wanted, Set<Scope> dvhScopes, boolean parallel) {
+        DoseDistribution distribution = fill == null
+                ? new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel)
+                : DoseDistribution.filled(fill, dose, samples.volumeCc(), samples.count(), parallel);
         if (dvhScopes.contains(scope)) {
             dvhs.put(scope, distribution.dvh());
         }
@@ -187,9 +189,10 @@ public final class StructureStatistics {
         voxelWise.put(eqd2Scope, eqd2);
         maxLocationIndex.put(eqd2Scope, maxAt);
         if (dvhScopes.contains(eqd2Scope)) {
-            eqd2Sum(new float[][] {physicalGy}, new double[] {n}, new double[] {1.0}, ab, samples.count(), buffer,
-                    parallel);
-            dvhs.put(eqd2Scope, new DoseDistribution(buffer, samples.volumeCc(), samples.count(), parallel).dvh());
+            DoseDistribution.Fill fill = eqd2Sum(new float[][] {physicalGy}, new double[] {n}, new double[] {1.0}, ab,
+                    buffer);
+            dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(), samples.count(), parallel)
+                    .dvh());
         }
     }
 
@@ -239,8 +242,8 @@ public final class StructureStatistics {
 
     /** Per sample: sum_c w_c * EQD2(D_c, n_c, ab), written as D * (a D + b) with the constants folded
      * (algebraically {@code w * Eqd2.eqd2(D, n, ab)}; tests hold it to that formula). */
-    static void eqd2Sum(float[][] physical, double[] fractions, double[] weight, double ab, int count,
-                        float[] out, boolean parallel) {
+    static DoseDistribution.Fill eqd2Sum(float[][] physical, double[] fractions, double[] weight, double ab,
+                                         float[] out) {
         int n = physical.length;
         double[] a = new double[n];
         double[] b = new double[n];
@@ -249,7 +252,7 @@ public final class StructureStatistics {
             a[c] = weight[c] / (fractions[c] * (2.0 + ab));
             b[c] = weight[c] * ab / (2.0 + ab);
         }
-        chunks(count, parallel, (from, to) -> {
+        return (from, to) -> {
             if (n == 1) {
                 float[] d0 = physical[0];
                 double a0 = a[0], b0 = b[0];
@@ -274,11 +277,11 @@ public final class StructureStatistics {
                     out[p] = (float) s;
                 }
             }
-        });
+        };
     }
 
-    static void physicalSum(float[][] physical, int count, float[] out, boolean parallel) {
-        chunks(count, parallel, (from, to) -> {
+    static DoseDistribution.Fill physicalSum(float[][] physical, float[] out) {
+        return (from, to) -> {
             for (int p = from; p < to; p++) {
                 double s = 0;
                 for (float[] course : physical) {
@@ -286,21 +289,7 @@ public final class StructureStatistics {
                 }
                 out[p] = (float) s;
             }
-        });
-    }
-
-    private interface RangeTask {
-        void run(int from, int to);
-    }
-
-    private static void chunks(int count, boolean parallel, RangeTask task) {
-        int chunk = DoseDistribution.CHUNK;
-        int n = (count + chunk - 1) / chunk;
-        if (!parallel || n <= 1) {
-            task.run(0, count);
-            return;
-        }
-        IntStream.range(0, n).parallel().forEach(c -> task.run(c * chunk, Math.min(count, (c + 1) * chunk)));
+        };
     }
 
     /** Scopes in CONTRACT order: plan sums, summary sums, then each course's EQD2 and physical dose. */

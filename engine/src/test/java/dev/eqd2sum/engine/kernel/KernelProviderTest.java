@@ -53,8 +53,8 @@ class KernelProviderTest {
     @Test
     void autoNeverFailsAndFollowsTheRule() {
         boolean gpu = KernelProvider.select("auto", 1).name().equals("opencl");
-        KernelProvider.Selection small = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXELS - 1);
-        KernelProvider.Selection large = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXELS);
+        KernelProvider.Selection small = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXEL_PASSES - 1);
+        KernelProvider.Selection large = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXEL_PASSES);
         assertThat(small.message()).doesNotContain("\n");
         if (gpu) {
             assertThat(small.name()).isEqualTo("opencl");
