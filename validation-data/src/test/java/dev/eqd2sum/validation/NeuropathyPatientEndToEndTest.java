@@ -114,6 +114,19 @@ class NeuropathyPatientEndToEndTest {
         assertThat(prior.get("transform").asText()).startsWith("rigid, from ");
         assertThat(prior.get("files")).hasSize(3);
         assertThat(prior.get("files").get(0).get("sha256").asText()).hasSize(64);
+        assertThat(dvh.get("warnings")).isEmpty();
+    }
+
+    @Test
+    void aPlanMadeOnAnotherStructureSetIsAWarning() throws IOException {
+        Path caseFile = NeuropathyPatient.write(dir.resolve("other-rs"), "Dmax");
+        dev.eqd2sum.io.rt.RtPlanWriter.write(dir.resolve("other-rs/current/RP.dcm"),
+                dev.eqd2sum.io.rt.PatientStudy.synthetic("Neuropathy^Patient", "NP001", "20201020"),
+                NeuropathyPatient.CURRENT_FRAME, "reSBRT", 1, 10.0, "2.25.42");
+        Run r = eqd2sum("sum", caseFile.toString(), "--out", dir.resolve("other-rs-out").toString(), "--quiet");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode dvh = new ObjectMapper().readTree(dir.resolve("other-rs-out/dvh.json").toFile());
+        assertThat(dvh.get("warnings").toString()).contains("was planned on structure set 2.25.42");
     }
 
     @Test
