@@ -37,9 +37,13 @@ public final class KernelProvider {
 
     /**
      * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
-     * summed over the run): the measured break-even of its JIT warm-up, bench/results/kernels.md.
+     * summed over the run). Measured end to end (bench/RESULTS.md, "Backends for one case"): one
+     * std case (6 M voxels, two courses, 3.7 M statistics samples gathered through the same
+     * kernels) costs about twice the CPU time and 2.4x the peak RSS with the Vector API in a fresh
+     * JVM (its warm-up boxes every vector operation) as with the plain loops, while warm it saves
+     * about 10 ns per voxel pass: break-even near 350 M voxel passes, a cohort, not one case.
      */
-    public static final long VECTOR_MIN_VOXEL_PASSES = 2_000_000L;
+    public static final long VECTOR_MIN_VOXEL_PASSES = 300_000_000L;
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final ConcurrentMap<String, Attempt> STARTED = new ConcurrentHashMap<>();
