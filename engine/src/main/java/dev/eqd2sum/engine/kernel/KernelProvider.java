@@ -37,7 +37,9 @@ public final class KernelProvider {
 
     /**
      * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
-     * summed over the run): the measured break-even of its JIT warm-up, bench/results/kernels.md.
+     * summed over the run): the break-even of its JIT warm-up measured in bench/results/kernels.md.
+     * End to end (bench/RESULTS.md, "Backends for one case") one std case costs about twice the CPU
+     * time and 2.4x the peak RSS with the Vector API in a fresh JVM, so a single case never takes it.
      */
     public static final long VECTOR_MIN_VOXEL_PASSES = 3_000_000_000L;
 
