@@ -113,6 +113,21 @@ class BadInputEndToEndTest {
     }
 
     @Test
+    void aStructureSetInAnotherFrame() throws IOException {
+        dev.eqd2sum.io.rt.RtStructureSetWriter.write(dir.resolve("pt/RS.dcm"),
+                List.of(NeuropathyPatient.cord(), NeuropathyPatient.ptvHigh()),
+                dev.eqd2sum.io.rt.PatientStudy.synthetic("Neuropathy^Patient", "NP001", "20201020"),
+                NeuropathyPatient.PRIOR_FRAME);
+        rejected(dir.resolve("pt/RS.dcm").toString(), "the structure set must be the current course's");
+    }
+
+    @Test
+    void severalPlanDosesForOneCourse() throws IOException {
+        edit("\"dose\": \"current/RD.dcm\"", "\"dose\": [\"current/RD.dcm\", \"prior/RD.dcm\"]");
+        rejected(dir.resolve("pt/current/RD.dcm").toString(), "only BEAM doses may be listed together");
+    }
+
+    @Test
     void aTruncatedDose() throws IOException {
         Path rd = dir.resolve("pt/current/RD.dcm");
         byte[] b = Files.readAllBytes(rd);

@@ -1,23 +1,23 @@
 package dev.eqd2sum.engine.structure;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * The in-plane coverage of one contour plane on the grid's pixels: for each pixel the fraction of
- * its area inside the region, plus which of its n x n sub-sample points lie inside.
+ * The in-plane coverage of one contour plane on the grid's pixels: for each pixel the exact fraction
+ * of its area inside the region, plus which of its n x n sub-sample points ({@link #sampleOffset})
+ * lie inside.
  *
- * <p>Coverage is accumulated per scanline as anti-aliased font rasterisers do it (signed-area
- * accumulation into a running-sum buffer, as in Raph Levien's font-rs and stb_truetype's v2
- * rasteriser): each inside interval adds its exact horizontal extent to the two pixels holding its
- * ends and a +h/-h pair to a difference buffer for the pixels it spans whole; one prefix sum per row
- * then gives the coverage. Horizontally this is exact; vertically each pixel row is integrated with
- * {@link #SUBSCANLINES} midpoint scanlines, which is exact wherever no vertex lies in a sub-strip
- * (the inside length is linear in y there), so the error is confined to vertices and is far below
- * the 1 % goals. Parts of the region outside the grid count in {@link #totalArea} only.
+ * <p>Each pixel row is cut into bands at the heights where the inside intervals stop changing
+ * linearly (edge ends, and edge crossings where contours overlap). Within a band every inside
+ * interval is a trapezoid between two edges, and its area per pixel is accumulated the way
+ * anti-aliased font rasterisers do it (signed-area accumulation into a running-sum buffer, as in
+ * Raph Levien's font-rs and stb_truetype's v2 rasteriser): the left edge adds, the right edge
+ * subtracts, the area right of an edge inside the column it crosses goes to {@code part}, the full
+ * height to a difference buffer for the columns beyond; one prefix sum per row gives the coverage.
+ * The result is exact up to rounding, whatever the union, hole or XOR rule made of the contours.
+ * Parts of the region outside the grid count in {@link #totalArea} only.
  */
 final class PlaneRaster {
-    static final int SUBSCANLINES = 16;
     /** Coverage at or below this is empty, at or above 1 - this full. */
     static final double EPS = 1e-6;
 
@@ -25,22 +25,24 @@ final class PlaneRaster {
     final int i0, j0, width, height;
     /** Coverage per pixel of the box, row-major. */
     final float[] coverage;
-    /** For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside. */
+    /**
+     * For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside; or, when all
+     * miss the region (a sliver), a point of the outline within the pixel ({@link #isWitness},
+     * {@link #witnessDx}, {@link #witnessDy}: points on the outline count as inside, DOMAIN.md);
+     * 0 when there is neither (coverage of rounding size).
+     */
     final int[] sampleMask;
-    /** For partially covered pixels whose sub-samples all miss the region: a point inside, in pixel offsets. */
-    final Map<Integer, float[]> witness;
     /** Area of the whole region and of its part inside the grid, in pixels. */
     final double totalArea, insideArea;
 
     private PlaneRaster(int i0, int j0, int width, int height, float[] coverage, int[] sampleMask,
-                        Map<Integer, float[]> witness, double totalArea, double insideArea) {
+                        double totalArea, double insideArea) {
         this.i0 = i0;
         this.j0 = j0;
         this.width = width;
         this.height = height;
         this.coverage = coverage;
         this.sampleMask = sampleMask;
-        this.witness = witness;
         this.totalArea = totalArea;
         this.insideArea = insideArea;
     }
@@ -71,42 +73,40 @@ final class PlaneRaster {
         int h = any ? cj1 - cj0 + 1 : 0;
         float[] cov = new float[w * h];
         int[] masks = new int[w * h];
-        Map<Integer, float[]> witness = new HashMap<>();
+        double[] point = new double[2];
         double[] diff = new double[w + 1];
         double[] part = new double[w];
         double[] iv = new double[region.maxIntervalValues()];
         double[][] sampleRows = new double[n][region.maxIntervalValues()];
         int[] sampleRowCount = new int[n];
-        double hStep = 1.0 / SUBSCANLINES;
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;
+        int[] ivEdges = new int[region.maxIntervalValues()];
+        double[] events = new double[16];
         region.resetScan();
         for (int j = rowFirst; j <= rowLast; j++) {
-            region.advanceTo(j - 0.5, j + 0.5);
+            double yLo = j - 0.5, yHi = j + 0.5;
+            region.advanceTo(yLo, yHi);
             boolean rowOnGrid = any && j >= cj0 && j <= cj1;
-            for (int m = 0; m < SUBSCANLINES; m++) {
-                double y = j - 0.5 + (m + 0.5) * hStep;
-                int cnt = region.intervalsAt(y, iv);
+            if (events.length < region.maxEventsInBand() + 2) {
+                events = new double[region.maxEventsInBand() + 2];
+            }
+            int ne = region.eventsWithin(yLo, yHi, events);
+            events[ne++] = yLo;
+            events[ne++] = yHi;
+            Arrays.sort(events, 0, ne);
+            // between consecutive events every inside interval is a trapezoid bounded by two fixed edges
+            for (int b = 0; b + 1 < ne; b++) {
+                double ya = events[b], yb = events[b + 1];
+                if (yb - ya <= 1e-12) {
+                    continue;
+                }
+                int cnt = region.intervalEdgesAt(0.5 * (ya + yb), iv, ivEdges);
                 for (int q = 0; q < cnt; q += 2) {
-                    double a = iv[q], b = iv[q + 1];
-                    total += (b - a) * hStep;
-                    if (!rowOnGrid) {
-                        continue;
-                    }
-                    a = Math.max(a, left) - left;
-                    b = Math.min(b, right) - left;
-                    if (b <= a) {
-                        continue;
-                    }
-                    int pa = Math.min((int) a, w - 1);
-                    int pb = Math.min((int) b, w - 1);
-                    if (pa == pb) {
-                        part[pa] += hStep * (b - a);
-                    } else {
-                        part[pa] += hStep * (pa + 1 - a);
-                        part[pb] += hStep * (b - pb);
-                        diff[pa + 1] += hStep;
-                        diff[pb] -= hStep;
+                    total += (iv[q + 1] - iv[q]) * (yb - ya);
+                    if (rowOnGrid) {
+                        accumulateEdge(region, ivEdges[q], ya, yb, 1.0, left, right, part, diff, w);
+                        accumulateEdge(region, ivEdges[q + 1], ya, yb, -1.0, left, right, part, diff, w);
                     }
                 }
             }
@@ -134,7 +134,7 @@ final class PlaneRaster {
             diff[w] = 0;
             if (partialInRow) {
                 for (int r = 0; r < n; r++) {
-                    sampleRowCount[r] = region.intervalsAt(j - 0.5 + (r + 0.5) / n, sampleRows[r]);
+                    sampleRowCount[r] = region.intervalsAt(j + sampleOffset(r, n), sampleRows[r]);
                 }
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
@@ -143,20 +143,131 @@ final class PlaneRaster {
                         int mask = 0;
                         for (int r = 0; r < n; r++) {
                             for (int s = 0; s < n; s++) {
-                                if (within(i - 0.5 + (s + 0.5) / n, sampleRows[r], sampleRowCount[r])) {
+                                if (within(i + sampleOffset(s, n), sampleRows[r], sampleRowCount[r])) {
                                     mask |= 1 << (r * n + s);
                                 }
                             }
                         }
                         masks[rowBase + p] = mask;
                         if (mask == 0) {
-                            witness.put(rowBase + p, findWitness(region, i, j, iv));
+                            // a sliver between the sub-samples: a point of the outline inside the pixel
+                            if (region.pointOnOutlineWithin(i - 0.5, i + 0.5, j - 0.5, j + 0.5, point)
+                                    || pointInBandsWithin(region, i, j, iv, point)) {
+                                masks[rowBase + p] = encodeWitness(point[0] - i, point[1] - j);
+                            } // else: a coverage of rounding size, left without samples
                         }
                     }
                 }
             }
         }
-        return new PlaneRaster(ci0, cj0, w, h, cov, masks, witness, total, inside);
+        return new PlaneRaster(ci0, cj0, w, h, cov, masks, total, inside);
+    }
+
+    /**
+     * Adds the area to the right of one edge, between heights ya and yb, to the row's buffers:
+     * the part inside the column the edge passes through to {@code part}, and the full height to
+     * {@code diff} for every column further right (font-rs's accumulation). The edge is clamped to
+     * the grid's columns, which clips the trapezoids it bounds exactly.
+     */
+    private static void accumulateEdge(PlaneRegion region, int e, double ya, double yb, double sign,
+                                       double left, double right, double[] part, double[] diff, int w) {
+        double xa = region.xAt(e, ya) - left, xb = region.xAt(e, yb) - left;
+        double span = right - left;
+        double dyAll = (yb - ya) * sign;
+        if (xa >= 0 && xb >= 0 && xa <= span && xb <= span) {
+            segment(xa, xb, dyAll, part, diff, w); // the usual case: within the grid's columns
+            return;
+        }
+        // split where the edge leaves the grid's column range, so each piece is linear after clamping
+        double t1 = 2, t2 = 2;
+        if ((xa < 0) != (xb < 0)) {
+            t1 = -xa / (xb - xa);
+        }
+        if ((xa > span) != (xb > span)) {
+            t2 = (span - xa) / (xb - xa);
+        }
+        double ta = Math.min(t1, t2), tb = Math.max(t1, t2);
+        double prev = 0;
+        for (double t : new double[] {ta, tb, 1}) {
+            if (t > 1 || t <= prev) {
+                continue;
+            }
+            double x0 = Math.min(span, Math.max(0, xa + prev * (xb - xa)));
+            double x1 = Math.min(span, Math.max(0, xa + t * (xb - xa)));
+            segment(x0, x1, (t - prev) * dyAll, part, diff, w);
+            prev = t;
+        }
+    }
+
+    /** One linear piece from x0 to x1 (local column units, within [0, w]) covering height dy. */
+    private static void segment(double x0, double x1, double dy, double[] part, double[] diff, int w) {
+        double lo = Math.min(x0, x1), hi = Math.max(x0, x1);
+        int c0 = Math.min((int) lo, w - 1), c1 = Math.min((int) hi, w - 1);
+        if (c0 == c1 || hi - lo < 1e-15) {
+            part[c0] += dy * (c0 + 1 - 0.5 * (lo + hi));
+            diff[c0 + 1] += dy;
+            return;
+        }
+        double perX = dy / (hi - lo);
+        for (int c = c0; c <= c1; c++) {
+            double a = Math.max(lo, c), b = Math.min(hi, c + 1);
+            if (b <= a) {
+                continue;
+            }
+            double d = perX * (b - a);
+            part[c] += d * (c + 1 - 0.5 * (a + b));
+            diff[c + 1] += d;
+        }
+    }
+
+    /**
+     * A point inside the region within pixel (i, j), for the pixels no sloped edge crosses (the
+     * region enters them across a horizontal edge): the middle of an inside interval's part within
+     * the pixel, at the middle height of a band of the row.
+     */
+    private static boolean pointInBandsWithin(PlaneRegion region, int i, int j, double[] iv, double[] out) {
+        double[] events = new double[region.maxEventsInBand() + 2];
+        int ne = region.eventsWithin(j - 0.5, j + 0.5, events);
+        events[ne++] = j - 0.5;
+        events[ne++] = j + 0.5;
+        Arrays.sort(events, 0, ne);
+        for (int b = 0; b + 1 < ne; b++) {
+            double y = 0.5 * (events[b] + events[b + 1]);
+            int cnt = region.intervalsAt(y, iv);
+            for (int q = 0; q < cnt; q += 2) {
+                double a = Math.max(iv[q], i - 0.5), c = Math.min(iv[q + 1], i + 0.5);
+                if (c > a) {
+                    out[0] = 0.5 * (a + c);
+                    out[1] = y;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A witness point's offsets from the pixel centre, quantised to 1/32767 pixel, in a mask word with its sign bit set. */
+    static int encodeWitness(double dx, double dy) {
+        int qx = (int) Math.round((Math.max(-0.5, Math.min(0.5, dx)) + 0.5) * 32767);
+        int qy = (int) Math.round((Math.max(-0.5, Math.min(0.5, dy)) + 0.5) * 32767);
+        return Integer.MIN_VALUE | (qx << 15) | qy;
+    }
+
+    static boolean isWitness(int mask) {
+        return mask < 0;
+    }
+
+    static float witnessDx(int mask) {
+        return (float) (((mask >>> 15) & 0x7FFF) / 32767.0 - 0.5);
+    }
+
+    static float witnessDy(int mask) {
+        return (float) ((mask & 0x7FFF) / 32767.0 - 0.5);
+    }
+
+    /** Position of sub-sample c of n along a voxel edge, as an offset from the voxel centre: the centres of n equal cells. */
+    static double sampleOffset(int c, int n) {
+        return (c + 0.5) / n - 0.5;
     }
 
     private static boolean within(double x, double[] intervals, int count) {
@@ -166,23 +277,5 @@ final class PlaneRaster {
             }
         }
         return false;
-    }
-
-    /** A point inside the region within pixel (i, j): the middle of the widest inside piece on its sub-scanlines. */
-    private static float[] findWitness(PlaneRegion region, int i, int j, double[] iv) {
-        double best = -1, bx = i, by = j;
-        for (int m = 0; m < SUBSCANLINES; m++) {
-            double y = j - 0.5 + (m + 0.5) / SUBSCANLINES;
-            int cnt = region.intervalsAt(y, iv);
-            for (int q = 0; q < cnt; q += 2) {
-                double a = Math.max(iv[q], i - 0.5), b = Math.min(iv[q + 1], i + 0.5);
-                if (b - a > best) {
-                    best = b - a;
-                    bx = 0.5 * (a + b);
-                    by = y;
-                }
-            }
-        }
-        return new float[] {(float) (bx - i), (float) (by - j)};
     }
 }

@@ -22,6 +22,8 @@ final class PlaneRegion {
     private final int[] byYMin;                 // edge indices sorted by ey0
     final double minX, maxX, minY, maxY;
     final double perimeter;
+    /** Vertices of the contours that enclose area, x,y interleaved. */
+    final double[] vertices;
 
     // scan state: edges whose y-range meets the current row band
     private int nextEdge;
@@ -29,9 +31,12 @@ final class PlaneRegion {
     private int activeCount;
     private double[] crossX;
     private int[] crossD;
+    private int[] crossE;
+    private double[] bandLo = new double[0], bandHi = new double[0];
+    private int[] bandOrder = new int[0];
 
     private PlaneRegion(int edgeCount, double[] ex0, double[] ey0, double[] ey1, double[] slope, int[] delta,
-                        double minX, double maxX, double minY, double maxY, double perimeter) {
+                        double minX, double maxX, double minY, double maxY, double perimeter, double[] vertices) {
         this.edgeCount = edgeCount;
         this.ex0 = ex0;
         this.ey0 = ey0;
@@ -43,18 +48,12 @@ final class PlaneRegion {
         this.minY = minY;
         this.maxY = maxY;
         this.perimeter = perimeter;
-        Integer[] order = new Integer[edgeCount];
-        for (int e = 0; e < edgeCount; e++) {
-            order[e] = e;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(ey0[a], ey0[b]));
-        this.byYMin = new int[edgeCount];
-        for (int e = 0; e < edgeCount; e++) {
-            byYMin[e] = order[e];
-        }
+        this.vertices = vertices;
+        this.byYMin = sortedByKey(ey0, edgeCount);
         this.active = new int[edgeCount];
         this.crossX = new double[edgeCount];
         this.crossD = new int[edgeCount];
+        this.crossE = new int[edgeCount];
     }
 
     /**
@@ -98,7 +97,7 @@ final class PlaneRegion {
                 maxX = Math.max(maxX, ax);
                 minY = Math.min(minY, ay);
                 maxY = Math.max(maxY, ay);
-                perimeter += Math.hypot(bx - ax, by - ay);
+                perimeter += Math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
                 if (ay == by) {
                     continue; // horizontal edges never cross a scanline under the half-open rule
                 }
@@ -116,7 +115,43 @@ final class PlaneRegion {
         if (e == 0) {
             return null;
         }
-        return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter);
+        double[] vertices = new double[2 * edges];
+        int vc = 0;
+        for (int a = 0; a < n; a++) {
+            if (usable[a]) {
+                double[] p = polygons.get(a);
+                System.arraycopy(p, 0, vertices, vc, p.length - p.length % 2);
+                vc += p.length - p.length % 2;
+            }
+        }
+        return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
+                java.util.Arrays.copyOf(vertices, vc));
+    }
+
+    /** Indices 0..n-1 ordered by key (primitive sort of (key, index) pairs packed as sortable longs, then stable by index). */
+    private static int[] sortedByKey(double[] key, int n) {
+        // sort on the key's float image (order-preserving), then fix ties and float rounding by insertion
+        long[] packed = new long[n];
+        for (int e = 0; e < n; e++) {
+            int bits = Float.floatToIntBits((float) key[e]);
+            int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
+            packed[e] = ((long) sortable << 32) | e;
+        }
+        Arrays.sort(packed);
+        int[] order = new int[n];
+        for (int e = 0; e < n; e++) {
+            order[e] = (int) packed[e];
+        }
+        for (int e = 1; e < n; e++) { // nearly sorted: exact order on the double keys
+            int v = order[e];
+            int r = e - 1;
+            while (r >= 0 && key[order[r]] > key[v]) {
+                order[r + 1] = order[r];
+                r--;
+            }
+            order[r + 1] = v;
+        }
+        return order;
     }
 
     /** Starts a new bottom-to-top pass over the rows. */
@@ -155,6 +190,121 @@ final class PlaneRegion {
      * @return the number of values written (twice the number of intervals)
      */
     int intervalsAt(double y, double[] out) {
+        return sweep(y, out, null);
+    }
+
+    /**
+     * Like {@link #intervalsAt}, but writes the edges bounding each inside interval (left edge,
+     * right edge) into {@code edges}; the returned count is again two per interval.
+     */
+    int intervalEdgesAt(double y, double[] out, int[] edges) {
+        return sweep(y, out, edges);
+    }
+
+    /**
+     * Finds a point of an active edge (a point of the outline) inside the box [x0, x1] x [y0, y1],
+     * which must lie within the current row band; writes it into {@code out} (x, y).
+     */
+    boolean pointOnOutlineWithin(double x0, double x1, double y0, double y1, double[] out) {
+        for (int q = 0; q < activeCount; q++) {
+            int e = active[q];
+            double ya = Math.max(y0, ey0[e]), yb = Math.min(y1, ey1[e]);
+            if (yb < ya) {
+                continue;
+            }
+            // the part of the edge between heights ya and yb, clipped to the columns x0..x1
+            double xa = xAt(e, ya), xb = xAt(e, yb);
+            double ta = 0, tb = 1;
+            if (xa != xb) {
+                double u0 = (x0 - xa) / (xb - xa), u1 = (x1 - xa) / (xb - xa);
+                ta = Math.max(ta, Math.min(u0, u1));
+                tb = Math.min(tb, Math.max(u0, u1));
+            } else if (xa < x0 || xa > x1) {
+                continue;
+            }
+            if (tb >= ta) {
+                double t = 0.5 * (ta + tb);
+                out[0] = xa + t * (xb - xa);
+                out[1] = ya + t * (yb - ya);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** x of edge e at height y. */
+    double xAt(int e, double y) {
+        return ex0[e] + (y - ey0[e]) * slope[e];
+    }
+
+    /**
+     * Heights strictly inside (yLo, yHi) where the inside intervals stop changing linearly: ends of
+     * active edges and crossings of two active edges. Written unsorted; returns the count.
+     */
+    int eventsWithin(double yLo, double yHi, double[] out) {
+        int n = 0;
+        for (int q = 0; q < activeCount; q++) {
+            int e = active[q];
+            if (ey0[e] > yLo && ey0[e] < yHi) {
+                n = add(out, n, ey0[e]);
+            }
+            if (ey1[e] > yLo && ey1[e] < yHi) {
+                n = add(out, n, ey1[e]);
+            }
+        }
+        if (activeCount > 2) {
+            // two edges can only cross where contours overlap or one crosses itself; test the pairs
+            // whose x-ranges within the band overlap (neighbours in a chain of edges, mostly)
+            if (bandLo.length < activeCount) {
+                bandLo = new double[edgeCount];
+                bandHi = new double[edgeCount];
+                bandOrder = new int[edgeCount];
+            }
+            for (int q = 0; q < activeCount; q++) {
+                int e = active[q];
+                double xa = xAt(e, Math.max(yLo, ey0[e])), xb = xAt(e, Math.min(yHi, ey1[e]));
+                bandLo[q] = Math.min(xa, xb);
+                bandHi[q] = Math.max(xa, xb);
+                int r = q - 1;
+                while (r >= 0 && bandLo[bandOrder[r]] > bandLo[q]) {
+                    bandOrder[r + 1] = bandOrder[r];
+                    r--;
+                }
+                bandOrder[r + 1] = q;
+            }
+            for (int q = 0; q < activeCount; q++) {
+                int qa = bandOrder[q];
+                int a = active[qa];
+                for (int r = q + 1; r < activeCount && bandLo[bandOrder[r]] <= bandHi[qa]; r++) {
+                    int b = active[bandOrder[r]];
+                    double ds = slope[a] - slope[b];
+                    if (ds == 0) {
+                        continue;
+                    }
+                    // x_a(y) = x_b(y)
+                    double y = (ex0[b] - ey0[b] * slope[b] - ex0[a] + ey0[a] * slope[a]) / ds;
+                    if (y > yLo && y < yHi && y > Math.max(ey0[a], ey0[b]) && y < Math.min(ey1[a], ey1[b])) {
+                        n = add(out, n, y);
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int add(double[] out, int n, double v) {
+        if (n < out.length) {
+            out[n++] = v;
+        }
+        return n;
+    }
+
+    /** Most events {@link #eventsWithin} can report for the current row band. */
+    int maxEventsInBand() {
+        return 2 * activeCount + activeCount * (activeCount - 1) / 2;
+    }
+
+    private int sweep(double y, double[] out, int[] edges) {
         int n = 0;
         for (int q = 0; q < activeCount; q++) {
             int ed = active[q];
@@ -165,10 +315,12 @@ final class PlaneRegion {
                 while (r >= 0 && crossX[r] > x) { // insertion sort: few crossings per scanline
                     crossX[r + 1] = crossX[r];
                     crossD[r + 1] = crossD[r];
+                    crossE[r + 1] = crossE[r];
                     r--;
                 }
                 crossX[r + 1] = x;
                 crossD[r + 1] = d;
+                crossE[r + 1] = ed;
                 n++;
             }
         }
@@ -176,6 +328,7 @@ final class PlaneRegion {
         boolean parity = false;
         boolean in = false;
         double start = 0;
+        int startEdge = -1;
         int written = 0;
         for (int c = 0; c < n; c++) {
             if (crossD[c] == 0) {
@@ -186,7 +339,12 @@ final class PlaneRegion {
             boolean nowIn = (winding > 0) ^ parity;
             if (nowIn && !in) {
                 start = crossX[c];
+                startEdge = crossE[c];
             } else if (!nowIn && in) {
+                if (edges != null) {
+                    edges[written] = startEdge;
+                    edges[written + 1] = crossE[c];
+                }
                 out[written++] = start;
                 out[written++] = crossX[c];
             }

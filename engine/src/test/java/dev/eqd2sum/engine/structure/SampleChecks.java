@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Independent check that sample points lie inside a structure of axial CLOSED_PLANAR contours. */
-final class SampleChecks {
+public final class SampleChecks {
     private SampleChecks() {
     }
 
@@ -17,12 +17,16 @@ final class SampleChecks {
      * Every sample must lie within half a plane spacing (the caps use the same) of its nearest
      * contour plane and inside that plane's region (nesting-depth rule), or on its outline.
      */
-    static void assertSamplesInside(StructureMask m, GridGeometry g, Structure s, double planeSpacingMm) {
+    public static void assertSamplesInside(StructureMask m, GridGeometry g, Structure s, double planeSpacingMm) {
         Affine3 toPatient = g.indexToPatient();
         SamplePoints sp = m.samples();
+        java.util.TreeMap<Double, List<double[]>> byZ = new java.util.TreeMap<>();
+        for (PlanarContour c : s.contours()) {
+            byZ.computeIfAbsent(c.pointsMm()[2], k -> new ArrayList<>()).add(c.pointsMm());
+        }
         for (int q = 0; q < sp.count(); q++) {
             double[] p = toPatient.apply(sp.i()[q], sp.j()[q], sp.k()[q]);
-            List<List<double[]>> planes = nearestPlanes(s, p[2]);
+            List<List<double[]>> planes = nearestPlanes(byZ, p[2]);
             double zPlane = planes.get(0).get(0)[2];
             assertThat(Math.abs(p[2] - zPlane)).as("sample %d at %s: distance to its plane", q, fmt(p))
                     .isLessThanOrEqualTo(planeSpacingMm / 2 + 1e-3);
@@ -32,7 +36,7 @@ final class SampleChecks {
                 in |= inside(plane, p[0], p[1]);
             }
             assertThat(in).as("sample %d at %s inside", q, fmt(p)).isTrue();
-            assertThat(sp.volumeCc()[q]).isPositive();
+            assertThat(sp.volumeCc()[q]).isNotNegative(); // outline vertices carry no volume
         }
     }
 
@@ -40,18 +44,18 @@ final class SampleChecks {
         return String.format(java.util.Locale.ROOT, "(%.4f, %.4f, %.4f)", p[0], p[1], p[2]);
     }
 
-    private static List<List<double[]>> nearestPlanes(Structure s, double z) {
-        double best = Double.POSITIVE_INFINITY;
-        for (PlanarContour c : s.contours()) {
-            best = Math.min(best, Math.abs(c.pointsMm()[2] - z));
+    private static List<List<double[]>> nearestPlanes(java.util.TreeMap<Double, List<double[]>> byZ, double z) {
+        Double below = byZ.floorKey(z + 1e-4), above = byZ.ceilingKey(z - 1e-4);
+        List<List<double[]>> out = new ArrayList<>();
+        double dBelow = below == null ? Double.POSITIVE_INFINITY : Math.abs(z - below);
+        double dAbove = above == null ? Double.POSITIVE_INFINITY : Math.abs(above - z);
+        if (below != null && dBelow <= dAbove + 1e-4) {
+            out.add(byZ.get(below));
         }
-        java.util.Map<Double, List<double[]>> byZ = new java.util.TreeMap<>();
-        for (PlanarContour c : s.contours()) {
-            if (Math.abs(Math.abs(c.pointsMm()[2] - z) - best) < 1e-4) {
-                byZ.computeIfAbsent(c.pointsMm()[2], k -> new ArrayList<>()).add(c.pointsMm());
-            }
+        if (above != null && !above.equals(below) && dAbove <= dBelow + 1e-4) {
+            out.add(byZ.get(above));
         }
-        return new ArrayList<>(byZ.values());
+        return out;
     }
 
     private static boolean inside(List<double[]> polys, double x, double y) {
