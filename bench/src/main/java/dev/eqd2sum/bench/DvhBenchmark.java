@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Statistics of every (structure, alpha/beta) pair of a spine-like two-course case, and the DVH of
  * a 15-litre Body, from per-course physical doses at the structures' sample points (what the
- * plan-sum engine hands over). The spine case's samples are drawn at random in boxes with the
+ * plan-sum engine hands over). The spine case's samples lie in boxes, in voxel order, with the
  * counts of a 2 mm grid (External 2 M samples, targets and organs at risk tens of thousands); the
  * Body is the generator's 15-litre ellipsoid rasterised onto a 2.5 mm grid.
  */
@@ -109,15 +109,22 @@ public class DvhBenchmark {
         return body.count();
     }
 
-    /** Samples in a box (mm) around a centre, with a prior (30 Gy / 10 fx, broad) and an SBRT dose (27 Gy / 3 fx, steep). */
+    /**
+     * Samples in a box (mm) around a centre, in voxel order (i fastest, as the rasteriser emits
+     * them) on a lattice with a little jitter, with a prior (30 Gy / 10 fx, broad) and an SBRT dose
+     * (27 Gy / 3 fx, steep).
+     */
     private static StructureDoseSamples samples(Random r, int n, double sx, double sy, double sz,
                                                 double cx, double cy, double cz, float volumeCc) {
+        double pitch = Math.cbrt(sx * sy * sz / n);
+        int nx = (int) Math.ceil(sx / pitch), ny = (int) Math.ceil(sy / pitch);
         float[] prior = new float[n], current = new float[n], vol = new float[n];
         float[] i = new float[n], j = new float[n], k = new float[n];
         for (int p = 0; p < n; p++) {
-            double x = cx + (r.nextDouble() - 0.5) * sx;
-            double y = cy + (r.nextDouble() - 0.5) * sy;
-            double z = cz + (r.nextDouble() - 0.5) * sz;
+            int a = p % nx, b = (p / nx) % ny, c = p / (nx * ny);
+            double x = cx - sx / 2 + (a + 0.5 + 0.2 * (r.nextDouble() - 0.5)) * pitch;
+            double y = cy - sy / 2 + (b + 0.5 + 0.2 * (r.nextDouble() - 0.5)) * pitch;
+            double z = cz - sz / 2 + (c + 0.5 + 0.2 * (r.nextDouble() - 0.5)) * pitch;
             double lateral = Math.hypot(x, y - 5);
             prior[p] = (float) (30.0 / (1 + Math.exp((lateral - 40) / 6)) / (1 + Math.exp((Math.abs(z) - 60) / 5)));
             double rr = Math.sqrt(x * x + y * y + z * z);

@@ -539,31 +539,44 @@ public final class DoseDistribution {
         }
 
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
-            boolean fixed = bins.fixed;
+            int[] slot = slotOfBin;
+            if (bins.fixed) {
+                // the common case, kept free of calls and branches until a wanted bin is hit
+                for (int p = from; p < to; p++) {
+                    float x = d[p];
+                    int s = slot[Math.max(Float.floatToRawIntBits(x), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    if (s >= 0) {
+                        accept(s, x, v[p]);
+                    }
+                }
+                return this;
+            }
             for (int p = from; p < to; p++) {
                 float x = d[p];
-                int s = slotOfBin[fixed ? OrderedHistogram.fixedBinOf(x) : bins.binOf(x)];
-                if (s < 0) {
-                    continue;
-                }
-                float w = v[p];
-                if (x < minDose[s]) {
-                    minDose[s] = x;
-                    minGroup[s] = w;
-                } else if (x == minDose[s]) {
-                    minGroup[s] += w;
-                }
-                if (x > maxDose[s]) {
-                    maxDose[s] = x;
-                    maxGroup[s] = w;
-                } else if (x == maxDose[s]) {
-                    maxGroup[s] += w;
-                }
-                if (collect[s]) {
-                    append(s, x, w);
+                int s = slot[bins.binOf(x)];
+                if (s >= 0) {
+                    accept(s, x, v[p]);
                 }
             }
             return this;
+        }
+
+        private void accept(int s, float x, float w) {
+            if (x < minDose[s]) {
+                minDose[s] = x;
+                minGroup[s] = w;
+            } else if (x == minDose[s]) {
+                minGroup[s] += w;
+            }
+            if (x > maxDose[s]) {
+                maxDose[s] = x;
+                maxGroup[s] = w;
+            } else if (x == maxDose[s]) {
+                maxGroup[s] += w;
+            }
+            if (collect[s]) {
+                append(s, x, w);
+            }
         }
 
         private void append(int s, float x, float w) {
