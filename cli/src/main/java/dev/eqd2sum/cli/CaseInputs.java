@@ -89,6 +89,12 @@ final class CaseInputs {
                     + ss.frameOfReferenceUid() + ", but the current course's dose " + current.doseFiles().getFirst().path()
                     + " is in " + currentFrame + "; the structure set must be the current course's");
         }
+        if (ss != null && current.plan() != null && current.plan().referencedStructureSetUid() != null
+                && !current.plan().referencedStructureSetUid().equals(ss.sopInstanceUid())) {
+            warnings.add(current.planFile().path() + " was planned on structure set "
+                    + current.plan().referencedStructureSetUid() + ", not on " + spec.displayStructureSet() + " ("
+                    + ss.sopInstanceUid() + ")");
+        }
         List<CourseFiles> placed = new ArrayList<>();
         for (CourseFiles c : raw) {
             placed.add(place(spec, c, currentFrame));

@@ -66,11 +66,18 @@ final class CaseRunner {
     private final String backend;
     private final PrintStream err;
     private final int threads;
+    private final boolean writeDose;
 
     CaseRunner(String backend, PrintStream err) {
+        this(backend, err, true);
+    }
+
+    /** @param writeDose false: no EQD2 maps are computed or written (cohort --no-dose), only the reports' data */
+    CaseRunner(String backend, PrintStream err, boolean writeDose) {
         this.backend = backend;
         this.err = err;
         this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.writeDose = writeDose;
     }
 
     /** Outputs of a run: the result model and the files written into the output folder. */
@@ -113,41 +120,8 @@ final class CaseRunner {
             byName.put(s.name(), s);
         }
 
-        TissueMap tissue = tissueMap(spec, grid, masks, byName);
-        List<String> doseFiles = new ArrayList<>();
-        RtDose currentDose = in.courses.get(timeline.current().index()).doses().getFirst();
-        List<String> planUids = new ArrayList<>();
-        List<String> regUids = new ArrayList<>();
-        for (CaseInputs.CourseFiles c : in.courses) {
-            if (c.plan() != null) {
-                planUids.add(c.plan().sopInstanceUid());
-            } else {
-                for (RtDose d : c.doses()) {
-                    for (String p : d.referencedPlanUids()) {
-                        if (!planUids.contains(p)) {
-                            planUids.add(p);
-                        }
-                    }
-                }
-            }
-            if (c.registration() != null) {
-                regUids.add(c.registration().sopInstanceUid());
-            }
-        }
-        boolean multiPlan = in.courses.size() > 1;
-        DoseGrid eqd2 = planSum.eqd2(tissue);
-        RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
-                currentDose, planUids, regUids, "alpha/beta by structure, default "
-                        + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
-        doseFiles.add(PLAN_SUM_FILE);
-        eqd2 = null;
-        for (double ab : spec.exportAlphaBeta()) {
-            String name = "plan-sum-eqd2-ab" + plain(ab) + ".dcm";
-            RtDoseWriter.writeEqd2PlanSum(outDir.resolve(name), planSum.eqd2(tissue.withUniformAlphaBeta(ab)),
-                    RtDoseWriter.Eqd2Export.fromCurrentCourse(currentDose, planUids, regUids,
-                            "alpha/beta " + plain(ab) + " Gy", multiPlan, 32));
-            doseFiles.add(name);
-        }
+        List<String> doseFiles = writeDose ? writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName),
+                outDir) : List.of();
 
         // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
         List<CourseInfo> infos = new ArrayList<>();
@@ -232,6 +206,45 @@ final class CaseRunner {
                 in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
                 courses, reports, results, warnings);
         return new Run(result, doseFiles);
+    }
+
+    /** The EQD2 plan sum with the case's alpha/beta map, and one map per exportAlphaBeta; returns their names. */
+    private static List<String> writeMaps(CaseSpec spec, CaseInputs in, CourseTimeline timeline, PlanSum planSum,
+                                          TissueMap tissue, Path outDir) {
+        List<String> doseFiles = new ArrayList<>();
+        RtDose currentDose = in.courses.get(timeline.current().index()).doses().getFirst();
+        List<String> planUids = new ArrayList<>();
+        List<String> regUids = new ArrayList<>();
+        for (CaseInputs.CourseFiles c : in.courses) {
+            if (c.plan() != null) {
+                planUids.add(c.plan().sopInstanceUid());
+            } else {
+                for (RtDose d : c.doses()) {
+                    for (String p : d.referencedPlanUids()) {
+                        if (!planUids.contains(p)) {
+                            planUids.add(p);
+                        }
+                    }
+                }
+            }
+            if (c.registration() != null) {
+                regUids.add(c.registration().sopInstanceUid());
+            }
+        }
+        boolean multiPlan = in.courses.size() > 1;
+        DoseGrid eqd2 = planSum.eqd2(tissue);
+        RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
+                currentDose, planUids, regUids, "alpha/beta by structure, default "
+                        + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
+        doseFiles.add(PLAN_SUM_FILE);
+        for (double ab : spec.exportAlphaBeta()) {
+            String name = "plan-sum-eqd2-ab" + plain(ab) + ".dcm";
+            RtDoseWriter.writeEqd2PlanSum(outDir.resolve(name), planSum.eqd2(tissue.withUniformAlphaBeta(ab)),
+                    RtDoseWriter.Eqd2Export.fromCurrentCourse(currentDose, planUids, regUids,
+                            "alpha/beta " + plain(ab) + " Gy", multiPlan, 32));
+            doseFiles.add(name);
+        }
+        return doseFiles;
     }
 
     private static String key(String structure, double ab) {

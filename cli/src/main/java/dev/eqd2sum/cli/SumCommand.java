@@ -28,20 +28,23 @@ import java.util.concurrent.Callable;
                 "",
                 "CASE.json names the DICOM files (paths relative to it), fractions, dates, alpha/beta values,"
                         + " the forgiveness schedule and the constraints, e.g.:",
-                "  { \"caseId\": \"pt017-T1\", \"structureSet\": \"RS.dcm\",",
-                "    \"courses\": [ { \"label\": \"cEBRT\", \"dose\": \"prior/RD.dcm\", \"fractions\": 10,",
-                "                   \"startDate\": \"2019-02-04\", \"endDate\": \"2019-02-15\",",
-                "                   \"registration\": \"prior/REG.dcm\" },",
-                "                 { \"label\": \"reSBRT\", \"dose\": \"current/RD.dcm\", \"fractions\": 1,",
-                "                   \"startDate\": \"2020-10-20\" } ],",
-                "    \"alphaBeta\": { \"default\": 3, \"byStructure\": { \"SpinalCord\": 2, \"PTV_High\": 10 } },",
-                "    \"forgiveness\": \"nelson2009\", \"constraints\": \"spine-reirradiation\" }",
+                "  {\"caseId\": \"pt017-T1\", \"structureSet\": \"RS.dcm\",",
+                "   \"courses\": [",
+                "     {\"label\": \"cEBRT\", \"dose\": \"prior/RD.dcm\", \"fractions\": 10,",
+                "      \"startDate\": \"2019-02-04\", \"endDate\": \"2019-02-15\",",
+                "      \"registration\": \"prior/REG.dcm\"},",
+                "     {\"label\": \"reSBRT\", \"dose\": \"current/RD.dcm\", \"fractions\": 1,",
+                "      \"startDate\": \"2020-10-20\"}],",
+                "   \"alphaBeta\": {\"default\": 3,",
+                "                 \"byStructure\": {\"SpinalCord\": 2, \"PTV_High\": 10}},",
+                "   \"forgiveness\": \"nelson2009\", \"constraints\": \"spine-reirradiation\"}",
+                "The full format is in CONTRACT.md; unknown fields are errors.",
                 "'eqd2sum demo --out DIR' writes a complete example case to DIR/case."},
         footerHeading = "%nExamples:%n",
         footer = {"  eqd2sum sum pt017/case.json --out pt017/result",
                 "  eqd2sum sum pt017/case.json --out pt017/result --overwrite --backend scalar",
-                "  eqd2sum sum case.json --out result --quiet --fail-on-constraint   # for scripts: exit 4 on a failed"
-                        + " constraint",
+                "  eqd2sum sum case.json --out result --quiet --fail-on-constraint",
+                "      (for scripts: exit status 4 when a constraint failed)",
                 "",
                 "Writes into DIR: plan-sum-eqd2.dcm (and plan-sum-eqd2-ab<v>.dcm per exportAlphaBeta), dvh.json,"
                         + " dvh.csv, metrics.csv, constraints.json.",
@@ -89,7 +92,13 @@ final class SumCommand implements Callable<Integer> {
 
     /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
     static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
-        CaseRunner.Run run = new CaseRunner(backend, err).run(c, dir);
+        return runInto(c, dir, backend, err, true);
+    }
+
+    /** @param writeDose false: the RT Dose maps are neither computed nor written (cohort --no-dose) */
+    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err, boolean writeDose)
+            throws IOException {
+        CaseRunner.Run run = new CaseRunner(backend, err, writeDose).run(c, dir);
         CaseResult result = run.result();
         DvhJsonWriter.write(result, dir.resolve("dvh.json"));
         DvhCsvWriter.write(result, dir.resolve("dvh.csv"));

@@ -14,8 +14,6 @@ import dev.eqd2sum.io.rt.RtPlanWriter;
 import dev.eqd2sum.io.rt.RtStructureSetWriter;
 import dev.eqd2sum.io.rt.SpatialRegistrationWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,14 +21,13 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InspectCommandTest {
     @TempDir
     Path dir;
     Path rd, rs, rp, reg;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
     @BeforeEach
     void writeCase() {
@@ -53,10 +50,8 @@ class InspectCommandTest {
     }
 
     int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
+        return Main.run(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

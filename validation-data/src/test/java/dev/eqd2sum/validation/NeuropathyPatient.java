@@ -23,8 +23,9 @@ import java.util.Map;
 /**
  * The study's neuropathy patient (DOMAIN.md) as DICOM files: a prior course of 32.8 Gy in 10 fractions over
  * the whole cord (the prior cord Dmax; a uniform grid in its own frame of reference, registered by a rigid
- * REG), and a 1-fraction reSBRT whose cord dose is 9.0 Gy except a 2 x 2 x 2 block of 1 mm voxels at 10.0 Gy.
- * Trilinear interpolation gives exactly 10.0 Gy between the block's voxel centres and more than 9.0 Gy in a
+ * REG), and a 1-fraction reSBRT whose cord dose is 9.0 Gy except a 2 x 2 x 2 block of 1 mm voxels at 10.0 Gy
+ * (both minus a tilt below 0.001 Gy, see {@link #TILT_GY_PER_MM}).
+ * Trilinear interpolation gives 10.0 Gy between the block's voxel centres and more than 9.0 Gy in a
  * 3 mm cube (0.027 cc) around it, so the reSBRT cord Dmax is 10.0 Gy and its D0.03cc 9.0 Gy, as in the study.
  * The prior ended 2019-02-15 and the reSBRT started 2020-10-20: 613 days, 20.14 months (33 % forgiven).
  */
@@ -32,7 +33,22 @@ final class NeuropathyPatient {
     static final String CURRENT_FRAME = "2.25.1001";
     static final String PRIOR_FRAME = "2.25.1002";
 
+    /**
+     * A tilt of 1e-5 Gy/mm over the reSBRT dose, so that no two sample points share a dose: the statistics
+     * read an exact plateau (thousands of samples at one dose) as a ramp through its middle, which would move
+     * D0.03cc off 9.0 Gy. The tilt lowers the cord's Dmax by 0.0002 Gy and its D0.03cc by about 0.0001 Gy.
+     */
+    static final double TILT_GY_PER_MM = 1e-5;
+
     private NeuropathyPatient() {
+    }
+
+    /**
+     * Positive over both structures (at least 6.8 mm in the cord, 18 mm at the hot block), with incommensurate
+     * coefficients: no plane of equal dose.
+     */
+    static double tilt(double x, double y, double z) {
+        return (x + 6) + 1.37 * (y + 6) + 2.11 * (z + 16);
     }
 
     /** Writes the DICOM files and a case file; returns the case file. */
@@ -44,11 +60,13 @@ final class NeuropathyPatient {
         // Current course: 1 mm grid, voxel centres at integer mm from -20 to 20.
         GridGeometry current = GridGeometry.axisAligned(41, 41, 41, -20, -20, -20, 1, 1, 1);
         float[] re = new float[current.voxelCount()];
-        Arrays.fill(re, 9.0f);
-        for (int k = 20; k <= 21; k++) {
-            for (int j = 20; j <= 21; j++) {
-                for (int i = 20; i <= 21; i++) {
-                    re[current.index(i, j, k)] = 10.0f;   // voxels at x, y, z in {0, 1} mm
+        for (int k = 0; k < 41; k++) {
+            for (int j = 0; j < 41; j++) {
+                for (int i = 0; i < 41; i++) {
+                    // x, y in {0, 1} mm, z in {-14, -13} mm: the hot block, near the cord's lower end where the
+                    // tilt is smallest.
+                    boolean hot = i >= 20 && i <= 21 && j >= 20 && j <= 21 && k >= 6 && k <= 7;
+                    re[current.index(i, j, k)] = (float) ((hot ? 10.0 : 9.0) - TILT_GY_PER_MM * tilt(i - 20, j - 20, k - 20));
                 }
             }
         }

@@ -61,8 +61,9 @@ class NeuropathyPatientEndToEndTest {
         throw new AssertionError("no constraint " + id + " " + method);
     }
 
+    /** The study's numbers are rounded to 0.01 Gy; ours must agree with them to 0.01 Gy. */
     private static void verdict(JsonNode c, double value, String status) {
-        assertThat(c.get("value").asDouble()).as(c.toString()).isCloseTo(value, within(0.005));
+        assertThat(c.get("value").asDouble()).as(c.toString()).isCloseTo(value, within(0.01));
         assertThat(c.get("status").asText()).as(c.toString()).isEqualTo(status);
         assertThat(c.get("passed").asBoolean()).isEqualTo(status.equals("passed"));
     }
@@ -101,11 +102,11 @@ class NeuropathyPatientEndToEndTest {
         }
         assertThat(cord).isNotNull();
         JsonNode d003 = cord.get("statistics").get("D0.03cc");
-        assertThat(d003.get("coursesPhysical").get("reSBRT").asDouble()).isCloseTo(9.0, within(0.005));
+        assertThat(d003.get("coursesPhysical").get("reSBRT").asDouble()).isCloseTo(9.0, within(0.001));
         assertThat(cord.get("statistics").get("Dmax").get("coursesPhysical").get("reSBRT").asDouble())
-                .isCloseTo(10.0, within(0.005));
+                .isCloseTo(10.0, within(0.001));
         assertThat(cord.get("statistics").get("Dmax").get("coursesPhysical").get("cEBRT").asDouble())
-                .isCloseTo(32.8, within(0.005));
+                .isCloseTo(32.8, within(0.001));
         JsonNode prior = dvh.get("courses").get(0);
         assertThat(prior.get("intervalDays").asInt()).isEqualTo(613);
         assertThat(prior.get("reduction").asDouble()).isEqualTo(0.33);
@@ -113,6 +114,19 @@ class NeuropathyPatientEndToEndTest {
         assertThat(prior.get("transform").asText()).startsWith("rigid, from ");
         assertThat(prior.get("files")).hasSize(3);
         assertThat(prior.get("files").get(0).get("sha256").asText()).hasSize(64);
+        assertThat(dvh.get("warnings")).isEmpty();
+    }
+
+    @Test
+    void aPlanMadeOnAnotherStructureSetIsAWarning() throws IOException {
+        Path caseFile = NeuropathyPatient.write(dir.resolve("other-rs"), "Dmax");
+        dev.eqd2sum.io.rt.RtPlanWriter.write(dir.resolve("other-rs/current/RP.dcm"),
+                dev.eqd2sum.io.rt.PatientStudy.synthetic("Neuropathy^Patient", "NP001", "20201020"),
+                NeuropathyPatient.CURRENT_FRAME, "reSBRT", 1, 10.0, "2.25.42");
+        Run r = eqd2sum("sum", caseFile.toString(), "--out", dir.resolve("other-rs-out").toString(), "--quiet");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode dvh = new ObjectMapper().readTree(dir.resolve("other-rs-out/dvh.json").toFile());
+        assertThat(dvh.get("warnings").toString()).contains("was planned on structure set 2.25.42");
     }
 
     @Test

@@ -32,7 +32,7 @@ record AxisCells(int[] cell, float[] frac, int first, int end) {
 
     /** The three axes of an axis-aligned output-index to source-index map (row-major 3x4 {@code m}). */
     static AxisCells[] ofMap(double[] m, int nx, int ny, int nz, int snx, int sny, int snz) {
-        // Same expression as Affine3.apply with the zero off-diagonal terms dropped.
+        // The reference's expression with the zero off-diagonal terms dropped: offset + scale * i.
         return new AxisCells[] {of(m[0], m[3], nx, snx), of(m[5], m[7], ny, sny), of(m[10], m[11], nz, snz)};
     }
 

@@ -122,11 +122,12 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         float[] rowDose = new float[nx];
         for (int k = kFrom; k < kTo; k++) {
             for (int j = 0; j < ny; j++) {
+                // The reference's expression, so that cells match it bit for bit.
+                double rx = m[1] * j + m[2] * k + m[3];
+                double ry = m[5] * j + m[6] * k + m[7];
+                double rz = m[9] * j + m[10] * k + m[11];
                 for (int i = 0; i < nx; i++) {
-                    // Affine3.apply, term by term, so that cells match the reference bit for bit.
-                    rowDose[i] = t.at(m[0] * i + m[1] * j + m[2] * k + m[3],
-                            m[4] * i + m[5] * j + m[6] * k + m[7],
-                            m[8] * i + m[9] * j + m[10] * k + m[11]);
+                    rowDose[i] = t.at(rx + m[0] * i, ry + m[4] * i, rz + m[8] * i);
                 }
                 conv.accumulate(rowDose, 0, acc, nx * (j + ny * k), nx);
             }

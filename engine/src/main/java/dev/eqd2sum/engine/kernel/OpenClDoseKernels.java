@@ -245,6 +245,12 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         return "opencl";
     }
 
+    /** The device runs every work-item in parallel; its queue serialises callers anyway. */
+    @Override
+    public boolean parallelisesItself() {
+        return true;
+    }
+
     /** The OpenCL device's name, e.g. {@code pthread-skylake-avx512-AMD EPYC}. */
     public String deviceName() {
         return deviceName;

@@ -322,25 +322,19 @@ public final class VectorDoseKernels implements DoseKernelSupport {
          * (row-major 3x4); returns whether any is inside.
          */
         boolean locateRow(double[] m, int count, int j, int k) {
-            // Affine3.apply, term by term and without fma, so that cells match the reference bit for bit.
-            double xjk = m[1] * j;
-            double xk = m[2] * k;
-            double yjk = m[5] * j;
-            double yk = m[6] * k;
-            double zjk = m[9] * j;
-            double zk = m[10] * k;
+            // The reference's expression, (map at (0, j, k)) + m[0] * i without fma, so that cells
+            // match it bit for bit.
+            double rx = m[1] * j + m[2] * k + m[3];
+            double ry = m[5] * j + m[6] * k + m[7];
+            double rz = m[9] * j + m[10] * k + m[11];
             boolean any = false;
             int i = 0;
             for (int bound = D.loopBound(count); i < bound; i += D.length()) {
                 DoubleVector iv = IOTA.add(i);
-                any |= locateLanes(i, iv.mul(m[0]).add(xjk).add(xk).add(m[3]),
-                        iv.mul(m[4]).add(yjk).add(yk).add(m[7]),
-                        iv.mul(m[8]).add(zjk).add(zk).add(m[11]));
+                any |= locateLanes(i, iv.mul(m[0]).add(rx), iv.mul(m[4]).add(ry), iv.mul(m[8]).add(rz));
             }
             for (; i < count; i++) {
-                any |= locate(i, m[0] * i + m[1] * j + m[2] * k + m[3],
-                        m[4] * i + m[5] * j + m[6] * k + m[7],
-                        m[8] * i + m[9] * j + m[10] * k + m[11]);
+                any |= locate(i, rx + m[0] * i, ry + m[4] * i, rz + m[8] * i);
             }
             return any;
         }

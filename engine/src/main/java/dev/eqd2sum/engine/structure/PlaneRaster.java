@@ -1,8 +1,6 @@
 package dev.eqd2sum.engine.structure;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The in-plane coverage of one contour plane on the grid's pixels: for each pixel the exact fraction
@@ -20,32 +18,31 @@ import java.util.Map;
  * Parts of the region outside the grid count in {@link #totalArea} only.
  */
 final class PlaneRaster {
-    /** Scanlines per pixel row searched for a point inside a sliver that no sub-sample hits. */
-    static final int SUBSCANLINES = 16;
     /** Coverage at or below this is empty, at or above 1 - this full. */
     static final double EPS = 1e-6;
-    private static final double NUDGE = 1e-9;
 
     /** Pixel box inside the grid that the region touches: columns i0..i0+width-1, rows j0..j0+height-1. */
     final int i0, j0, width, height;
     /** Coverage per pixel of the box, row-major. */
     final float[] coverage;
-    /** For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside. */
+    /**
+     * For partially covered pixels: bit r*n+c set when sub-sample (c, r) lies inside; or, when all
+     * miss the region (a sliver), a point of the outline within the pixel ({@link #isWitness},
+     * {@link #witnessDx}, {@link #witnessDy}: points on the outline count as inside, DOMAIN.md);
+     * 0 when there is neither (coverage of rounding size).
+     */
     final int[] sampleMask;
-    /** For partially covered pixels whose sub-samples all miss the region: a point inside, in pixel offsets. */
-    final Map<Integer, float[]> witness;
     /** Area of the whole region and of its part inside the grid, in pixels. */
     final double totalArea, insideArea;
 
     private PlaneRaster(int i0, int j0, int width, int height, float[] coverage, int[] sampleMask,
-                        Map<Integer, float[]> witness, double totalArea, double insideArea) {
+                        double totalArea, double insideArea) {
         this.i0 = i0;
         this.j0 = j0;
         this.width = width;
         this.height = height;
         this.coverage = coverage;
         this.sampleMask = sampleMask;
-        this.witness = witness;
         this.totalArea = totalArea;
         this.insideArea = insideArea;
     }
@@ -76,14 +73,12 @@ final class PlaneRaster {
         int h = any ? cj1 - cj0 + 1 : 0;
         float[] cov = new float[w * h];
         int[] masks = new int[w * h];
-        Map<Integer, float[]> witness = new HashMap<>();
+        double[] point = new double[2];
         double[] diff = new double[w + 1];
         double[] part = new double[w];
         double[] iv = new double[region.maxIntervalValues()];
         double[][] sampleRows = new double[n][region.maxIntervalValues()];
         int[] sampleRowCount = new int[n];
-        double[][] sampleRowsAbove = new double[n][region.maxIntervalValues()];
-        int[] sampleRowCountAbove = new int[n];
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;
         int[] ivEdges = new int[region.maxIntervalValues()];
@@ -139,11 +134,7 @@ final class PlaneRaster {
             diff[w] = 0;
             if (partialInRow) {
                 for (int r = 0; r < n; r++) {
-                    // just below and just above the row, so that points on a horizontal outline or a
-                    // vertex count as inside whether the region lies above or below them
-                    double y = j + sampleOffset(r, n);
-                    sampleRowCount[r] = region.intervalsAt(y - NUDGE, sampleRows[r]);
-                    sampleRowCountAbove[r] = region.intervalsAt(Math.min(y + NUDGE, j + 0.5), sampleRowsAbove[r]);
+                    sampleRowCount[r] = region.intervalsAt(j + sampleOffset(r, n), sampleRows[r]);
                 }
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
@@ -152,24 +143,24 @@ final class PlaneRaster {
                         int mask = 0;
                         for (int r = 0; r < n; r++) {
                             for (int s = 0; s < n; s++) {
-                                double x = i + sampleOffset(s, n);
-                                if (within(x, sampleRows[r], sampleRowCount[r]) || within(x, sampleRowsAbove[r], sampleRowCountAbove[r])) {
+                                if (within(i + sampleOffset(s, n), sampleRows[r], sampleRowCount[r])) {
                                     mask |= 1 << (r * n + s);
                                 }
                             }
                         }
                         masks[rowBase + p] = mask;
                         if (mask == 0) {
-                            float[] wp = findWitness(region, i, j, iv);
-                            if (wp != null) {
-                                witness.put(rowBase + p, wp);
-                            }
+                            // a sliver between the sub-samples: a point of the outline inside the pixel
+                            if (region.pointOnOutlineWithin(i - 0.5, i + 0.5, j - 0.5, j + 0.5, point)
+                                    || pointInBandsWithin(region, i, j, iv, point)) {
+                                masks[rowBase + p] = encodeWitness(point[0] - i, point[1] - j);
+                            } // else: a coverage of rounding size, left without samples
                         }
                     }
                 }
             }
         }
-        return new PlaneRaster(ci0, cj0, w, h, cov, masks, witness, total, inside);
+        return new PlaneRaster(ci0, cj0, w, h, cov, masks, total, inside);
     }
 
     /**
@@ -182,27 +173,29 @@ final class PlaneRaster {
                                        double left, double right, double[] part, double[] diff, int w) {
         double xa = region.xAt(e, ya) - left, xb = region.xAt(e, yb) - left;
         double span = right - left;
+        double dyAll = (yb - ya) * sign;
+        if (xa >= 0 && xb >= 0 && xa <= span && xb <= span) {
+            segment(xa, xb, dyAll, part, diff, w); // the usual case: within the grid's columns
+            return;
+        }
         // split where the edge leaves the grid's column range, so each piece is linear after clamping
-        double[] tmp = new double[4];
-        tmp[0] = 0;
-        int nt = 1;
-        if ((xa < 0) != (xb < 0) && xa != xb) {
-            tmp[nt++] = (0 - xa) / (xb - xa);
+        double t1 = 2, t2 = 2;
+        if ((xa < 0) != (xb < 0)) {
+            t1 = -xa / (xb - xa);
         }
-        if ((xa > span) != (xb > span) && xa != xb) {
-            tmp[nt++] = (span - xa) / (xb - xa);
+        if ((xa > span) != (xb > span)) {
+            t2 = (span - xa) / (xb - xa);
         }
-        tmp[nt++] = 1;
-        Arrays.sort(tmp, 0, nt);
-        for (int c = 0; c + 1 < nt; c++) {
-            double t0 = tmp[c], t1 = tmp[c + 1];
-            double dy = (t1 - t0) * (yb - ya) * sign;
-            if (dy == 0) {
+        double ta = Math.min(t1, t2), tb = Math.max(t1, t2);
+        double prev = 0;
+        for (double t : new double[] {ta, tb, 1}) {
+            if (t > 1 || t <= prev) {
                 continue;
             }
-            double x0 = Math.min(span, Math.max(0, xa + t0 * (xb - xa)));
-            double x1 = Math.min(span, Math.max(0, xa + t1 * (xb - xa)));
-            segment(x0, x1, dy, part, diff, w);
+            double x0 = Math.min(span, Math.max(0, xa + prev * (xb - xa)));
+            double x1 = Math.min(span, Math.max(0, xa + t * (xb - xa)));
+            segment(x0, x1, (t - prev) * dyAll, part, diff, w);
+            prev = t;
         }
     }
 
@@ -227,6 +220,51 @@ final class PlaneRaster {
         }
     }
 
+    /**
+     * A point inside the region within pixel (i, j), for the pixels no sloped edge crosses (the
+     * region enters them across a horizontal edge): the middle of an inside interval's part within
+     * the pixel, at the middle height of a band of the row.
+     */
+    private static boolean pointInBandsWithin(PlaneRegion region, int i, int j, double[] iv, double[] out) {
+        double[] events = new double[region.maxEventsInBand() + 2];
+        int ne = region.eventsWithin(j - 0.5, j + 0.5, events);
+        events[ne++] = j - 0.5;
+        events[ne++] = j + 0.5;
+        Arrays.sort(events, 0, ne);
+        for (int b = 0; b + 1 < ne; b++) {
+            double y = 0.5 * (events[b] + events[b + 1]);
+            int cnt = region.intervalsAt(y, iv);
+            for (int q = 0; q < cnt; q += 2) {
+                double a = Math.max(iv[q], i - 0.5), c = Math.min(iv[q + 1], i + 0.5);
+                if (c > a) {
+                    out[0] = 0.5 * (a + c);
+                    out[1] = y;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A witness point's offsets from the pixel centre, quantised to 1/32767 pixel, in a mask word with its sign bit set. */
+    static int encodeWitness(double dx, double dy) {
+        int qx = (int) Math.round((Math.max(-0.5, Math.min(0.5, dx)) + 0.5) * 32767);
+        int qy = (int) Math.round((Math.max(-0.5, Math.min(0.5, dy)) + 0.5) * 32767);
+        return Integer.MIN_VALUE | (qx << 15) | qy;
+    }
+
+    static boolean isWitness(int mask) {
+        return mask < 0;
+    }
+
+    static float witnessDx(int mask) {
+        return (float) (((mask >>> 15) & 0x7FFF) / 32767.0 - 0.5);
+    }
+
+    static float witnessDy(int mask) {
+        return (float) ((mask & 0x7FFF) / 32767.0 - 0.5);
+    }
+
     /** Position of sub-sample c of n along a voxel edge, as an offset from the voxel centre: the centres of n equal cells. */
     static double sampleOffset(int c, int n) {
         return (c + 0.5) / n - 0.5;
@@ -239,43 +277,5 @@ final class PlaneRaster {
             }
         }
         return false;
-    }
-
-    /**
-     * A point inside the region within pixel (i, j), which has some coverage: the middle of the
-     * widest piece of an inside trapezoid within the pixel, looked for at a few heights per band.
-     */
-    private static float[] findWitness(PlaneRegion region, int i, int j, double[] iv) {
-        double yLo = j - 0.5, yHi = j + 0.5;
-        double[] events = new double[region.maxEventsInBand() + 2];
-        int ne = region.eventsWithin(yLo, yHi, events);
-        events[ne++] = yLo;
-        events[ne++] = yHi;
-        Arrays.sort(events, 0, ne);
-        int[] edges = new int[region.maxIntervalValues()];
-        double best = 0, bx = Double.NaN, by = Double.NaN;
-        for (int b = 0; b + 1 < ne; b++) {
-            double ya = events[b], yb = events[b + 1];
-            if (yb - ya <= 1e-12) {
-                continue;
-            }
-            int cnt = region.intervalEdgesAt(0.5 * (ya + yb), iv, edges);
-            for (int q = 0; q < cnt; q += 2) {
-                for (int t = 0; t < SUBSCANLINES; t++) {
-                    double y = ya + (t + 0.5) / SUBSCANLINES * (yb - ya);
-                    double a = Math.max(region.xAt(edges[q], y), i - 0.5);
-                    double c = Math.min(region.xAt(edges[q + 1], y), i + 0.5);
-                    if (c - a > best) {
-                        best = c - a;
-                        bx = 0.5 * (a + c);
-                        by = y;
-                    }
-                }
-            }
-        }
-        if (Double.isNaN(bx)) {
-            return null; // coverage so thin that rounding produced it; the caller drops the pixel's samples
-        }
-        return new float[] {(float) (bx - i), (float) (by - j)};
     }
 }

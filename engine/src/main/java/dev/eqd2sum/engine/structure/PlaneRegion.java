@@ -32,6 +32,8 @@ final class PlaneRegion {
     private double[] crossX;
     private int[] crossD;
     private int[] crossE;
+    private double[] bandLo = new double[0], bandHi = new double[0];
+    private int[] bandOrder = new int[0];
 
     private PlaneRegion(int edgeCount, double[] ex0, double[] ey0, double[] ey1, double[] slope, int[] delta,
                         double minX, double maxX, double minY, double maxY, double perimeter, double[] vertices) {
@@ -47,15 +49,7 @@ final class PlaneRegion {
         this.maxY = maxY;
         this.perimeter = perimeter;
         this.vertices = vertices;
-        Integer[] order = new Integer[edgeCount];
-        for (int e = 0; e < edgeCount; e++) {
-            order[e] = e;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(ey0[a], ey0[b]));
-        this.byYMin = new int[edgeCount];
-        for (int e = 0; e < edgeCount; e++) {
-            byYMin[e] = order[e];
-        }
+        this.byYMin = sortedByKey(ey0, edgeCount);
         this.active = new int[edgeCount];
         this.crossX = new double[edgeCount];
         this.crossD = new int[edgeCount];
@@ -103,7 +97,7 @@ final class PlaneRegion {
                 maxX = Math.max(maxX, ax);
                 minY = Math.min(minY, ay);
                 maxY = Math.max(maxY, ay);
-                perimeter += Math.hypot(bx - ax, by - ay);
+                perimeter += Math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
                 if (ay == by) {
                     continue; // horizontal edges never cross a scanline under the half-open rule
                 }
@@ -132,6 +126,32 @@ final class PlaneRegion {
         }
         return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
                 java.util.Arrays.copyOf(vertices, vc));
+    }
+
+    /** Indices 0..n-1 ordered by key (primitive sort of (key, index) pairs packed as sortable longs, then stable by index). */
+    private static int[] sortedByKey(double[] key, int n) {
+        // sort on the key's float image (order-preserving), then fix ties and float rounding by insertion
+        long[] packed = new long[n];
+        for (int e = 0; e < n; e++) {
+            int bits = Float.floatToIntBits((float) key[e]);
+            int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
+            packed[e] = ((long) sortable << 32) | e;
+        }
+        Arrays.sort(packed);
+        int[] order = new int[n];
+        for (int e = 0; e < n; e++) {
+            order[e] = (int) packed[e];
+        }
+        for (int e = 1; e < n; e++) { // nearly sorted: exact order on the double keys
+            int v = order[e];
+            int r = e - 1;
+            while (r >= 0 && key[order[r]] > key[v]) {
+                order[r + 1] = order[r];
+                r--;
+            }
+            order[r + 1] = v;
+        }
+        return order;
     }
 
     /** Starts a new bottom-to-top pass over the rows. */
@@ -181,6 +201,37 @@ final class PlaneRegion {
         return sweep(y, out, edges);
     }
 
+    /**
+     * Finds a point of an active edge (a point of the outline) inside the box [x0, x1] x [y0, y1],
+     * which must lie within the current row band; writes it into {@code out} (x, y).
+     */
+    boolean pointOnOutlineWithin(double x0, double x1, double y0, double y1, double[] out) {
+        for (int q = 0; q < activeCount; q++) {
+            int e = active[q];
+            double ya = Math.max(y0, ey0[e]), yb = Math.min(y1, ey1[e]);
+            if (yb < ya) {
+                continue;
+            }
+            // the part of the edge between heights ya and yb, clipped to the columns x0..x1
+            double xa = xAt(e, ya), xb = xAt(e, yb);
+            double ta = 0, tb = 1;
+            if (xa != xb) {
+                double u0 = (x0 - xa) / (xb - xa), u1 = (x1 - xa) / (xb - xa);
+                ta = Math.max(ta, Math.min(u0, u1));
+                tb = Math.min(tb, Math.max(u0, u1));
+            } else if (xa < x0 || xa > x1) {
+                continue;
+            }
+            if (tb >= ta) {
+                double t = 0.5 * (ta + tb);
+                out[0] = xa + t * (xb - xa);
+                out[1] = ya + t * (yb - ya);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** x of edge e at height y. */
     double xAt(int e, double y) {
         return ex0[e] + (y - ey0[e]) * slope[e];
@@ -201,11 +252,31 @@ final class PlaneRegion {
                 n = add(out, n, ey1[e]);
             }
         }
-        if (activeCount > 2) { // two edges can only cross where contours overlap or one contour crosses itself
+        if (activeCount > 2) {
+            // two edges can only cross where contours overlap or one crosses itself; test the pairs
+            // whose x-ranges within the band overlap (neighbours in a chain of edges, mostly)
+            if (bandLo.length < activeCount) {
+                bandLo = new double[edgeCount];
+                bandHi = new double[edgeCount];
+                bandOrder = new int[edgeCount];
+            }
             for (int q = 0; q < activeCount; q++) {
-                int a = active[q];
-                for (int r = q + 1; r < activeCount; r++) {
-                    int b = active[r];
+                int e = active[q];
+                double xa = xAt(e, Math.max(yLo, ey0[e])), xb = xAt(e, Math.min(yHi, ey1[e]));
+                bandLo[q] = Math.min(xa, xb);
+                bandHi[q] = Math.max(xa, xb);
+                int r = q - 1;
+                while (r >= 0 && bandLo[bandOrder[r]] > bandLo[q]) {
+                    bandOrder[r + 1] = bandOrder[r];
+                    r--;
+                }
+                bandOrder[r + 1] = q;
+            }
+            for (int q = 0; q < activeCount; q++) {
+                int qa = bandOrder[q];
+                int a = active[qa];
+                for (int r = q + 1; r < activeCount && bandLo[bandOrder[r]] <= bandHi[qa]; r++) {
+                    int b = active[bandOrder[r]];
                     double ds = slope[a] - slope[b];
                     if (ds == 0) {
                         continue;

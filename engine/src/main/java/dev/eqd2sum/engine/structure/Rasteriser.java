@@ -36,14 +36,15 @@ import java.util.Locale;
  * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
  * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
  * The extremes of a linear dose over a stack of polygon prisms lie at exactly those points, and
- * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits gets one point inside it.
+ * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits is represented
+ * by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  */
 public final class Rasteriser {
     /** Contour points further than this from their plane (mm) make the contour oblique to the grid. */
     static final double PLANARITY_TOLERANCE_MM = 0.05;
-    /** Automatic sub-sampling drops to 2 per axis above this many estimated boundary samples. */
-    static final long AUTO_SAMPLE_BUDGET = 1_500_000;
+    /** Automatic sub-sampling keeps the estimated boundary samples of a structure below this. */
+    static final long AUTO_SAMPLE_BUDGET = 250_000;
     private static final float FULL = (float) (1 - PlaneRaster.EPS);
     private static final float EMPTY = (float) PlaneRaster.EPS;
 
@@ -228,7 +229,11 @@ public final class Rasteriser {
         return found;
     }
 
-    /** 4 sub-samples per axis unless the boundary is so large that 4^3 per voxel would cost too much. */
+    /**
+     * 4 sub-samples per axis, fewer (2, then 1) when the structure's surface is so large that its
+     * boundary samples would exceed {@link #AUTO_SAMPLE_BUDGET} (a body outline): extremes are
+     * sampled at the contour vertices whatever n is, so n only refines the DVH inside boundary voxels.
+     */
     private static int automaticSubSamples(List<Plane> planes) {
         double boundaryVoxels = 0;
         for (Plane p : planes) {
@@ -237,7 +242,7 @@ public final class Rasteriser {
         Plane first = planes.get(0), last = planes.get(planes.size() - 1);
         boundaryVoxels += (first.region.maxX - first.region.minX) * (first.region.maxY - first.region.minY)
                 + (last.region.maxX - last.region.minX) * (last.region.maxY - last.region.minY);
-        return boundaryVoxels * 64 > AUTO_SAMPLE_BUDGET ? 2 : 4;
+        return boundaryVoxels * 64 <= AUTO_SAMPLE_BUDGET ? 4 : boundaryVoxels * 8 <= AUTO_SAMPLE_BUDGET ? 2 : 1;
     }
 
     /** Walks the grid's slices, turning plane coverages into runs, partials and samples. */
@@ -247,8 +252,9 @@ public final class Rasteriser {
         private final int n, nx, ny, nz;
         private final double voxelCc;
         private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
-        private final FloatList partialOcc = new FloatList();
-        private final FloatList si = new FloatList(), sj = new FloatList(), sk = new FloatList(), sv = new FloatList();
+        private final FloatList partialOcc = new FloatList(256);
+        private float[] si, sj, sk, sv;
+        private int sampleCount;
         private double outsideIndexUnits; // volume outside the grid in voxels
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
@@ -263,13 +269,33 @@ public final class Rasteriser {
             this.ny = grid.ny();
             this.nz = grid.nz();
             this.voxelCc = grid.voxelVolumeCc();
+            // interior voxels get one sample, boundary voxels up to n^3: size the lists once
+            double voxels = 0, boundary = 0, vertices = 0;
+            for (Plane p : planes) {
+                double len = p.hi - p.lo;
+                double bw = p.region.maxX - p.region.minX, bh = p.region.maxY - p.region.minY;
+                voxels += bw * bh * len; // the bounding box: an upper bound for the interior
+                boundary += (p.region.perimeter + 4) * (len + 1);
+                vertices += p.region.vertices.length;
+            }
+            int capacity = (int) Math.min(1 << 28, 1024 + voxels + boundary * n * n * n + vertices);
+            si = new float[capacity];
+            sj = new float[capacity];
+            sk = new float[capacity];
+            sv = new float[capacity];
         }
 
         StructureMask run() {
             double gridLo = -0.5, gridHi = nz - 0.5;
-            for (Plane p : planes) {
+            // planes are independent: rasterise them in parallel when there are enough of them
+            java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, planes.size());
+            (planes.size() >= 8 ? ids.parallel() : ids).forEach(q -> {
+                Plane p = planes.get(q);
                 double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
                 p.raster = PlaneRaster.of(p.region, nx, ny, n, inLen > 0);
+            });
+            for (Plane p : planes) {
+                double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
                 outsideIndexUnits += p.raster.totalArea * (p.hi - p.lo - inLen)
                         + (p.raster.totalArea - p.raster.insideArea) * inLen;
                 if (inLen <= 0) {
@@ -287,9 +313,13 @@ public final class Rasteriser {
                 prevBox = emptyBox();
                 nextBox = emptyBox();
                 curBox = occupancy(kFirst, cur, emptyBox());
+                int released = 0;
                 for (int k = kFirst; k <= kLast; k++) {
                     nextBox = k + 1 <= kLast ? occupancy(k + 1, next, nextBox) : clear(next, nextBox);
                     emitSlice(k);
+                    while (released < planes.size() && planes.get(released).hi <= k + 0.5) {
+                        planes.get(released++).raster = null; // done with: keep the live set small
+                    }
                     float[] t = prev;
                     prev = cur;
                     cur = next;
@@ -303,14 +333,14 @@ public final class Rasteriser {
             addVertexSamples();
             return new StructureMask(grid, runStart.toArray(), runLength.toArray(), partialIndex.toArray(),
                     partialOcc.toArray(), outsideIndexUnits * voxelCc,
-                    new SamplePoints(si.toArray(), sj.toArray(), sk.toArray(), sv.toArray(), si.size()));
+                    new SamplePoints(trimmed(si), trimmed(sj), trimmed(sk), trimmed(sv), sampleCount));
         }
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
         private void addVertexSamples() {
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
-                if (p.raster == null) {
+                if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {
                     continue;
                 }
                 float zLo = (float) Math.max(p.lo, zGridLo), zHi = (float) Math.min(p.hi, zGridHi);
@@ -380,10 +410,6 @@ public final class Rasteriser {
             return box;
         }
 
-        private boolean full(float[] slice, int[] box, int i, int j) {
-            return i >= box[0] && i <= box[2] && j >= box[1] && j <= box[3] && slice[i + nx * j] >= FULL;
-        }
-
         private void emitSlice(int k) {
             int[] box = curBox;
             int sliceBase = nx * ny * k;
@@ -403,10 +429,10 @@ public final class Rasteriser {
                         break;
                     }
                     if (isFull) {
+                        int v = i + nx * j; // the slice buffers hold zeros outside their boxes
                         if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1
-                                && full(cur, box, i - 1, j) && full(cur, box, i + 1, j)
-                                && full(cur, box, i, j - 1) && full(cur, box, i, j + 1)
-                                && full(prev, prevBox, i, j) && full(next, nextBox, i, j)) {
+                                && cur[v - 1] >= FULL && cur[v + 1] >= FULL && cur[v - nx] >= FULL
+                                && cur[v + nx] >= FULL && prev[v] >= FULL && next[v] >= FULL) {
                             addSample(i, j, k, (float) voxelCc);
                         } else {
                             subSample(i, j, k);
@@ -421,10 +447,23 @@ public final class Rasteriser {
         }
 
         private void addSample(float i, float j, float k, float volumeCc) {
-            si.add(i);
-            sj.add(j);
-            sk.add(k);
-            sv.add(volumeCc);
+            if (sampleCount == si.length) {
+                int cap = si.length * 2;
+                si = Arrays.copyOf(si, cap);
+                sj = Arrays.copyOf(sj, cap);
+                sk = Arrays.copyOf(sk, cap);
+                sv = Arrays.copyOf(sv, cap);
+            }
+            si[sampleCount] = i;
+            sj[sampleCount] = j;
+            sk[sampleCount] = k;
+            sv[sampleCount] = volumeCc;
+            sampleCount++;
+        }
+
+        /** The array, trimmed when more than half of it would be unused (SamplePoints allows longer arrays). */
+        private float[] trimmed(float[] a) {
+            return a.length - sampleCount > a.length / 2 ? Arrays.copyOf(a, sampleCount) : a;
         }
 
         /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
@@ -442,25 +481,26 @@ public final class Rasteriser {
                 }
                 int heights = Math.max(1, (int) Math.round(n * len));
                 int mask;
-                float[] witness = null;
+                float wx = 0, wy = 0;
                 if (c >= 1f) {
                     mask = (1 << (n * n)) - 1;
                 } else {
-                    int local = (i - p.raster.i0) + p.raster.width * (j - p.raster.j0);
-                    mask = p.raster.sampleMask[local];
+                    mask = p.raster.sampleMask[(i - p.raster.i0) + p.raster.width * (j - p.raster.j0)];
                     if (mask == 0) {
-                        witness = p.raster.witness.get(local);
-                        if (witness == null) {
-                            continue; // no point inside found: a coverage of rounding size
-                        }
+                        continue; // no point of the region found: a coverage of rounding size
+                    }
+                    if (PlaneRaster.isWitness(mask)) {
+                        wx = PlaneRaster.witnessDx(mask);
+                        wy = PlaneRaster.witnessDy(mask);
                     }
                 }
-                int inPlane = witness != null ? 1 : Integer.bitCount(mask);
+                boolean witness = PlaneRaster.isWitness(mask);
+                int inPlane = witness ? 1 : Integer.bitCount(mask);
                 float vol = (float) (c * len * voxelCc / ((double) inPlane * heights));
                 for (int t = 0; t < heights; t++) {
                     float z = (float) (zLo + (t + 0.5) * len / heights);
-                    if (witness != null) {
-                        addSample(i + witness[0], j + witness[1], z, vol);
+                    if (witness) {
+                        addSample(i + wx, j + wy, z, vol);
                         continue;
                     }
                     for (int r = 0; r < n; r++) {
@@ -492,8 +532,13 @@ public final class Rasteriser {
     }
 
     private static final class FloatList {
-        private float[] a = new float[256];
+        private float[] a;
         private int size;
+
+        FloatList(int capacity) {
+            a = new float[Math.max(16, capacity)];
+        }
+
 
         void add(float v) {
             if (size == a.length) {

@@ -53,8 +53,8 @@ class KernelProviderTest {
     @Test
     void autoNeverFailsAndFollowsTheRule() {
         boolean gpu = KernelProvider.select("auto", 1).name().equals("opencl");
-        KernelProvider.Selection small = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXELS - 1);
-        KernelProvider.Selection large = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXELS);
+        KernelProvider.Selection small = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXEL_PASSES - 1);
+        KernelProvider.Selection large = KernelProvider.select("auto", KernelProvider.VECTOR_MIN_VOXEL_PASSES);
         assertThat(small.message()).doesNotContain("\n");
         if (gpu) {
             assertThat(small.name()).isEqualTo("opencl");
@@ -65,6 +65,23 @@ class KernelProviderTest {
         assertThat(small.reason()).contains("OpenCL");
         boolean vector = KernelProvider.start("vector").kernels().isPresent();
         assertThat(large.name()).isEqualTo(vector ? "vector" : "scalar");
+    }
+
+    @Test
+    void aPlannedCohortMakesEachSmallCaseCount() {
+        try {
+            KernelProvider.planRun(KernelProvider.VECTOR_MIN_VOXEL_PASSES);
+            KernelProvider.Selection s = KernelProvider.select("auto", 10);
+            boolean gpu = s.name().equals("opencl");
+            boolean vector = KernelProvider.start("vector").kernels().isPresent();
+            if (!gpu) {
+                assertThat(s.name()).isEqualTo(vector ? "vector" : "scalar");
+            }
+        } finally {
+            KernelProvider.planRun(0);
+        }
+        KernelProvider.Selection after = KernelProvider.select("auto", 10);
+        assertThat(after.name()).isIn("scalar", "opencl");
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The plan sum works through whatever kernels it is given, one fused pass per course. */
 class KernelUseTest {
     /** Records every call and delegates to the scalar reference. */
-    static final class RecordingKernels implements DoseKernelSupport {
+    static class RecordingKernels implements DoseKernelSupport {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -98,6 +98,25 @@ class KernelUseTest {
         }
         assertThat(k.calls.size()).isGreaterThan(2);
         assertThat(slicesSeen).containsExactly(90, 90);
+    }
+
+    @Test
+    void aBackendThatParallelisesItselfGetsWholeRangesFromOneThread() {
+        RecordingKernels device = new RecordingKernels() {
+            @Override
+            public boolean parallelisesItself() {
+                return true;
+            }
+        };
+        GridGeometry big = GridGeometry.axisAligned(40, 40, 90, -40, -40, -90, 2, 2, 2);
+        CourseTimeline t = CourseTimeline.of(List.of(
+                Course.of("cEBRT", CourseDose.uniform(30), 10, LocalDate.parse("2019-02-04"), null),
+                Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(big))), 3,
+                        LocalDate.parse("2020-10-20"), null)), ForgivenessSchedule.nelson2009());
+        PlanSum sum = PlanSum.prepare(t, OutputGrid.current(), device, 4);
+        assertThat(sum.threads()).isEqualTo(1);
+        sum.eqd2(TissueMap.uniform(2));
+        assertThat(device.calls).containsExactly("resample 1 0-90", "same 144000 0-144000");
     }
 
     @Test

@@ -15,21 +15,24 @@ import java.nio.file.Path;
  *   BASE                                  structures, masks, sample points, DVHs, JSON
  * + sum over dose files of 2 * bytes      every course grid decoded to float[] (BEAM files each)
  * + largest dose file bytes               the file's bytes while it is decoded
- * + K * 2 * largest dose file bytes       full-size float grids on the output grid: plan sum,
- *                                         alpha/beta and target maps (K = 3); the RT Dose
- *                                         writer's int32 + byte buffers add 2 more (K = 5)
+ * + 5 * 2 * largest dose file bytes       full-size grids on the output grid: plan sum,
+ *                                         alpha/beta and target maps, the RT Dose writer's
+ *                                         int32 + byte buffers
  * </pre>
+ * The `sum` pipeline builds and writes the EQD2 map even under {@code --no-dose} (the cohort deletes the
+ * file), so the estimate does not depend on it.
  * Output grids finer or larger than the current course's ({@code union}, {@code spacingMm}) can exceed it; a
  * case that then runs out of memory is retried alone and fails alone (see {@link CohortRun}).
  * {@link #lowerBoundBytes} is what certainly does not fit: the dose files' bytes themselves.
  */
 public final class MemoryEstimate {
     static final long BASE_BYTES = 32L << 20;
+    static final int FULL_GRIDS = 5;
 
     private MemoryEstimate() {
     }
 
-    public static long estimateBytes(CohortCase c, boolean noDose) {
+    public static long estimateBytes(CohortCase c) {
         long sum = 0;
         long largest = 0;
         for (Path f : c.doseFiles()) {
@@ -37,8 +40,7 @@ public final class MemoryEstimate {
             sum += size;
             largest = Math.max(largest, size);
         }
-        int fullGrids = noDose ? 3 : 5;
-        return BASE_BYTES + 2 * sum + largest + fullGrids * 2 * largest;
+        return BASE_BYTES + 2 * sum + largest + FULL_GRIDS * 2 * largest;
     }
 
     /** Bytes the case certainly needs: its dose files decoded take at least their size (at most 4 bytes per voxel). */

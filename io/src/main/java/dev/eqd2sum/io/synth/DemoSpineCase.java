@@ -22,8 +22,8 @@ import java.util.List;
  * 2024-05-06. Structures (TG-263 names): External, SpinalCord, ThecalSac, PTV_High (vertebral body), PTV_Low.
  * Each course has a hot spot at the spinal canal, 12 mm apart along the cord (prior at z = +6 mm,
  * reirradiation at z = -6 mm), so the voxel-wise maxima are below the sums of the per-course maxima: the
- * thecal sac's cumulative EQD2(2) passes Sahgal's 70 Gy voxel-wise (about 68.5 Gy) and fails it by the
- * summary sum (about 71.5 Gy) that the limit was derived with.
+ * thecal sac's cumulative EQD2(2) passes Sahgal's 70 Gy voxel-wise (about 69.3 Gy) and fails it by the
+ * summary sum (about 71.9 Gy) that the limit was derived with.
  */
 public final class DemoSpineCase {
     public static final String FRAME_OF_REFERENCE_UID = "2.25.271828182845904523536028747135266249775";
@@ -106,13 +106,13 @@ public final class DemoSpineCase {
     }
 
     /**
-     * SBRT: 27 Gy over PTV_High and 21 Gy over PTV_Low, falling off beyond PTV_High's edge by e^(-d / 4.4 mm)
+     * SBRT: 27 Gy over PTV_High and 21 Gy over PTV_Low, falling off beyond PTV_High's edge by e^(-d / 3.95 mm)
      * (about 16.5 Gy at the thecal sac, 2.5 mm away, where the reirradiation hot spot of 15 % at z = -6 mm
      * lies), the 2 mm rim of PTV_Low's ellipse by e^(-d / 4 mm).
      */
     static double currentDoseGy(double x, double y, double z) {
         double r = Math.hypot(x - VERTEBRA_X, y - VERTEBRA_Y);
-        double high = r <= PTV_HIGH_RADIUS ? 1 : Math.exp(-(r - PTV_HIGH_RADIUS) / 4.4);
+        double high = r <= PTV_HIGH_RADIUS ? 1 : Math.exp(-(r - PTV_HIGH_RADIUS) / 3.95);
         double e = Math.hypot((x - VERTEBRA_X) / PTV_LOW_A, (y - PTV_LOW_Y) / PTV_LOW_B);
         double low = e <= 1 ? 1 : Math.exp(-(e - 1) * PTV_LOW_B / 4.0);
         double alongZ = edge(22 - Math.abs(z), 3);

