@@ -53,6 +53,9 @@ public final class StructureStatistics {
                                               double alphaBetaGy, boolean target,
                                               Collection<DoseStatistic> statistics, Set<Scope> dvhScopes,
                                               boolean parallel) {
+        if (courses.isEmpty()) {
+            throw new IllegalArgumentException("statistics need at least one course");
+        }
         if (courses.size() != samples.courseCount()) {
             throw new IllegalArgumentException(courses.size() + " courses but doses of " + samples.courseCount());
         }
