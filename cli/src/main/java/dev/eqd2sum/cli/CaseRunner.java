@@ -101,10 +101,12 @@ final class CaseRunner {
         err.println(selection.message());
         PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
 
-        // Structures onto the output grid, once each.
+        // Structures onto the output grid, once each. Only those the alpha/beta and target maps need are
+        // rasterised before the maps; every other one just before its statistics, and each mask is dropped
+        // after them, so that a large body's sample points never coexist with the full-size maps (peak memory).
         EndCaps endCaps = EndCaps.fromContractName(spec.endCaps().key());
         RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
-        Map<String, StructureMask> masks = new LinkedHashMap<>();
+        Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
         Map<String, Structure> byName = new LinkedHashMap<>();
         for (Structure s : structures) {
             if (s.contours().stream().noneMatch(c -> c.type().enclosesVolume())) {
@@ -116,12 +118,19 @@ final class CaseRunner {
                 warnings.add("the structure set has two structures named " + s.name() + "; the first is used");
                 continue;
             }
-            masks.put(s.name(), Rasteriser.rasterise(s, grid, options));
+            masks.put(s.name(), null);
             byName.put(s.name(), s);
         }
 
-        List<String> doseFiles = writeDose ? writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName),
-                outDir) : List.of();
+        List<String> doseFiles = List.of();
+        if (writeDose) {
+            for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+                if (shapesTissueMap(spec, byName.get(e.getKey()))) {
+                    e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
+                }
+            }
+            doseFiles = writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName), outDir);
+        }
 
         // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
         List<CourseInfo> infos = new ArrayList<>();
@@ -139,7 +148,8 @@ final class CaseRunner {
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
             String name = e.getKey();
             Structure s = byName.get(name);
-            StructureMask mask = e.getValue();
+            StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
+            e.setValue(null);
             StructureDoseSamples samples = StructureDoseSamples.of(mask.samples(), sampler.physicalDose(mask.samples()));
             double[] outside = sampler.outsideCourseGridCc(mask.samples());
             Map<String, Double> outsideByCourse = new LinkedHashMap<>();
@@ -342,6 +352,9 @@ final class CaseRunner {
         List<TissueMap.StructureAlphaBeta> withAb = new ArrayList<>();
         List<StructureMask> targets = new ArrayList<>();
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+            if (!shapesTissueMap(spec, byName.get(e.getKey()))) {
+                continue;
+            }
             Optional<Double> ab = spec.alphaBeta().forStructure(e.getKey());
             ab.ifPresent(v -> withAb.add(new TissueMap.StructureAlphaBeta(e.getValue(), v)));
             if (byName.get(e.getKey()).isTarget()) {
@@ -349,6 +362,11 @@ final class CaseRunner {
             }
         }
         return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets);
+    }
+
+    /** A structure with its own alpha/beta, or a target: the alpha/beta and target maps need its occupancy. */
+    private static boolean shapesTissueMap(CaseSpec spec, Structure s) {
+        return spec.alphaBeta().forStructure(s.name()).isPresent() || s.isTarget();
     }
 
     private static OutputGrid outputGrid(CaseSpec spec) {
