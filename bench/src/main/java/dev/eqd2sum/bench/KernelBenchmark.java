@@ -23,7 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * bytes/s are derived in bench/results/kernels.md: EQD2 + accumulate moves 12 bytes per voxel
  * (dose read, accumulator read and written), the copy 8 (read and write); the fused resample writes
  * and reads the accumulator (8 bytes/voxel) and reads the prior, which is small and cache-resident.
- * Threads: the pass is split into slabs over {@code threads} threads (DoseKernels).
+ * Threads: the pass is split into slabs over {@code threads} threads (DoseKernels); OpenCL always
+ * gets the whole pass (its device, here POCL on the same 2 CPU cores, does its own threading).
+ * Backends: {@code reference} is ScalarDoseKernels (the oracle of the tests), the others are the
+ * --backend choices.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -34,7 +37,7 @@ public class KernelBenchmark {
     /** Same-grid EQD2 + accumulate. */
     @State(Scope.Benchmark)
     public static class SameGrid {
-        @Param({"scalar", "vector", "opencl"})
+        @Param({"reference", "scalar", "vector", "opencl"})
         public String backend;
         @Param({"std", "large"})
         public String grid;
@@ -103,7 +106,7 @@ public class KernelBenchmark {
     /** Fused resample + EQD2 of the prior onto the std output grid. */
     @State(Scope.Benchmark)
     public static class Resample {
-        @Param({"scalar", "vector", "opencl"})
+        @Param({"reference", "scalar", "vector", "opencl"})
         public String backend;
         @Param({"aligned", "rotated"})
         public String map;

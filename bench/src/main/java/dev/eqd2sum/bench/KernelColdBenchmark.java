@@ -4,7 +4,6 @@ import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.DoseKernelSupport;
-import dev.eqd2sum.engine.kernel.KernelProvider;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,10 +18,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the command line sees: one pass in a fresh JVM, the backend started inside the measured
- * call (as a run does: the provider is asked once, then the kernel runs once per course). Run
- * with {@code -f 5 -wi 0 -i 1} (the defaults here). Sizes are cubes-ish output grids of
- * {@code voxels} voxels; the data are made in the (unmeasured) set-up.
+ * What the command line sees: the kernels in a fresh JVM (SingleShotTime, {@code -f 5 -wi 0 -i 1},
+ * the defaults here), the backend started inside the measured call as a run starts it. The data
+ * are made in the unmeasured set-up. On the std grids (200x200x150 output, 180x160x110 prior).
+ * <ul>
+ *   <li>{@code eqd2AccumulateCold}, {@code resampleEqd2AccumulateCold}: the very first pass.</li>
+ *   <li>{@code passesCold}: {@code passes} course pairs (resample the prior + convert the current
+ *       dose) one after the other in one fresh JVM: where the Vector API's JIT cost is paid back.</li>
+ * </ul>
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -32,42 +35,73 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 1)
 public class KernelColdBenchmark {
 
-    @State(Scope.Benchmark)
-    public static class Cold {
-        @Param({"scalar", "vector"})
-        public String backend;
-        /** Output voxels: 200x200x{6, 25, 50, 150} = 0.24, 1, 2 and 6 M. */
-        @Param({"6", "25", "50", "150"})
-        public int slices;
-
+    /** Inputs of the std case. */
+    public static class Inputs {
         GridGeometry output;
         float[] dose;
         float[] acc;
         DoseGrid prior;
         Affine3 outputToPrior;
 
-        @Setup
-        public void setUp() {
-            output = GridGeometry.axisAligned(200, 200, slices, -199, -199, -(slices - 1), 2, 2, 2);
+        void make() {
+            output = KernelFixtures.stdOutput();
             dose = KernelFixtures.dose(output, 27f);
             acc = new float[output.voxelCount()];
             prior = KernelFixtures.priorDose();
             outputToPrior = KernelFixtures.priorMap(output, false);
         }
+
+        void coursePair(DoseKernelSupport k) {
+            k.resampleEqd2Accumulate(prior, outputToPrior, output, KernelFixtures.priorCourse(), acc, 0, output.nz());
+            k.eqd2Accumulate(dose, KernelFixtures.current(), acc, 0, acc.length);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class OnePass extends Inputs {
+        @Param({"reference", "scalar", "vector"})
+        public String backend;
+
+        @Setup
+        public void setUp() {
+            make();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Passes extends Inputs {
+        @Param({"scalar", "vector"})
+        public String backend;
+        @Param({"1", "4", "16", "64"})
+        public int passes;
+
+        @Setup
+        public void setUp() {
+            make();
+        }
     }
 
     @Benchmark
-    public float[] eqd2AccumulateCold(Cold c) {
-        DoseKernelSupport k = KernelProvider.start(c.backend).kernels().orElseThrow();
+    public float[] eqd2AccumulateCold(OnePass c) {
+        DoseKernelSupport k = KernelFixtures.backend(c.backend);
         k.eqd2Accumulate(c.dose, KernelFixtures.current(), c.acc, 0, c.acc.length);
         return c.acc;
     }
 
     @Benchmark
-    public float[] resampleEqd2AccumulateCold(Cold c) {
-        DoseKernelSupport k = KernelProvider.start(c.backend).kernels().orElseThrow();
+    public float[] resampleEqd2AccumulateCold(OnePass c) {
+        DoseKernelSupport k = KernelFixtures.backend(c.backend);
         k.resampleEqd2Accumulate(c.prior, c.outputToPrior, c.output, KernelFixtures.priorCourse(), c.acc, 0,
                 c.output.nz());
+        return c.acc;
+    }
+
+    @Benchmark
+    public float[] passesCold(Passes c) {
+        DoseKernelSupport k = KernelFixtures.backend(c.backend);
+        for (int p = 0; p < c.passes; p++) {
+            c.coursePair(k);
+        }
         return c.acc;
     }
 }

@@ -83,7 +83,11 @@ final class KernelFixtures {
         return new VoxelConversion(10, 1f, 2f, null, 0.75f, null);
     }
 
+    /** A backend by its --backend name, or {@code reference} for the scalar reference (not a backend). */
     static DoseKernelSupport backend(String name) {
+        if (name.equals("reference")) {
+            return dev.eqd2sum.engine.kernel.ScalarDoseKernels.INSTANCE;
+        }
         return KernelProvider.start(name).kernels().orElseThrow(() ->
                 new IllegalStateException(name + " cannot start: " + KernelProvider.start(name).reason()));
     }

@@ -29,7 +29,8 @@ import java.nio.charset.StandardCharsets;
                 "",
                 "Exit status: 0 success, 2 bad input or usage, 1 internal error, 3 cohort with failed cases,",
                 "4 a constraint failed and --fail-on-constraint was given."},
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SumCommand.class, DemoCommand.class, InspectCommand.class,
+                dev.eqd2sum.cli.cohort.CohortCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

@@ -31,13 +31,18 @@ public final class OutputFolder implements AutoCloseable {
     private final String display;
     private final Path temp;
     private final List<Path> createdParents;
-    private boolean committed;
+    private volatile boolean committed;
+    private volatile boolean discarded;
+    /** Removes the temporary folder when the JVM is stopped (Ctrl-C, kill) before the outputs were moved. */
+    private final Thread onShutdown;
 
     private OutputFolder(Path target, String display, Path temp, List<Path> createdParents) {
         this.target = target;
         this.display = display;
         this.temp = temp;
         this.createdParents = createdParents;
+        this.onShutdown = new Thread(this::discardQuietly, "eqd2sum-output-cleanup");
+        Runtime.getRuntime().addShutdownHook(onShutdown);
     }
 
     /**
@@ -137,9 +142,27 @@ public final class OutputFolder implements AutoCloseable {
 
     /** Removes the temporary folder unless committed. */
     public void discard() {
-        if (committed) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onShutdown);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook itself is running or about to: it does the same work
+        }
+        discardNow();
+    }
+
+    private void discardQuietly() {
+        try {
+            discardNow();
+        } catch (RuntimeException ignored) {
+            // the JVM is stopping; nothing more can be done about a folder that cannot be removed
+        }
+    }
+
+    private synchronized void discardNow() {
+        if (committed || discarded) {
             return;
         }
+        discarded = true;
         try {
             deleteTree(temp);
             for (Path c : createdParents) {

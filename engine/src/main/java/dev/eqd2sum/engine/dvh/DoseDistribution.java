@@ -16,19 +16,18 @@ import java.util.stream.IntStream;
  *
  * <p>Samples are processed in fixed chunks whose accumulators are merged in chunk order, so results
  * are bitwise the same with or without {@code parallel}. Dose-at-volume avoids sorting all samples:
- * a histogram locates the bin each query falls in, only that bin's samples are collected (for all
- * queries in one pass), refined by sub-histograms while many, then sorted (bucket selection, as in
- * Alabi et al., "Fast k-selection algorithms for graphics processing units", ACM JEA 17, 2012),
- * which gives exactly the answer of sorting everything.
+ * a histogram of the doses' ordered float bits locates the bin each query falls in, only that
+ * bin's samples are collected (for all queries in one pass), refined by sub-histograms while many,
+ * then sorted (bucket/radix selection, as in Alabi et al., "Fast k-selection algorithms for graphics
+ * processing units", ACM JEA 17, 2012), which gives exactly the answer of sorting everything.
  *
  * <p>The arrays are read, never written, and must not change while this object is used.
  */
 public final class DoseDistribution {
     static final int CHUNK = 1 << 18;
-    static final int QUERY_BINS = 4096;
     static final int REFINE_BINS = 1024;
     /** Below this many samples a query sorts its samples directly. */
-    static final int LEAF = 1 << 13;
+    static final int LEAF = 1 << 11;
     /** Relative slack when a requested volume equals the structure's (summing floats is inexact). */
     static final double VOLUME_SLACK = 1e-6;
 
@@ -37,6 +36,7 @@ public final class DoseDistribution {
     private final int count;
     private final boolean parallel;
     private DoseSummary summary;
+    private OrderedHistogram bins;
     private DoseHistogram dvhHistogram;
 
     public DoseDistribution(float[] doseGy, float[] volumeCc, int count, boolean parallel) {
@@ -53,13 +53,143 @@ public final class DoseDistribution {
         return count;
     }
 
+    /** Fills {@code doseGy[from, to)} (e.g. converts physical dose there). */
+    interface Fill {
+        void run(int from, int to);
+    }
+
+    /**
+     * A distribution whose doses {@code fill} writes into {@code doseGy} chunk by chunk, each chunk
+     * scanned while it is still in cache (one pass over memory instead of two).
+     */
+    static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
+        Scan scan = d.reduce(Scan::new, (a, from, to) -> {
+            fill.run(from, to);
+            return a.acceptRange(doseGy, volumeCc, from, to);
+        }, Scan::combine).finish();
+        d.summary = scan.summary;
+        d.bins = scan.bins;
+        return d;
+    }
+
+    /** Samples per block when several distributions are scanned together (all blocks fit in L2). */
+    static final int BLOCK = 1 << 12;
+
+    /**
+     * Distributions over the same samples whose first pass runs together, block by block: {@code fill}
+     * writes the blocks of those doses that are computed (e.g. converted from the physical doses in
+     * {@code doses}), then every dose array's block is scanned while in cache.
+     */
+    static DoseDistribution[] scannedTogether(Fill fill, float[][] doses, float[] volumeCc, int count,
+                                              boolean parallel) {
+        int m = doses.length;
+        DoseDistribution[] out = new DoseDistribution[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = new DoseDistribution(doses[i], volumeCc, count, parallel);
+        }
+        Scan[] scans = out[0].reduce(() -> {
+            Scan[] s = new Scan[m];
+            for (int i = 0; i < m; i++) {
+                s[i] = new Scan();
+            }
+            return s;
+        }, (s, from, to) -> {
+            for (int b = from; b < to; b += BLOCK) {
+                int e = Math.min(to, b + BLOCK);
+                fill.run(b, e);
+                for (int i = 0; i < m; i++) {
+                    s[i].acceptRange(doses[i], volumeCc, b, e);
+                }
+            }
+            return s;
+        }, (x, y) -> {
+            for (int i = 0; i < m; i++) {
+                x[i].combine(y[i]);
+            }
+            return x;
+        });
+        for (int i = 0; i < m; i++) {
+            scans[i].finish();
+            out[i].summary = scans[i].summary;
+            out[i].bins = scans[i].bins;
+        }
+        return out;
+    }
+
+    /** The doses (read only). */
+    float[] doseGy() {
+        return doseGy;
+    }
+
     /** Minimum, maximum (with their samples), mean and volume. */
     public DoseSummary summary() {
         if (summary == null) {
-            summary = reduce(DoseSummary::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
-                    DoseSummary::combine);
+            Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine)
+                    .finish();
+            summary = scan.summary;
+            bins = scan.bins;
         }
         return summary;
+    }
+
+    /** The first pass: summary and range-free bins together, so the doses are read once. */
+    private static final class Scan {
+        final DoseSummary summary = new DoseSummary();
+        final OrderedHistogram bins = OrderedHistogram.rangeFree();
+        // odd samples go to a second histogram: neighbouring samples often share a bin, and one
+        // array would make each addition wait for the previous one's store
+        private final OrderedHistogram odd = OrderedHistogram.rangeFree();
+
+        Scan acceptRange(float[] dose, float[] volume, int from, int to) {
+            if (to <= from) {
+                return this;
+            }
+            float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
+            int mxs = from, mns = from;
+            double dv = 0, ddv = 0, v = 0;
+            double[] volumeA = bins.volume, volumeB = odd.volume;
+            int[] countA = bins.count, countB = odd.count;
+            for (int p = from; p < to; p++) {
+                float d = dose[p];
+                float w = volume[p];
+                if (d > mx) {
+                    mx = d;
+                    mxs = p;
+                }
+                if (d < mn) {
+                    mn = d;
+                    mns = p;
+                }
+                double dw = (double) d * w;
+                dv += dw;
+                ddv += dw * d;
+                v += w;
+                int b = OrderedHistogram.fixedBinOf(d);
+                if ((p & 1) == 0) {
+                    volumeA[b] += w;
+                    countA[b]++;
+                } else {
+                    volumeB[b] += w;
+                    countB[b]++;
+                }
+            }
+            summary.combine(DoseSummary.part(mn, mns, mx, mxs, to - from, dv, ddv, v));
+            return this;
+        }
+
+        Scan combine(Scan other) {
+            summary.combine(other.summary);
+            bins.combine(other.bins);
+            odd.combine(other.odd);
+            return this;
+        }
+
+        /** Folds the odd samples' bins in; call once, after the last combine. */
+        Scan finish() {
+            bins.combine(odd);
+            return this;
+        }
     }
 
     /** The cumulative DVH with {@link Dvh#DEFAULT_BIN_GY} bins (wider only for absurdly high doses). */
@@ -72,7 +202,7 @@ public final class DoseDistribution {
         int last = -1;
         for (int b = 0; b <= n; b++) {
             nonEmptyBelow[b] = last;
-            if (b < n && h.count(b) > 0) {
+            if (b < n && !h.isEmpty(b)) {
                 last = b;
             }
         }
@@ -84,7 +214,7 @@ public final class DoseDistribution {
         for (int b = n; b >= 0; b--) {
             if (b < n) {
                 above += h.volumeCc(b);
-                if (h.count(b) > 0) {
+                if (!h.isEmpty(b)) {
                     upper = b;
                 }
             }
@@ -97,8 +227,8 @@ public final class DoseDistribution {
                 volume[b] = total;
             } else {
                 double dU = h.minDose(upper), dL = h.maxDose(lower);
-                double pU = above - h.minGroupVolumeCc(upper) / (2.0 * h.minGroupCount(upper));
-                double pL = above + h.maxGroupVolumeCc(lower) / (2.0 * h.maxGroupCount(lower));
+                double pU = above - h.minGroupVolumeCc(upper) / 2;
+                double pL = above + h.maxGroupVolumeCc(lower) / 2;
                 double t = dU > dL ? Math.clamp((dU - edge) / (dU - dL), 0.0, 1.0) : 0.0;
                 volume[b] = Math.clamp(pU + (pL - pU) * t, 0.0, total);
             }
@@ -196,7 +326,8 @@ public final class DoseDistribution {
             }
             return;
         }
-        DoseHistogram h = dvhHistogram != null ? dvhHistogram : queryHistogram();
+        summary();
+        OrderedHistogram h = bins;
         BinCandidates wanted = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, 0);
@@ -218,20 +349,20 @@ public final class DoseDistribution {
     }
 
     /** Finds the bin a query falls in, the nearest non-empty bins around it, and the volume above it. */
-    private static void locate(Query q, DoseHistogram h, double volumeAboveRange) {
+    private static void locate(Query q, OrderedHistogram h, double volumeAboveRange) {
         int n = h.binCount();
         int bin = -1;
         if (q.doseAtVolume) {
             double c = volumeAboveRange;
             for (int b = n - 1; b >= 0; b--) {
-                if (h.count(b) == 0) {
+                if (h.count[b] == 0) {
                     continue;
                 }
                 bin = b;
-                if (q.argument <= c + h.volumeCc(b)) {
+                if (q.argument <= c + h.volume[b]) {
                     break;
                 }
-                c += h.volumeCc(b);
+                c += h.volume[b];
             }
         } else {
             bin = h.binOf(q.argument);
@@ -239,14 +370,14 @@ public final class DoseDistribution {
         double above = volumeAboveRange;
         q.above = -1;
         for (int b = n - 1; b > bin; b--) {
-            above += h.volumeCc(b);
-            if (h.count(b) > 0) {
+            above += h.volume[b];
+            if (h.count[b] > 0) {
                 q.above = b;
             }
         }
         q.below = -1;
         for (int b = bin - 1; b >= 0; b--) {
-            if (h.count(b) > 0) {
+            if (h.count[b] > 0) {
                 q.below = b;
                 break;
             }
@@ -266,7 +397,7 @@ public final class DoseDistribution {
         if (n <= LEAF || lo == hi) {
             return answer(q, DoseVolumeNodes.window(d, v, n, volumeAbove, above, below), total);
         }
-        DoseHistogram h = new DoseHistogram(lo, ((double) hi - lo) / REFINE_BINS, REFINE_BINS, false);
+        OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
         h.acceptRange(d, v, 0, n);
         locate(q, h, volumeAbove);
         BinCandidates c = new BinCandidates(h);
@@ -280,15 +411,6 @@ public final class DoseDistribution {
         return refine(q, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
     }
 
-    private DoseHistogram queryHistogram() {
-        DoseSummary s = summary();
-        float lo = s.minFloat(), hi = s.maxFloat();
-        double bin = hi > lo ? ((double) hi - lo) / QUERY_BINS : 1.0;
-        DoseHistogram empty = new DoseHistogram(lo, bin, hi > lo ? QUERY_BINS : 1, false);
-        return reduce(empty::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
-                DoseHistogram::combine);
-    }
-
     private DoseHistogram dvhHistogram() {
         if (dvhHistogram == null) {
             Double max = summary().max();
@@ -299,7 +421,7 @@ public final class DoseDistribution {
             }
             double bin = hundredths / 100.0;
             int n = (int) Math.floor(top / bin) + 1;
-            DoseHistogram empty = new DoseHistogram(0, bin, n, true);
+            DoseHistogram empty = new DoseHistogram(0, bin, n);
             dvhHistogram = reduce(empty::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
                     DoseHistogram::combine);
         }
@@ -337,7 +459,7 @@ public final class DoseDistribution {
      * dose groups (neighbour bins); thread parts merge with {@link #combine}.
      */
     static final class BinCandidates {
-        final DoseHistogram bins;
+        final OrderedHistogram bins;
         final int[] slotOfBin;
         boolean[] collect = new boolean[4];
         int slots;
@@ -348,15 +470,13 @@ public final class DoseDistribution {
         double[] minGroup = new double[4];
         float[] maxDose = new float[4];
         double[] maxGroup = new double[4];
-        long[] minCount = new long[4];
-        long[] maxCount = new long[4];
 
-        BinCandidates(DoseHistogram bins) {
+        BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
             Arrays.fill(slotOfBin, -1);
         }
 
-        private BinCandidates(DoseHistogram bins, int[] slotOfBin) {
+        private BinCandidates(OrderedHistogram bins, int[] slotOfBin) {
             this.bins = bins;
             this.slotOfBin = slotOfBin;
         }
@@ -377,7 +497,7 @@ public final class DoseDistribution {
             }
             if (collectSamples && !collect[s]) {
                 collect[s] = true;
-                int expected = Math.max(16, Math.min(bins.count(bin), 1 << 16));
+                int expected = Math.max(16, Math.min(bins.count[bin], 1 << 16));
                 dose[s] = new float[expected];
                 volume[s] = new float[expected];
             }
@@ -393,8 +513,6 @@ public final class DoseDistribution {
             minGroup = Arrays.copyOf(minGroup, n);
             maxDose = Arrays.copyOf(maxDose, n);
             maxGroup = Arrays.copyOf(maxGroup, n);
-            minCount = Arrays.copyOf(minCount, n);
-            maxCount = Arrays.copyOf(maxCount, n);
         }
 
         /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
@@ -409,8 +527,6 @@ public final class DoseDistribution {
             c.maxDose = new float[collect.length];
             c.minGroup = new double[collect.length];
             c.maxGroup = new double[collect.length];
-            c.minCount = new long[collect.length];
-            c.maxCount = new long[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
@@ -423,34 +539,44 @@ public final class DoseDistribution {
         }
 
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
+            int[] slot = slotOfBin;
+            if (bins.fixed) {
+                // the common case, kept free of calls and branches until a wanted bin is hit
+                for (int p = from; p < to; p++) {
+                    float x = d[p];
+                    int s = slot[Math.max(Float.floatToRawIntBits(x), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    if (s >= 0) {
+                        accept(s, x, v[p]);
+                    }
+                }
+                return this;
+            }
             for (int p = from; p < to; p++) {
                 float x = d[p];
-                int s = slotOfBin[bins.binOf(x)];
-                if (s < 0) {
-                    continue;
-                }
-                float w = v[p];
-                if (x < minDose[s]) {
-                    minDose[s] = x;
-                    minGroup[s] = w;
-                    minCount[s] = 1;
-                } else if (x == minDose[s]) {
-                    minGroup[s] += w;
-                    minCount[s]++;
-                }
-                if (x > maxDose[s]) {
-                    maxDose[s] = x;
-                    maxGroup[s] = w;
-                    maxCount[s] = 1;
-                } else if (x == maxDose[s]) {
-                    maxGroup[s] += w;
-                    maxCount[s]++;
-                }
-                if (collect[s]) {
-                    append(s, x, w);
+                int s = slot[bins.binOf(x)];
+                if (s >= 0) {
+                    accept(s, x, v[p]);
                 }
             }
             return this;
+        }
+
+        private void accept(int s, float x, float w) {
+            if (x < minDose[s]) {
+                minDose[s] = x;
+                minGroup[s] = w;
+            } else if (x == minDose[s]) {
+                minGroup[s] += w;
+            }
+            if (x > maxDose[s]) {
+                maxDose[s] = x;
+                maxGroup[s] = w;
+            } else if (x == maxDose[s]) {
+                maxGroup[s] += w;
+            }
+            if (collect[s]) {
+                append(s, x, w);
+            }
         }
 
         private void append(int s, float x, float w) {
@@ -469,18 +595,14 @@ public final class DoseDistribution {
                 if (other.minDose[s] < minDose[s]) {
                     minDose[s] = other.minDose[s];
                     minGroup[s] = other.minGroup[s];
-                    minCount[s] = other.minCount[s];
                 } else if (other.minDose[s] == minDose[s]) {
                     minGroup[s] += other.minGroup[s];
-                    minCount[s] += other.minCount[s];
                 }
                 if (other.maxDose[s] > maxDose[s]) {
                     maxDose[s] = other.maxDose[s];
                     maxGroup[s] = other.maxGroup[s];
-                    maxCount[s] = other.maxCount[s];
                 } else if (other.maxDose[s] == maxDose[s]) {
                     maxGroup[s] += other.maxGroup[s];
-                    maxCount[s] += other.maxCount[s];
                 }
                 if (collect[s]) {
                     int n = size[s], m = other.size[s];
@@ -501,7 +623,7 @@ public final class DoseDistribution {
                 return null;
             }
             int s = slotOfBin[bin];
-            return new Group(minDose[s] + 0.0f, minGroup[s], minCount[s]);
+            return new Group(minDose[s] + 0.0f, minGroup[s]);
         }
 
         Group maxGroup(int bin) {
@@ -509,7 +631,7 @@ public final class DoseDistribution {
                 return null;
             }
             int s = slotOfBin[bin];
-            return new Group(maxDose[s] + 0.0f, maxGroup[s], maxCount[s]);
+            return new Group(maxDose[s] + 0.0f, maxGroup[s]);
         }
     }
 }

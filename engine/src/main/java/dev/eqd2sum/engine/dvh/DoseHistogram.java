@@ -3,55 +3,49 @@ package dev.eqd2sum.engine.dvh;
 import java.util.Arrays;
 
 /**
- * Volume of weighted dose samples per dose bin of equal width: bin b holds doses in
- * [low + b * binGy, low + (b + 1) * binGy); doses below the first bin count in it, doses above the
- * last in the last. With {@code trackGroups} each bin also keeps its lowest and highest dose and the
- * volume of the samples at exactly those doses, which is what the interpolated DVH needs at bin
- * edges. Thread parts merge with {@link #combine} (accept/combine, as in Commons Statistics).
+ * Volume of weighted dose samples per dose bin of equal width, for DVH curves: bin b holds doses
+ * in [low + b * binGy, low + (b + 1) * binGy); doses below the first bin count in it, doses above
+ * the last in the last. Each bin also keeps its lowest and highest dose with the volume of the samples
+ * at exactly those doses, which the interpolated curve needs at bin edges. Thread
+ * parts merge with {@link #combine} (accept/combine, as in Commons Statistics).
  */
 public final class DoseHistogram {
     private final double lowGy;
     private final double binGy;
     private final double inverseBin;
     private final int binCount;
+    // two lanes for even and odd samples: a bin that most samples fall in (an External's 0 Gy bin)
+    // would otherwise make every addition wait for the previous one
     private final double[] volume;
-    private final int[] count;
+    private final double[] volumeOdd;
     private final float[] minDose;
     private final double[] minGroup;
     private final float[] maxDose;
     private final double[] maxGroup;
-    private final int[] minCount;
-    private final int[] maxCount;
 
-    public DoseHistogram(double lowGy, double binGy, int binCount, boolean trackGroups) {
+    /** Bins of {@code binGy} from {@code lowGy}; with {@code binGy = k / 100} and low 0, bin edges are exact. */
+    public DoseHistogram(double lowGy, double binGy, int binCount) {
         if (!(binGy > 0) || binCount <= 0) {
             throw new IllegalArgumentException("bins must be positive: " + binCount + " x " + binGy);
         }
         this.lowGy = lowGy;
         this.binGy = binGy;
-        this.inverseBin = 1.0 / binGy;
+        // 1 / (k/100) computed as 100 / k: exact for k a power of two, so (float dose) * inverse is exact
+        this.inverseBin = binGy * 100 == Math.rint(binGy * 100) ? 100.0 / Math.rint(binGy * 100) : 1.0 / binGy;
         this.binCount = binCount;
         this.volume = new double[binCount];
-        this.count = new int[binCount];
-        if (trackGroups) {
-            minDose = new float[binCount];
-            maxDose = new float[binCount];
-            Arrays.fill(minDose, Float.POSITIVE_INFINITY);
-            Arrays.fill(maxDose, Float.NEGATIVE_INFINITY);
-            minGroup = new double[binCount];
-            maxGroup = new double[binCount];
-            minCount = new int[binCount];
-            maxCount = new int[binCount];
-        } else {
-            minDose = maxDose = null;
-            minGroup = maxGroup = null;
-            minCount = maxCount = null;
-        }
+        this.volumeOdd = new double[binCount];
+        this.minDose = new float[binCount];
+        this.maxDose = new float[binCount];
+        Arrays.fill(minDose, Float.POSITIVE_INFINITY);
+        Arrays.fill(maxDose, Float.NEGATIVE_INFINITY);
+        this.minGroup = new double[binCount];
+        this.maxGroup = new double[binCount];
     }
 
     /** A histogram with the same bins, empty. */
     public DoseHistogram emptyCopy() {
-        return new DoseHistogram(lowGy, binGy, binCount, minDose != null);
+        return new DoseHistogram(lowGy, binGy, binCount);
     }
 
     public int binOf(double doseGy) {
@@ -65,78 +59,67 @@ public final class DoseHistogram {
     public DoseHistogram accept(float doseGy, float volumeCc) {
         int b = binOf(doseGy);
         volume[b] += volumeCc;
-        count[b]++;
-        if (minDose != null) {
-            track(b, doseGy, volumeCc);
-        }
+        track(b, doseGy, volumeCc);
         return this;
     }
 
     public DoseHistogram acceptRange(float[] doseGy, float[] volumeCc, int from, int to) {
-        if (minDose == null) {
-            double low = lowGy, inv = inverseBin;
-            int last = binCount - 1;
-            for (int p = from; p < to; p++) {
-                double t = (doseGy[p] - low) * inv;
-                int b = !(t >= 0) ? 0 : t >= binCount ? last : (int) t;
-                volume[b] += volumeCc[p];
-                count[b]++;
-            }
-        } else {
-            for (int p = from; p < to; p++) {
-                accept(doseGy[p], volumeCc[p]);
-            }
+        int p = from;
+        for (; p + 1 < to; p += 2) {
+            float d0 = doseGy[p], d1 = doseGy[p + 1];
+            float v0 = volumeCc[p], v1 = volumeCc[p + 1];
+            int b0 = binOf(d0), b1 = binOf(d1);
+            volume[b0] += v0;
+            volumeOdd[b1] += v1;
+            track(b0, d0, v0);
+            track(b1, d1, v1);
+        }
+        if (p < to) {
+            accept(doseGy[p], volumeCc[p]);
         }
         return this;
     }
 
     private void track(int b, float d, double v) {
-        if (d < minDose[b]) {
-            minDose[b] = d;
-            minGroup[b] = v;
-            minCount[b] = 1;
-        } else if (d == minDose[b]) {
-            minGroup[b] += v;
-            minCount[b]++;
+        if (d <= minDose[b]) {
+            if (d < minDose[b]) {
+                minDose[b] = d;
+                minGroup[b] = v;
+            } else {
+                minGroup[b] += v;
+            }
         }
-        if (d > maxDose[b]) {
-            maxDose[b] = d;
-            maxGroup[b] = v;
-            maxCount[b] = 1;
-        } else if (d == maxDose[b]) {
-            maxGroup[b] += v;
-            maxCount[b]++;
+        if (d >= maxDose[b]) {
+            if (d > maxDose[b]) {
+                maxDose[b] = d;
+                maxGroup[b] = v;
+            } else {
+                maxGroup[b] += v;
+            }
         }
     }
 
     public DoseHistogram combine(DoseHistogram other) {
-        if (other.binCount != binCount || other.lowGy != lowGy || other.binGy != binGy
-                || (other.minDose == null) != (minDose == null)) {
+        if (other.binCount != binCount || other.lowGy != lowGy || other.binGy != binGy) {
             throw new IllegalArgumentException("histograms with different bins cannot be combined");
         }
         for (int b = 0; b < binCount; b++) {
-            if (other.count[b] == 0) {
+            if (other.isEmpty(b)) {
                 continue;
             }
             volume[b] += other.volume[b];
-            count[b] += other.count[b];
-            if (minDose != null) {
-                if (other.minDose[b] < minDose[b]) {
-                    minDose[b] = other.minDose[b];
-                    minGroup[b] = other.minGroup[b];
-                    minCount[b] = other.minCount[b];
-                } else if (other.minDose[b] == minDose[b]) {
-                    minGroup[b] += other.minGroup[b];
-                    minCount[b] += other.minCount[b];
-                }
-                if (other.maxDose[b] > maxDose[b]) {
-                    maxDose[b] = other.maxDose[b];
-                    maxGroup[b] = other.maxGroup[b];
-                    maxCount[b] = other.maxCount[b];
-                } else if (other.maxDose[b] == maxDose[b]) {
-                    maxGroup[b] += other.maxGroup[b];
-                    maxCount[b] += other.maxCount[b];
-                }
+            volumeOdd[b] += other.volumeOdd[b];
+            if (other.minDose[b] < minDose[b]) {
+                minDose[b] = other.minDose[b];
+                minGroup[b] = other.minGroup[b];
+            } else if (other.minDose[b] == minDose[b]) {
+                minGroup[b] += other.minGroup[b];
+            }
+            if (other.maxDose[b] > maxDose[b]) {
+                maxDose[b] = other.maxDose[b];
+                maxGroup[b] = other.maxGroup[b];
+            } else if (other.maxDose[b] == maxDose[b]) {
+                maxGroup[b] += other.maxGroup[b];
             }
         }
         return this;
@@ -155,18 +138,14 @@ public final class DoseHistogram {
     }
 
     public double volumeCc(int bin) {
-        return volume[bin];
+        return volume[bin] + volumeOdd[bin];
     }
 
-    public int count(int bin) {
-        return count[bin];
+    public boolean isEmpty(int bin) {
+        return maxDose[bin] == Float.NEGATIVE_INFINITY;
     }
 
-    public boolean tracksGroups() {
-        return minDose != null;
-    }
-
-    /** Lowest dose in the bin (groups tracked, bin not empty). */
+    /** Lowest dose in the bin (bin not empty). */
     public float minDose(int bin) {
         return minDose[bin];
     }
@@ -182,14 +161,5 @@ public final class DoseHistogram {
 
     public double maxGroupVolumeCc(int bin) {
         return maxGroup[bin];
-    }
-
-    /** Number of samples at exactly the bin's lowest dose. */
-    public int minGroupCount(int bin) {
-        return minCount[bin];
-    }
-
-    public int maxGroupCount(int bin) {
-        return maxCount[bin];
     }
 }

@@ -3,7 +3,7 @@ package dev.eqd2sum.engine.dvh;
 /**
  * Streaming accumulator of the order-free statistics of weighted dose samples: minimum and maximum
  * with the sample that holds them (the lowest sample index on ties, so that results do not depend on
- * how the samples were split), volume-weighted mean and total volume. Parts computed on separate
+ * how the samples were split), volume-weighted mean and mean square, and total volume. Parts computed on separate
  * threads are merged with {@link #combine} (the accept/combine pattern of Commons Statistics).
  */
 public final class DoseSummary {
@@ -13,6 +13,7 @@ public final class DoseSummary {
     private int maxSample = -1;
     private long count;
     private double doseVolumeSum;
+    private double squareVolumeSum;
     private double volumeSum;
 
     public DoseSummary accept(int sample, float doseGy, float volumeCc) {
@@ -26,6 +27,7 @@ public final class DoseSummary {
         }
         count++;
         doseVolumeSum += (double) doseGy * volumeCc;
+        squareVolumeSum += (double) doseGy * doseGy * volumeCc;
         volumeSum += volumeCc;
         return this;
     }
@@ -37,7 +39,7 @@ public final class DoseSummary {
         }
         float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
         int mxs = from, mns = from;
-        double dv = 0, v = 0;
+        double dv = 0, ddv = 0, v = 0;
         for (int p = from; p < to; p++) {
             float d = doseGy[p];
             float w = volumeCc[p];
@@ -49,20 +51,29 @@ public final class DoseSummary {
                 mn = d;
                 mns = p;
             }
-            dv += (double) d * w;
+            double dw = (double) d * w;
+            dv += dw;
+            ddv += dw * d;
             v += w;
         }
         // strict comparisons keep the first index inside the range; merging the range in as a
         // part resolves ties with earlier state to the lowest index as well
+        return combine(part(mn, mns, mx, mxs, to - from, dv, ddv, v));
+    }
+
+    /** A summary of samples scanned elsewhere (a fused loop). */
+    static DoseSummary part(float min, int minSample, float max, int maxSample, long count, double doseVolumeSum,
+                            double squareVolumeSum, double volumeSum) {
         DoseSummary part = new DoseSummary();
-        part.max = mx;
-        part.maxSample = mxs;
-        part.min = mn;
-        part.minSample = mns;
-        part.count = to - from;
-        part.doseVolumeSum = dv;
-        part.volumeSum = v;
-        return combine(part);
+        part.max = max;
+        part.maxSample = maxSample;
+        part.min = min;
+        part.minSample = minSample;
+        part.count = count;
+        part.doseVolumeSum = doseVolumeSum;
+        part.squareVolumeSum = squareVolumeSum;
+        part.volumeSum = volumeSum;
+        return part;
     }
 
     public DoseSummary combine(DoseSummary other) {
@@ -76,6 +87,7 @@ public final class DoseSummary {
             maxSample = other.maxSample;
             count = other.count;
             doseVolumeSum = other.doseVolumeSum;
+            squareVolumeSum = other.squareVolumeSum;
             volumeSum = other.volumeSum;
             return this;
         }
@@ -89,6 +101,7 @@ public final class DoseSummary {
         }
         count += other.count;
         doseVolumeSum += other.doseVolumeSum;
+        squareVolumeSum += other.squareVolumeSum;
         volumeSum += other.volumeSum;
         return this;
     }
@@ -118,6 +131,11 @@ public final class DoseSummary {
     /** Volume-weighted mean dose, or null when the samples hold no volume. */
     public Double mean() {
         return volumeSum > 0 ? doseVolumeSum / volumeSum : null;
+    }
+
+    /** Volume-weighted mean of the squared dose (Gy^2), or null without volume: with the mean it gives the mean EQD2. */
+    public Double meanSquare() {
+        return volumeSum > 0 ? squareVolumeSum / volumeSum : null;
     }
 
     public double volumeCc() {

@@ -5,28 +5,26 @@ import java.util.Arrays;
 /**
  * The dose-volume relation of weighted samples, by the exact sort-based path: the weighted midpoint
  * rule of the empirical quantile function (Hyndman &amp; Fan 1996, definition 5, with weights).
- * Samples are sorted by descending dose and each is a node at the middle of the cumulative-volume
- * interval it occupies; between nodes dose is linear in cumulative volume, before the first and
- * after the last node it is constant. Samples of equal dose (m of them, volume g in all) are one
- * flat run from g/(2m) after its start to g/(2m) before its end, so the result does not depend on
- * their order and a region of one dose keeps that dose. So D(x), the minimum dose in the hottest
- * x cc, is exact for a linear dose field sampled at cell centres, never drops to 0 on ties, and
- * V(D) = sup{x : D(x) >= D} is its inverse.
+ * Samples are point doses of a continuous field, each standing for its volume. Sorted by
+ * descending dose, the samples of each distinct dose form one node at the middle of the
+ * cumulative-volume interval they occupy; between nodes dose is linear in cumulative volume,
+ * before the first and after the last node it is constant. So D(x), the minimum dose in the
+ * hottest x cc, is exact for a linear field sampled at cell centres, also where whole planes of
+ * samples share a dose (an axis-aligned gradient), it does not depend on the samples' order, it
+ * never drops to 0 on ties, and V(D) = sup{x : D(x) >= D} is its inverse. A true plateau (a region
+ * of exactly one dose between very different doses) reads as a ramp through its middle: it is
+ * treated as the points of a continuous field, like everything else.
  *
  * <p>A window holds only the samples of one dose range, placed after {@code volumeAbove} cc of
  * hotter samples, with the nearest node above and below the range; it answers the queries whose
  * bracketing nodes it contains exactly as the whole set would.
  */
 final class DoseVolumeNodes {
-    /** The samples at exactly one dose: their volume and number. */
-    record Group(double doseGy, double volumeCc, long count) {
-        /** Cumulative volume from the group's start to its first node (and from its last node to its end). */
-        double halfSample() {
-            return volumeCc / (2.0 * count);
-        }
+    /** The samples at exactly one dose: their dose and volume. */
+    record Group(double doseGy, double volumeCc) {
     }
 
-    private final double[] dose;      // non-increasing; equal only within a group's flat run
+    private final double[] dose;      // strictly decreasing
     private final double[] position;  // cumulative volume (cc) at each node's middle, non-decreasing
     private final int n;
 
@@ -48,13 +46,13 @@ final class DoseVolumeNodes {
             keys[p] = ((long) sortable(doseGy[p]) << 32) | (Float.floatToRawIntBits(volumeCc[p]) & 0xffffffffL);
         }
         Arrays.sort(keys);
-        int capacity = 2 * count + 4;
+        int capacity = count + 2;
         double[] dose = new double[capacity];
         double[] position = new double[capacity];
         int n = 0;
         if (above != null) {
             dose[n] = above.doseGy();
-            position[n++] = volumeAbove - above.halfSample();
+            position[n++] = volumeAbove - above.volumeCc() / 2;
         }
         double cumulative = volumeAbove;
         int p = count - 1;
@@ -66,21 +64,14 @@ final class DoseVolumeNodes {
                 group += Float.intBitsToFloat((int) keys[q]);
                 q--;
             }
-            int m = p - q;
-            double d = unsortable(key);
-            double half = group / (2.0 * m);
-            dose[n] = d;
-            position[n++] = cumulative + half;
-            if (m > 1) {
-                dose[n] = d;
-                position[n++] = cumulative + group - half;
-            }
+            dose[n] = unsortable(key);
+            position[n++] = cumulative + group / 2;
             cumulative += group;
             p = q;
         }
         if (below != null) {
             dose[n] = below.doseGy();
-            position[n++] = cumulative + below.halfSample();
+            position[n++] = cumulative + below.volumeCc() / 2;
         }
         return new DoseVolumeNodes(dose, position, n);
     }
@@ -113,7 +104,7 @@ final class DoseVolumeNodes {
         if (doseGy <= dose[n - 1]) {
             return totalVolumeCc;
         }
-        // largest k with dose[k] >= doseGy; dose is non-increasing
+        // largest k with dose[k] >= doseGy; dose is strictly decreasing
         int lo = 0, hi = n - 1;
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;

@@ -22,6 +22,14 @@ public interface DoseKernelSupport {
     String name();
 
     /**
+     * True for a backend that parallelises each call by itself (a device queue): callers then
+     * hand it whole ranges from one thread instead of splitting the work over threads.
+     */
+    default boolean parallelisesItself() {
+        return false;
+    }
+
+    /**
      * Same-grid pass: {@code acc[v] += w(v) * EQD2(doseScale * dose[v], n, ab(v))} for v in [from, to).
      */
     void eqd2Accumulate(float[] dose, VoxelConversion conversion, float[] acc, int from, int to);

@@ -15,27 +15,38 @@ import java.util.concurrent.ConcurrentMap;
  *       {@link InvalidInputException} with source {@code --backend} (exit 2) when it cannot start.
  *       A forced {@code opencl} takes a GPU or accelerator if there is one, else a CPU device (POCL).</li>
  *   <li>{@code auto}: OpenCL when it finds a GPU or accelerator device; otherwise the Vector API
- *       for grids of at least {@link #VECTOR_MIN_VOXELS} voxels (and when the incubator module is
- *       loaded), the scalar loops for smaller ones. {@code auto} never fails.</li>
+ *       when the run will push at least {@link #VECTOR_MIN_VOXEL_PASSES} output voxels through
+ *       the kernels (and the incubator module is loaded), else the plain-Java {@code scalar}
+ *       loops. {@code auto} never fails.</li>
  * </ul>
- * The rule for auto comes from measured figures (bench/results/kernels.md): in a fresh JVM the
- * Vector API code runs interpreted and unspecialised until C2 compiles it, so one cold pass over a
- * small grid is slower than the scalar loop; past the threshold the vector kernels win even cold.
+ * The rule comes from measured figures (bench/results/kernels.md): in a fresh JVM the Vector API
+ * code runs interpreted and then C1-compiled without intrinsics, boxing every vector operation,
+ * until C2 compiles it; its first passes cost seconds where the plain loops (compiled within a few
+ * hundred iterations, auto-vectorised by C2) cost tens of milliseconds. Warm, the vector kernels
+ * save a fixed time per voxel, so they pay off once a JVM does enough passes: a cohort, not one
+ * case.
  *
  * <p>Backends are started at most once per JVM and shared (they hold no per-call state).
  */
 public final class KernelProvider {
-    /** Every backend this build has, in the order they are tested; a new one must be added here. */
+    /**
+     * Every backend this build has; a new one must be added here (the equivalence test runs each
+     * against the reference {@link ScalarDoseKernels}, which is not a backend: too slow to offer).
+     */
     public static final List<String> BACKENDS = List.of("scalar", "vector", "opencl");
 
     /**
-     * {@code auto} takes the Vector API from this many output voxels on (measured cold break-even,
-     * see bench/results/kernels.md).
+     * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
+     * summed over the run): the break-even of its JIT warm-up measured in bench/results/kernels.md.
+     * End to end (bench/RESULTS.md, "Backends for one case") one std case costs about twice the CPU
+     * time and 2.4x the peak RSS with the Vector API in a fresh JVM, so a single case never takes it.
      */
-    public static final long VECTOR_MIN_VOXELS = 2_000_000L;
+    public static final long VECTOR_MIN_VOXEL_PASSES = 3_000_000_000L;
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final ConcurrentMap<String, Attempt> STARTED = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong PLANNED_VOXEL_PASSES =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private KernelProvider() {
     }
@@ -62,16 +73,18 @@ public final class KernelProvider {
     }
 
     /**
-     * The backend for {@code --backend} (null or blank means auto) and a grid of
-     * {@code voxelCount} output voxels.
+     * The backend for {@code --backend} (null or blank means auto) and a run that pushes
+     * {@code voxelPasses} output voxels through the kernels: the output grid's voxels times the
+     * passes over it (one per course, one per exported alpha/beta map), summed over all cases of a
+     * cohort (the whole cohort, not what is left of it, so that a resumed run chooses the same).
      *
      * @throws InvalidInputException (source {@code --backend}) for an unknown name or a forced
      *                               backend that cannot start
      */
-    public static Selection select(String backend, long voxelCount) {
+    public static Selection select(String backend, long voxelPasses) {
         String b = backend == null || backend.isBlank() ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
         if (b.equals("auto")) {
-            return auto(voxelCount);
+            return auto(voxelPasses);
         }
         if (!BACKENDS.contains(b)) {
             throw new InvalidInputException("--backend", "unknown backend '" + backend
@@ -89,43 +102,74 @@ public final class KernelProvider {
      */
     public static Attempt start(String backend) {
         return switch (backend) {
-            case "scalar" -> Attempt.started(ScalarDoseKernels.INSTANCE, "plain Java loops");
+            case "scalar" -> Attempt.started(JavaDoseKernels.INSTANCE, "plain Java loops");
             case "vector" -> STARTED.computeIfAbsent("vector", x -> startVector());
             case "opencl" -> STARTED.computeIfAbsent("opencl", x -> startOpenCl(OpenClDoseKernels.DeviceChoice.ANY));
             default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
         };
     }
 
+    /**
+     * Starts the OpenCL probe (and, for {@code vector}, loading the Vector API) on a daemon thread,
+     * so that a later {@link #select} finds it done (loading JOCL and asking the OpenCL loader
+     * costs about 0.1 s in a fresh JVM here). Call it first thing, before reading the inputs; it
+     * never fails and may be skipped.
+     */
+    public static void probeInBackground(String backend) {
+        String b = backend == null || backend.isBlank() ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
+        Thread t = new Thread(() -> {
+            if (b.equals("auto")) {
+                STARTED.computeIfAbsent("opencl-gpu",
+                        x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
+            } else if (b.equals("opencl") || b.equals("vector")) {
+                start(b);
+            }
+        }, "eqd2sum-kernel-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Declares the work of the whole JVM run before its cases call {@link #select} one by one: a
+     * cohort calls this once with the sum over all its cases (output voxels times passes), and
+     * {@code auto} then decides on the larger of this and the number each case passes. Calling it
+     * again replaces the plan.
+     */
+    public static void planRun(long totalVoxelPasses) {
+        PLANNED_VOXEL_PASSES.set(Math.max(0, totalVoxelPasses));
+    }
+
     /** The class behind each name in {@link #BACKENDS} (checked by the equivalence test). */
     static String implementationClass(String backend) {
         String pkg = KernelProvider.class.getPackageName() + ".";
         return switch (backend) {
-            case "scalar" -> pkg + "ScalarDoseKernels";
+            case "scalar" -> pkg + "JavaDoseKernels";
             case "vector" -> pkg + "VectorDoseKernels";
             case "opencl" -> pkg + "OpenClDoseKernels";
             default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
         };
     }
 
-    private static Selection auto(long voxelCount) {
+    private static Selection auto(long casePasses) {
+        long voxelPasses = Math.max(casePasses, PLANNED_VOXEL_PASSES.get());
         Attempt gpu = STARTED.computeIfAbsent("opencl-gpu",
                 x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
         if (gpu.kernels().isPresent()) {
             return new Selection(gpu.kernels().get(), "opencl", "auto: " + gpu.reason());
         }
-        String noGpu = "no OpenCL GPU: " + gpu.reason();
-        if (voxelCount < VECTOR_MIN_VOXELS) {
-            return new Selection(ScalarDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
-                    "auto: %d voxels < %d, where the cold Vector API does not pay off yet; %s",
-                    voxelCount, VECTOR_MIN_VOXELS, noGpu));
+        String noGpu = "OpenCL: " + gpu.reason();
+        if (voxelPasses < VECTOR_MIN_VOXEL_PASSES) {
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
+                    "auto: %d voxel passes < %d, too few to pay for the Vector API's warm-up; %s",
+                    voxelPasses, VECTOR_MIN_VOXEL_PASSES, noGpu));
         }
         Attempt vector = start("vector");
         if (vector.kernels().isEmpty()) {
-            return new Selection(ScalarDoseKernels.INSTANCE, "scalar",
+            return new Selection(JavaDoseKernels.INSTANCE, "scalar",
                     "auto: Vector API unavailable (" + vector.reason() + "); " + noGpu);
         }
         return new Selection(vector.kernels().get(), "vector", String.format(Locale.ROOT,
-                "auto: %d voxels >= %d; %s; %s", voxelCount, VECTOR_MIN_VOXELS, vector.reason(), noGpu));
+                "auto: %d voxel passes >= %d; %s; %s", voxelPasses, VECTOR_MIN_VOXEL_PASSES, vector.reason(), noGpu));
     }
 
     private static Attempt startVector() {

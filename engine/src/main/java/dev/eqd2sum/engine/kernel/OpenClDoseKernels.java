@@ -149,7 +149,8 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         if (best == null) {
             throw new UnavailableException(devices.isEmpty()
                     ? "no OpenCL device found"
-                    : "no OpenCL GPU or accelerator (found only " + devices.stream().map(Candidate::name).toList() + ")");
+                    : "no GPU or accelerator device, only " + devices.stream()
+                            .map(c -> (c.cpu() ? "CPU " : "") + c.name()).toList());
         }
         try {
             return new OpenClDoseKernels(best.platform(), best.device(), best.name(), best.gpuOrAccelerator(),
@@ -244,6 +245,12 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         return "opencl";
     }
 
+    /** The device runs every work-item in parallel; its queue serialises callers anyway. */
+    @Override
+    public boolean parallelisesItself() {
+        return true;
+    }
+
     /** The OpenCL device's name, e.g. {@code pthread-skylake-avx512-AMD EPYC}. */
     public String deviceName() {
         return deviceName;
@@ -300,17 +307,21 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         GridGeometry sg = source.geometry();
         cl_kernel kernel;
         int a = 0;
-        if (map.isAxisAligned(1e-9)) {
+        if (map.isAxisAligned(AxisCells.AXIS_ALIGNED_TOLERANCE)) {
             kernel = separableKernel;
             double[] m = map.toArray();
-            Axis x = Axis.of(m[0], m[3], nx, sg.nx());
-            Axis y = Axis.of(m[5], m[7], ny, sg.ny());
-            Axis z = Axis.of(m[10], m[11], output.nz(), sg.nz());
+            AxisCells[] axes = AxisCells.ofMap(m, nx, ny, output.nz(), sg.nx(), sg.ny(), sg.nz());
+            AxisCells x = axes[0];
+            AxisCells y = axes[1];
+            AxisCells z = axes[2];
             int[] cells = new int[nx + ny + output.nz()];
             float[] fracs = new float[cells.length];
-            x.copyInto(cells, fracs, 0);
-            y.copyInto(cells, fracs, nx);
-            z.copyInto(cells, fracs, nx + ny);
+            int at = 0;
+            for (AxisCells axis : axes) {
+                System.arraycopy(axis.cell(), 0, cells, at, axis.cell().length);
+                System.arraycopy(axis.frac(), 0, fracs, at, axis.frac().length);
+                at += axis.cell().length;
+            }
             cellBuffer.write(cells, 0, cells.length);
             fracBuffer.write(fracs, 0, fracs.length);
             setMem(kernel, a++, sourceBuffer);
@@ -319,7 +330,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             setMem(kernel, a++, targetBuffer);
             setMem(kernel, a++, cellBuffer);
             setMem(kernel, a++, fracBuffer);
-            for (int value : new int[] {nx, ny, kFrom, slices, x.first, x.end, y.first, y.end, z.first, z.end,
+            for (int value : new int[] {nx, ny, kFrom, slices, x.first(), x.end(), y.first(), y.end(), z.first(), z.end(),
                     sg.nx(), sg.nx() > 1 ? 1 : 0, sg.ny() > 1 ? sg.nx() : 0,
                     sg.nz() > 1 ? sg.nx() * sg.ny() : 0, sg.nx() * sg.ny()}) {
                 setInt(kernel, a++, value);
@@ -456,34 +467,6 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             setFloat(kernel, a++, (float) (1.0 / c.fractions()));
             setFloat(kernel, a++, c.normalTissueWeight());
             return a;
-        }
-    }
-
-    /** Per-axis cells for the separable kernel, computed in double exactly as the reference does. */
-    private record Axis(int[] cell, float[] frac, int first, int end) {
-        static Axis of(double scale, double offset, int outputCount, int sourceCount) {
-            int[] cell = new int[outputCount];
-            float[] frac = new float[outputCount];
-            int first = outputCount;
-            int end = 0;
-            for (int i = 0; i < outputCount; i++) {
-                double c = scale * i + offset;
-                if (c >= -EDGE_TOLERANCE && c <= sourceCount - 1 + EDGE_TOLERANCE) {
-                    first = Math.min(first, i);
-                    end = i + 1;
-                    if (sourceCount > 1) {
-                        int c0 = Math.max(0, Math.min(sourceCount - 2, (int) Math.floor(c)));
-                        cell[i] = c0;
-                        frac[i] = (float) Math.max(0, Math.min(1, c - c0));
-                    }
-                }
-            }
-            return new Axis(cell, frac, first, Math.max(first, end));
-        }
-
-        void copyInto(int[] cells, float[] fracs, int at) {
-            System.arraycopy(cell, 0, cells, at, cell.length);
-            System.arraycopy(frac, 0, fracs, at, frac.length);
         }
     }
 

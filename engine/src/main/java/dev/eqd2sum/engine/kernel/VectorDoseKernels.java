@@ -43,8 +43,6 @@ public final class VectorDoseKernels implements DoseKernelSupport {
     /** Target-mask bytes, one lane per float lane. */
     private static final VectorSpecies<Byte> MASK_BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
-    /** Off-diagonal terms below this (index units per index) count as zero for the separable path. */
-    private static final double AXIS_ALIGNED_TOLERANCE = 1e-9;
     /** Doubles per vector, and ints and floats with as many lanes, for locating points in double. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I_D =
@@ -89,7 +87,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
         }
         java.util.Objects.checkFromToIndex(kFrom, kTo, output.nz());
         Conversion conv = new Conversion(c);
-        if (map.isAxisAligned(AXIS_ALIGNED_TOLERANCE)) {
+        if (map.isAxisAligned(AxisCells.AXIS_ALIGNED_TOLERANCE)) {
             resampleSeparable(source, map, output, conv, acc, kFrom, kTo);
         } else {
             resampleGeneral(source, map, output, conv, acc, kFrom, kTo);
@@ -123,11 +121,11 @@ public final class VectorDoseKernels implements DoseKernelSupport {
                                           float[] acc, int kFrom, int kTo) {
         GridGeometry sg = source.geometry();
         double[] m = map.toArray();
-        // Same expression as Affine3.apply with the zero off-diagonal terms dropped.
-        AxisSamples xs = AxisSamples.of(m[0], m[3], output.nx(), sg.nx());
-        AxisSamples ys = AxisSamples.of(m[5], m[7], output.ny(), sg.ny());
-        AxisSamples zs = AxisSamples.of(m[10], m[11], output.nz(), sg.nz());
-        if (xs.first >= xs.end) {
+        AxisCells[] axes = AxisCells.ofMap(m, output.nx(), output.ny(), output.nz(), sg.nx(), sg.ny(), sg.nz());
+        AxisCells xs = axes[0];
+        AxisCells ys = axes[1];
+        AxisCells zs = axes[2];
+        if (xs.first() >= xs.end()) {
             return; // no output column falls inside the source: every voxel gets 0
         }
         float[] src = source.doseGy();
@@ -138,23 +136,23 @@ public final class VectorDoseKernels implements DoseKernelSupport {
         int dx = snx > 1 ? 1 : 0;
         // Source columns the valid output columns touch: [lo, hi] inclusive.
         // Cells are monotonic in i, ascending or (flipped axis) descending.
-        int lo = Math.min(xs.cell[xs.first], xs.cell[xs.end - 1]);
-        int hi = Math.max(xs.cell[xs.first], xs.cell[xs.end - 1]) + dx;
+        int lo = Math.min(xs.cell()[xs.first()], xs.cell()[xs.end() - 1]);
+        int hi = Math.max(xs.cell()[xs.first()], xs.cell()[xs.end() - 1]) + dx;
         // One y/z-blended source row; indexed by source column, padded so gathers at cell + dx stay inside.
         float[] blended = new float[snx + LANES + 1];
         ColumnPlan columns = new ColumnPlan(xs, dx);
         int nx = output.nx();
         int ny = output.ny();
         float[] rowDose = new float[nx];
-        int first = xs.first;
-        int count = xs.end - xs.first;
-        for (int k = Math.max(kFrom, zs.first); k < Math.min(kTo, zs.end); k++) {
-            int zBase = zs.cell[k] * sPlane;
-            float fz = zs.frac[k];
-            for (int j = ys.first; j < ys.end; j++) {
-                int r00 = zBase + ys.cell[j] * snx;
+        int first = xs.first();
+        int count = xs.end() - xs.first();
+        for (int k = Math.max(kFrom, zs.first()); k < Math.min(kTo, zs.end()); k++) {
+            int zBase = zs.cell()[k] * sPlane;
+            float fz = zs.frac()[k];
+            for (int j = ys.first(); j < ys.end(); j++) {
+                int r00 = zBase + ys.cell()[j] * snx;
                 blendRows(src, r00, r00 + dyRow, r00 + dzPlane, r00 + dyRow + dzPlane,
-                        ys.frac[j], fz, blended, lo, hi + 1);
+                        ys.frac()[j], fz, blended, lo, hi + 1);
                 columns.interpolate(blended, rowDose);
                 conv.accumulate(rowDose, first, acc, nx * (j + ny * k) + first, count);
             }
@@ -206,12 +204,12 @@ public final class VectorDoseKernels implements DoseKernelSupport {
         private final float[] lower;
         private final float[] upper;
 
-        ColumnPlan(AxisSamples xs, int dx) {
-            this.first = xs.first;
-            this.end = xs.end;
+        ColumnPlan(AxisCells xs, int dx) {
+            this.first = xs.first();
+            this.end = xs.end();
             this.dx = dx;
-            this.cell = xs.cell;
-            this.frac = xs.frac;
+            this.cell = xs.cell();
+            this.frac = xs.frac();
             int blocks = SPECIES.loopBound(end - first) / LANES;
             windowStart = new int[blocks];
             permutable = new boolean[blocks];
@@ -278,32 +276,6 @@ public final class VectorDoseKernels implements DoseKernelSupport {
 
     // --- building blocks ----------------------------------------------------------------------
 
-    /**
-     * Per-axis interpolation cells of an axis-aligned map {@code c = scale * i + offset}: the cell
-     * (as in the reference, clamped to [0, n-2]) and fraction of each output index, and the
-     * contiguous range [first, end) of output indices that fall inside the source.
-     */
-    private record AxisSamples(int[] cell, float[] frac, int first, int end) {
-        static AxisSamples of(double scale, double offset, int outputCount, int sourceCount) {
-            int[] cell = new int[outputCount];
-            float[] frac = new float[outputCount];
-            int first = outputCount;
-            int end = 0;
-            for (int i = 0; i < outputCount; i++) {
-                double c = scale * i + offset;
-                if (c >= -EDGE_TOLERANCE && c <= sourceCount - 1 + EDGE_TOLERANCE) {
-                    first = Math.min(first, i);
-                    end = i + 1;
-                    if (sourceCount > 1) {
-                        int c0 = Math.max(0, Math.min(sourceCount - 2, (int) Math.floor(c)));
-                        cell[i] = c0;
-                        frac[i] = (float) Math.max(0, Math.min(1, c - c0));
-                    }
-                }
-            }
-            return new AxisSamples(cell, frac, first, Math.max(first, end));
-        }
-    }
 
     /**
      * Trilinear interpolation of many arbitrary points: {@link #locate} each point in scalar double
@@ -350,25 +322,19 @@ public final class VectorDoseKernels implements DoseKernelSupport {
          * (row-major 3x4); returns whether any is inside.
          */
         boolean locateRow(double[] m, int count, int j, int k) {
-            // Affine3.apply, term by term and without fma, so that cells match the reference bit for bit.
-            double xjk = m[1] * j;
-            double xk = m[2] * k;
-            double yjk = m[5] * j;
-            double yk = m[6] * k;
-            double zjk = m[9] * j;
-            double zk = m[10] * k;
+            // The reference's expression, (map at (0, j, k)) + m[0] * i without fma, so that cells
+            // match it bit for bit.
+            double rx = m[1] * j + m[2] * k + m[3];
+            double ry = m[5] * j + m[6] * k + m[7];
+            double rz = m[9] * j + m[10] * k + m[11];
             boolean any = false;
             int i = 0;
             for (int bound = D.loopBound(count); i < bound; i += D.length()) {
                 DoubleVector iv = IOTA.add(i);
-                any |= locateLanes(i, iv.mul(m[0]).add(xjk).add(xk).add(m[3]),
-                        iv.mul(m[4]).add(yjk).add(yk).add(m[7]),
-                        iv.mul(m[8]).add(zjk).add(zk).add(m[11]));
+                any |= locateLanes(i, iv.mul(m[0]).add(rx), iv.mul(m[4]).add(ry), iv.mul(m[8]).add(rz));
             }
             for (; i < count; i++) {
-                any |= locate(i, m[0] * i + m[1] * j + m[2] * k + m[3],
-                        m[4] * i + m[5] * j + m[6] * k + m[7],
-                        m[8] * i + m[9] * j + m[10] * k + m[11]);
+                any |= locate(i, rx + m[0] * i, ry + m[4] * i, rz + m[8] * i);
             }
             return any;
         }

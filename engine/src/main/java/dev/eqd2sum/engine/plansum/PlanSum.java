@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one kernel call over the whole grid; with several the output grid is cut into slabs of whole
  * slices that threads take in turn. Within a slab the courses are added in the case's order, so
  * every voxel sees the same additions in the same order whatever the thread count, and the result
- * does not depend on it. A device backend (OpenCL) parallelises by itself: give it one thread.
+ * does not depend on it. A backend that parallelises by itself
+ * ({@link DoseKernelSupport#parallelisesItself()}, OpenCL) always gets one thread.
  *
  * <p>Preparing a PlanSum sums BEAM doses of a course (a course-grid-sized array) and fixes the
  * output grid; {@link #eqd2} then runs as often as maps are needed (the case's map and any
@@ -52,7 +53,7 @@ public final class PlanSum {
      * @param timeline the case's courses with dates and forgiveness
      * @param output   the grid to sum on, in the current course's patient coordinates
      * @param kernels  the kernel implementation (the engine never asks which)
-     * @param threads  worker threads, at least 1
+     * @param threads  worker threads, at least 1 (1 for a backend that parallelises itself)
      */
     public PlanSum(CourseTimeline timeline, GridGeometry output, DoseKernelSupport kernels, int threads) {
         if (threads < 1) {
@@ -61,7 +62,8 @@ public final class PlanSum {
         this.timeline = timeline;
         this.output = output;
         this.kernels = kernels;
-        this.threads = threads;
+        // A device backend gets whole ranges from one thread (few, large launches).
+        this.threads = kernels.parallelisesItself() ? 1 : threads;
         List<CourseDoseSource> s = new ArrayList<>();
         for (ScheduledCourse c : timeline.courses()) {
             s.add(CourseDoseSource.prepare(c, output));

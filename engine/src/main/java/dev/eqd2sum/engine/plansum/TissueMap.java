@@ -56,42 +56,99 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
     public static TissueMap fromStructures(GridGeometry grid, double defaultAlphaBetaGy,
                                            List<StructureAlphaBeta> withAlphaBeta, List<StructureMask> targets) {
         int n = grid.voxelCount();
+        for (StructureAlphaBeta s : withAlphaBeta) {
+            checkGrid(grid, s.mask());
+        }
+        for (StructureMask m : targets) {
+            checkGrid(grid, m);
+        }
+        // Only the voxels the structures occupy are visited (a cord or a PTV is a tiny part of the
+        // grid). Per touched voxel, scratch holds ~floatBits(prod(1 - f)), 0 meaning untouched, so
+        // the products are the same float operations in the same order as a dense array of ones.
+        int[] scratch = withAlphaBeta.isEmpty() && targets.isEmpty() ? null : new int[n];
         float[] ab = null;
         if (!withAlphaBeta.isEmpty()) {
-            float[] uncovered = new float[n];   // prod(1 - f) per voxel
-            java.util.Arrays.fill(uncovered, 1f);
-            float[] lowest = new float[n];
-            java.util.Arrays.fill(lowest, Float.POSITIVE_INFINITY);
-            for (StructureAlphaBeta s : withAlphaBeta) {
-                checkGrid(grid, s.mask());
-                float value = (float) s.alphaBetaGy();
-                s.mask().forEachVoxel((v, f) -> {
-                    if (f > 0) {
-                        uncovered[v] *= 1f - f;
-                        lowest[v] = Math.min(lowest[v], value);
-                    }
-                });
-            }
             ab = new float[n];
             float dflt = (float) defaultAlphaBetaGy;
-            for (int v = 0; v < n; v++) {
-                ab[v] = 1f - uncovered[v] >= COVERAGE_THRESHOLD - 1e-6f ? lowest[v] : dflt;
+            java.util.Arrays.fill(ab, dflt);
+            for (StructureAlphaBeta s : withAlphaBeta) {
+                float value = (float) s.alphaBetaGy();
+                StructureMask m = s.mask();
+                for (int r = 0; r < m.runStart().length; r++) {
+                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                        ab[v] = cover(scratch, v, 1f) ? value : Math.min(ab[v], value);
+                    }
+                }
+                for (int p = 0; p < m.partialIndex().length; p++) {
+                    int v = m.partialIndex()[p];
+                    float f = m.partialOccupancy()[p];
+                    if (f > 0) {
+                        ab[v] = cover(scratch, v, f) ? value : Math.min(ab[v], value);
+                    }
+                }
+            }
+            for (StructureAlphaBeta s : withAlphaBeta) {
+                StructureMask m = s.mask();
+                for (int r = 0; r < m.runStart().length; r++) {
+                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                        if (scratch[v] != 0 && !coveredEnough(scratch, v)) {
+                            ab[v] = dflt;
+                        }
+                        scratch[v] = 0;
+                    }
+                }
+                for (int v : m.partialIndex()) {
+                    if (scratch[v] != 0 && !coveredEnough(scratch, v)) {
+                        ab[v] = dflt;
+                    }
+                    scratch[v] = 0;
+                }
             }
         }
         byte[] target = null;
         if (!targets.isEmpty()) {
-            float[] uncovered = new float[n];
-            java.util.Arrays.fill(uncovered, 1f);
-            for (StructureMask m : targets) {
-                checkGrid(grid, m);
-                m.forEachVoxel((v, f) -> uncovered[v] *= 1f - f);
-            }
             target = new byte[n];
-            for (int v = 0; v < n; v++) {
-                target[v] = (byte) (1f - uncovered[v] >= COVERAGE_THRESHOLD - 1e-6f ? 1 : 0);
+            for (StructureMask m : targets) {
+                for (int r = 0; r < m.runStart().length; r++) {
+                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                        cover(scratch, v, 1f);
+                    }
+                }
+                for (int p = 0; p < m.partialIndex().length; p++) {
+                    cover(scratch, m.partialIndex()[p], m.partialOccupancy()[p]);
+                }
+            }
+            for (StructureMask m : targets) {
+                for (int r = 0; r < m.runStart().length; r++) {
+                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                        if (scratch[v] != 0) {
+                            target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
+                            scratch[v] = 0;
+                        }
+                    }
+                }
+                for (int v : m.partialIndex()) {
+                    if (scratch[v] != 0) {
+                        target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
+                        scratch[v] = 0;
+                    }
+                }
             }
         }
         return new TissueMap((float) defaultAlphaBetaGy, ab, target);
+    }
+
+    /** Multiplies voxel v's uncovered fraction by 1 - f; true when v was untouched before. */
+    private static boolean cover(int[] scratch, int v, float f) {
+        int bits = scratch[v];
+        boolean first = bits == 0;
+        float uncovered = first ? 1f : Float.intBitsToFloat(~bits);
+        scratch[v] = ~Float.floatToRawIntBits(uncovered * (1f - f));
+        return first;
+    }
+
+    private static boolean coveredEnough(int[] scratch, int v) {
+        return 1f - Float.intBitsToFloat(~scratch[v]) >= COVERAGE_THRESHOLD - 1e-6f;
     }
 
     /** Alpha/beta of voxel v. */

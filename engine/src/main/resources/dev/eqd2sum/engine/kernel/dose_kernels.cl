@@ -8,7 +8,7 @@ typedef double coord_t;
 typedef float coord_t;
 #endif
 
-// No contraction into fma: cell coordinates must match Affine3.apply bit for bit.
+// No contraction into fma: cell coordinates must match ScalarDoseKernels bit for bit.
 #pragma OPENCL FP_CONTRACT OFF
 
 #define EDGE_TOLERANCE 1e-3
@@ -112,7 +112,7 @@ __kernel void resample_separable(__global const float *src, __global float *acc,
     accumulate(d, v, acc, abMap, target, flags, a, b, scale, invN, weight);
 }
 
-// Any affine map m (row-major 3x4, output index -> source index), evaluated term by term as Affine3.apply.
+// Any affine map m (row-major 3x4, output index -> source index), evaluated as ScalarDoseKernels does.
 __kernel void resample_general(__global const float *src, __global float *acc, __global const float *abMap,
                                __global const uchar *target, __global const coord_t *m, int nx, int ny,
                                int kFrom, int slices, int snx, int sny, int snz,
@@ -121,9 +121,9 @@ __kernel void resample_general(__global const float *src, __global float *acc, _
     coord_t i = (coord_t) get_global_id(0);
     coord_t j = (coord_t) get_global_id(1);
     coord_t k = (coord_t) (get_global_id(2) + kFrom);
-    coord_t x = m[0] * i + m[1] * j + m[2] * k + m[3];
-    coord_t y = m[4] * i + m[5] * j + m[6] * k + m[7];
-    coord_t z = m[8] * i + m[9] * j + m[10] * k + m[11];
+    coord_t x = (m[1] * j + m[2] * k + m[3]) + m[0] * i;
+    coord_t y = (m[5] * j + m[6] * k + m[7]) + m[4] * i;
+    coord_t z = (m[9] * j + m[10] * k + m[11]) + m[8] * i;
     float d = trilinear(src, snx, sny, snz, x, y, z);
     if (d != 0.0f) {
         accumulate(d, v, acc, abMap, target, flags, a, b, scale, invN, weight);

@@ -78,8 +78,9 @@ class StructureStatisticsTest {
         float[] vol = new float[n], i = new float[n], j = new float[n], k = new float[n];
         for (int p = 0; p < n; p++) {
             prior[p] = 32.8f;
-            current[p] = p == 0 ? 10.0f : p < 40 ? 9.0f : 5.0f;
-            vol[p] = p == 0 ? 0.0001f : 0.001f;
+            // a steep fall-off from 10.0 Gy: the hottest 0.03 cc (nodes at (p + 0.5) * 0.001 cc) reach down to 9.0 Gy
+            current[p] = (float) (10.0 - p * 0.001 / 0.0295);
+            vol[p] = 0.001f;
             k[p] = p;
         }
         StructureDoseSamples s = new StructureDoseSamples(new float[][] {prior, current}, vol, i, j, k, n);
@@ -183,6 +184,37 @@ class StructureStatisticsTest {
         assertThat(st.has(v20, Scope.PLAN_SUM)).isTrue();
         assertThatThrownBy(() -> st.value(v20, StatisticUnit.CC, Scope.SUMMARY_SUM))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Course EQD2 statistics are derived from the physical ones; they match the statistics of the converted dose. */
+    @Test
+    void courseEqd2StatisticsEqualThoseOfTheConvertedDose() {
+        Random r = new Random(5);
+        int n = 50_000;
+        float[][] d = new float[2][n];
+        for (int p = 0; p < n; p++) {
+            d[0][p] = (float) (r.nextDouble() * 36);
+            d[1][p] = (float) (Math.abs(r.nextGaussian()) * 9);
+        }
+        StructureDoseSamples s = cord(n, d);
+        List<DoseStatistic> sts = DoseStatistic.parseAll(List.of("Dmax", "Dmin", "Dmean", "D0.03cc", "D2cc", "D95%",
+                "D5%", "V20Gy", "V30Gy", "V0Gy", "volume"), "t");
+        StructureStatistics st = StructureStatistics.compute(s, COURSES, 2, false, sts, Set.of(), false);
+        for (int c = 0; c < 2; c++) {
+            float[] e = new float[n];
+            for (int p = 0; p < n; p++) {
+                e[p] = (float) Eqd2.eqd2(d[c][p], COURSES.get(c).fractions(), 2);
+            }
+            DoseStatistics direct = new DoseDistribution(e, s.volumeCc(), n, false).statistics(sts);
+            Scope scope = Scope.course(COURSES.get(c).label());
+            for (DoseStatistic x : sts) {
+                for (StatisticUnit u : x.units()) {
+                    double expected = direct.value(x, u);
+                    double tol = u == StatisticUnit.GY ? 1e-4 * Math.max(1, expected) : 1e-3 * st.volumeCc();
+                    assertThat(st.value(x, u, scope)).as("%s %s %s", scope, x, u).isCloseTo(expected, within(tol));
+                }
+            }
+        }
     }
 
     @Test

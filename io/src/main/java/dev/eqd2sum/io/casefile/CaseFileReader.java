@@ -3,6 +3,8 @@ package dev.eqd2sum.io.casefile;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.constraint.Role;
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
+import dev.eqd2sum.engine.dvh.DoseStatistic;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +72,7 @@ public final class CaseFileReader {
         AlphaBetaSpec alphaBeta = alphaBeta(top.object("alphaBeta"));
 
         top.require("forgiveness", "\"none\", \"nelson2009\" or {\"steps\": [{\"afterMonths\": 6, \"reduction\": 0.25}]}");
-        ForgivenessSpec forgiveness = forgiveness(top);
+        ForgivenessSchedule forgiveness = forgiveness(top);
 
         OutputGridSpec outputGrid = outputGrid(top);
 
@@ -265,12 +267,12 @@ public final class CaseFileReader {
         return new AlphaBetaSpec(def, by);
     }
 
-    private static ForgivenessSpec forgiveness(StrictJson.Obj top) {
+    private static ForgivenessSchedule forgiveness(StrictJson.Obj top) {
         JsonNode f = top.get("forgiveness");
         if (f.isTextual()) {
             return switch (f.textValue()) {
-                case "none" -> ForgivenessSpec.NONE;
-                case "nelson2009" -> ForgivenessSpec.NELSON_2009;
+                case "none" -> ForgivenessSchedule.none();
+                case "nelson2009" -> ForgivenessSchedule.nelson2009();
                 default -> throw top.error("forgiveness", "\"" + f.textValue()
                         + "\" is not a schedule: use \"none\", \"nelson2009\" or {\"steps\": [...]}");
             };
@@ -282,7 +284,7 @@ public final class CaseFileReader {
         if (steps.isEmpty()) {
             throw o.error("steps", "must list at least one step (use \"none\" for no forgiveness)");
         }
-        List<ForgivenessSpec.Step> out = new ArrayList<>();
+        List<ForgivenessSchedule.Step> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             StrictJson.Obj s = new StrictJson.Obj(o.display(), o.field("steps[" + i + "]"), steps.get(i));
             s.allowOnly(Set.of("afterMonths", "reduction"));
@@ -296,16 +298,15 @@ public final class CaseFileReader {
             if (!r.isNumber() || !(r.doubleValue() >= 0 && r.doubleValue() <= 1)) {
                 throw s.error("reduction", "must be a number from 0 to 1 (0.25 = 25 % off), got " + StrictJson.kind(r));
             }
-            ForgivenessSpec.Step step = new ForgivenessSpec.Step(m.doubleValue(), r.doubleValue());
-            for (ForgivenessSpec.Step prev : out) {
+            ForgivenessSchedule.Step step = new ForgivenessSchedule.Step(m.doubleValue(), r.doubleValue());
+            for (ForgivenessSchedule.Step prev : out) {
                 if (prev.afterMonths() == step.afterMonths()) {
                     throw s.error("afterMonths", "another step also starts after " + m.asText() + " months");
                 }
             }
             out.add(step);
         }
-        out.sort(java.util.Comparator.comparingDouble(ForgivenessSpec.Step::afterMonths));
-        return new ForgivenessSpec("custom", out);
+        return ForgivenessSchedule.steps(out);
     }
 
     private static OutputGridSpec outputGrid(StrictJson.Obj top) {
@@ -348,14 +349,12 @@ public final class CaseFileReader {
                 throw new InvalidInputException(top.source(field), "must be a statistic name string, got "
                         + StrictJson.kind(n));
             }
-            String problem = StatisticNames.problem(n.textValue());
-            if (problem != null) {
-                throw new InvalidInputException(top.source(field), problem);
-            }
-            if (out.contains(n.textValue())) {
+            // One grammar for the whole program: the statistics engine's, which also gives the canonical name.
+            String name = DoseStatistic.parse(n.textValue(), top.source(field)).name();
+            if (out.contains(name)) {
                 throw new InvalidInputException(top.source(field), "\"" + n.textValue() + "\" is listed twice");
             }
-            out.add(n.textValue());
+            out.add(name);
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.eqd2sum.io.casefile;
 
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +24,7 @@ import java.util.Map;
  */
 public record CaseSpec(Path caseFile, String displayCaseFile, String caseId, Path structureSet,
                        String displayStructureSet, List<CourseSpec> courses, AlphaBetaSpec alphaBeta,
-                       ForgivenessSpec forgiveness, OutputGridSpec outputGrid, List<String> statistics,
+                       ForgivenessSchedule forgiveness, OutputGridSpec outputGrid, List<String> statistics,
                        ConstraintsSpec constraints, String constraintMetric, Map<String, String> roles,
                        EndCaps endCaps, List<Double> exportAlphaBeta, CaseTimeline timeline) {
 

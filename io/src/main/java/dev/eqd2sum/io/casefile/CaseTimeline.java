@@ -1,6 +1,7 @@
 package dev.eqd2sum.io.casefile;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -9,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which course is current and how long before it each prior course ended (CONTRACT, "Dates").
+ * Which course is current and how long before it each prior course ended (CONTRACT, "Dates"), checked
+ * from the case file alone so that date errors name the case file's fields before any DICOM file is read
+ * (the engine's CourseTimeline applies the same rules again to the courses it sums).
  * Dates come only from the case file. A prior course without {@code endDate} ends (fractions - 1)
  * working days (Monday to Friday) after its start, and is marked as estimated.
  *
@@ -17,8 +20,8 @@ import java.util.List;
  * @param courses      per course, in case order
  */
 public record CaseTimeline(int currentIndex, List<CourseTiming> courses) {
-    /** Days per month for intervals (365.25 / 12), unrounded months (DOMAIN.md, forgiveness). */
-    public static final double DAYS_PER_MONTH = 30.4375;
+    /** Days per month for intervals, unrounded months (DOMAIN.md, forgiveness): the engine's. */
+    public static final double DAYS_PER_MONTH = ForgivenessSchedule.DAYS_PER_MONTH;
 
     public CaseTimeline {
         courses = List.copyOf(courses);

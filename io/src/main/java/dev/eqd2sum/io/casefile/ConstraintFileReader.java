@@ -7,6 +7,7 @@ import dev.eqd2sum.engine.constraint.Constraint;
 import dev.eqd2sum.engine.constraint.ConstraintScope;
 import dev.eqd2sum.engine.constraint.EvaluationMethod;
 import dev.eqd2sum.engine.constraint.Role;
+import dev.eqd2sum.engine.dvh.DoseStatistic;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,14 +128,13 @@ public final class ConstraintFileReader {
                         + ") or \"structure\" the constraint applies to");
             }
             o.require("statistic", "Dmax, D0.03cc, Dmin, ... or \"constraintMetric\" (the case's point metric)");
+            DoseStatistic parsed = null;
             if (!Constraint.CONSTRAINT_METRIC.equals(statistic)) {
-                String problem = StatisticNames.problem(statistic);
-                if (problem != null) {
-                    throw o.error("statistic", problem + ", or \"constraintMetric\"");
-                }
+                parsed = DoseStatistic.parse(statistic, o.source(o.field("statistic")));
+                statistic = parsed.name();
             }
             o.require("alphaBeta", "the alpha/beta (Gy) of the EQD2 conversion");
-            boolean dose = Constraint.CONSTRAINT_METRIC.equals(statistic) || StatisticNames.isDose(statistic);
+            boolean dose = parsed == null || parsed.isDose();
             String expected = scope == ConstraintScope.RATIO ? "%" : dose ? "Gy" : null;
             if (expected != null && !expected.equals(unit)) {
                 throw o.error("unit", "must be \"" + expected + "\" for " + (scope == ConstraintScope.RATIO

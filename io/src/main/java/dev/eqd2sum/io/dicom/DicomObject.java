@@ -165,8 +165,8 @@ public final class DicomObject {
     private double parseDecimal(int tag, String[] parts, int i) {
         String p = parts[i];
         try {
-            // Double.parseDouble accepts "NaN", "Infinity" and hex floats, which DS does not.
-            if (p.isEmpty() || !p.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            // Double.parseDouble also accepts "NaN", "Infinity", hex floats and a d/f suffix, which DS does not.
+            if (!decimalCharactersOnly(p)) {
                 throw new NumberFormatException();
             }
             double d = Double.parseDouble(p);
@@ -179,6 +179,19 @@ public final class DicomObject {
             throw invalid(tag, parts.length == 1 ? "value '" + shown + "' is not a number"
                     : "value " + (i + 1) + " of " + parts.length + " ('" + shown + "') is not a number");
         }
+    }
+
+    private static boolean decimalCharactersOnly(String s) {
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E') {
+                return false;
+            }
+        }
+        return digit;
     }
 
     private static long[] getLongs(DicomElement e) {

@@ -32,6 +32,32 @@ public final class DicomWriter {
      * never leaves a partial file under the target's name.
      */
     public static void write(Path target, DicomObject dataset, String implementationClassUid, String implementationVersion) {
+        write(target, dataset, implementationClassUid, implementationVersion, null);
+    }
+
+    /**
+     * The value of a data set's last attribute, produced while it is written (e.g. pixel data
+     * quantised piece by piece), so that a file of hundreds of megabytes never needs its bytes in
+     * memory at once.
+     */
+    public interface TrailingValue {
+        int tag();
+
+        /** A binary VR with a 32-bit length (OW, OB, OF, ...). */
+        Vr vr();
+
+        /** Bytes {@link #writeTo} writes: even. */
+        long length();
+
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes atomically, as {@link #write(Path, DicomObject, String, String)}, with {@code trailing}
+     * (may be null) as the last attribute: the data set must hold no attribute at or after its tag.
+     */
+    public static void write(Path target, DicomObject dataset, String implementationClassUid, String implementationVersion,
+                             TrailingValue trailing) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -40,7 +66,7 @@ public final class DicomWriter {
             tmp = dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
-                write(out, dataset, implementationClassUid, implementationVersion);
+                write(out, dataset, implementationClassUid, implementationVersion, trailing);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -73,6 +99,23 @@ public final class DicomWriter {
 
     public static void write(OutputStream out, DicomObject dataset, String implementationClassUid,
                              String implementationVersion) throws IOException {
+        write(out, dataset, implementationClassUid, implementationVersion, null);
+    }
+
+    private static void write(OutputStream out, DicomObject dataset, String implementationClassUid,
+                              String implementationVersion, TrailingValue trailing) throws IOException {
+        if (trailing != null) {
+            if (!trailing.vr().hasLongLength() || (trailing.length() & 1) != 0 || trailing.length() >= 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("trailing value " + Tag.describe(trailing.tag()) + " must be an even"
+                        + " length below 2^32 - 1 of a VR with a 32-bit length");
+            }
+            for (DicomElement e : dataset.elements()) {
+                if (Integer.compareUnsigned(e.tag(), trailing.tag()) >= 0) {
+                    throw new IllegalArgumentException(Tag.describe(e.tag()) + " would follow the trailing value "
+                            + Tag.describe(trailing.tag()));
+                }
+            }
+        }
         DicomObject meta = new DicomObject(dataset.source());
         meta.setBytes(Tags.FileMetaInformationVersion, Vr.OB, new byte[] {0, 1});
         meta.setString(Tags.MediaStorageSOPClassUID, Vr.UI, require(dataset, Tags.SOPClassUID));
@@ -96,7 +139,37 @@ public final class DicomWriter {
                 enc.element(e);
             }
         }
+        if (trailing != null) {
+            enc.header(trailing.tag(), trailing.vr(), trailing.length());
+            CountingStream counted = new CountingStream(out);
+            trailing.writeTo(counted);
+            if (counted.count != trailing.length()) {
+                throw new IllegalStateException(Tag.describe(trailing.tag()) + " declared " + trailing.length()
+                        + " bytes but wrote " + counted.count);
+            }
+        }
         out.flush();
+    }
+
+    /** Counts what passes through, so that a trailing value cannot contradict its declared length. */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 
     private static String require(DicomObject ds, int tag) {

@@ -14,9 +14,7 @@ import java.util.List;
  */
 public final class PixelDecoder {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     /** The layout of the stored integers. */
     public record Layout(int columns, int rows, int frames, int bitsAllocated, int bitsStored, boolean signed) {
@@ -81,53 +79,64 @@ public final class PixelDecoder {
         return out;
     }
 
+    /**
+     * The common layouts (little endian, all bits stored) get loops of their own with constant
+     * VarHandles, which the JIT compiles to plain loads; a VarHandle chosen at run time would be
+     * called through a method handle per voxel, several times slower. Other layouts go through a
+     * ByteBuffer view.
+     */
     private static double convert(byte[] a, int off, ByteOrder order, Layout layout, double scale, float[] out) {
         int n = out.length;
-        boolean le = order == ByteOrder.LITTLE_ENDIAN;
         boolean signed = layout.signed();
         int bits = layout.bitsStored();
-        long min = Long.MAX_VALUE;
-        if (layout.bitsAllocated() == 32) {
-            VarHandle h = le ? INT_LE : INT_BE;
-            if (bits == 32 && !signed) {
-                for (int i = 0; i < n; i++) {
-                    long v = ((int) h.get(a, off + 4 * i)) & 0xFFFFFFFFL;
-                    out[i] = (float) (v * scale);
-                }
-                return 0;
-            }
+        if (order == ByteOrder.LITTLE_ENDIAN && bits == layout.bitsAllocated()) {
             if (bits == 32) {
-                for (int i = 0; i < n; i++) {
-                    int v = (int) h.get(a, off + 4 * i);
-                    min = Math.min(min, v);
-                    out[i] = (float) (v * scale);
-                }
-                return min * scale;
+                return signed ? signed32(a, off, scale, out) : unsigned32(a, off, scale, out);
             }
-            for (int i = 0; i < n; i++) {
-                long v = storedBits((int) h.get(a, off + 4 * i), bits, signed);
-                min = Math.min(min, v);
-                out[i] = (float) (v * scale);
-            }
-            return min * scale;
+            return signed ? signed16(a, off, scale, out) : unsigned16(a, off, scale, out);
         }
-        VarHandle h = le ? SHORT_LE : SHORT_BE;
-        if (bits == 16) {
-            if (!signed) {
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) ((((short) h.get(a, off + 2 * i)) & 0xFFFF) * scale);
-                }
-                return 0;
-            }
-            for (int i = 0; i < n; i++) {
-                short v = (short) h.get(a, off + 2 * i);
-                min = Math.min(min, v);
-                out[i] = (float) (v * scale);
-            }
-            return min * scale;
-        }
+        ByteBuffer bb = ByteBuffer.wrap(a).order(order);
+        long min = Long.MAX_VALUE;
+        boolean is32 = layout.bitsAllocated() == 32;
         for (int i = 0; i < n; i++) {
-            long v = storedBits(((short) h.get(a, off + 2 * i)) & 0xFFFF, bits, signed);
+            int raw = is32 ? bb.getInt(off + 4 * i) : bb.getShort(off + 2 * i) & 0xFFFF;
+            long v = storedBits(raw, bits, signed);
+            min = Math.min(min, v);
+            out[i] = (float) (v * scale);
+        }
+        return min * scale;
+    }
+
+    private static double unsigned32(byte[] a, int off, double scale, float[] out) {
+        for (int i = 0; i < out.length; i++) {
+            long v = ((int) INT_LE.get(a, off + 4 * i)) & 0xFFFFFFFFL;
+            out[i] = (float) (v * scale);
+        }
+        return 0;
+    }
+
+    private static double signed32(byte[] a, int off, double scale, float[] out) {
+        int min = Integer.MAX_VALUE;
+        for (int i = 0; i < out.length; i++) {
+            int v = (int) INT_LE.get(a, off + 4 * i);
+            min = Math.min(min, v);
+            out[i] = (float) (v * scale);
+        }
+        return min * scale;
+    }
+
+    private static double unsigned16(byte[] a, int off, double scale, float[] out) {
+        for (int i = 0; i < out.length; i++) {
+            int v = ((short) SHORT_LE.get(a, off + 2 * i)) & 0xFFFF;
+            out[i] = (float) (v * scale);
+        }
+        return 0;
+    }
+
+    private static double signed16(byte[] a, int off, double scale, float[] out) {
+        int min = Integer.MAX_VALUE;
+        for (int i = 0; i < out.length; i++) {
+            short v = (short) SHORT_LE.get(a, off + 2 * i);
             min = Math.min(min, v);
             out[i] = (float) (v * scale);
         }

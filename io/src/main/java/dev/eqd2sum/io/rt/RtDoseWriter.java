@@ -5,7 +5,13 @@ import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.io.dicom.DicomObject;
 import dev.eqd2sum.io.dicom.Tags;
 import dev.eqd2sum.io.dicom.Vr;
+import dev.eqd2sum.io.dicom.DicomWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -69,8 +75,8 @@ public final class RtDoseWriter {
         for (String p : export.referencedPlanUids()) {
             plans.add(RtObjectHeader.reference(ds, SopClass.RT_PLAN, p));
         }
-        fill(ds, eqd2Gy, export.frameOfReferenceUid(), "EFFECTIVE", export.multiPlan() ? "MULTI_PLAN" : "PLAN", plans,
-                export.bitsAllocated());
+        DicomWriter.TrailingValue pixels = fill(ds, eqd2Gy, export.frameOfReferenceUid(), "EFFECTIVE",
+                export.multiPlan() ? "MULTI_PLAN" : "PLAN", plans, export.bitsAllocated());
         if (!export.referencedRegistrationUids().isEmpty()) {
             ds.setString(Tags.SpatialTransformOfDose, Vr.CS, "RIGID");
             List<DicomObject> regs = new ArrayList<>();
@@ -81,7 +87,7 @@ public final class RtDoseWriter {
         } else {
             ds.setString(Tags.SpatialTransformOfDose, Vr.CS, "NONE");
         }
-        RtObjectHeader.write(target, ds);
+        RtObjectHeader.write(target, ds, pixels);
         return uid;
     }
 
@@ -95,12 +101,13 @@ public final class RtDoseWriter {
         DicomObject ds = RtObjectHeader.start(target, SopClass.RT_DOSE, uid, patientStudy, "Physical dose");
         List<DicomObject> plans = referencedPlanUid == null ? List.of()
                 : List.of(RtObjectHeader.reference(ds, SopClass.RT_PLAN, referencedPlanUid));
-        fill(ds, doseGy, frameOfReferenceUid, "PHYSICAL", "PLAN", plans, bitsAllocated);
-        RtObjectHeader.write(target, ds);
+        DicomWriter.TrailingValue pixels = fill(ds, doseGy, frameOfReferenceUid, "PHYSICAL", "PLAN", plans, bitsAllocated);
+        RtObjectHeader.write(target, ds, pixels);
         return uid;
     }
 
-    private static void fill(DicomObject ds, DoseGrid grid, String frameOfReferenceUid, String doseType,
+    /** Fills the image and dose attributes; PixelData is returned, to be written last, piece by piece. */
+    private static DicomWriter.TrailingValue fill(DicomObject ds, DoseGrid grid, String frameOfReferenceUid, String doseType,
                              String summationType, List<DicomObject> plans, int bitsAllocated) {
         if (bitsAllocated != 16 && bitsAllocated != 32) {
             throw new IllegalArgumentException("BitsAllocated must be 16 or 32, not " + bitsAllocated);
@@ -139,13 +146,46 @@ public final class RtDoseWriter {
             offsets[k] = k * step;
         }
         ds.setDecimals(Tags.GridFrameOffsetVector, offsets);
-        Quantized q = quantize(grid.doseGy(), bitsAllocated);
-        ds.setString(Tags.DoseGridScaling, Vr.DS, q.scalingText);
+        float[] dose = grid.doseGy();
+        String scalingText = scalingText(dose, bitsAllocated);
+        ds.setString(Tags.DoseGridScaling, Vr.DS, scalingText);
         if (!plans.isEmpty()) {
             ds.setSequence(Tags.ReferencedRTPlanSequence, plans);
         }
-        ds.setBytes(Tags.PixelData, Vr.OW, q.pixels);
+        double scaling = Double.parseDouble(scalingText);
+        int bytes = bitsAllocated / 8;
+        return new DicomWriter.TrailingValue() {
+            @Override
+            public int tag() {
+                return Tags.PixelData;
+            }
+
+            @Override
+            public Vr vr() {
+                return Vr.OW;
+            }
+
+            @Override
+            public long length() {
+                return (long) dose.length * bytes;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                byte[] chunk = new byte[CHUNK_VOXELS * bytes];
+                for (int from = 0; from < dose.length; from += CHUNK_VOXELS) {
+                    int to = Math.min(dose.length, from + CHUNK_VOXELS);
+                    encode(dose, from, to, scaling, bitsAllocated, chunk);
+                    out.write(chunk, 0, (to - from) * bytes);
+                }
+            }
+        };
     }
+
+    /** Voxels quantised per piece written: 256 kB of 32-bit pixels, cache-resident. */
+    private static final int CHUNK_VOXELS = 1 << 16;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Pixel bytes and the DS text of the scaling they were computed with. */
     record Quantized(String scalingText, double scaling, byte[] pixels) {
@@ -157,13 +197,30 @@ public final class RtDoseWriter {
      * nearest step (error at most half a step).
      */
     static Quantized quantize(float[] dose, int bits) {
+        String text = scalingText(dose, bits);
+        double scaling = Double.parseDouble(text);
+        byte[] out = new byte[dose.length * (bits / 8)];
+        encode(dose, 0, dose.length, scaling, bits, out);
+        return new Quantized(text, scaling, out);
+    }
+
+    /** The DoseGridScaling text for {@code dose}; refuses NaN and negative doses. */
+    static String scalingText(float[] dose, int bits) {
         long maxInt = bits == 32 ? 0xFFFFFFFFL : 0xFFFFL;
+        // Math.max/min carry a NaN through, so one branch-free pass (vectorised by the JIT) finds
+        // the range; the offending value is looked for only when there is one.
         float max = 0;
+        float min = 0;
         for (float d : dose) {
-            if (Float.isNaN(d) || d < -1e-6f) {
-                throw new IllegalArgumentException("cannot write dose " + d + " Gy");
-            }
             max = Math.max(max, d);
+            min = Math.min(min, d);
+        }
+        if (Float.isNaN(max) || Float.isNaN(min) || min < -1e-6f) {
+            for (float d : dose) {
+                if (Float.isNaN(d) || d < -1e-6f) {
+                    throw new IllegalArgumentException("cannot write dose " + d + " Gy");
+                }
+            }
         }
         String text = "1";
         if (max > 0) {
@@ -175,23 +232,22 @@ public final class RtDoseWriter {
                 }
             }
         }
-        double scaling = Double.parseDouble(text);
-        int bytes = bits / 8;
-        byte[] out = new byte[dose.length * bytes];
+        return text;
+    }
+
+    /** Voxels {@code from..to-1} as little-endian unsigned integers of {@code bits} into {@code out} from byte 0. */
+    private static void encode(float[] dose, int from, int to, double scaling, int bits, byte[] out) {
         double inv = 1.0 / scaling;
-        for (int i = 0; i < dose.length; i++) {
-            long q = Math.round(Math.max(0, dose[i]) * inv);
-            if (q > maxInt) {
-                q = maxInt;
+        if (bits == 32) {
+            for (int i = from; i < to; i++) {
+                long q = Math.min(0xFFFFFFFFL, Math.round(Math.max(0, dose[i]) * inv));
+                INT_LE.set(out, 4 * (i - from), (int) q);
             }
-            int o = i * bytes;
-            out[o] = (byte) q;
-            out[o + 1] = (byte) (q >>> 8);
-            if (bytes == 4) {
-                out[o + 2] = (byte) (q >>> 16);
-                out[o + 3] = (byte) (q >>> 24);
+        } else {
+            for (int i = from; i < to; i++) {
+                long q = Math.min(0xFFFFL, Math.round(Math.max(0, dose[i]) * inv));
+                SHORT_LE.set(out, 2 * (i - from), (short) q);
             }
         }
-        return new Quantized(text, scaling, out);
     }
 }

@@ -50,6 +50,11 @@ final class RtObjectHeader {
         DicomWriter.write(target, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
     }
 
+    /** With {@code trailing} (e.g. PixelData) written last, piece by piece. */
+    static void write(Path target, DicomObject ds, DicomWriter.TrailingValue trailing) {
+        DicomWriter.write(target, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME, trailing);
+    }
+
     static DicomObject reference(DicomObject parent, SopClass sopClass, String uid) {
         DicomObject item = parent.newItem();
         item.setString(Tags.ReferencedSOPClassUID, Vr.UI, sopClass.uid());

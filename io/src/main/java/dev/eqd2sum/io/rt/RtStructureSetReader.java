@@ -48,6 +48,7 @@ public final class RtStructureSetReader {
 
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, String> frames = new HashMap<>();
+        String roiFrame = null;
         for (DicomObject roi : ds.getSequence(Tags.StructureSetROISequence)) {
             int number = roi.requireInt(Tags.ROINumber);
             String name = roi.getString(Tags.ROIName);
@@ -57,9 +58,13 @@ public final class RtStructureSetReader {
             names.put(number, name == null ? "" : name);
             String frame = roi.getString(Tags.ReferencedFrameOfReferenceUID);
             frames.put(number, frame != null ? frame : setFrame);
-            if (setFrame == null) {
-                setFrame = frame;
+            if (roiFrame == null) {
+                roiFrame = frame;
             }
+        }
+        // The frame the ROIs are drawn in wins over the first of several referenced frames (CT + MR sets).
+        if (roiFrame != null) {
+            setFrame = roiFrame;
         }
 
         Map<Integer, String> types = new HashMap<>();

@@ -97,7 +97,7 @@ class CaseFileReaderTest {
         assertThat(c.courses().get(0).doseFiles().get(0)).isEqualTo(dir.resolve("pt017/prior/RD.dcm"));
         assertThat(c.alphaBeta().of("spinalcord ")).isEqualTo(2.0);
         assertThat(c.alphaBeta().of("External")).isEqualTo(3.0);
-        assertThat(c.forgiveness()).isEqualTo(ForgivenessSpec.NELSON_2009);
+        assertThat(c.forgiveness().name()).isEqualTo("nelson2009");
         assertThat(c.constraints().builtInName()).isEqualTo("spine-reirradiation");
         assertThat(c.exportAlphaBeta()).containsExactly(2.0, 10.0);
         assertThat(c.endCaps()).isEqualTo(EndCaps.HALF_SPACING);
@@ -288,17 +288,17 @@ class CaseFileReaderTest {
             s.addObject().put("afterMonths", 24).put("reduction", 0.26);
             s.addObject().put("afterMonths", 6).put("reduction", 0.5);
         });
-        assertThat(table.forgiveness().reductionAfter(12)).isEqualTo(0.5);
-        assertThat(table.forgiveness().reductionAfter(30)).isEqualTo(0.26);
+        assertThat(table.forgiveness().reductionAfterMonths(12)).isEqualTo(0.5);
+        assertThat(table.forgiveness().reductionAfterMonths(30)).isEqualTo(0.26);
         CaseSpec c = readEdited(r -> {
             ArrayNode s = r.putObject("forgiveness").putArray("steps");
             s.addObject().put("afterMonths", 6).put("reduction", 0.25);
             s.addObject().put("afterMonths", 12).put("reduction", 1.0 / 3);
         });
-        assertThat(c.forgiveness().reductionAfter(11.99)).isEqualTo(0.25);
-        assertThat(c.forgiveness().reductionAfter(12)).isEqualTo(1.0 / 3);
-        assertThat(c.forgiveness().reductionAfter(5.99)).isEqualTo(0);
-        assertThat(ForgivenessSpec.NELSON_2009.reductionAfter(24)).isEqualTo(0.5);
+        assertThat(c.forgiveness().reductionAfterMonths(11.99)).isEqualTo(0.25);
+        assertThat(c.forgiveness().reductionAfterMonths(12)).isEqualTo(1.0 / 3);
+        assertThat(c.forgiveness().reductionAfterMonths(5.99)).isEqualTo(0);
+        assertThat(c.forgiveness().name()).isEqualTo("custom");
     }
 
     @Test
@@ -330,15 +330,15 @@ class CaseFileReaderTest {
 
     @Test
     void statisticsFollowTheGrammar() throws IOException {
-        fails(r -> ((ArrayNode) r.get("statistics")).add("D95"), DISPLAY + ": statistics[8]", "not a statistic");
-        fails(r -> ((ArrayNode) r.get("statistics")).add("V20"), DISPLAY + ": statistics[8]", "not a statistic");
-        fails(r -> ((ArrayNode) r.get("statistics")).add("D120%"), DISPLAY + ": statistics[8]", "at most 100");
-        fails(r -> ((ArrayNode) r.get("statistics")).add("D0cc"), DISPLAY + ": statistics[8]", "use Dmax");
+        fails(r -> ((ArrayNode) r.get("statistics")).add("D95"), DISPLAY + ": statistics[8]", "unknown statistic");
+        fails(r -> ((ArrayNode) r.get("statistics")).add("V20"), DISPLAY + ": statistics[8]", "unknown statistic");
+        fails(r -> ((ArrayNode) r.get("statistics")).add("D120%"), DISPLAY + ": statistics[8]", "more than 100 %");
         fails(r -> ((ArrayNode) r.get("statistics")).add("Dmax"), DISPLAY + ": statistics[8]", "listed twice");
+        fails(r -> ((ArrayNode) r.get("statistics")).add("dmax"), DISPLAY + ": statistics[8]", "listed twice");
         fails(r -> ((ArrayNode) r.get("statistics")).add(5), DISPLAY + ": statistics[8]", "statistic name string");
         CaseSpec c = readEdited(r -> r.putArray("statistics").add("D2cc").add("D0.035cc").add("V12.5Gy").add("volume")
-                .add("D100%"));
-        assertThat(c.statistics()).containsExactly("D2cc", "D0.035cc", "V12.5Gy", "volume", "D100%");
+                .add("D100%").add("dmean"));
+        assertThat(c.statistics()).containsExactly("D2cc", "D0.035cc", "V12.5Gy", "volume", "D100%", "Dmean");
     }
 
     @Test

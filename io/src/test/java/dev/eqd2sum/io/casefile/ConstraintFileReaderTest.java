@@ -81,7 +81,7 @@ class ConstraintFileReaderTest {
         fails("{" + base.replace("\"cord\"", "\"Cord\"") + ", \"unit\": \"Gy\"}",
                 "pt/limits.json: constraints[0].role", "not a role");
         fails("{" + base.replace("\"Dmax\"", "\"Dmax2\"") + ", \"unit\": \"Gy\"}",
-                "pt/limits.json: constraints[0].statistic", "not a statistic");
+                "pt/limits.json: constraints[0].statistic", "unknown statistic");
         fails("{" + base.replace(", \"alphaBeta\": 2", "") + ", \"unit\": \"Gy\"}",
                 "pt/limits.json: constraints[0].alphaBeta", "is required");
         fails("{" + base + ", \"unit\": \"Gy\"}, {" + base + ", \"unit\": \"Gy\"}",

@@ -8,6 +8,7 @@ import dev.eqd2sum.engine.constraint.ConstraintResult.Status;
 import dev.eqd2sum.engine.constraint.EvaluationMethod;
 import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.constraint.ValueScope;
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.lq.Eqd2;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class SpineReirradiationNeuropathyPatientTest {
 
         StudyPatient(double intervalMonths) {
             this.intervalMonths = intervalMonths;
-            this.priorWeight = 1 - ForgivenessSpec.NELSON_2009.reductionAfter(intervalMonths);
+            this.priorWeight = 1 - ForgivenessSchedule.nelson2009().reductionAfterMonths(intervalMonths);
         }
 
         @Override
@@ -99,7 +100,7 @@ class SpineReirradiationNeuropathyPatientTest {
         assertThat(Eqd2.eqd2(32.8, 10, 3)).isCloseTo(41.20, within(0.005));
         assertThat(Eqd2.eqd2(32.8, 10, 3) * (1 - 0.33)).isCloseTo(27.60, within(0.005));
         assertThat(INTERVAL_MONTHS).isCloseTo(20.14, within(0.005));
-        assertThat(ForgivenessSpec.NELSON_2009.reductionAfter(INTERVAL_MONTHS)).isEqualTo(0.33);
+        assertThat(ForgivenessSchedule.nelson2009().reductionAfterMonths(INTERVAL_MONTHS)).isEqualTo(0.33);
     }
 
     @Test

@@ -1,0 +1,282 @@
+package dev.eqd2sum.cli;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.course.Course;
+import dev.eqd2sum.engine.course.CourseDose;
+import dev.eqd2sum.engine.course.DoseComponent;
+import dev.eqd2sum.engine.course.Fractionation;
+import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.io.casefile.CaseSpec;
+import dev.eqd2sum.io.casefile.CourseSpec;
+import dev.eqd2sum.io.report.CaseResult.InputFile;
+import dev.eqd2sum.io.rt.RtDose;
+import dev.eqd2sum.io.rt.RtDoseReader;
+import dev.eqd2sum.io.rt.RtPlan;
+import dev.eqd2sum.io.rt.RtPlanReader;
+import dev.eqd2sum.io.rt.RtStructureSet;
+import dev.eqd2sum.io.rt.RtStructureSetReader;
+import dev.eqd2sum.io.rt.SpatialRegistration;
+import dev.eqd2sum.io.rt.SpatialRegistrationReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The DICOM files of a case, read and checked against the case file (CONTRACT: fractions from the plan,
+ * frames of reference, registrations), and turned into the engine's courses. Each file's identity
+ * (SOP Instance UID, SHA-256) is kept for provenance.
+ */
+final class CaseInputs {
+    /** One course's files as read. */
+    record CourseFiles(CourseSpec spec, List<RtDose> doses, List<InputFile> doseFiles, RtPlan plan, InputFile planFile,
+                       SpatialRegistration registration, InputFile registrationFile, int plannedFractions,
+                       RigidTransform toCurrent, String transformDescription) {
+    }
+
+    final CaseSpec spec;
+    final RtStructureSet structureSet;
+    final InputFile structureSetFile;
+    final InputFile caseFile;
+    final List<CourseFiles> courses;
+    final List<String> warnings;
+
+    private CaseInputs(CaseSpec spec, RtStructureSet structureSet, InputFile structureSetFile, InputFile caseFile,
+                       List<CourseFiles> courses, List<String> warnings) {
+        this.spec = spec;
+        this.structureSet = structureSet;
+        this.structureSetFile = structureSetFile;
+        this.caseFile = caseFile;
+        this.courses = courses;
+        this.warnings = warnings;
+    }
+
+    static CaseInputs read(CaseSpec spec) {
+        List<String> warnings = new ArrayList<>();
+        InputFile caseFile = new InputFile(spec.displayCaseFile(), null, sha256(read(spec.caseFile(), spec.displayCaseFile())));
+        RtStructureSet ss = null;
+        InputFile ssFile = null;
+        if (spec.structureSet() != null) {
+            byte[] bytes = read(spec.structureSet(), spec.displayStructureSet());
+            ss = RtStructureSetReader.read(bytes, spec.displayStructureSet());
+            ssFile = new InputFile(spec.displayStructureSet(), ss.sopInstanceUid(), sha256(bytes));
+            for (RtStructureSet.UnknownContour u : ss.unknownContours()) {
+                warnings.add(spec.displayStructureSet() + ": structure " + u.roiName() + " has a contour of unknown type "
+                        + u.geometricType() + " (" + u.pointCount() + " points), ignored");
+            }
+        }
+        int currentIndex = spec.timeline().currentIndex();
+        List<CourseFiles> raw = new ArrayList<>();
+        for (CourseSpec c : spec.courses()) {
+            raw.add(readCourse(spec, c, warnings));
+        }
+        CourseFiles current = raw.get(currentIndex);
+        String currentFrame = current.doses().getFirst().frameOfReferenceUid();
+        if (current.spec().registration() != null) {
+            throw new InvalidInputException(spec.source(current.spec().field() + ".registration"),
+                    "the current course defines the frame of reference; a registration is only for prior courses");
+        }
+        if (ss != null && currentFrame != null && ss.frameOfReferenceUid() != null
+                && !ss.frameOfReferenceUid().equals(currentFrame)) {
+            throw new InvalidInputException(spec.displayStructureSet(), "is in frame of reference "
+                    + ss.frameOfReferenceUid() + ", but the current course's dose " + current.doseFiles().getFirst().path()
+                    + " is in " + currentFrame + "; the structure set must be the current course's");
+        }
+        if (ss != null && current.plan() != null && current.plan().referencedStructureSetUid() != null
+                && !current.plan().referencedStructureSetUid().equals(ss.sopInstanceUid())) {
+            warnings.add(current.planFile().path() + " was planned on structure set "
+                    + current.plan().referencedStructureSetUid() + ", not on " + spec.displayStructureSet() + " ("
+                    + ss.sopInstanceUid() + ")");
+        }
+        List<CourseFiles> placed = new ArrayList<>();
+        for (CourseFiles c : raw) {
+            placed.add(place(spec, c, currentFrame));
+        }
+        return new CaseInputs(spec, ss, ssFile, caseFile, placed, warnings);
+    }
+
+    private static CourseFiles readCourse(CaseSpec spec, CourseSpec c, List<String> warnings) {
+        List<RtDose> doses = new ArrayList<>();
+        List<InputFile> doseFiles = new ArrayList<>();
+        for (int n = 0; n < c.doseFiles().size(); n++) {
+            String display = c.displayDoseFiles().get(n);
+            byte[] bytes = read(c.doseFiles().get(n), display);
+            RtDose d = RtDoseReader.read(bytes, display);
+            doses.add(d);
+            doseFiles.add(new InputFile(display, d.sopInstanceUid(), sha256(bytes)));
+        }
+        if (doses.size() > 1) {
+            for (RtDose d : doses) {
+                if (!d.isBeamDose()) {
+                    throw new InvalidInputException(d.source(), "is a " + d.doseSummationType() + " dose, but "
+                            + spec.displayCaseFile() + " lists several dose files for course " + c.label()
+                            + ", which are summed: only BEAM doses may be listed together");
+                }
+                if (d.frameOfReferenceUid() != null && doses.getFirst().frameOfReferenceUid() != null
+                        && !d.frameOfReferenceUid().equals(doses.getFirst().frameOfReferenceUid())) {
+                    throw new InvalidInputException(d.source(), "is in frame of reference " + d.frameOfReferenceUid()
+                            + ", but " + doses.getFirst().source() + " of the same course is in "
+                            + doses.getFirst().frameOfReferenceUid());
+                }
+            }
+        } else if (doses.size() == 1 && doses.getFirst().isBeamDose()) {
+            warnings.add(doses.getFirst().source() + " is the dose of one beam (BEAM) and is the only dose of course "
+                    + c.label() + ": the course's other beams are not included");
+        }
+        RtPlan plan = null;
+        InputFile planFile = null;
+        if (c.plan() != null) {
+            byte[] bytes = read(c.plan(), c.displayPlan());
+            plan = RtPlanReader.read(bytes, c.displayPlan());
+            planFile = new InputFile(c.displayPlan(), plan.sopInstanceUid(), sha256(bytes));
+            for (RtDose d : doses) {
+                if (!d.referencedPlanUids().isEmpty() && !d.referencedPlanUids().contains(plan.sopInstanceUid())) {
+                    warnings.add(d.source() + " references RT Plan " + String.join(", ", d.referencedPlanUids())
+                            + ", not " + c.displayPlan() + " (" + plan.sopInstanceUid() + ")");
+                }
+            }
+        }
+        int planned = plannedFractions(spec, c, plan);
+        SpatialRegistration reg = null;
+        InputFile regFile = null;
+        if (c.registration() != null) {
+            byte[] bytes = read(c.registration(), c.displayRegistration());
+            reg = SpatialRegistrationReader.read(bytes, c.displayRegistration());
+            regFile = new InputFile(c.displayRegistration(), reg.sopInstanceUid(), sha256(bytes));
+        }
+        if (c.fractionsDelivered() != null && c.fractionsDelivered() > planned) {
+            throw new InvalidInputException(spec.source(c.field() + ".fractionsDelivered"), c.fractionsDelivered()
+                    + " is more than the " + planned + " planned fractions");
+        }
+        return new CourseFiles(c, doses, doseFiles, plan, planFile, reg, regFile, planned, null, null);
+    }
+
+    /** Fractions from the case, the plan, or both when they agree (CONTRACT). */
+    private static int plannedFractions(CaseSpec spec, CourseSpec c, RtPlan plan) {
+        if (plan == null) {
+            return c.fractions();
+        }
+        List<RtPlan.FractionGroup> groups = plan.fractionGroups();
+        RtPlan.FractionGroup group = null;
+        if (c.fractionGroup() != null) {
+            group = groups.stream().filter(g -> g.number() == c.fractionGroup()).findFirst().orElseThrow(() ->
+                    new InvalidInputException(spec.source(c.field() + ".fractionGroup"), "the plan " + c.displayPlan()
+                            + " has no fraction group " + c.fractionGroup() + " (it has " + describe(groups) + ")"));
+        } else if (groups.size() == 1) {
+            group = groups.getFirst();
+        } else if (c.fractions() == null) {
+            throw new InvalidInputException(spec.source(c.field() + ".fractions"), groups.isEmpty()
+                    ? "is required: the plan " + c.displayPlan() + " has no fraction group"
+                    : "is required, or fractionGroup: the plan " + c.displayPlan() + " has " + groups.size()
+                    + " fraction groups (" + describe(groups) + ")");
+        }
+        if (group == null) {
+            return c.fractions();
+        }
+        if (group.fractionsPlanned() < 1) {
+            if (c.fractions() == null) {
+                throw new InvalidInputException(c.displayPlan(), "fraction group " + group.number()
+                        + " has no NumberOfFractionsPlanned; give the course's fractions in the case file");
+            }
+            return c.fractions();
+        }
+        if (c.fractions() != null && c.fractions() != group.fractionsPlanned()) {
+            throw new InvalidInputException(spec.source(c.field() + ".fractions"), "is " + c.fractions()
+                    + ", but the plan " + c.displayPlan() + " plans " + group.fractionsPlanned()
+                    + " fractions (fraction group " + group.number() + ")");
+        }
+        return group.fractionsPlanned();
+    }
+
+    private static String describe(List<RtPlan.FractionGroup> groups) {
+        return groups.stream().map(g -> "group " + g.number() + ": " + g.fractionsPlanned() + " fractions")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The transform of a course into the current course's frame (CONTRACT, "Frames of reference"). */
+    private static CourseFiles place(CaseSpec spec, CourseFiles c, String currentFrame) {
+        if (c.doses().isEmpty()) {
+            return new CourseFiles(c.spec(), c.doses(), c.doseFiles(), c.plan(), c.planFile(), c.registration(),
+                    c.registrationFile(), c.plannedFractions(), null, "uniform dose (no grid)");
+        }
+        String frame = c.doses().getFirst().frameOfReferenceUid();
+        if (c.registration() != null) {
+            SpatialRegistration reg = c.registration();
+            RigidTransform t = reg.mapping(frame, currentFrame);
+            String desc = "rigid, from " + c.registrationFile().path() + " (" + reg.sopInstanceUid() + "): "
+                    + matrix(t);
+            return new CourseFiles(c.spec(), c.doses(), c.doseFiles(), c.plan(), c.planFile(), reg,
+                    c.registrationFile(), c.plannedFractions(), t, desc);
+        }
+        if (frame != null && currentFrame != null && !frame.equals(currentFrame)) {
+            throw new InvalidInputException(spec.source(c.spec().field() + ".registration"), "is required: the dose "
+                    + c.doseFiles().getFirst().path() + " is in frame of reference " + frame
+                    + ", the current course's in " + currentFrame + "; give a rigid Spatial Registration (REG)");
+        }
+        return new CourseFiles(c.spec(), c.doses(), c.doseFiles(), c.plan(), c.planFile(), null, null,
+                c.plannedFractions(), null, "identity (same frame of reference)");
+    }
+
+    private static String matrix(RigidTransform t) {
+        double[] m = t.toMatrix4x4();
+        StringBuilder sb = new StringBuilder("[");
+        for (int r = 0; r < 4; r++) {
+            sb.append(r == 0 ? "[" : ", [");
+            for (int c = 0; c < 4; c++) {
+                sb.append(c == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.6g", m[r * 4 + c]));
+            }
+            sb.append(']');
+        }
+        return sb.append(']').toString();
+    }
+
+    /** The engine's courses, in case order. */
+    List<Course> engineCourses() {
+        List<Course> out = new ArrayList<>();
+        for (CourseFiles c : courses) {
+            CourseSpec s = c.spec();
+            CourseDose dose;
+            if (s.hasUniformDose()) {
+                dose = CourseDose.uniform(s.uniformDoseGy());
+            } else {
+                List<DoseComponent> parts = new ArrayList<>();
+                for (RtDose d : c.doses()) {
+                    parts.add(d.isFractionDose() ? DoseComponent.perFraction(d.grid(), c.plannedFractions())
+                            : DoseComponent.plan(d.grid()));
+                }
+                dose = new CourseDose.Grids(parts);
+            }
+            int delivered = s.fractionsDelivered() != null ? s.fractionsDelivered() : c.plannedFractions();
+            out.add(new Course(s.label(), dose, Fractionation.delivered(c.plannedFractions(), delivered), s.startDate(),
+                    s.endDate(), c.toCurrent()));
+        }
+        return out;
+    }
+
+    static byte[] read(Path path, String display) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(display, "file not found");
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException(display, "the file is too large to read into memory");
+        } catch (IOException e) {
+            throw new InvalidInputException(display, "cannot read the file: " + e.getMessage());
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

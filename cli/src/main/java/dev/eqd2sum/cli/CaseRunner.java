@@ -1,0 +1,488 @@
+package dev.eqd2sum.cli;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.constraint.Constraint;
+import dev.eqd2sum.engine.constraint.ConstraintEvaluator;
+import dev.eqd2sum.engine.constraint.ConstraintInputs;
+import dev.eqd2sum.engine.constraint.ConstraintResult;
+import dev.eqd2sum.engine.constraint.Role;
+import dev.eqd2sum.engine.constraint.StatisticNeed;
+import dev.eqd2sum.engine.constraint.ValueScope;
+import dev.eqd2sum.engine.course.CourseTimeline;
+import dev.eqd2sum.engine.course.ScheduledCourse;
+import dev.eqd2sum.engine.dose.DoseGrid;
+import dev.eqd2sum.engine.dvh.CourseInfo;
+import dev.eqd2sum.engine.dvh.DoseStatistic;
+import dev.eqd2sum.engine.dvh.Dvh;
+import dev.eqd2sum.engine.dvh.Scope;
+import dev.eqd2sum.engine.dvh.StatisticUnit;
+import dev.eqd2sum.engine.dvh.StructureDoseSamples;
+import dev.eqd2sum.engine.dvh.StructureStatistics;
+import dev.eqd2sum.engine.geometry.Affine3;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.kernel.KernelProvider;
+import dev.eqd2sum.engine.plansum.CourseDoseSampler;
+import dev.eqd2sum.engine.plansum.OutputGrid;
+import dev.eqd2sum.engine.plansum.PlanSum;
+import dev.eqd2sum.engine.plansum.TissueMap;
+import dev.eqd2sum.engine.structure.EndCaps;
+import dev.eqd2sum.engine.structure.RasterOptions;
+import dev.eqd2sum.engine.structure.Rasteriser;
+import dev.eqd2sum.engine.structure.Structure;
+import dev.eqd2sum.engine.structure.StructureMask;
+import dev.eqd2sum.io.casefile.CaseSpec;
+import dev.eqd2sum.io.casefile.ConstraintSets;
+import dev.eqd2sum.io.casefile.OutputGridSpec;
+import dev.eqd2sum.io.report.CaseResult;
+import dev.eqd2sum.io.report.CaseResult.CourseReport;
+import dev.eqd2sum.io.report.CaseResult.DvhCurve;
+import dev.eqd2sum.io.report.CaseResult.InputFile;
+import dev.eqd2sum.io.report.CaseResult.StatisticReport;
+import dev.eqd2sum.io.report.CaseResult.StructureReport;
+import dev.eqd2sum.io.rt.RtDose;
+import dev.eqd2sum.io.rt.RtDoseWriter;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Runs one case end to end: reads and checks the DICOM inputs, sums the courses voxel by voxel in EQD2 with
+ * the chosen backend, rasterises the structures, computes every (structure, alpha/beta) pair's statistics in
+ * every scope, evaluates the constraints and writes the RT Dose maps. The caller writes the reports.
+ */
+final class CaseRunner {
+    static final String PLAN_SUM_FILE = "plan-sum-eqd2.dcm";
+
+    private final String backend;
+    private final PrintStream err;
+    private final int threads;
+    private final boolean writeDose;
+
+    CaseRunner(String backend, PrintStream err) {
+        this(backend, err, true);
+    }
+
+    /** @param writeDose false: no EQD2 maps are computed or written (cohort --no-dose), only the reports' data */
+    CaseRunner(String backend, PrintStream err, boolean writeDose) {
+        this.backend = backend;
+        this.err = err;
+        this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.writeDose = writeDose;
+    }
+
+    /** Outputs of a run: the result model and the files written into the output folder. */
+    record Run(CaseResult result, List<String> files) {
+        List<String> doseFiles() {
+            return files;
+        }
+    }
+
+    Run run(CaseSpec spec, Path outDir) {
+        CaseInputs in = CaseInputs.read(spec);
+        List<String> warnings = new ArrayList<>(in.warnings);
+        List<Constraint> constraints = spec.constraints() == null ? List.of() : ConstraintSets.load(spec.constraints());
+        List<Structure> structures = in.structureSet == null ? List.of() : in.structureSet.structures();
+        checkNames(spec, structures, in);
+
+        CourseTimeline timeline = resourced(spec, () -> CourseTimeline.of(in.engineCourses(), spec.forgiveness()));
+        OutputGrid choice = outputGrid(spec);
+        GridGeometry grid = resourced(spec, () -> PlanSum.resolveOutputGrid(timeline, choice));
+        KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
+        err.println(selection.message());
+        PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
+
+        // Structures onto the output grid, once each. Only those the alpha/beta and target maps need are
+        // rasterised before the maps; every other one just before its statistics, and each mask is dropped
+        // after them, so that a large body's sample points never coexist with the full-size maps (peak memory).
+        EndCaps endCaps = EndCaps.fromContractName(spec.endCaps().key());
+        RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
+        Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
+        Map<String, Structure> byName = new LinkedHashMap<>();
+        for (Structure s : structures) {
+            if (s.contours().stream().noneMatch(c -> c.type().enclosesVolume())) {
+                warnings.add("structure " + s.name() + " has no closed contours" + (s.isEmpty() ? "" : " (only points"
+                        + " or open contours)") + "; no statistics");
+                continue;
+            }
+            if (masks.containsKey(s.name())) {
+                warnings.add("the structure set has two structures named " + s.name() + "; the first is used");
+                continue;
+            }
+            masks.put(s.name(), null);
+            byName.put(s.name(), s);
+        }
+
+        List<String> doseFiles = List.of();
+        if (writeDose) {
+            for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+                if (shapesTissueMap(spec, byName.get(e.getKey()))) {
+                    e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
+                }
+            }
+            doseFiles = writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName), outDir);
+        }
+
+        // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
+        List<CourseInfo> infos = new ArrayList<>();
+        for (ScheduledCourse c : timeline.courses()) {
+            infos.add(new CourseInfo(c.label(), c.conversionFractions(), c.normalTissueWeight(), c.current()));
+        }
+        Map<Role, String> roles = roles(spec, new ArrayList<>(masks.keySet()));
+        ConstraintEvaluator evaluator = new ConstraintEvaluator(spec.constraintMetric());
+        RolesOnly roleView = new RolesOnly(roles, masks.keySet(), timeline);
+        Set<StatisticNeed> needs = evaluator.needs(constraints, roleView);
+        CourseDoseSampler sampler = planSum.sampler();
+        Map<String, StructureStatistics> stats = new LinkedHashMap<>();
+        List<StructureReport> reports = new ArrayList<>();
+        Affine3 toMm = grid.indexToPatient();
+        for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+            String name = e.getKey();
+            Structure s = byName.get(name);
+            StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
+            e.setValue(null);
+            StructureDoseSamples samples = StructureDoseSamples.of(mask.samples(), sampler.physicalDose(mask.samples()));
+            double[] outside = sampler.outsideCourseGridCc(mask.samples());
+            Map<String, Double> outsideByCourse = new LinkedHashMap<>();
+            for (ScheduledCourse c : timeline.courses()) {
+                outsideByCourse.put(c.label(), outside[c.index()]);
+                if (outside[c.index()] > 0.0005) {
+                    warnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the dose grid of course %s,"
+                            + " which contributes 0 there", name, outside[c.index()], c.label()));
+                }
+            }
+            if (mask.outsideGridCc() > 0.0005) {
+                warnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is not in its"
+                        + " statistics (percentages are of the part inside)", name, mask.outsideGridCc()));
+            }
+            LinkedHashSet<Double> abs = new LinkedHashSet<>();
+            abs.add(spec.alphaBeta().of(name));
+            for (StatisticNeed n : needs) {
+                if (n.structure().equals(name)) {
+                    abs.add(n.alphaBeta());
+                }
+            }
+            String role = roleOf(roles, name);
+            for (double ab : abs) {
+                List<String> wanted = new ArrayList<>(spec.statistics());
+                for (StatisticNeed n : needs) {
+                    if (n.structure().equals(name) && n.alphaBeta() == ab && !wanted.contains(n.statistic())) {
+                        wanted.add(n.statistic());
+                    }
+                }
+                List<DoseStatistic> parsed = DoseStatistic.parseAll(wanted, spec.source("statistics"));
+                StructureStatistics st = StructureStatistics.compute(samples, infos, ab, s.isTarget(), parsed,
+                        Set.of(Scope.PLAN_SUM), true);
+                stats.put(key(name, ab), st);
+                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsed, timeline, toMm));
+            }
+        }
+
+        List<ConstraintResult> results = evaluator.evaluate(constraints,
+                new Evaluated(roleView, stats, timeline.current().label()));
+
+        List<CourseReport> courses = new ArrayList<>();
+        for (ScheduledCourse c : timeline.courses()) {
+            CaseInputs.CourseFiles files = in.courses.get(c.index());
+            List<InputFile> inputs = new ArrayList<>(files.doseFiles());
+            if (files.planFile() != null) {
+                inputs.add(files.planFile());
+            }
+            if (files.registrationFile() != null) {
+                inputs.add(files.registrationFile());
+            }
+            if (c.endDateEstimated()) {
+                warnings.add("course " + c.label() + ": endDate estimated as " + c.endDate() + " (startDate + "
+                        + (c.conversionFractions() - 1) + " working days)");
+            }
+            courses.add(new CourseReport(c.label(), c.current(), c.conversionFractions(),
+                    c.course().fractionation().isIncomplete() ? c.course().fractionation().plannedFractions() : null,
+                    c.course().startDate() == null ? null : c.course().startDate().toString(),
+                    c.endDate() == null ? null : c.endDate().toString(), c.endDateEstimated(),
+                    c.current() || c.course().startDate() == null ? null : c.intervalDays(),
+                    c.current() || c.course().startDate() == null ? null : c.intervalMonths(), c.reduction(),
+                    files.spec().uniformDoseGy(), inputs, files.transformDescription()));
+        }
+        CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), in.caseFile,
+                in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
+                courses, reports, results, warnings);
+        return new Run(result, doseFiles);
+    }
+
+    /** The EQD2 plan sum with the case's alpha/beta map, and one map per exportAlphaBeta; returns their names. */
+    private static List<String> writeMaps(CaseSpec spec, CaseInputs in, CourseTimeline timeline, PlanSum planSum,
+                                          TissueMap tissue, Path outDir) {
+        List<String> doseFiles = new ArrayList<>();
+        RtDose currentDose = in.courses.get(timeline.current().index()).doses().getFirst();
+        List<String> planUids = new ArrayList<>();
+        List<String> regUids = new ArrayList<>();
+        for (CaseInputs.CourseFiles c : in.courses) {
+            if (c.plan() != null) {
+                planUids.add(c.plan().sopInstanceUid());
+            } else {
+                for (RtDose d : c.doses()) {
+                    for (String p : d.referencedPlanUids()) {
+                        if (!planUids.contains(p)) {
+                            planUids.add(p);
+                        }
+                    }
+                }
+            }
+            if (c.registration() != null) {
+                regUids.add(c.registration().sopInstanceUid());
+            }
+        }
+        boolean multiPlan = in.courses.size() > 1;
+        DoseGrid eqd2 = planSum.eqd2(tissue);
+        RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
+                currentDose, planUids, regUids, "alpha/beta by structure, default "
+                        + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
+        doseFiles.add(PLAN_SUM_FILE);
+        for (double ab : spec.exportAlphaBeta()) {
+            String name = "plan-sum-eqd2-ab" + plain(ab) + ".dcm";
+            RtDoseWriter.writeEqd2PlanSum(outDir.resolve(name), planSum.eqd2(tissue.withUniformAlphaBeta(ab)),
+                    RtDoseWriter.Eqd2Export.fromCurrentCourse(currentDose, planUids, regUids,
+                            "alpha/beta " + plain(ab) + " Gy", multiPlan, 32));
+            doseFiles.add(name);
+        }
+        return doseFiles;
+    }
+
+    private static String key(String structure, double ab) {
+        return structure + "\u0000" + ab;
+    }
+
+    private static StructureReport report(String name, String role, double ab, boolean target, StructureMask mask,
+                                          Map<String, Double> outsideByCourse, StructureStatistics st,
+                                          List<DoseStatistic> statistics, CourseTimeline timeline, Affine3 toMm) {
+        List<StatisticReport> rows = new ArrayList<>();
+        for (DoseStatistic d : statistics) {
+            for (StatisticUnit u : d.units()) {
+                Map<String, Double> courses = new LinkedHashMap<>();
+                Map<String, Double> physical = new LinkedHashMap<>();
+                for (ScheduledCourse c : timeline.courses()) {
+                    courses.put(c.label(), st.value(d, u, Scope.course(c.label())));
+                    physical.put(c.label(), st.value(d, u, Scope.coursePhysical(c.label())));
+                }
+                boolean summary = d.isDose();
+                rows.add(new StatisticReport(d.name(), u.symbol(), st.value(d, u, Scope.PLAN_SUM),
+                        st.value(d, u, Scope.PLAN_SUM_UNFORGIVEN), st.value(d, u, Scope.PLAN_SUM_PHYSICAL),
+                        summary ? st.value(d, u, Scope.SUMMARY_SUM) : null,
+                        summary ? st.value(d, u, Scope.SUMMARY_SUM_UNFORGIVEN) : null, courses, physical));
+            }
+        }
+        Map<String, double[]> maxAt = new LinkedHashMap<>();
+        double[] at = st.maxLocationIndex(Scope.PLAN_SUM);
+        if (at != null) {
+            maxAt.put("planSum", toMm.apply(at[0], at[1], at[2]));
+        }
+        for (ScheduledCourse c : timeline.courses()) {
+            double[] ci = st.maxLocationIndex(Scope.course(c.label()));
+            if (ci != null) {
+                maxAt.put(c.label(), toMm.apply(ci[0], ci[1], ci[2]));
+            }
+        }
+        Dvh dvh = st.dvh(Scope.PLAN_SUM);
+        DvhCurve curve = dvh == null ? null : new DvhCurve("planSum", dvh.binGy(), dvh.doseGy(), dvh.volumeCc());
+        return new StructureReport(name, role, ab, target, st.volumeCc(), mask.outsideGridCc(), outsideByCourse, curve,
+                rows, maxAt);
+    }
+
+    private static String roleOf(Map<Role, String> roles, String structure) {
+        for (Map.Entry<Role, String> e : roles.entrySet()) {
+            if (e.getValue().equals(structure)) {
+                return e.getKey().key();
+            }
+        }
+        return null;
+    }
+
+    /** Names in byStructure and roles must exist in the structure set (CONTRACT). */
+    private static void checkNames(CaseSpec spec, List<Structure> structures, CaseInputs in) {
+        for (String name : spec.alphaBeta().byStructure().keySet()) {
+            if (structures.stream().noneMatch(s -> s.hasName(name))) {
+                throw new InvalidInputException(spec.source("alphaBeta.byStructure." + name), "the structure set "
+                        + spec.displayStructureSet() + " has no structure named " + name + " (it has "
+                        + names(structures) + ")");
+            }
+        }
+        for (Map.Entry<String, String> e : spec.roles().entrySet()) {
+            if (structures.stream().noneMatch(s -> s.hasName(e.getValue()))) {
+                throw new InvalidInputException(spec.source("roles." + e.getKey()), "the structure set "
+                        + spec.displayStructureSet() + " has no structure named " + e.getValue() + " (it has "
+                        + names(structures) + ")");
+            }
+        }
+    }
+
+    private static String names(List<Structure> structures) {
+        List<String> n = new ArrayList<>();
+        for (Structure s : structures) {
+            n.add(s.name());
+        }
+        return String.join(", ", n);
+    }
+
+    /** Role to structure: the case's roles, else TG-263 names and aliases. Names as the structure set has them. */
+    private static Map<Role, String> roles(CaseSpec spec, List<String> contoured) {
+        Map<Role, String> out = new LinkedHashMap<>();
+        for (Role r : Role.values()) {
+            String given = spec.roles().get(r.key());
+            if (given != null) {
+                contoured.stream().filter(n -> n.equalsIgnoreCase(given.trim())).findFirst()
+                        .ifPresent(n -> out.put(r, n));
+            } else {
+                r.findIn(contoured).ifPresent(n -> out.put(r, n));
+            }
+        }
+        return out;
+    }
+
+    private static TissueMap tissueMap(CaseSpec spec, GridGeometry grid, Map<String, StructureMask> masks,
+                                       Map<String, Structure> byName) {
+        List<TissueMap.StructureAlphaBeta> withAb = new ArrayList<>();
+        List<StructureMask> targets = new ArrayList<>();
+        for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+            if (!shapesTissueMap(spec, byName.get(e.getKey()))) {
+                continue;
+            }
+            Optional<Double> ab = spec.alphaBeta().forStructure(e.getKey());
+            ab.ifPresent(v -> withAb.add(new TissueMap.StructureAlphaBeta(e.getValue(), v)));
+            if (byName.get(e.getKey()).isTarget()) {
+                targets.add(e.getValue());
+            }
+        }
+        return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets);
+    }
+
+    /** A structure with its own alpha/beta, or a target: the alpha/beta and target maps need its occupancy. */
+    private static boolean shapesTissueMap(CaseSpec spec, Structure s) {
+        return spec.alphaBeta().forStructure(s.name()).isPresent() || s.isTarget();
+    }
+
+    private static OutputGrid outputGrid(CaseSpec spec) {
+        OutputGridSpec g = spec.outputGrid();
+        return switch (g.kind()) {
+            case CURRENT -> new OutputGrid.Current();
+            case UNION -> new OutputGrid.Union();
+            case SPACING -> new OutputGrid.Spacing(g.spacingMm());
+        };
+    }
+
+    /** Engine errors name case fields (courses[1].endDate); in the CLI they also name the case file. */
+    private static <T> T resourced(CaseSpec spec, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidInputException e) {
+            String s = e.source();
+            if (s != null && !s.isEmpty() && !s.contains(".dcm") && !s.startsWith(spec.displayCaseFile())) {
+                throw e.withSource(spec.source(s));
+            }
+            throw e;
+        }
+    }
+
+    static String plain(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** Roles and course facts, for deciding which statistics constraints need. */
+    private record RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline)
+            implements ConstraintInputs {
+        @Override
+        public Optional<String> structureFor(Role role) {
+            return Optional.ofNullable(roles.get(role));
+        }
+
+        @Override
+        public boolean hasStructure(String name) {
+            return contoured.contains(name);
+        }
+
+        @Override
+        public boolean hasPriorCourse() {
+            return timeline.size() > 1;
+        }
+
+        @Override
+        public OptionalDouble intervalMonths() {
+            double best = Double.POSITIVE_INFINITY;
+            for (ScheduledCourse c : timeline.courses()) {
+                if (!c.current()) {
+                    if (c.course().startDate() == null || timeline.current().course().startDate() == null) {
+                        return OptionalDouble.empty();
+                    }
+                    best = Math.min(best, c.intervalMonths());
+                }
+            }
+            return best == Double.POSITIVE_INFINITY ? OptionalDouble.empty() : OptionalDouble.of(best);
+        }
+
+        @Override
+        public Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope) {
+            return null;
+        }
+    }
+
+    /** The computed statistics, as constraint evaluation reads them. */
+    private record Evaluated(RolesOnly facts, Map<String, StructureStatistics> stats, String currentLabel)
+            implements ConstraintInputs {
+        @Override
+        public Optional<String> structureFor(Role role) {
+            return facts.structureFor(role);
+        }
+
+        @Override
+        public boolean hasStructure(String name) {
+            return facts.hasStructure(name);
+        }
+
+        @Override
+        public boolean hasPriorCourse() {
+            return facts.hasPriorCourse();
+        }
+
+        @Override
+        public OptionalDouble intervalMonths() {
+            return facts.intervalMonths();
+        }
+
+        @Override
+        public Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope) {
+            StructureStatistics st = stats.get(key(structure, alphaBeta));
+            if (st == null) {
+                return null;
+            }
+            DoseStatistic d = DoseStatistic.parse(statistic, "constraint statistic");
+            StatisticUnit u = null;
+            for (StatisticUnit x : d.units()) {
+                if (x.symbol().equals(unit)) {
+                    u = x;
+                }
+            }
+            if (u == null) {
+                return null;
+            }
+            Scope s = switch (scope) {
+                case CURRENT_COURSE -> Scope.course(currentLabel);
+                case PLAN_SUM -> Scope.PLAN_SUM;
+                case PLAN_SUM_UNFORGIVEN -> Scope.PLAN_SUM_UNFORGIVEN;
+                case SUMMARY_SUM -> Scope.SUMMARY_SUM;
+                case SUMMARY_SUM_UNFORGIVEN -> Scope.SUMMARY_SUM_UNFORGIVEN;
+            };
+            if (!st.has(d, s)) {
+                return null;
+            }
+            return st.value(d, u, s);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.eqd2sum.cli;
+
+import dev.eqd2sum.engine.constraint.ConstraintResult;
+import dev.eqd2sum.io.casefile.CaseFileReader;
+import dev.eqd2sum.io.casefile.CaseSpec;
+import dev.eqd2sum.io.report.CaseResult;
+import dev.eqd2sum.io.report.ConsoleTable;
+import dev.eqd2sum.io.report.ConstraintsJsonWriter;
+import dev.eqd2sum.io.report.DvhCsvWriter;
+import dev.eqd2sum.io.report.DvhJsonWriter;
+import dev.eqd2sum.io.report.MetricsCsvWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code eqd2sum sum CASE.json --out DIR}: one case, end to end. */
+@Command(name = "sum", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
+        description = {"Sums a case's courses voxel by voxel in EQD2 and writes the plan sum (RT Dose), DVHs,"
+                + " statistics and constraint verdicts.",
+                "",
+                "CASE.json names the DICOM files (paths relative to it), fractions, dates, alpha/beta values,"
+                        + " the forgiveness schedule and the constraints, e.g.:",
+                "  {\"caseId\": \"pt017-T1\", \"structureSet\": \"RS.dcm\",",
+                "   \"courses\": [",
+                "     {\"label\": \"cEBRT\", \"dose\": \"prior/RD.dcm\", \"fractions\": 10,",
+                "      \"startDate\": \"2019-02-04\", \"endDate\": \"2019-02-15\",",
+                "      \"registration\": \"prior/REG.dcm\"},",
+                "     {\"label\": \"reSBRT\", \"dose\": \"current/RD.dcm\", \"fractions\": 1,",
+                "      \"startDate\": \"2020-10-20\"}],",
+                "   \"alphaBeta\": {\"default\": 3,",
+                "                 \"byStructure\": {\"SpinalCord\": 2, \"PTV_High\": 10}},",
+                "   \"forgiveness\": \"nelson2009\", \"constraints\": \"spine-reirradiation\"}",
+                "The full format is in CONTRACT.md; unknown fields are errors.",
+                "'eqd2sum demo --out DIR' writes a complete example case to DIR/case."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  eqd2sum sum pt017/case.json --out pt017/result",
+                "  eqd2sum sum pt017/case.json --out pt017/result --overwrite --backend scalar",
+                "  eqd2sum sum case.json --out result --quiet --fail-on-constraint",
+                "      (for scripts: exit status 4 when a constraint failed)",
+                "",
+                "Writes into DIR: plan-sum-eqd2.dcm (and plan-sum-eqd2-ab<v>.dcm per exportAlphaBeta), dvh.json,"
+                        + " dvh.csv, metrics.csv, constraints.json.",
+                "Exit status: 0 success, 2 bad input or usage, 1 internal error, 4 a constraint failed (only with"
+                        + " --fail-on-constraint)."})
+final class SumCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CASE.json", description = "The case file.")
+    String caseFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder; must be empty or absent unless --overwrite.")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace DIR when it holds a previous eqd2sum result.")
+    boolean overwrite;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
+            description = "auto (default), scalar, vector or opencl: the kernels that sum the dose grids.")
+    String backend;
+
+    @Option(names = "--fail-on-constraint", description = "Exit with status 4 when a constraint failed.")
+    boolean failOnConstraint;
+
+    @Option(names = "--quiet", description = "Do not print the table (errors and the backend line still go to stderr).")
+    boolean quiet;
+
+    @ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() throws IOException {
+        CaseSpec c = CaseFileReader.read(Path.of(caseFile), caseFile);
+        CaseRunner.Run run;
+        try (OutputFolder folder = OutputFolder.prepare(Path.of(out), out, overwrite)) {
+            run = runInto(c, folder.temp(), backend, main.err);
+            folder.commit();
+        }
+        if (!quiet) {
+            main.out.print(ConsoleTable.render(run.result()));
+            main.out.println();
+            main.out.println("Results in " + out + ": " + String.join(", ", run.files()));
+        }
+        return failOnConstraint && anyFailed(run.result()) ? Main.EXIT_CONSTRAINT_FAILED : Main.EXIT_OK;
+    }
+
+    /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
+    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
+        return runInto(c, dir, backend, err, true);
+    }
+
+    /** @param writeDose false: the RT Dose maps are neither computed nor written (cohort --no-dose) */
+    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err, boolean writeDose)
+            throws IOException {
+        CaseRunner.Run run = new CaseRunner(backend, err, writeDose).run(c, dir);
+        CaseResult result = run.result();
+        DvhJsonWriter.write(result, dir.resolve("dvh.json"));
+        DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
+        MetricsCsvWriter.write(result, dir.resolve("metrics.csv"));
+        ConstraintsJsonWriter.write(result, dir.resolve("constraints.json"));
+        List<String> files = new ArrayList<>(run.doseFiles());
+        files.addAll(List.of("dvh.json", "dvh.csv", "metrics.csv", "constraints.json"));
+        return new CaseRunner.Run(result, files);
+    }
+
+    static boolean anyFailed(CaseResult r) {
+        return r.constraints().stream().anyMatch(x -> x.status() == ConstraintResult.Status.FAILED);
+    }
+}

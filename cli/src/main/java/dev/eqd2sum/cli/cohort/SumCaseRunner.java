@@ -1,0 +1,45 @@
+package dev.eqd2sum.cli.cohort;
+
+import dev.eqd2sum.cli.CohortSumPipeline;
+import dev.eqd2sum.io.cohort.CaseOptions;
+import dev.eqd2sum.io.cohort.CaseRunner;
+import dev.eqd2sum.io.cohort.CohortCase;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Runs a cohort's case through the `sum` pipeline (same outputs, same error lines). The pipeline's own stderr
+ * lines (the backend choice, one per case) are kept out of the cohort's progress output; the first case's is
+ * printed once.
+ */
+final class SumCaseRunner implements CaseRunner {
+    private final PrintWriter err;
+    private volatile boolean backendLinePrinted;
+
+    SumCaseRunner(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public String run(CohortCase c, Path outDir, CaseOptions options) {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        try (PrintStream caseErr = new PrintStream(lines, true, StandardCharsets.UTF_8)) {
+            String backend = CohortSumPipeline.runInto(c.caseFile(), c.displayCaseFile(), outDir, options.backend(),
+                    options.noDose(), caseErr).backend();
+            if (!backendLinePrinted) {
+                synchronized (this) {
+                    if (!backendLinePrinted) {
+                        backendLinePrinted = true;
+                        err.println("cohort: " + lines.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+                        err.flush();
+                    }
+                }
+            }
+            return backend;
+        }
+    }
+}

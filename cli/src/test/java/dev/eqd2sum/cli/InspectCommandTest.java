@@ -1,0 +1,85 @@
+package dev.eqd2sum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eqd2sum.engine.dose.DoseGrid;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.engine.structure.ContourType;
+import dev.eqd2sum.engine.structure.PlanarContour;
+import dev.eqd2sum.engine.structure.Structure;
+import dev.eqd2sum.io.rt.PatientStudy;
+import dev.eqd2sum.io.rt.RtDoseWriter;
+import dev.eqd2sum.io.rt.RtPlanWriter;
+import dev.eqd2sum.io.rt.RtStructureSetWriter;
+import dev.eqd2sum.io.rt.SpatialRegistrationWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectCommandTest {
+    @TempDir
+    Path dir;
+    Path rd, rs, rp, reg;
+    final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    @BeforeEach
+    void writeCase() {
+        PatientStudy ps = PatientStudy.synthetic("Doe^Jane", "pt9", "20240506");
+        GridGeometry g = GridGeometry.axisAligned(4, 3, 2, -3, -2, 10, 2, 2, 2.5);
+        float[] d = new float[24];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = i * 0.5f;
+        }
+        rd = dir.resolve("RD.dcm");
+        RtDoseWriter.writePhysical(rd, new DoseGrid(g, d), ps, "1.2.3", "1.2.4", 32);
+        rs = dir.resolve("RS.dcm");
+        RtStructureSetWriter.write(rs, List.of(new Structure(1, "SpinalCord", "ORGAN", null, "1.2.3",
+                List.of(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {0, 0, 10, 1, 0, 10, 1, 1, 10}))),
+                new Structure(2, "PTV_High", "PTV", null, "1.2.3", List.of())), ps, "1.2.3");
+        rp = dir.resolve("RP.dcm");
+        RtPlanWriter.write(rp, ps, "1.2.3", "reSBRT", 3, 27.0, null);
+        reg = dir.resolve("REG.dcm");
+        SpatialRegistrationWriter.write(reg, ps, "1.2.3", Map.of("1.2.9", RigidTransform.identity()));
+    }
+
+    int run(String... args) {
+        return Main.run(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void summarisesEveryObject() {
+        assertThat(run("inspect", rd.toString(), rs.toString(), rp.toString(), reg.toString())).isZero();
+        assertThat(out.toString()).contains("RT Dose").contains("4 x 3 x 2").contains("dose range (Gy):     0.000 .. 11.50")
+                .contains("SpinalCord").contains("PTV_High").contains("3 fractions").contains("1.2.9 -> 1.2.3");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void jsonForScripts() throws IOException {
+        assertThat(run("inspect", "--json", rd.toString(), rs.toString())).isZero();
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(tree.get(0).get("grid").get("size").toString()).isEqualTo("[4,3,2]");
+        assertThat(tree.get(0).get("doseRangeGy").get(1).asDouble()).isEqualTo(11.5);
+        assertThat(tree.get(1).get("structures").get(0).get("contours").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadFileIsOneErrorLineAndExitTwo() throws IOException {
+        Path cut = dir.resolve("cut.dcm");
+        byte[] all = Files.readAllBytes(rd);
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length - 7));
+        assertThat(run("inspect", rs.toString(), cut.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("eqd2sum: error: " + cut + ": file ends at byte " + (all.length - 7)
+                + " inside PixelData (7FE0,0010)");
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(out.toString()).isEmpty();
+    }
+}

@@ -1,0 +1,250 @@
+package dev.eqd2sum.io.cohort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.eqd2sum.engine.InvalidInputException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the cases of a cohort (CONTRACT, {@code cohort}): every {@code *.json} file under a folder that parses
+ * as a case, or the rows of a CSV manifest with a {@code case} column. Order is deterministic: a folder's
+ * cases sorted by their relative path ('/'-separated, by code point), a manifest's in its row order.
+ *
+ * <p>Rules a user can rely on:
+ * <ul>
+ * <li>a case file is a JSON object with a {@code courses} field and without {@code schemaVersion} (eqd2sum's
+ *     own outputs, such as dvh.json, carry {@code schemaVersion} and also list courses);</li>
+ * <li>the output folder, hidden folders (name starting with '.') and JSON files over 4 MiB are never scanned;
+ *     symbolic links are followed (loops skipped);</li>
+ * <li>a {@code .json} file that is not valid JSON is skipped with a warning (it may be any tool's file);</li>
+ * <li>two cases whose caseIds give the same output folder (ignoring case) are an error before anything runs.</li>
+ * </ul>
+ */
+public final class CaseDiscovery {
+    /** Case files are small hand-written JSON; anything larger is not one (same limit as the case reader). */
+    static final long MAX_CASE_FILE_BYTES = 4L << 20;
+    /** Files the cohort writes at the top of its output folder: no case folder may take these names. */
+    public static final Set<String> COHORT_FILES =
+            Set.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv", "cohort.json");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final List<String> warnings = new ArrayList<>();
+
+    /** Warnings for the user (skipped files), in scan order. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * @param input        a folder of cases or a CSV manifest
+     * @param displayInput the input as the user named it
+     * @param outDir       the cohort's output folder (need not exist); never scanned
+     * @throws InvalidInputException for a missing input, a bad manifest, no cases or clashing caseIds
+     */
+    public List<CohortCase> discover(Path input, String displayInput, Path outDir) {
+        List<Found> found;
+        if (Files.isDirectory(input)) {
+            found = scanFolder(input, displayInput, outDir);
+            if (found.isEmpty()) {
+                throw new InvalidInputException(displayInput, "no case files found (JSON files with \"courses\")");
+            }
+        } else if (Files.isRegularFile(input)) {
+            found = readManifest(input, displayInput);
+            if (found.isEmpty()) {
+                throw new InvalidInputException(displayInput, "the manifest lists no cases");
+            }
+        } else {
+            throw new InvalidInputException(displayInput, "not found (give a folder of case files or a CSV manifest)");
+        }
+        List<CohortCase> cases = new ArrayList<>(found.size());
+        Map<String, CohortCase> byFolder = new HashMap<>();
+        for (Found f : found) {
+            CaseHeader h = CaseHeader.read(f.file());
+            String folder = h.caseId() == null ? null : FolderNames.sanitise(h.caseId());
+            CohortCase c = new CohortCase(cases.size(), f.file(), f.display(), h.caseId(), folder, h.doseFiles(),
+                    h.referencedFiles());
+            if (folder != null) {
+                if (COHORT_FILES.contains(folder.toLowerCase(Locale.ROOT))) {
+                    throw new InvalidInputException(f.display() + ": caseId",
+                            "\"" + h.caseId() + "\" is the name of a file the cohort writes; rename the case");
+                }
+                CohortCase other = byFolder.putIfAbsent(FolderNames.clashKey(folder), c);
+                if (other != null) {
+                    throw new InvalidInputException(f.display() + ": caseId", other.caseId().equals(h.caseId())
+                            ? "\"" + h.caseId() + "\" is also the caseId of " + other.displayCaseFile()
+                            + "; caseIds must be unique in a cohort"
+                            : "\"" + h.caseId() + "\" and \"" + other.caseId() + "\" (" + other.displayCaseFile()
+                            + ") would share the output folder " + folder + " (folder names ignore case on macOS"
+                            + " and Windows); caseIds must be unique in a cohort");
+                }
+            }
+            cases.add(c);
+        }
+        return List.copyOf(cases);
+    }
+
+    private record Found(Path file, String display) {
+    }
+
+    private List<Found> scanFolder(Path root, String displayRoot, Path outDir) {
+        Path outReal = realish(outDir);
+        List<String> relative = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                            if (dir.toRealPath().equals(outReal)) {
+                                return FileVisitResult.SKIP_SUBTREE;
+                            }
+                            if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) {
+                                return FileVisitResult.SKIP_SUBTREE;
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            String name = file.getFileName().toString();
+                            if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")
+                                    && attrs.size() <= MAX_CASE_FILE_BYTES) {
+                                String rel = slashed(root.relativize(file));
+                                if (isCase(file, displayPath(displayRoot, rel))) {
+                                    relative.add(rel);
+                                }
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            if (!(e instanceof FileSystemLoopException)) {
+                                warnings.add(displayPath(displayRoot, slashed(root.relativize(file)))
+                                        + ": skipped, cannot be read (" + e.getMessage() + ")");
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            throw new InvalidInputException(displayRoot, "cannot be scanned: " + e.getMessage());
+        }
+        relative.sort(null);
+        List<Found> found = new ArrayList<>(relative.size());
+        for (String rel : relative) {
+            found.add(new Found(root.resolve(rel), displayPath(displayRoot, rel)));
+        }
+        return found;
+    }
+
+    private boolean isCase(Path file, String display) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            warnings.add(display + ": skipped, not valid JSON");
+            return false;
+        }
+        return root != null && root.isObject() && root.has("courses") && !root.has("schemaVersion");
+    }
+
+    private List<Found> readManifest(Path manifest, String displayManifest) {
+        String text;
+        try {
+            text = Files.readString(manifest, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            throw new InvalidInputException(displayManifest, "cannot be read as UTF-8 text: " + e.getMessage());
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<List<String>> records;
+        try {
+            records = Csv.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(displayManifest, "is not valid CSV: " + e.getMessage());
+        }
+        if (records.isEmpty()) {
+            throw new InvalidInputException(displayManifest, "is empty; a manifest is a CSV file with a \"case\" column");
+        }
+        int column = -1;
+        List<String> header = records.get(0);
+        for (int i = 0; i < header.size(); i++) {
+            if (header.get(i).trim().equals("case")) {
+                column = i;
+            }
+        }
+        if (column < 0) {
+            throw new InvalidInputException(displayManifest, "has no \"case\" column in its header row (found: "
+                    + String.join(",", header) + ")");
+        }
+        Path base = manifest.toAbsolutePath().normalize().getParent();
+        Path displayBase = Path.of(displayManifest).getParent();
+        List<Found> found = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
+        for (int r = 1; r < records.size(); r++) {
+            List<String> rec = records.get(r);
+            if (rec.isEmpty() || rec.stream().allMatch(String::isBlank)) {
+                continue;
+            }
+            String source = displayManifest + ": row " + (r + 1);
+            String value = column < rec.size() ? rec.get(column).trim() : "";
+            if (value.isEmpty()) {
+                throw new InvalidInputException(source, "the case column is empty");
+            }
+            Path file = base.resolve(value).normalize();
+            String display = displayBase == null ? value : displayBase.resolve(value).toString();
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException(source, "case file " + display + " not found");
+            }
+            if (!seen.add(realish(file))) {
+                throw new InvalidInputException(source, "case file " + display + " is listed twice");
+            }
+            found.add(new Found(file, display));
+        }
+        return found;
+    }
+
+    private static String displayPath(String displayRoot, String rel) {
+        return Path.of(displayRoot).resolve(rel).toString();
+    }
+
+    private static String slashed(Path p) {
+        return p.toString().replace(p.getFileSystem().getSeparator(), "/");
+    }
+
+    /** The real path of p, or of its nearest existing ancestor with the rest appended (p may not exist yet). */
+    static Path realish(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+}

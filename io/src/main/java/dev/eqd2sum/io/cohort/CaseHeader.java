@@ -1,0 +1,76 @@
+package dev.eqd2sum.io.cohort;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the cohort needs from a case file before the case runs: its caseId (output folder, duplicate check),
+ * its RT Dose files (memory estimate) and every file it references (the --resume hash). Read leniently: the
+ * case-file reader checks the case properly when the case runs, and its message is the case's failure.
+ *
+ * @param caseId          the caseId when it is a string, else null
+ * @param doseFiles       {@code courses[*].dose} files (string or list), resolved against the case folder
+ * @param referencedFiles every string value of the case file that names an existing regular file, resolved
+ *                        against the case folder (covers structure set, doses, plans, registrations and
+ *                        constraint files without the cohort knowing each field)
+ */
+record CaseHeader(String caseId, List<Path> doseFiles, List<Path> referencedFiles) {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static CaseHeader read(Path caseFile) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(caseFile.toFile());
+        } catch (IOException e) {
+            return new CaseHeader(null, List.of(), List.of());
+        }
+        if (root == null || !root.isObject()) {
+            return new CaseHeader(null, List.of(), List.of());
+        }
+        Path dir = caseFile.toAbsolutePath().normalize().getParent();
+        String caseId = root.path("caseId").isTextual() ? root.get("caseId").asText() : null;
+        List<Path> doses = new ArrayList<>();
+        for (JsonNode course : root.path("courses")) {
+            JsonNode dose = course.path("dose");
+            if (dose.isTextual()) {
+                doses.add(dir.resolve(dose.asText()).normalize());
+            } else if (dose.isArray()) {
+                for (JsonNode d : dose) {
+                    if (d.isTextual()) {
+                        doses.add(dir.resolve(d.asText()).normalize());
+                    }
+                }
+            }
+        }
+        List<Path> referenced = new ArrayList<>();
+        collectFiles(root, dir, caseFile.toAbsolutePath().normalize(), referenced);
+        return new CaseHeader(caseId, doses, referenced.stream().distinct().sorted().toList());
+    }
+
+    private static void collectFiles(JsonNode node, Path dir, Path caseFile, List<Path> out) {
+        if (node.isTextual()) {
+            String s = node.asText();
+            if (s.isBlank() || s.indexOf('\0') >= 0) {
+                return;
+            }
+            try {
+                Path p = dir.resolve(s).normalize();
+                if (!p.equals(caseFile) && Files.isRegularFile(p)) {
+                    out.add(p);
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // Not a path: a label, a date, a built-in set name.
+            }
+        } else {
+            for (JsonNode child : node) {
+                collectFiles(child, dir, caseFile, out);
+            }
+        }
+    }
+}

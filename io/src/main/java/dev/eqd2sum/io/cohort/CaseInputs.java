@@ -1,0 +1,60 @@
+package dev.eqd2sum.io.cohort;
+
+import dev.eqd2sum.engine.InvalidInputException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The record that lets {@code --resume} skip a case: tool version, options, and the SHA-256 of the case file and
+ * of every file it references, one per line in sha256sum's format ({@code <hex>  <path relative to the case
+ * folder>}). Stored as {@value #FILE_NAME} in the case's output folder; the case's outputs are reused only when
+ * the stored record equals the freshly computed one, byte for byte.
+ */
+public final class CaseInputs {
+    public static final String FILE_NAME = "inputs.sha256";
+
+    private CaseInputs() {
+    }
+
+    public static String describe(CohortCase c, String toolVersion, CaseOptions options) {
+        Path dir = c.caseFile().toAbsolutePath().normalize().getParent();
+        StringBuilder b = new StringBuilder();
+        b.append("# eqd2sum cohort --resume record: this case's outputs are reused while these lines stay the same\n");
+        b.append("# tool ").append(toolVersion).append('\n');
+        b.append("# options ").append(options.describe()).append('\n');
+        b.append(sha256(c.caseFile(), c.displayCaseFile())).append("  ")
+                .append(slashed(c.caseFile().getFileName())).append('\n');
+        for (Path f : c.referencedFiles()) {
+            b.append(sha256(f, f.toString())).append("  ").append(slashed(dir.relativize(f))).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String sha256(Path file, String display) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(display, "cannot be read: " + e.getMessage());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String slashed(Path p) {
+        return p.toString().replace(p.getFileSystem().getSeparator(), "/");
+    }
+}

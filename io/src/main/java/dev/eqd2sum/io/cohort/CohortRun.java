@@ -1,0 +1,257 @@
+package dev.eqd2sum.io.cohort;
+
+import dev.eqd2sum.engine.InvalidInputException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs the cases of a cohort in parallel with bounded memory, each isolated from the others.
+ *
+ * <ul>
+ * <li><b>Memory</b>: a fair semaphore holds the heap budget in MiB ({@code maxHeap - }{@value #RESERVE_MIB}
+ *     MiB); a case takes its {@link MemoryEstimate} (at most the whole budget) before it starts, so big cases
+ *     wait for room and run alone when they need it all. A case whose dose files alone exceed the heap fails
+ *     at once; a case that runs out of memory beside others is retried alone once, and fails alone with a
+ *     clear line if it runs out again.</li>
+ * <li><b>Isolation</b>: bad input fails only its case (line in failures.csv); an unexpected exception (a bug)
+ *     fails its case too, with its stack trace on stderr, and the cohort goes on.</li>
+ * <li><b>Atomic outputs</b>: a case writes into {@code OUT/}{@value #WORK_DIR}{@code /<folder>}; its
+ *     {@link CaseInputs} record is written last, then the folder is renamed to {@code OUT/<folder>}. A run
+ *     killed at any point leaves no case folder without its record, so {@code --resume} redoes partial
+ *     cases.</li>
+ * </ul>
+ */
+public final class CohortRun {
+    public static final String WORK_DIR = ".cohort-work";
+    /** Heap kept back for the cohort itself and the JVM's own use. */
+    static final long RESERVE_MIB = 64;
+
+    private final CaseRunner runner;
+    private final CaseOptions options;
+    private final String toolVersion;
+    private final int threads;
+    private final long heapBytes;
+    private final CohortListener listener;
+    private final LongAdder hashingNanos = new LongAdder();
+    private final LongAdder waitingNanos = new LongAdder();
+    private final LongAdder runningNanos = new LongAdder();
+
+    /**
+     * @param heapBytes the heap the cases share, normally {@code Runtime.getRuntime().maxMemory()}
+     */
+    public CohortRun(CaseRunner runner, CaseOptions options, String toolVersion, int threads, long heapBytes,
+                     CohortListener listener) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.runner = runner;
+        this.options = options;
+        this.toolVersion = toolVersion;
+        this.threads = threads;
+        this.heapBytes = heapBytes;
+        this.listener = listener;
+    }
+
+    /** Runs every case; returns their outcomes in case order. */
+    public List<CaseOutcome> run(List<CohortCase> cases, Path outDir, boolean resume) {
+        Path work = outDir.resolve(WORK_DIR);
+        deleteRecursively(work);
+        int budgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (heapBytes >> 20) - RESERVE_MIB));
+        Semaphore memory = new Semaphore(budgetMib, true);
+        AtomicInteger finished = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        listener.started(cases.size());
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cohort-case-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<CaseOutcome>> futures = new ArrayList<>(cases.size());
+            for (CohortCase c : cases) {
+                futures.add(pool.submit(() -> {
+                    CaseOutcome o = runOne(c, outDir, resume, memory, budgetMib);
+                    synchronized (listener) {
+                        int f = o.status() == CaseOutcome.Status.FAILED ? failed.incrementAndGet() : failed.get();
+                        listener.caseFinished(o, finished.incrementAndGet(), f, cases.size());
+                    }
+                    return o;
+                }));
+            }
+            List<CaseOutcome> outcomes = new ArrayList<>(cases.size());
+            for (Future<CaseOutcome> f : futures) {
+                outcomes.add(f.get());
+            }
+            deleteRecursively(work);
+            return outcomes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cohort interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private CaseOutcome runOne(CohortCase c, Path outDir, boolean resume, Semaphore memory, int budgetMib)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        String folder = c.folderName() != null ? c.folderName() : "_case-" + c.index();
+        Path finalDir = outDir.resolve(folder);
+        Path workDir = outDir.resolve(WORK_DIR).resolve(folder);
+        try {
+            long h0 = System.nanoTime();
+            String record = CaseInputs.describe(c, toolVersion, options);
+            hashingNanos.add(System.nanoTime() - h0);
+            if (resume && c.folderName() != null && record.equals(readRecord(finalDir))) {
+                return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+            }
+            if (c.folderName() != null) {
+                deleteRecursively(finalDir); // stale: other inputs, or a partial case of a killed run
+            }
+            long lowerBound = MemoryEstimate.lowerBoundBytes(c);
+            if (lowerBound > heapBytes) {
+                return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": its RT Dose files hold "
+                        + mib(lowerBound) + " of dose data, more than the whole Java heap (" + mib(heapBytes)
+                        + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
+            }
+            int permits = (int) Math.max(1, Math.min(budgetMib, MemoryEstimate.estimateBytes(c) >> 20));
+            String backend;
+            long w0 = System.nanoTime();
+            memory.acquire(permits);
+            waitingNanos.add(System.nanoTime() - w0);
+            try {
+                backend = attempt(c, workDir, finalDir, record);
+            } catch (OutOfMemoryError oom) {
+                deleteRecursively(workDir);
+                memory.release(permits);
+                permits = 0;
+                memory.acquire(budgetMib);
+                permits = budgetMib;
+                try {
+                    backend = attempt(c, workDir, finalDir, record);
+                } catch (OutOfMemoryError again) {
+                    deleteRecursively(workDir);
+                    return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": ran out of memory even when"
+                            + " run alone (Java heap " + mib(heapBytes) + ", estimated need "
+                            + mib(MemoryEstimate.estimateBytes(c))
+                            + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
+                }
+            } finally {
+                memory.release(permits);
+            }
+            return new CaseOutcome(c, CaseOutcome.Status.DONE, null, backend, seconds(t0), null);
+        } catch (InvalidInputException e) {
+            deleteRecursively(workDir);
+            return failed(c, t0, "eqd2sum: error: " + e.getMessage(), null);
+        } catch (UncheckedIOException e) {
+            deleteRecursively(workDir);
+            return failed(c, t0, "eqd2sum: error: " + e.getMessage() + ": " + e.getCause().getMessage(), null);
+        } catch (RuntimeException e) {
+            deleteRecursively(workDir);
+            return failed(c, t0, "eqd2sum: internal error: " + c.displayCaseFile() + ": " + e, e);
+        }
+    }
+
+    private String attempt(CohortCase c, Path workDir, Path finalDir, String record) {
+        deleteRecursively(workDir);
+        long r0 = System.nanoTime();
+        try {
+            Files.createDirectories(workDir);
+            String backend = runner.run(c, workDir, options);
+            if (c.folderName() == null) {
+                throw new IllegalStateException("case without a caseId ran: " + c.displayCaseFile());
+            }
+            Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record, StandardCharsets.UTF_8);
+            Files.move(workDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            return backend;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the outputs of " + c.displayCaseFile(), e);
+        } finally {
+            runningNanos.add(System.nanoTime() - r0);
+        }
+    }
+
+    /**
+     * Where the cases' time went, summed over worker threads (so up to threads x wall time): hashing the inputs
+     * for --resume, waiting for memory, and running the per-case pipeline (failed attempts included).
+     */
+    public record Timing(double hashingS, double waitingForMemoryS, double runningS) {
+    }
+
+    public Timing timing() {
+        return new Timing(hashingNanos.sum() / 1e9, waitingNanos.sum() / 1e9, runningNanos.sum() / 1e9);
+    }
+
+    private static String readRecord(Path caseDir) {
+        try {
+            return Files.readString(caseDir.resolve(CaseInputs.FILE_NAME), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    private static CaseOutcome failed(CohortCase c, long t0, String line, Throwable bug) {
+        return new CaseOutcome(c, CaseOutcome.Status.FAILED, line, null, seconds(t0), bug);
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%d MiB", bytes >> 20);
+    }
+
+    static void deleteRecursively(Path p) {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + p, e);
+        }
+    }
+}

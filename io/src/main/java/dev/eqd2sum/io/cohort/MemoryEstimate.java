@@ -1,0 +1,62 @@
+package dev.eqd2sum.io.cohort;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How much heap a case needs, estimated from the sizes of its RT Dose files without reading them (the cohort
+ * must schedule hundreds of cases before any runs). File size stands in for the grid size: a dose file holds
+ * 2 or 4 bytes per voxel, so a grid holds at most {@code fileBytes / 2} voxels, i.e. at most
+ * {@code 2 * fileBytes} as a float[] in Gy.
+ *
+ * <p>The estimate (upper bound for "current" output grids):
+ * <pre>
+ *   BASE                                  structures, masks, sample points, DVHs, JSON
+ * + sum over dose files of 2 * bytes      every course grid decoded to float[] (BEAM files each)
+ * + largest dose file bytes               the file's bytes while it is decoded
+ * + 5 * 2 * largest dose file bytes       full-size grids on the output grid: plan sum,
+ *                                         alpha/beta and target maps, the RT Dose writer's
+ *                                         int32 + byte buffers
+ * </pre>
+ * The `sum` pipeline builds and writes the EQD2 map even under {@code --no-dose} (the cohort deletes the
+ * file), so the estimate does not depend on it.
+ * Output grids finer or larger than the current course's ({@code union}, {@code spacingMm}) can exceed it; a
+ * case that then runs out of memory is retried alone and fails alone (see {@link CohortRun}).
+ * {@link #lowerBoundBytes} is what certainly does not fit: the dose files' bytes themselves.
+ */
+public final class MemoryEstimate {
+    static final long BASE_BYTES = 32L << 20;
+    static final int FULL_GRIDS = 5;
+
+    private MemoryEstimate() {
+    }
+
+    public static long estimateBytes(CohortCase c) {
+        long sum = 0;
+        long largest = 0;
+        for (Path f : c.doseFiles()) {
+            long size = size(f);
+            sum += size;
+            largest = Math.max(largest, size);
+        }
+        return BASE_BYTES + 2 * sum + largest + FULL_GRIDS * 2 * largest;
+    }
+
+    /** Bytes the case certainly needs: its dose files decoded take at least their size (at most 4 bytes per voxel). */
+    public static long lowerBoundBytes(CohortCase c) {
+        long sum = 0;
+        for (Path f : c.doseFiles()) {
+            sum += size(f);
+        }
+        return sum;
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.eqd2sum.io.cohort;
+
+import dev.eqd2sum.engine.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CaseDiscoveryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void findsCaseFilesInPathOrderAndNothingElse() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("b/x"), "B", 100);
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        FakeStudy.writeCase(study.resolve("a10"), "A10", 100);
+        FakeStudy.writeCase(study.resolve("a2"), "A2", 100);
+        Files.writeString(study.resolve("a/constraints.json"), "{\"constraints\": []}");
+        Files.writeString(study.resolve("a/notes.json"), "[1, 2]");
+        Files.writeString(study.resolve("a/broken.json"), "{\"courses\": [");
+        Files.writeString(study.resolve("a/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"A\", \"courses\": []}");
+        FakeStudy.writeCase(study.resolve(".snapshot/a"), "HIDDEN", 100);
+
+        CaseDiscovery d = new CaseDiscovery();
+        List<CohortCase> cases = d.discover(study, "study", tmp.resolve("out"));
+
+        assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/a/case.json",
+                "study/a10/case.json", "study/a2/case.json", "study/b/x/case.json");
+        assertThat(cases).extracting(CohortCase::index).containsExactly(0, 1, 2, 3);
+        assertThat(cases.get(0).doseFiles()).containsExactly(study.resolve("a/RD.dcm").toAbsolutePath().normalize());
+        assertThat(cases.get(0).referencedFiles()).containsExactlyInAnyOrder(
+                study.resolve("a/RD.dcm").toAbsolutePath().normalize(),
+                study.resolve("a/RS.dcm").toAbsolutePath().normalize());
+        assertThat(d.warnings()).containsExactly("study/a/broken.json: skipped, not valid JSON");
+    }
+
+    @Test
+    void neverScansTheOutputFolderInsideTheInputFolder() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        // A copy of a case inside the output folder, as an earlier run or a user could leave there.
+        FakeStudy.writeCase(study.resolve("results/A"), "A", 100);
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", study.resolve("results"));
+        assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/a/case.json");
+        // The same folder named another way (relative with ..) is still recognised.
+        List<CohortCase> again = new CaseDiscovery().discover(study, "study", study.resolve("a/../results"));
+        assertThat(again).hasSize(1);
+    }
+
+    @Test
+    void duplicateCaseIdsStopEverythingNamingBothFiles() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "PT01", 100);
+        FakeStudy.writeCase(study.resolve("b"), "PT01", 100);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(study, "study", tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("study/b/case.json: caseId: \"PT01\" is also the caseId of study/a/case.json; caseIds must"
+                        + " be unique in a cohort");
+    }
+
+    @Test
+    void caseIdsDifferingOnlyInCaseClashToo() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "pt01", 100);
+        FakeStudy.writeCase(study.resolve("b"), "PT01", 100);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(study, "study", tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("would share the output folder PT01");
+    }
+
+    @Test
+    void aCaseIdNamingACohortFileIsRefused() throws IOException {
+        FakeStudy.writeCase(tmp.resolve("study/a"), "failures.csv", 100);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(tmp.resolve("study"), "study", tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is the name of a file the cohort writes");
+    }
+
+    @Test
+    void manifestRowsInOrderRelativeToTheManifest() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        FakeStudy.writeCase(study.resolve("b"), "B", 100);
+        Path manifest = study.resolve("cohort.csv");
+        Files.writeString(manifest, "\uFEFFpatient,case\r\n7,b/case.json\r\n\r\n3,\"a/case.json\"\r\n");
+        List<CohortCase> cases = new CaseDiscovery().discover(manifest, "study/cohort.csv", tmp.resolve("out"));
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly("B", "A");
+        assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/b/case.json",
+                "study/a/case.json");
+    }
+
+    @Test
+    void badManifestsAreRefusedBeforeAnythingRuns() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        Path m = study.resolve("m.csv");
+        Files.writeString(m, "file\na/case.json\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: has no \"case\" column in its header row (found: file)");
+        Files.writeString(m, "case\na/case.json\nmissing/case.json\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: row 3: case file missing/case.json not found");
+        Files.writeString(m, "case\na/case.json\n./a/case.json\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: row 3: case file ./a/case.json is listed twice");
+        Files.writeString(m, "case\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: the manifest lists no cases");
+    }
+
+    @Test
+    void aFolderWithoutCasesOrAMissingInputIsBadInput() throws IOException {
+        Files.createDirectories(tmp.resolve("empty"));
+        assertThatThrownBy(() -> new CaseDiscovery().discover(tmp.resolve("empty"), "empty", tmp.resolve("out")))
+                .hasMessage("empty: no case files found (JSON files with \"courses\")");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(tmp.resolve("nope"), "nope", tmp.resolve("out")))
+                .hasMessage("nope: not found (give a folder of case files or a CSV manifest)");
+    }
+}

@@ -1,0 +1,252 @@
+package dev.eqd2sum.io.cohort;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CohortRunTest {
+    private static final long HEAP = 1L << 30;
+    private static final CaseOptions NO_DOSE = new CaseOptions(true, "auto");
+
+    @TempDir
+    Path tmp;
+
+    /** 20 cases p00..p19, p07 with a truncated dose file, p13 with an unknown case-file field. */
+    private Path study() throws IOException {
+        Path study = tmp.resolve("study");
+        for (int i = 0; i < 20; i++) {
+            FakeStudy.writeCase(study.resolve(String.format("p%02d", i)), String.format("P%02d", i), 1000 + 37 * i);
+        }
+        FakeStudy.truncateDose(study.resolve("p07"));
+        FakeStudy.addUnknownField(study.resolve("p13/case.json"));
+        return study;
+    }
+
+    private List<CaseOutcome> run(Path study, Path out, FakeStudy.Runner runner, CaseOptions options, boolean resume,
+                                  int threads, long heap) throws IOException {
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(runner, options, "eqd2sum test", threads, heap, new CohortListener() {
+        }).run(cases, out, resume);
+        CohortTables.write(out, outcomes);
+        return outcomes;
+    }
+
+    @Test
+    void twentyCasesWithTwoBrokenOnesGiveEveryTableRowByRow() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        FakeStudy.Runner runner = new FakeStudy.Runner();
+        List<CaseOutcome> outcomes = run(study, out, runner, NO_DOSE, false, 3, HEAP);
+
+        assertThat(outcomes).extracting(o -> o.c().caseId())
+                .containsExactly("P00", "P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09",
+                        "P10", "P11", "P12", "P13", "P14", "P15", "P16", "P17", "P18", "P19");
+        assertThat(outcomes).filteredOn(o -> o.status() == CaseOutcome.Status.FAILED).extracting(o -> o.c().caseId())
+                .containsExactly("P07", "P13");
+
+        List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
+        assertThat(failures).containsExactly("case,error",
+                "P07,\"eqd2sum: error: study/p07/RD.dcm: truncated: the header declares 1259 bytes, the file has 629\"",
+                "P13,eqd2sum: error: study/p13/case.json: forgivness: unknown field");
+
+        List<String> metrics = Files.readAllLines(out.resolve("cohort-metrics.csv"));
+        assertThat(metrics.get(0)).isEqualTo(CohortTables.METRICS_HEADER);
+        assertThat(metrics).hasSize(1 + 18 * 2);
+        List<String> expected = new ArrayList<>();
+        expected.add(CohortTables.METRICS_HEADER);
+        for (int i = 0; i < 20; i++) {
+            if (i == 7 || i == 13) {
+                continue;
+            }
+            String id = String.format("P%02d", i);
+            List<String> caseRows = Files.readAllLines(out.resolve(id).resolve("metrics.csv"));
+            assertThat(caseRows.get(0)).isEqualTo(CohortTables.METRICS_HEADER);
+            expected.addAll(caseRows.subList(1, caseRows.size()));
+        }
+        assertThat(metrics).containsExactlyElementsOf(expected);
+
+        List<String> constraints = Files.readAllLines(out.resolve("cohort-constraints.csv"));
+        assertThat(constraints).hasSize(1 + 18 * 2);
+        assertThat(constraints.get(0)).isEqualTo(
+                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason");
+        assertThat(constraints.get(1)).matches("P00,sahgal-2,SpinalCord,Dmax,2\\.0000,course,voxelwise,\\d+\\.\\d{4},"
+                + "25\\.0000,<,(passed|failed),");
+        assertThat(constraints.get(2)).isEqualTo("P00,nelson,SpinalCord,Dmax,3.0000,cumulativeForgiven,summary,,50.0000,"
+                + "<,not_evaluated,\"no prior course, \"\"as given\"\"\"");
+        assertThat(constraints.get(35)).startsWith("P19,sahgal-2,");
+
+        // Per-case folders: outputs and the resume record, nothing for failed cases, no work folder left.
+        assertThat(out.resolve("P00/inputs.sha256")).exists();
+        assertThat(out.resolve("P00/plan-sum-eqd2.dcm")).doesNotExist();
+        assertThat(out.resolve("P07")).doesNotExist();
+        assertThat(out.resolve(CohortRun.WORK_DIR)).doesNotExist();
+    }
+
+    @Test
+    void resumeAfterAKilledRunGivesTheSameBytesAndRedoesOnlyWhatIsMissing() throws IOException {
+        Path study = study();
+        Path full = tmp.resolve("full");
+        run(study, full, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+
+        Path killed = tmp.resolve("killed");
+        run(study, killed, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        // What a kill leaves: cases never started, a case renamed into place whose record is missing (impossible
+        // by construction, but the record is what counts), a half-written work folder, no cohort tables.
+        CohortRun.deleteRecursively(killed.resolve("P18"));
+        CohortRun.deleteRecursively(killed.resolve("P19"));
+        Files.delete(killed.resolve("P03/inputs.sha256"));
+        Files.writeString(killed.resolve("P05/metrics.csv"), "partial");
+        Files.delete(killed.resolve("P05/inputs.sha256"));
+        Files.createDirectories(killed.resolve(CohortRun.WORK_DIR).resolve("P10"));
+        Files.writeString(killed.resolve(CohortRun.WORK_DIR).resolve("P10/metrics.csv"), "half");
+        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
+            Files.delete(killed.resolve(f));
+        }
+
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        List<CaseOutcome> outcomes = run(study, killed, resumed, NO_DOSE, true, 2, HEAP);
+
+        assertThat(resumed.ran).containsExactlyInAnyOrder("study/p03/case.json", "study/p05/case.json",
+                "study/p07/case.json", "study/p13/case.json", "study/p18/case.json", "study/p19/case.json");
+        assertThat(outcomes).filteredOn(o -> o.status() == CaseOutcome.Status.UNCHANGED).hasSize(14);
+        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
+            assertThat(Files.readAllBytes(killed.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
+        }
+        assertThat(killed.resolve(CohortRun.WORK_DIR)).doesNotExist();
+    }
+
+    @Test
+    void resumeRunsAgainWhatChanged_inputsVersionOrOptions() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+
+        FakeStudy.Runner same = new FakeStudy.Runner();
+        run(study, out, same, NO_DOSE, true, 2, HEAP);
+        assertThat(same.ran).containsExactlyInAnyOrder("study/p07/case.json", "study/p13/case.json");
+
+        // A referenced file changed (the structure set): only that case runs again.
+        Files.writeString(study.resolve("p02/RS.dcm"), "edited");
+        FakeStudy.Runner edited = new FakeStudy.Runner();
+        run(study, out, edited, NO_DOSE, true, 2, HEAP);
+        assertThat(edited.ran).containsExactlyInAnyOrder("study/p02/case.json", "study/p07/case.json",
+                "study/p13/case.json");
+
+        // Other options: everything runs again, and the RT Dose files appear.
+        FakeStudy.Runner withDose = new FakeStudy.Runner();
+        run(study, out, withDose, new CaseOptions(false, "auto"), true, 2, HEAP);
+        assertThat(withDose.runs.get()).isEqualTo(20);
+        assertThat(out.resolve("P00/plan-sum-eqd2.dcm")).exists();
+    }
+
+    @Test
+    void aCaseThatNoLongerRunsLosesItsStaleOutputs() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        FakeStudy.truncateDose(study.resolve("p04"));
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, true, 2, HEAP);
+        assertThat(out.resolve("P04")).doesNotExist();
+        assertThat(Files.readString(out.resolve("cohort-metrics.csv"))).doesNotContain("P04,");
+        assertThat(Files.readAllLines(out.resolve("failures.csv"))).extracting(l -> l.split(",")[0])
+                .containsExactly("case", "P04", "P07", "P13");
+    }
+
+    @Test
+    void memoryBoundLimitsHowManyCasesRunAtOnce() throws IOException {
+        Path study = tmp.resolve("big");
+        for (int i = 0; i < 6; i++) {
+            FakeStudy.writeCase(study.resolve("c" + i), "C" + i, 1 << 20);
+        }
+        // Estimate per case: 32 MiB + 2*1 + 1 + 5*2*1 = 45 MiB; budget = 164 - 64 = 100 MiB: two at a time.
+        FakeStudy.Runner runner = new FakeStudy.Runner();
+        runner.sleepMillis = 50;
+        List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 6, 164L << 20);
+        assertThat(outcomes).allMatch(o -> o.status() == CaseOutcome.Status.DONE);
+        assertThat(runner.maxRunning.get()).isEqualTo(2);
+
+        FakeStudy.Runner roomy = new FakeStudy.Runner();
+        roomy.sleepMillis = 50;
+        run(study, tmp.resolve("out2"), roomy, NO_DOSE, false, 6, 2000L << 20);
+        assertThat(roomy.maxRunning.get()).isGreaterThan(2);
+    }
+
+    @Test
+    void aCaseLargerThanTheHeapFailsAloneWithAClearLine() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 1000);
+        FakeStudy.writeCase(study.resolve("huge"), "HUGE", 3 << 20);
+        FakeStudy.writeCase(study.resolve("z"), "Z", 1000);
+        FakeStudy.Runner runner = new FakeStudy.Runner();
+        List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 2, 2L << 20);
+        assertThat(outcomes).extracting(CaseOutcome::status).containsExactly(CaseOutcome.Status.DONE,
+                CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
+        assertThat(outcomes.get(1).errorLine()).isEqualTo("eqd2sum: error: study/huge/case.json: its RT Dose files"
+                + " hold 3 MiB of dose data, more than the whole Java heap (2 MiB); run it with a larger heap"
+                + " (EQD2SUM_JAVA_OPTS=-Xmx...)");
+        assertThat(runner.ran).doesNotContain("study/huge/case.json");
+    }
+
+    @Test
+    void aCaseRunningOutOfMemoryBesideOthersIsRetriedAloneThenFailsAlone() throws IOException {
+        Path study = tmp.resolve("study");
+        for (String id : List.of("a", "b", "c", "d")) {
+            FakeStudy.writeCase(study.resolve(id), id.toUpperCase(), 1000);
+        }
+        FakeStudy.Runner real = new FakeStudy.Runner();
+        AtomicInteger bAttempts = new AtomicInteger();
+        CaseRunner flaky = (c, outDir, options) -> {
+            if (c.caseId().equals("B") && bAttempts.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            if (c.caseId().equals("C")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return real.run(c, outDir, options);
+        };
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(flaky, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+        assertThat(outcomes).extracting(CaseOutcome::status).containsExactly(CaseOutcome.Status.DONE,
+                CaseOutcome.Status.DONE, CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
+        assertThat(bAttempts.get()).isEqualTo(2);
+        assertThat(outcomes.get(2).errorLine()).startsWith("eqd2sum: error: study/c/case.json: ran out of memory even"
+                + " when run alone (Java heap 1024 MiB");
+        assertThat(out.resolve("C")).doesNotExist();
+    }
+
+    @Test
+    void aBugInOneCaseDoesNotStopTheOthers() throws IOException {
+        Path study = tmp.resolve("study");
+        for (String id : List.of("a", "b", "c")) {
+            FakeStudy.writeCase(study.resolve(id), id.toUpperCase(), 1000);
+        }
+        FakeStudy.Runner real = new FakeStudy.Runner();
+        CaseRunner buggy = (c, outDir, options) -> {
+            if (c.caseId().equals("B")) {
+                throw new ArrayIndexOutOfBoundsException("Index 5 out of bounds for length 5");
+            }
+            return real.run(c, outDir, options);
+        };
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(buggy, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+        assertThat(outcomes).extracting(CaseOutcome::status).containsExactly(CaseOutcome.Status.DONE,
+                CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
+        assertThat(outcomes.get(1).bug()).isInstanceOf(ArrayIndexOutOfBoundsException.class);
+        assertThat(outcomes.get(1).errorLine()).startsWith("eqd2sum: internal error: study/b/case.json: ");
+    }
+}

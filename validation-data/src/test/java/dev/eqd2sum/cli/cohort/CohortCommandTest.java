@@ -1,0 +1,138 @@
+package dev.eqd2sum.cli.cohort;
+
+import dev.eqd2sum.io.cohort.FakeStudy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command's usage, exit statuses and messages, with a fake per-case pipeline (see FakeStudy). */
+class CohortCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private FakeStudy.Runner runner = new FakeStudy.Runner();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        CommandLine cl = new CommandLine(new CohortCommand(runner, 1L << 30));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path study(int n) throws IOException {
+        Path study = tmp.resolve("study");
+        for (int i = 0; i < n; i++) {
+            FakeStudy.writeCase(study.resolve(String.format("p%02d", i)), String.format("P%02d", i), 500 + i);
+        }
+        return study;
+    }
+
+    @Test
+    void allCasesSucceed_exit0_oneProgressLinePerCase_cohortJson() throws IOException {
+        Path study = study(4);
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString(), "--threads", "2", "--no-dose")).isEqualTo(0);
+        assertThat(stderr().lines().filter(l -> l.startsWith("cohort: ["))).hasSize(4)
+                .allMatch(l -> l.matches("cohort: \\[\\d/4] P0\\d done in \\d+\\.\\d\\d s"));
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("cohort: 4 cases: 4 succeeded, 0 failed;");
+        String json = Files.readString(o.resolve("cohort.json"));
+        assertThat(json).contains("\"kind\" : \"eqd2sum-cohort\"", "\"cases\" : 4", "\"failed\" : 0",
+                "\"backend\" : \"scalar\"", "\"noDose\" : true", "\"version\" : \"eqd2sum dev\"", "\"wallTimeS\"");
+    }
+
+    @Test
+    void failedCases_exit3_failuresCsv_othersComplete() throws IOException {
+        Path study = study(5);
+        FakeStudy.truncateDose(study.resolve("p01"));
+        FakeStudy.addUnknownField(study.resolve("p03/case.json"));
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString())).isEqualTo(3);
+        assertThat(Files.readAllLines(o.resolve("failures.csv"))).extracting(l -> l.split(",")[0])
+                .containsExactly("case", "P01", "P03");
+        assertThat(stderr()).contains("P03 failed: eqd2sum: error: " + study.resolve("p03/case.json")
+                + ": forgivness: unknown field");
+        assertThat(o.resolve("P04/metrics.csv")).exists();
+        assertThat(o.resolve("P04/plan-sum-eqd2.dcm")).exists();
+    }
+
+    @Test
+    void duplicateCaseIds_exit2_beforeAnythingRunsOrIsWritten() throws IOException {
+        Path study = study(3);
+        FakeStudy.writeCase(study.resolve("zz"), "P01", 500);
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString())).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + study.resolve("zz/case.json") + ": caseId: \"P01\" is also the"
+                + " caseId of " + study.resolve("p01/case.json") + "; caseIds must be unique in a cohort\n");
+        assertThat(runner.runs.get()).isZero();
+        assertThat(o).doesNotExist();
+    }
+
+    @Test
+    void aNonEmptyOutputFolderNeedsResume() throws IOException {
+        Path study = study(2);
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString())).isEqualTo(0);
+        assertThat(run(study.toString(), "--out", o.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("eqd2sum: error: " + o + ": --out is not empty; give an empty or new folder,"
+                + " or --resume to continue an earlier run there");
+        runner = new FakeStudy.Runner();
+        assertThat(run(study.toString(), "--out", o.toString(), "--resume")).isEqualTo(0);
+        assertThat(runner.runs.get()).isZero();
+        assertThat(stderr()).contains("] P00 unchanged, kept (--resume)", "] P01 unchanged, kept (--resume)");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2 succeeded (2 unchanged, kept)");
+    }
+
+    @Test
+    void anOutputFolderInsideTheInputFolderIsNotRescanned() throws IOException {
+        Path study = study(3);
+        Path o = study.resolve("results");
+        assertThat(run(study.toString(), "--out", o.toString())).isEqualTo(0);
+        // The results hold JSON (and could hold copies of case files); a second run over the same folder
+        // must find the same three cases, not more.
+        FakeStudy.writeCase(o.resolve("copy"), "COPY", 500);
+        runner = new FakeStudy.Runner();
+        assertThat(run(study.toString(), "--out", o.toString(), "--resume")).isEqualTo(0);
+        assertThat(Files.readString(o.resolve("cohort.json"))).contains("\"cases\" : 3");
+        assertThat(Files.readAllLines(o.resolve("cohort-metrics.csv"))).hasSize(1 + 3 * 2);
+        assertThat(run(study.toString(), "--out", study.toString(), "--resume")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + study + ": --out is the input folder itself; give a folder"
+                + " inside it or elsewhere\n");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() throws IOException {
+        Path study = study(1);
+        assertThat(run(study.toString(), "--out", tmp.resolve("o").toString(), "--threads", "0")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: --threads: must be at least 1, got 0\n");
+        assertThat(run(study.toString(), "--out", tmp.resolve("o").toString(), "--backend", "cuda")).isEqualTo(2);
+        assertThat(run(study.toString())).isEqualTo(2); // --out missing: picocli's usage error
+        assertThat(run(tmp.resolve("none").toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("eqd2sum: error: " + tmp.resolve("none") + ": not found");
+    }
+
+    @Test
+    void progressBarOnATerminal() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CohortProgress p = new CohortProgress(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true);
+        p.started(4);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[------------------------------] 0/4");
+    }
+}
