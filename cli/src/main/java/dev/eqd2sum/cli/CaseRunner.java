@@ -89,6 +89,7 @@ final class CaseRunner {
 
     Run run(CaseSpec spec, Path outDir) {
         CaseInputs in = CaseInputs.read(spec);
+        StageTimes.lap("read inputs (DICOM, SHA-256)");
         List<String> warnings = new ArrayList<>(in.warnings);
         List<Constraint> constraints = spec.constraints() == null ? List.of() : ConstraintSets.load(spec.constraints());
         List<Structure> structures = in.structureSet == null ? List.of() : in.structureSet.structures();
@@ -100,6 +101,7 @@ final class CaseRunner {
         KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
         err.println(selection.message());
         PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
+        StageTimes.lap("timeline, grid, backend");
 
         // Structures onto the output grid, once each. Only those the alpha/beta and target maps need are
         // rasterised before the maps; every other one just before its statistics, and each mask is dropped
@@ -129,7 +131,11 @@ final class CaseRunner {
                     e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
                 }
             }
-            doseFiles = writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName), outDir);
+            StageTimes.lap("rasterise");
+            TissueMap tissue = tissueMap(spec, grid, masks, byName);
+            StageTimes.lap("alpha/beta and target maps");
+            doseFiles = writeMaps(spec, in, timeline, planSum, tissue, outDir);
+            tissue = null; // the maps are written: let the full-size arrays go before the statistics
         }
 
         // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
@@ -148,10 +154,13 @@ final class CaseRunner {
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
             String name = e.getKey();
             Structure s = byName.get(name);
+            StageTimes.lap("statistics");
             StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
             e.setValue(null);
+            StageTimes.lap("rasterise");
             StructureDoseSamples samples = StructureDoseSamples.of(mask.samples(), sampler.physicalDose(mask.samples()));
             double[] outside = sampler.outsideCourseGridCc(mask.samples());
+            StageTimes.lap("gather course doses at samples");
             Map<String, Double> outsideByCourse = new LinkedHashMap<>();
             for (ScheduledCourse c : timeline.courses()) {
                 outsideByCourse.put(c.label(), outside[c.index()]);
@@ -187,6 +196,7 @@ final class CaseRunner {
             }
         }
 
+        StageTimes.lap("statistics");
         List<ConstraintResult> results = evaluator.evaluate(constraints,
                 new Evaluated(roleView, stats, timeline.current().label()));
 
@@ -215,6 +225,7 @@ final class CaseRunner {
         CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), in.caseFile,
                 in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
                 courses, reports, results, warnings);
+        StageTimes.lap("constraints, result model");
         return new Run(result, doseFiles);
     }
 
@@ -243,16 +254,19 @@ final class CaseRunner {
         }
         boolean multiPlan = in.courses.size() > 1;
         DoseGrid eqd2 = planSum.eqd2(tissue);
+        StageTimes.lap("plan sum (EQD2 map)");
         RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
                 currentDose, planUids, regUids, "alpha/beta by structure, default "
                         + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
         doseFiles.add(PLAN_SUM_FILE);
+        StageTimes.lap("write RT Dose");
         for (double ab : spec.exportAlphaBeta()) {
             String name = "plan-sum-eqd2-ab" + plain(ab) + ".dcm";
             RtDoseWriter.writeEqd2PlanSum(outDir.resolve(name), planSum.eqd2(tissue.withUniformAlphaBeta(ab)),
                     RtDoseWriter.Eqd2Export.fromCurrentCourse(currentDose, planUids, regUids,
                             "alpha/beta " + plain(ab) + " Gy", multiPlan, 32));
             doseFiles.add(name);
+            StageTimes.lap("exportAlphaBeta maps (sum + write)");
         }
         return doseFiles;
     }
