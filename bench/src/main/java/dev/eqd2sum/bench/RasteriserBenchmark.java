@@ -35,8 +35,16 @@ public class RasteriserBenchmark {
     private GridGeometry sphereGrid;
     private RasterOptions sphereOptions;
 
+    private java.util.List<Structure> spine;
+    private GridGeometry spineGrid;
+    private RasterOptions spineOptions;
+
     @Setup
     public void setUp() {
+        dev.eqd2sum.io.synth.SpineCase c = dev.eqd2sum.io.synth.SpineCase.build(dev.eqd2sum.io.synth.SpineCase.Spec.demo());
+        spine = c.structures();
+        spineGrid = c.current().geometry();
+        spineOptions = RasterOptions.forStructureSet(spine);
         PhantomCase b = NelmsPhantoms.bodyEllipsoid();
         body = b.structure();
         bodyGrid = b.dose().geometry();
@@ -51,6 +59,16 @@ public class RasteriserBenchmark {
     @Benchmark
     public StructureMask body15LitresOnto2p5mmGrid() {
         return Rasteriser.rasterise(body, bodyGrid, bodyOptions);
+    }
+
+    /** All five structures of the in-memory spine case onto its current grid (200 x 200 x 150 at 2 mm). */
+    @Benchmark
+    public int spineCaseAllStructures() {
+        int n = 0;
+        for (Structure s : spine) {
+            n += Rasteriser.rasterise(s, spineGrid, spineOptions).samples().count();
+        }
+        return n;
     }
 
     /** Sphere of radius 12 mm, 24 planes, 1 mm grid: a small structure with 4 x 4 x 4 sub-samples. */

@@ -89,6 +89,7 @@ final class CaseRunner {
 
     Run run(CaseSpec spec, Path outDir) {
         CaseInputs in = CaseInputs.read(spec);
+        StageTimes.lap("read inputs (DICOM, SHA-256)");
         List<String> warnings = new ArrayList<>(in.warnings);
         List<Constraint> constraints = spec.constraints() == null ? List.of() : ConstraintSets.load(spec.constraints());
         List<Structure> structures = in.structureSet == null ? List.of() : in.structureSet.structures();
@@ -100,11 +101,14 @@ final class CaseRunner {
         KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
         err.println(selection.message());
         PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
+        StageTimes.lap("timeline, grid, backend");
 
-        // Structures onto the output grid, once each.
+        // Structures onto the output grid, once each. Only those the alpha/beta and target maps need are
+        // rasterised before the maps; every other one just before its statistics, and each mask is dropped
+        // after them, so that a large body's sample points never coexist with the full-size maps (peak memory).
         EndCaps endCaps = EndCaps.fromContractName(spec.endCaps().key());
         RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
-        Map<String, StructureMask> masks = new LinkedHashMap<>();
+        Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
         Map<String, Structure> byName = new LinkedHashMap<>();
         for (Structure s : structures) {
             if (s.contours().stream().noneMatch(c -> c.type().enclosesVolume())) {
@@ -116,12 +120,23 @@ final class CaseRunner {
                 warnings.add("the structure set has two structures named " + s.name() + "; the first is used");
                 continue;
             }
-            masks.put(s.name(), Rasteriser.rasterise(s, grid, options));
+            masks.put(s.name(), null);
             byName.put(s.name(), s);
         }
 
-        List<String> doseFiles = writeDose ? writeMaps(spec, in, timeline, planSum, tissueMap(spec, grid, masks, byName),
-                outDir) : List.of();
+        List<String> doseFiles = List.of();
+        if (writeDose) {
+            for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+                if (shapesTissueMap(spec, byName.get(e.getKey()))) {
+                    e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
+                }
+            }
+            StageTimes.lap("rasterise");
+            TissueMap tissue = tissueMap(spec, grid, masks, byName);
+            StageTimes.lap("alpha/beta and target maps");
+            doseFiles = writeMaps(spec, in, timeline, planSum, tissue, outDir);
+            tissue = null; // the maps are written: let the full-size arrays go before the statistics
+        }
 
         // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
         List<CourseInfo> infos = new ArrayList<>();
@@ -139,9 +154,13 @@ final class CaseRunner {
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
             String name = e.getKey();
             Structure s = byName.get(name);
-            StructureMask mask = e.getValue();
+            StageTimes.lap("statistics");
+            StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
+            e.setValue(null);
+            StageTimes.lap("rasterise");
             StructureDoseSamples samples = StructureDoseSamples.of(mask.samples(), sampler.physicalDose(mask.samples()));
             double[] outside = sampler.outsideCourseGridCc(mask.samples());
+            StageTimes.lap("gather course doses at samples");
             Map<String, Double> outsideByCourse = new LinkedHashMap<>();
             for (ScheduledCourse c : timeline.courses()) {
                 outsideByCourse.put(c.label(), outside[c.index()]);
@@ -162,6 +181,7 @@ final class CaseRunner {
                 }
             }
             String role = roleOf(roles, name);
+            Map<Double, List<DoseStatistic>> parsedByAb = new LinkedHashMap<>();
             for (double ab : abs) {
                 List<String> wanted = new ArrayList<>(spec.statistics());
                 for (StatisticNeed n : needs) {
@@ -169,14 +189,20 @@ final class CaseRunner {
                         wanted.add(n.statistic());
                     }
                 }
-                List<DoseStatistic> parsed = DoseStatistic.parseAll(wanted, spec.source("statistics"));
-                StructureStatistics st = StructureStatistics.compute(samples, infos, ab, s.isTarget(), parsed,
-                        Set.of(Scope.PLAN_SUM), true);
+                parsedByAb.put(ab, DoseStatistic.parseAll(wanted, spec.source("statistics")));
+            }
+            // all alpha/betas of the structure in one call: its physical scopes are computed once
+            Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
+                    s.isTarget(), Set.of(Scope.PLAN_SUM), true);
+            for (double ab : abs) {
+                StructureStatistics st = byAb.get(ab);
                 stats.put(key(name, ab), st);
-                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsed, timeline, toMm));
+                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsedByAb.get(ab),
+                        timeline, toMm));
             }
         }
 
+        StageTimes.lap("statistics");
         List<ConstraintResult> results = evaluator.evaluate(constraints,
                 new Evaluated(roleView, stats, timeline.current().label()));
 
@@ -205,6 +231,7 @@ final class CaseRunner {
         CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), in.caseFile,
                 in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
                 courses, reports, results, warnings);
+        StageTimes.lap("constraints, result model");
         return new Run(result, doseFiles);
     }
 
@@ -233,16 +260,19 @@ final class CaseRunner {
         }
         boolean multiPlan = in.courses.size() > 1;
         DoseGrid eqd2 = planSum.eqd2(tissue);
+        StageTimes.lap("plan sum (EQD2 map)");
         RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
                 currentDose, planUids, regUids, "alpha/beta by structure, default "
                         + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
         doseFiles.add(PLAN_SUM_FILE);
+        StageTimes.lap("write RT Dose");
         for (double ab : spec.exportAlphaBeta()) {
             String name = "plan-sum-eqd2-ab" + plain(ab) + ".dcm";
             RtDoseWriter.writeEqd2PlanSum(outDir.resolve(name), planSum.eqd2(tissue.withUniformAlphaBeta(ab)),
                     RtDoseWriter.Eqd2Export.fromCurrentCourse(currentDose, planUids, regUids,
                             "alpha/beta " + plain(ab) + " Gy", multiPlan, 32));
             doseFiles.add(name);
+            StageTimes.lap("exportAlphaBeta maps (sum + write)");
         }
         return doseFiles;
     }
@@ -342,6 +372,9 @@ final class CaseRunner {
         List<TissueMap.StructureAlphaBeta> withAb = new ArrayList<>();
         List<StructureMask> targets = new ArrayList<>();
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
+            if (!shapesTissueMap(spec, byName.get(e.getKey()))) {
+                continue;
+            }
             Optional<Double> ab = spec.alphaBeta().forStructure(e.getKey());
             ab.ifPresent(v -> withAb.add(new TissueMap.StructureAlphaBeta(e.getValue(), v)));
             if (byName.get(e.getKey()).isTarget()) {
@@ -349,6 +382,11 @@ final class CaseRunner {
             }
         }
         return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets);
+    }
+
+    /** A structure with its own alpha/beta, or a target: the alpha/beta and target maps need its occupancy. */
+    private static boolean shapesTissueMap(CaseSpec spec, Structure s) {
+        return spec.alphaBeta().forStructure(s.name()).isPresent() || s.isTarget();
     }
 
     private static OutputGrid outputGrid(CaseSpec spec) {

@@ -30,7 +30,7 @@ public final class DoseKernels implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         this.kernels = kernels;
-        this.threads = kernels instanceof OpenClDoseKernels ? 1 : threads;
+        this.threads = kernels.parallelisesItself() ? 1 : threads;
         this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, r -> {
             Thread t = new Thread(r, "eqd2sum-kernel");
             t.setDaemon(true);

@@ -39,6 +39,10 @@ import java.util.Locale;
  * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits is represented
  * by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
+ *
+ * <p>Work is split for the common fork-join pool: the planes are rasterised in parallel, then the
+ * slices are walked in chunks of {@value #SLICES_PER_CHUNK} in parallel and joined in slice order, so
+ * runs and partials come out ascending. Safe to call from several threads at once.
  */
 public final class Rasteriser {
     /** Contour points further than this from their plane (mm) make the contour oblique to the grid. */
@@ -67,7 +71,7 @@ public final class Rasteriser {
         }
         assignSlabs(planes, grid, options);
         int n = options.subSamplesPerAxis() > 0 ? options.subSamplesPerAxis() : automaticSubSamples(planes);
-        return new Assembly(grid, planes, n).run();
+        return assemble(grid, planes, n);
     }
 
     /** A contour plane of the structure: its k position, its region and the slab [lo, hi] it owns (k units). */
@@ -245,23 +249,95 @@ public final class Rasteriser {
         return boundaryVoxels * 64 <= AUTO_SAMPLE_BUDGET ? 4 : boundaryVoxels * 8 <= AUTO_SAMPLE_BUDGET ? 2 : 1;
     }
 
-    /** Walks the grid's slices, turning plane coverages into runs, partials and samples. */
+    /** Slices per chunk of the slice walk that runs in parallel. */
+    private static final int SLICES_PER_CHUNK = 12;
+
+    /**
+     * Rasterises the planes (in parallel), sums what lies outside the grid, walks the slices in
+     * chunks (in parallel, each chunk with its own rolling buffers) and joins the chunks' runs,
+     * partials and samples in slice order; the contour-vertex samples come last.
+     */
+    private static StructureMask assemble(GridGeometry grid, List<Plane> planes, int n) {
+        int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
+        double gridLo = -0.5, gridHi = nz - 0.5;
+        java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, planes.size());
+        (planes.size() >= 8 ? ids.parallel() : ids).forEach(q -> {
+            Plane p = planes.get(q);
+            double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
+            p.raster = PlaneRaster.of(p.region, nx, ny, n, inLen > 0);
+        });
+        double outsideVoxels = 0;
+        for (Plane p : planes) {
+            double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
+            outsideVoxels += p.raster.totalArea * (p.hi - p.lo - inLen) + (p.raster.totalArea - p.raster.insideArea) * inLen;
+            if (inLen <= 0) {
+                p.raster = null; // only its area was needed
+            }
+        }
+        double lo = planes.get(0).lo, hi = planes.get(planes.size() - 1).hi;
+        int kFirst = Math.max(0, (int) Math.floor(lo - 0.5) + 1);
+        int kLast = Math.min(nz - 1, (int) Math.ceil(hi + 0.5) - 1);
+        List<Assembly> chunks = new ArrayList<>();
+        for (int k = kFirst; k <= kLast; k += SLICES_PER_CHUNK) {
+            chunks.add(new Assembly(grid, planes, n, k, Math.min(kLast, k + SLICES_PER_CHUNK - 1)));
+        }
+        (chunks.size() > 1 ? chunks.parallelStream() : chunks.stream()).forEach(Assembly::run);
+        Assembly vertices = new Assembly(grid, planes, n, 0, -1);
+        vertices.addVertexSamples();
+        chunks.add(vertices);
+        for (Plane p : planes) {
+            p.raster = null;
+        }
+        return join(grid, chunks, outsideVoxels * grid.voxelVolumeCc());
+    }
+
+    private static StructureMask join(GridGeometry grid, List<Assembly> chunks, double outsideCc) {
+        int runs = 0, partials = 0, samples = 0;
+        for (Assembly a : chunks) {
+            runs += a.runStart.size;
+            partials += a.partialIndex.size;
+            samples += a.sampleCount;
+        }
+        int[] runStart = new int[runs], runLength = new int[runs], partialIndex = new int[partials];
+        float[] partialOcc = new float[partials];
+        float[] si = new float[samples], sj = new float[samples], sk = new float[samples], sv = new float[samples];
+        int r = 0, p = 0, q = 0;
+        for (Assembly a : chunks) {
+            System.arraycopy(a.runStart.a, 0, runStart, r, a.runStart.size);
+            System.arraycopy(a.runLength.a, 0, runLength, r, a.runStart.size);
+            r += a.runStart.size;
+            System.arraycopy(a.partialIndex.a, 0, partialIndex, p, a.partialIndex.size);
+            System.arraycopy(a.partialOcc.a, 0, partialOcc, p, a.partialIndex.size);
+            p += a.partialIndex.size;
+            System.arraycopy(a.si, 0, si, q, a.sampleCount);
+            System.arraycopy(a.sj, 0, sj, q, a.sampleCount);
+            System.arraycopy(a.sk, 0, sk, q, a.sampleCount);
+            System.arraycopy(a.sv, 0, sv, q, a.sampleCount);
+            q += a.sampleCount;
+        }
+        return new StructureMask(grid, runStart, runLength, partialIndex, partialOcc, outsideCc,
+                new SamplePoints(si, sj, sk, sv, samples));
+    }
+
+    /** Walks slices kFrom..kTo, turning plane coverages into runs, partials and samples. */
     private static final class Assembly {
         private final GridGeometry grid;
         private final List<Plane> planes;
         private final int n, nx, ny, nz;
         private final double voxelCc;
         private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
-        private final FloatList partialOcc = new FloatList(256);
+        private final FloatList partialOcc = new FloatList();
         private float[] si, sj, sk, sv;
         private int sampleCount;
-        private double outsideIndexUnits; // volume outside the grid in voxels
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
         private float[] prev, cur, next;
         private int[] prevBox, curBox, nextBox;
 
-        Assembly(GridGeometry grid, List<Plane> planes, int n) {
+        private final int kFrom, kTo;
+
+        /** A chunk of slices kFrom..kTo (none when kTo < kFrom: the contour-vertex samples). */
+        Assembly(GridGeometry grid, List<Plane> planes, int n, int kFrom, int kTo) {
             this.grid = grid;
             this.planes = planes;
             this.n = n;
@@ -269,71 +345,50 @@ public final class Rasteriser {
             this.ny = grid.ny();
             this.nz = grid.nz();
             this.voxelCc = grid.voxelVolumeCc();
-            // interior voxels get one sample, boundary voxels up to n^3: size the lists once
+            this.kFrom = kFrom;
+            this.kTo = kTo;
+            // interior voxels get one sample, boundary voxels up to n^3: size the arrays once
             double voxels = 0, boundary = 0, vertices = 0;
             for (Plane p : planes) {
-                double len = p.hi - p.lo;
+                double len = Math.min(p.hi, kTo + 0.5) - Math.max(p.lo, kFrom - 0.5);
+                vertices += p.region.vertices.length;
+                if (len <= 0) {
+                    continue;
+                }
                 double bw = p.region.maxX - p.region.minX, bh = p.region.maxY - p.region.minY;
                 voxels += bw * bh * len; // the bounding box: an upper bound for the interior
                 boundary += (p.region.perimeter + 4) * (len + 1);
-                vertices += p.region.vertices.length;
             }
-            int capacity = (int) Math.min(1 << 28, 1024 + voxels + boundary * n * n * n + vertices);
+            double estimate = kTo < kFrom ? vertices : voxels + boundary * n * n * n;
+            int capacity = (int) Math.min(1 << 28, 1024 + estimate);
             si = new float[capacity];
             sj = new float[capacity];
             sk = new float[capacity];
             sv = new float[capacity];
         }
 
-        StructureMask run() {
-            double gridLo = -0.5, gridHi = nz - 0.5;
-            // planes are independent: rasterise them in parallel when there are enough of them
-            java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, planes.size());
-            (planes.size() >= 8 ? ids.parallel() : ids).forEach(q -> {
-                Plane p = planes.get(q);
-                double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
-                p.raster = PlaneRaster.of(p.region, nx, ny, n, inLen > 0);
-            });
-            for (Plane p : planes) {
-                double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
-                outsideIndexUnits += p.raster.totalArea * (p.hi - p.lo - inLen)
-                        + (p.raster.totalArea - p.raster.insideArea) * inLen;
-                if (inLen <= 0) {
-                    p.raster = null; // only its area was needed
-                }
+        void run() {
+            int size = nx * ny;
+            prev = new float[size];
+            cur = new float[size];
+            next = new float[size];
+            // the neighbours below the first slice and above the last come from the planes too
+            prevBox = kFrom > 0 ? occupancy(kFrom - 1, prev, emptyBox()) : emptyBox();
+            nextBox = emptyBox();
+            curBox = occupancy(kFrom, cur, emptyBox());
+            for (int k = kFrom; k <= kTo; k++) {
+                nextBox = k + 1 < nz ? occupancy(k + 1, next, nextBox) : clear(next, nextBox);
+                emitSlice(k);
+                float[] t = prev;
+                prev = cur;
+                cur = next;
+                next = t;
+                int[] tb = prevBox;
+                prevBox = curBox;
+                curBox = nextBox;
+                nextBox = tb;
             }
-            double lo = planes.get(0).lo, hi = planes.get(planes.size() - 1).hi;
-            int kFirst = Math.max(0, (int) Math.floor(lo - 0.5) + 1);
-            int kLast = Math.min(nz - 1, (int) Math.ceil(hi + 0.5) - 1);
-            if (kFirst <= kLast) {
-                int size = nx * ny;
-                prev = new float[size];
-                cur = new float[size];
-                next = new float[size];
-                prevBox = emptyBox();
-                nextBox = emptyBox();
-                curBox = occupancy(kFirst, cur, emptyBox());
-                int released = 0;
-                for (int k = kFirst; k <= kLast; k++) {
-                    nextBox = k + 1 <= kLast ? occupancy(k + 1, next, nextBox) : clear(next, nextBox);
-                    emitSlice(k);
-                    while (released < planes.size() && planes.get(released).hi <= k + 0.5) {
-                        planes.get(released++).raster = null; // done with: keep the live set small
-                    }
-                    float[] t = prev;
-                    prev = cur;
-                    cur = next;
-                    next = t;
-                    int[] tb = prevBox;
-                    prevBox = curBox;
-                    curBox = nextBox;
-                    nextBox = tb;
-                }
-            }
-            addVertexSamples();
-            return new StructureMask(grid, runStart.toArray(), runLength.toArray(), partialIndex.toArray(),
-                    partialOcc.toArray(), outsideIndexUnits * voxelCc,
-                    new SamplePoints(trimmed(si), trimmed(sj), trimmed(sk), trimmed(sv), sampleCount));
+            prev = cur = next = null;
         }
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
@@ -461,10 +516,6 @@ public final class Rasteriser {
             sampleCount++;
         }
 
-        /** The array, trimmed when more than half of it would be unused (SamplePoints allows longer arrays). */
-        private float[] trimmed(float[] a) {
-            return a.length - sampleCount > a.length / 2 ? Arrays.copyOf(a, sampleCount) : a;
-        }
 
         /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
         private void subSample(int i, int j, int k) {
@@ -515,6 +566,7 @@ public final class Rasteriser {
         }
     }
 
+    /** A growable int array; {@link #join} reads {@code a} and {@code size} directly. */
     private static final class IntList {
         private int[] a = new int[256];
         private int size;
@@ -525,34 +577,18 @@ public final class Rasteriser {
             }
             a[size++] = v;
         }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, size);
-        }
     }
 
+    /** A growable float array. */
     private static final class FloatList {
-        private float[] a;
+        private float[] a = new float[256];
         private int size;
-
-        FloatList(int capacity) {
-            a = new float[Math.max(16, capacity)];
-        }
-
 
         void add(float v) {
             if (size == a.length) {
                 a = Arrays.copyOf(a, a.length * 2);
             }
             a[size++] = v;
-        }
-
-        int size() {
-            return size;
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(a, size);
         }
     }
 }

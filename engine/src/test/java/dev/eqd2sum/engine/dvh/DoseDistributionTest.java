@@ -218,6 +218,21 @@ class DoseDistributionTest {
     }
 
     @Test
+    void absurdDosesWidenTheDvhBinsInsteadOfExhaustingMemory() {
+        float[] dose = {1e6f, 5f, 0f, -0.0f, -2f};
+        float[] vol = {0.1f, 0.1f, 0.1f, 0.1f, 0.1f};
+        Dvh dvh = new DoseDistribution(dose, vol, dose.length, false).dvh();
+        assertThat(dvh.size()).isLessThanOrEqualTo(Dvh.MAX_POINTS);
+        assertThat(dvh.binGy()).isEqualTo(1.28);
+        assertThat(dvh.volumeCc()[0]).isCloseTo(0.5, within(1e-6));
+        assertThat(dvh.volumeCc()[dvh.size() - 1]).isEqualTo(0.0);
+        DoseStatistics s = new DoseDistribution(dose, vol, dose.length, false).statistics(all("Dmin", "D100%", "D0cc"));
+        assertThat(s.value(st("Dmin"))).isEqualTo(-2.0);
+        assertThat(s.value(st("D100%"))).isEqualTo(-2.0);
+        assertThat(s.value(st("D0cc"))).isEqualTo(1e6);
+    }
+
+    @Test
     void maximumLocationIsTheLowestSampleIndexOnTies() {
         float[] dose = new float[600_000];
         float[] vol = new float[dose.length];

@@ -91,6 +91,61 @@ class RtDoseReaderCrossCheckTest {
         }
     }
 
+    /**
+     * dcmtk's dump2dcm, with the pixels from a raw little-endian file. Big endian is left out here:
+     * dump2dcm swaps 32-bit OW pixel data in 16-bit words (the retired syntax's OW ambiguity);
+     * pydicom's and our reading of big endian 32-bit doses agree (the test above and the next).
+     */
+    @Test
+    void dcmtkDosesInEveryLittleEndianEncodingReadBackExactly() throws IOException {
+        java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(24 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int v = 0; v < 24; v++) {
+            px.putInt(v * 1000 + 7);
+        }
+        Files.write(dir.resolve("px.raw"), px.array());
+        String dump = """
+                (0008,0016) UI =RTDoseStorage
+                (0008,0018) UI [1.2.3.400]
+                (0008,0060) CS [RTDOSE]
+                (0020,0032) DS [-10\\20\\30]
+                (0020,0037) DS [1\\0\\0\\0\\1\\0]
+                (0020,0052) UI [1.2.3.7]
+                (0028,0002) US 1
+                (0028,0004) CS [MONOCHROME2]
+                (0028,0008) IS [2]
+                (0028,0009) AT (3004,000c)
+                (0028,0010) US 3
+                (0028,0011) US 4
+                (0028,0030) DS [2\\3]
+                (0028,0100) US 32
+                (0028,0101) US 32
+                (0028,0102) US 31
+                (0028,0103) US 0
+                (3004,0002) CS [GY]
+                (3004,0004) CS [PHYSICAL]
+                (3004,000a) CS [FRACTION]
+                (3004,000c) DS [0\\-5]
+                (3004,000e) DS [1e-4]
+                (7fe0,0010) OW =px.raw
+                """;
+        var files = dev.eqd2sum.io.testsupport.Dcmtk.variants(dir, "rd", dump, java.nio.charset.StandardCharsets.US_ASCII);
+        int checked = 0;
+        for (var e : files.entrySet()) {
+            if (e.getKey().startsWith("big-endian")) {
+                continue;
+            }
+            RtDose d = RtDoseReader.read(e.getValue());
+            GridGeometry g = d.grid().geometry();
+            assertThat(d.doseSummationType()).isEqualTo("FRACTION");
+            assertThat(g.voxelCentreMm(3, 2, 1)).as(e.getKey()).containsExactly(-10 + 9, 20 + 4, 30 - 5);
+            for (int v = 0; v < 24; v++) {
+                assertThat(d.grid().doseGy()[v]).as(e.getKey()).isEqualTo((float) ((v * 1000 + 7) * 1e-4));
+            }
+            checked++;
+        }
+        assertThat(checked).isEqualTo(10);
+    }
+
     @Test
     void debianPydicomRtDoseIsRefusedForItsRelativeUnits() {
         Path f = CrossCheck.pydicomTestFile("rtdose.dcm");

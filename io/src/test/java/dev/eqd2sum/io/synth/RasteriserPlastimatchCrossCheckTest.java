@@ -63,6 +63,7 @@ class RasteriserPlastimatchCrossCheckTest {
                 "--spacing", String.format(Locale.ROOT, "%s %s %s", grid.spacingX(), grid.spacingY(), grid.spacingZ()),
                 "--dim", grid.nx() + " " + grid.ny() + " " + grid.nz());
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        List<String> rows = new ArrayList<>(List.of("| structure | ours (cc) | plastimatch (cc) | difference |", "|---|---|---|---|"));
         for (Structure s : set) {
             Path mask = dir.resolve("masks").resolve(s.name() + ".mha");
             assertThat(Files.exists(mask)).as("plastimatch wrote " + mask).isTrue();
@@ -77,7 +78,11 @@ class RasteriserPlastimatchCrossCheckTest {
             assertThat(m.outsideGridCc()).isLessThan(1e-6);
             assertThat(m.volumeInsideGridCc() / plastimatchCc - 1).as("%s: ours %.2f cc, plastimatch %.2f cc",
                     s.name(), m.volumeInsideGridCc(), plastimatchCc).isBetween(-0.02, 0.02);
+            rows.add(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %+.3f %% |", s.name(), m.volumeInsideGridCc(),
+                    plastimatchCc, 100 * (m.volumeInsideGridCc() / plastimatchCc - 1)));
         }
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "raster-plastimatch.md"), rows);
     }
 
     private static PlanarContour circle(double cx, double cy, double r, double z, int points, boolean clockwise) {

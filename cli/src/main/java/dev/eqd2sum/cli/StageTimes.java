@@ -1,0 +1,67 @@
+package dev.eqd2sum.cli;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the time of one {@code sum} goes, for the performance work (bench/RESULTS.md): with the
+ * environment variable {@code EQD2SUM_TIMINGS=1}, each stage's wall time is summed and printed to
+ * stderr at the end, with the JVM's own start-up and the array-copy bandwidth measured in the same
+ * process (the floor each stage is compared with). Without it, nothing is measured or printed.
+ */
+final class StageTimes {
+    static final boolean ON = "1".equals(System.getenv("EQD2SUM_TIMINGS"));
+    private static final Map<String, Long> NANOS = new LinkedHashMap<>();
+    private static long last = System.nanoTime();
+
+    private StageTimes() {
+    }
+
+    /** Restarts the clock without charging the time since the last lap to any stage. */
+    static synchronized void start() {
+        last = System.nanoTime();
+    }
+
+    /** Charges the time since the previous lap to {@code stage}. */
+    static synchronized void lap(String stage) {
+        if (!ON) {
+            return;
+        }
+        long now = System.nanoTime();
+        NANOS.merge(stage, now - last, Long::sum);
+        last = now;
+    }
+
+    static synchronized void print(PrintStream err) {
+        if (!ON) {
+            return;
+        }
+        long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+        long total = 0;
+        for (Map.Entry<String, Long> e : NANOS.entrySet()) {
+            err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms%n", e.getKey(), e.getValue() / 1e6);
+            total += e.getValue();
+        }
+        err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms%n", "stages above", total / 1e6);
+        err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8d ms%n", "JVM uptime at the end", uptimeMs);
+        err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f GB/s%n", "array copy, 24 MB (read + write)",
+                copyBandwidthGBs(6_000_000));
+    }
+
+    /** Best of 10 copies of a float[] of {@code n} values, bytes read plus written per second. */
+    private static double copyBandwidthGBs(int n) {
+        float[] a = new float[n];
+        float[] b = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < 10; r++) {
+            long t0 = System.nanoTime();
+            System.arraycopy(a, 0, b, 0, n);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return 8.0 * n / best;
+    }
+}
