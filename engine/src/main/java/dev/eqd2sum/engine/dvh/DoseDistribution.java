@@ -331,8 +331,13 @@ public final class DoseDistribution {
         summary();
         OrderedHistogram h = bins;
         BinCandidates wanted = new BinCandidates(h);
+        // the range-free bins span every float: the queries need not walk the empty ones above the maximum
+        int top = h.binCount() - 1;
+        while (top > 0 && h.count[top] == 0) {
+            top--;
+        }
         for (Query q : queries) {
-            locate(q, h, 0);
+            locate(q, h, 0, top);
             wanted.want(q.bin, true);
             wanted.want(q.above, false);
             wanted.want(q.below, false);
@@ -364,13 +369,15 @@ public final class DoseDistribution {
         return q.doseAtVolume ? nodes.doseAtVolume(q.argument) : nodes.volumeAtDose(q.argument, total);
     }
 
-    /** Finds the bin a query falls in, the nearest non-empty bins around it, and the volume above it. */
-    private static void locate(Query q, OrderedHistogram h, double volumeAboveRange) {
-        int n = h.binCount();
+    /**
+     * Finds the bin a query falls in, the nearest non-empty bins around it, and the volume above it;
+     * bins above {@code top} are empty.
+     */
+    private static void locate(Query q, OrderedHistogram h, double volumeAboveRange, int top) {
         int bin = -1;
         if (q.doseAtVolume) {
             double c = volumeAboveRange;
-            for (int b = n - 1; b >= 0; b--) {
+            for (int b = top; b >= 0; b--) {
                 if (h.count[b] == 0) {
                     continue;
                 }
@@ -385,7 +392,7 @@ public final class DoseDistribution {
         }
         double above = volumeAboveRange;
         q.above = -1;
-        for (int b = n - 1; b > bin; b--) {
+        for (int b = top; b > bin; b--) {
             above += h.volume[b];
             if (h.count[b] > 0) {
                 q.above = b;
@@ -421,7 +428,7 @@ public final class DoseDistribution {
         h.acceptRange(d, v, 0, n);
         BinCandidates c = new BinCandidates(h);
         for (Query q : queries) {
-            locate(q, h, volumeAbove);
+            locate(q, h, volumeAbove, h.binCount() - 1);
             c.want(q.bin, true);
             c.want(q.above, false);
             c.want(q.below, false);

@@ -65,15 +65,28 @@ public final class DoseHistogram {
 
     public DoseHistogram acceptRange(float[] doseGy, float[] volumeCc, int from, int to) {
         int p = from;
+        // the first bin (an External's near-0 Gy bulk) summed in registers: the same additions in
+        // the same order, without waiting for each to be stored and loaded again
+        double first = volume[0], firstOdd = volumeOdd[0];
         for (; p + 1 < to; p += 2) {
             float d0 = doseGy[p], d1 = doseGy[p + 1];
             float v0 = volumeCc[p], v1 = volumeCc[p + 1];
             int b0 = binOf(d0), b1 = binOf(d1);
-            volume[b0] += v0;
-            volumeOdd[b1] += v1;
+            if (b0 == 0) {
+                first += v0;
+            } else {
+                volume[b0] += v0;
+            }
+            if (b1 == 0) {
+                firstOdd += v1;
+            } else {
+                volumeOdd[b1] += v1;
+            }
             track(b0, d0, v0);
             track(b1, d1, v1);
         }
+        volume[0] = first;
+        volumeOdd[0] = firstOdd;
         if (p < to) {
             accept(doseGy[p], volumeCc[p]);
         }

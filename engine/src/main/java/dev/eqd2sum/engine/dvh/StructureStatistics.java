@@ -380,6 +380,18 @@ public final class StructureStatistics {
     }
 
     static DoseDistribution.Fill physicalSum(float[][] physical, float[] out) {
+        if (physical.length == 2) {
+            // the usual prior + current, as a flat loop the compiler vectorises (same additions from 0)
+            float[] d0 = physical[0], d1 = physical[1];
+            return (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    double s = 0;
+                    s += d0[p];
+                    s += d1[p];
+                    out[p] = (float) s;
+                }
+            };
+        }
         return (from, to) -> {
             for (int p = from; p < to; p++) {
                 double s = 0;
