@@ -15,7 +15,9 @@ import dev.eqd2sum.engine.structure.SamplePoints;
 import dev.eqd2sum.io.synth.NelmsPhantoms;
 import dev.eqd2sum.io.synth.PhantomCase;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -137,9 +139,30 @@ public class DvhBenchmark {
         return new StructureDoseSamples(new float[][] {prior, current}, vol, i, j, k, n);
     }
 
-    /** Every scope of every (structure, alpha/beta) pair, with the plan-sum DVH of each. */
+    /**
+     * Every scope of every (structure, alpha/beta) pair, with the plan-sum DVH of each: one call per
+     * structure with all its alpha/betas, as the CLI makes it (the cord's physical scopes once).
+     */
     @Benchmark
     public int spineCaseAllStructures() {
+        int h = 0;
+        for (int i = 0; i < pairs.size(); ) {
+            Pair p = pairs.get(i);
+            Map<Double, List<DoseStatistic>> byAlphaBeta = new LinkedHashMap<>();
+            for (; i < pairs.size() && pairs.get(i).samples() == p.samples(); i++) {
+                byAlphaBeta.put(pairs.get(i).alphaBeta(), statistics);
+            }
+            for (StructureStatistics s : StructureStatistics.compute(p.samples(), courses, byAlphaBeta, p.target(),
+                    Set.of(dev.eqd2sum.engine.dvh.Scope.PLAN_SUM), parallel).values()) {
+                h += s.dvh(dev.eqd2sum.engine.dvh.Scope.PLAN_SUM).size();
+            }
+        }
+        return h;
+    }
+
+    /** The same pairs, one call per (structure, alpha/beta) pair (how the case was computed before). */
+    @Benchmark
+    public int spineCaseAllStructuresPerPair() {
         int h = 0;
         for (Pair p : pairs) {
             StructureStatistics s = StructureStatistics.compute(p.samples(), courses, p.alphaBeta(), p.target(),

@@ -21,8 +21,8 @@ public final class DvhCpuTime {
         b.setUp();
         System.out.println("Body sample points: " + b.bodySampleCount());
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        String[] names = {"spineCaseAllStructures", "externalAllScopes", "bodyDvh", "bodyDvhAndStatisticsFromCourses"};
-        Runnable[] work = {b::spineCaseAllStructures, b::externalAllScopes, b::bodyDvh, b::bodyDvhAndStatisticsFromCourses};
+        String[] names = {"spineCaseAllStructures", "spineCaseAllStructuresPerPair", "externalAllScopes", "bodyDvh", "bodyDvhAndStatisticsFromCourses"};
+        Runnable[] work = {b::spineCaseAllStructures, b::spineCaseAllStructuresPerPair, b::externalAllScopes, b::bodyDvh, b::bodyDvhAndStatisticsFromCourses};
         for (int w = 0; w < work.length; w++) {
             double[] ms = new double[15];
             for (int r = 0; r < 15; r++) {

@@ -181,6 +181,7 @@ final class CaseRunner {
                 }
             }
             String role = roleOf(roles, name);
+            Map<Double, List<DoseStatistic>> parsedByAb = new LinkedHashMap<>();
             for (double ab : abs) {
                 List<String> wanted = new ArrayList<>(spec.statistics());
                 for (StatisticNeed n : needs) {
@@ -188,11 +189,16 @@ final class CaseRunner {
                         wanted.add(n.statistic());
                     }
                 }
-                List<DoseStatistic> parsed = DoseStatistic.parseAll(wanted, spec.source("statistics"));
-                StructureStatistics st = StructureStatistics.compute(samples, infos, ab, s.isTarget(), parsed,
-                        Set.of(Scope.PLAN_SUM), true);
+                parsedByAb.put(ab, DoseStatistic.parseAll(wanted, spec.source("statistics")));
+            }
+            // all alpha/betas of the structure in one call: its physical scopes are computed once
+            Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
+                    s.isTarget(), Set.of(Scope.PLAN_SUM), true);
+            for (double ab : abs) {
+                StructureStatistics st = byAb.get(ab);
                 stats.put(key(name, ab), st);
-                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsed, timeline, toMm));
+                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsedByAb.get(ab),
+                        timeline, toMm));
             }
         }
 

@@ -7,15 +7,13 @@ import dev.eqd2sum.io.report.CaseResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The `sum` pipeline as one public call, for `eqd2sum cohort` (dev.eqd2sum.cli.cohort): exactly what
  * {@code eqd2sum sum CASE --out DIR} does between checking DIR and moving the result into place. It lives in
  * this package only because {@link SumCommand#runInto} and {@link CaseRunner} are package-private; it adds no
- * behaviour of its own besides removing the RT Dose files under --no-dose.
+ * behaviour of its own. Under --no-dose the EQD2 maps are neither computed nor written.
  */
 public final class CohortSumPipeline {
     private CohortSumPipeline() {
@@ -33,15 +31,7 @@ public final class CohortSumPipeline {
                                      PrintStream err) {
         CaseSpec spec = CaseFileReader.read(caseFile, display);
         try {
-            CaseResult result = SumCommand.runInto(spec, dir, backend, err).result();
-            if (noDose) {
-                try (DirectoryStream<Path> dcm = Files.newDirectoryStream(dir, "*.dcm")) {
-                    for (Path f : dcm) {
-                        Files.delete(f);
-                    }
-                }
-            }
-            return result;
+            return SumCommand.runInto(spec, dir, backend, err, !noDose).result();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into " + dir, e);
         }

@@ -158,7 +158,6 @@ public final class CohortCommand implements Callable<Integer> {
         }
     }
 
-
     private void checkOutFolder() throws IOException {
         if (Files.isDirectory(out) && Files.exists(Path.of(input)) && Files.isSameFile(out, Path.of(input))) {
             throw new InvalidInputException(out.toString(), "--out is the input folder itself; give a folder inside"

@@ -4,7 +4,9 @@ import dev.eqd2sum.engine.dvh.DoseVolumeNodes.Group;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -337,11 +339,25 @@ public final class DoseDistribution {
         }
         BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
                 BinCandidates::combine);
-        for (Query q : queries) {
+        for (List<Query> group : byBin(queries)) {
+            Query q = group.get(0);
             int slot = found.slotOfBin[q.bin];
-            q.result = refine(q, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove,
+            refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove,
                     found.minGroup(q.above), found.maxGroup(q.below), total);
         }
+    }
+
+    /**
+     * Queries grouped by the bin they fall in: a group shares the bin's samples, the volume above
+     * and the neighbouring groups, so it is refined and sorted once (D0.03cc, D0.1cc and D1cc
+     * usually fall in the same bin).
+     */
+    private static Collection<List<Query>> byBin(List<Query> queries) {
+        Map<Integer, List<Query>> groups = new LinkedHashMap<>();
+        for (Query q : queries) {
+            groups.computeIfAbsent(q.bin, b -> new ArrayList<>()).add(q);
+        }
+        return groups.values();
     }
 
     private static double answer(Query q, DoseVolumeNodes nodes, double total) {
@@ -386,29 +402,38 @@ public final class DoseDistribution {
         q.volumeAbove = above;
     }
 
-    /** Narrows a query to its samples by sub-histograms until few enough to sort. */
-    private static double refine(Query q, float[] d, float[] v, int n, double volumeAbove, Group above,
-                                 Group below, double total) {
+    /** Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort. */
+    private static void refine(List<Query> queries, float[] d, float[] v, int n, double volumeAbove, Group above,
+                               Group below, double total) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (int p = 0; p < n; p++) {
             lo = Math.min(lo, d[p]);
             hi = Math.max(hi, d[p]);
         }
         if (n <= LEAF || lo == hi) {
-            return answer(q, DoseVolumeNodes.window(d, v, n, volumeAbove, above, below), total);
+            DoseVolumeNodes nodes = DoseVolumeNodes.window(d, v, n, volumeAbove, above, below);
+            for (Query q : queries) {
+                q.result = answer(q, nodes, total);
+            }
+            return;
         }
         OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
         h.acceptRange(d, v, 0, n);
-        locate(q, h, volumeAbove);
         BinCandidates c = new BinCandidates(h);
-        c.want(q.bin, true);
-        c.want(q.above, false);
-        c.want(q.below, false);
+        for (Query q : queries) {
+            locate(q, h, volumeAbove);
+            c.want(q.bin, true);
+            c.want(q.above, false);
+            c.want(q.below, false);
+        }
         c.acceptRange(d, v, 0, n);
-        int slot = c.slotOfBin[q.bin];
-        Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
-        Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
-        return refine(q, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
+        for (List<Query> group : byBin(queries)) {
+            Query q = group.get(0);
+            int slot = c.slotOfBin[q.bin];
+            Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
+            Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
+            refine(group, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
+        }
     }
 
     private DoseHistogram dvhHistogram() {
@@ -541,8 +566,31 @@ public final class DoseDistribution {
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
             int[] slot = slotOfBin;
             if (bins.fixed) {
-                // the common case, kept free of calls and branches until a wanted bin is hit
-                for (int p = from; p < to; p++) {
+                // the common case, kept free of calls and branches until a wanted bin is hit; one
+                // branch per four samples (all four slots negative: their AND is too)
+                int p = from;
+                for (; p + 3 < to; p += 4) {
+                    int s0 = slot[Math.max(Float.floatToRawIntBits(d[p]), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    int s1 = slot[Math.max(Float.floatToRawIntBits(d[p + 1]), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    int s2 = slot[Math.max(Float.floatToRawIntBits(d[p + 2]), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    int s3 = slot[Math.max(Float.floatToRawIntBits(d[p + 3]), 0) >>> OrderedHistogram.FIXED_SHIFT];
+                    if ((s0 & s1 & s2 & s3) < 0) {
+                        continue;
+                    }
+                    if (s0 >= 0) {
+                        accept(s0, d[p], v[p]);
+                    }
+                    if (s1 >= 0) {
+                        accept(s1, d[p + 1], v[p + 1]);
+                    }
+                    if (s2 >= 0) {
+                        accept(s2, d[p + 2], v[p + 2]);
+                    }
+                    if (s3 >= 0) {
+                        accept(s3, d[p + 3], v[p + 3]);
+                    }
+                }
+                for (; p < to; p++) {
                     float x = d[p];
                     int s = slot[Math.max(Float.floatToRawIntBits(x), 0) >>> OrderedHistogram.FIXED_SHIFT];
                     if (s >= 0) {

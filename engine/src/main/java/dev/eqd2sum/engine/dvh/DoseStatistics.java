@@ -1,7 +1,10 @@
 package dev.eqd2sum.engine.dvh;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Values of dose statistics of one dose distribution over a structure's samples. Undefined values
@@ -26,6 +29,18 @@ public final class DoseStatistics {
 
     void put(DoseStatistic statistic, StatisticUnit unit, Double value) {
         values.put(new Key(statistic, unit), value == null ? null : value + 0.0);
+    }
+
+    /** The same values, of {@code statistics} only (a distribution evaluated for several callers at once). */
+    DoseStatistics restrictedTo(Collection<DoseStatistic> statistics) {
+        DoseStatistics out = new DoseStatistics(volumeCc, maxSample, minSample);
+        Set<DoseStatistic> keep = new HashSet<>(statistics);
+        values.forEach((key, value) -> {
+            if (keep.contains(key.statistic())) {
+                out.values.put(key, value);
+            }
+        });
+        return out;
     }
 
     /** The value in the given unit (one of {@link DoseStatistic#units()}), or null when undefined. */

@@ -53,14 +53,35 @@ public final class StructureStatistics {
                                               double alphaBetaGy, boolean target,
                                               Collection<DoseStatistic> statistics, Set<Scope> dvhScopes,
                                               boolean parallel) {
+        return compute(samples, courses, Map.of(alphaBetaGy, statistics), target, dvhScopes, parallel)
+                .get(alphaBetaGy);
+    }
+
+    /**
+     * The statistics of one structure at several alpha/betas, each with its own list of statistics:
+     * the same results as one {@link #compute(StructureDoseSamples, List, double, boolean, Collection,
+     * Set, boolean)} per alpha/beta, but the physical scopes (planSumPhysical, each course's physical
+     * dose, from which the courses' EQD2 statistics are derived) are computed once for all.
+     *
+     * @return one result per key of {@code statisticsByAlphaBeta}, in its iteration order
+     */
+    public static Map<Double, StructureStatistics> compute(StructureDoseSamples samples, List<CourseInfo> courses,
+                                                           Map<Double, ? extends Collection<DoseStatistic>>
+                                                                   statisticsByAlphaBeta,
+                                                           boolean target, Set<Scope> dvhScopes, boolean parallel) {
         if (courses.isEmpty()) {
             throw new IllegalArgumentException("statistics need at least one course");
         }
         if (courses.size() != samples.courseCount()) {
             throw new IllegalArgumentException(courses.size() + " courses but doses of " + samples.courseCount());
         }
-        if (!(alphaBetaGy > 0) || Double.isInfinite(alphaBetaGy)) {
-            throw new IllegalArgumentException("alpha/beta must be positive: " + alphaBetaGy);
+        if (statisticsByAlphaBeta.isEmpty()) {
+            throw new IllegalArgumentException("statistics need at least one alpha/beta");
+        }
+        for (double alphaBetaGy : statisticsByAlphaBeta.keySet()) {
+            if (!(alphaBetaGy > 0) || Double.isInfinite(alphaBetaGy)) {
+                throw new IllegalArgumentException("alpha/beta must be positive: " + alphaBetaGy);
+            }
         }
         Set<String> labels = new HashSet<>();
         for (CourseInfo c : courses) {
@@ -88,11 +109,22 @@ public final class StructureStatistics {
         for (CourseInfo c : courses) {
             scopes.add(Scope.coursePhysical(c.label()));
         }
-        List<DoseStatistic> wanted = List.copyOf(new LinkedHashSet<>(statistics));
-        StructureStatistics out = new StructureStatistics(alphaBetaGy, target, List.copyOf(scopes), wanted);
+        int m = statisticsByAlphaBeta.size();
+        double[] ab = new double[m];
+        StructureStatistics[] out = new StructureStatistics[m];
+        List<List<DoseStatistic>> wanted = new ArrayList<>();
+        Set<DoseStatistic> union = new LinkedHashSet<>();
+        int k0 = 0;
+        for (Map.Entry<Double, ? extends Collection<DoseStatistic>> e : statisticsByAlphaBeta.entrySet()) {
+            ab[k0] = e.getKey();
+            wanted.add(List.copyOf(new LinkedHashSet<>(e.getValue())));
+            union.addAll(wanted.get(k0));
+            out[k0] = new StructureStatistics(ab[k0], target, List.copyOf(scopes), wanted.get(k0));
+            k0++;
+        }
+        List<DoseStatistic> all = List.copyOf(union);
 
         int count = samples.count();
-        float[] buffer = new float[count];
         boolean allWeightsOne = true;
         for (double w : weight) {
             allWeightsOne &= w == 1.0;
@@ -101,61 +133,73 @@ public final class StructureStatistics {
         double[] fractions = courses.stream().mapToDouble(CourseInfo::fractions).toArray();
         float[] volume = samples.volumeCc();
         if (n == 1) {
-            // planSum, and its unforgiven twin when nothing is forgiven
-            out.evaluate(Scope.PLAN_SUM, DoseDistribution.filled(eqd2Sum(physical, fractions, weight, alphaBetaGy,
-                    buffer), buffer, volume, count, parallel), samples, wanted, dvhScopes);
-            if (allWeightsOne) {
-                out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
-            } else {
-                out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filled(eqd2Sum(physical, fractions, unit,
-                        alphaBetaGy, buffer), buffer, volume, count, parallel), samples, wanted, dvhScopes);
+            float[] buffer = new float[count];
+            Scope course = Scope.course(courses.get(0).label());
+            for (int k = 0; k < m; k++) {
+                // planSum, and its unforgiven twin when nothing is forgiven
+                out[k].evaluate(Scope.PLAN_SUM, DoseDistribution.filled(eqd2Sum(physical, fractions, weight, ab[k],
+                        buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                if (allWeightsOne) {
+                    out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
+                } else {
+                    out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filled(eqd2Sum(physical, fractions,
+                            unit, ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                }
+                // the buffer still holds the unforgiven sum, which is the one course's EQD2
+                out[k].copyScope(Scope.PLAN_SUM_UNFORGIVEN, course, buffer, samples, dvhScopes, parallel);
             }
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, new DoseDistribution(physical[0], volume, count, parallel), samples,
-                    wanted, dvhScopes);
-            // the buffer still holds the unforgiven sum, which is the one course's EQD2
-            out.copyScope(Scope.PLAN_SUM_UNFORGIVEN, Scope.course(courses.get(0).label()), buffer, samples,
-                    dvhScopes, parallel);
-            out.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
-                    samples, dvhScopes, parallel);
+            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, new DoseDistribution(physical[0], volume, count, parallel),
+                    all, wanted, samples, dvhScopes);
+            for (StructureStatistics o : out) {
+                o.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
+                        samples, dvhScopes, parallel);
+            }
         } else {
             // every scope's first pass together: each course's dose is read once, the sums are written
             // and scanned while in cache
-            float[] unforgiven = allWeightsOne ? null : new float[count];
+            float[][] forgiven = new float[m][count];
+            float[][] unforgiven = allWeightsOne ? null : new float[m][count];
             float[] physicalTotal = new float[count];
-            DoseDistribution.Fill forgivenFill = eqd2Sum(physical, fractions, weight, alphaBetaGy, buffer);
-            DoseDistribution.Fill unforgivenFill = unforgiven == null ? null
-                    : eqd2Sum(physical, fractions, unit, alphaBetaGy, unforgiven);
-            DoseDistribution.Fill physicalFill = physicalSum(physical, physicalTotal);
+            List<DoseDistribution.Fill> fills = new ArrayList<>();
             List<float[]> doses = new ArrayList<>();
-            doses.add(buffer);
-            if (unforgiven != null) {
-                doses.add(unforgiven);
+            for (int k = 0; k < m; k++) {
+                fills.add(eqd2Sum(physical, fractions, weight, ab[k], forgiven[k]));
+                doses.add(forgiven[k]);
+                if (unforgiven != null) {
+                    fills.add(eqd2Sum(physical, fractions, unit, ab[k], unforgiven[k]));
+                    doses.add(unforgiven[k]);
+                }
             }
+            fills.add(physicalSum(physical, physicalTotal));
             doses.add(physicalTotal);
             doses.addAll(List.of(physical));
             DoseDistribution[] d = DoseDistribution.scannedTogether((from, to) -> {
-                forgivenFill.run(from, to);
-                if (unforgivenFill != null) {
-                    unforgivenFill.run(from, to);
+                for (DoseDistribution.Fill f : fills) {
+                    f.run(from, to);
                 }
-                physicalFill.run(from, to);
             }, doses.toArray(new float[0][]), volume, count, parallel);
             int q = 0;
-            out.evaluate(Scope.PLAN_SUM, d[q++], samples, wanted, dvhScopes);
-            if (unforgiven == null) {
-                out.copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
-            } else {
-                out.evaluate(Scope.PLAN_SUM_UNFORGIVEN, d[q++], samples, wanted, dvhScopes);
+            for (int k = 0; k < m; k++) {
+                out[k].evaluate(Scope.PLAN_SUM, d[q++], samples, wanted.get(k), dvhScopes);
+                if (unforgiven == null) {
+                    out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, forgiven[k], samples, dvhScopes,
+                            parallel);
+                } else {
+                    out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, d[q++], samples, wanted.get(k), dvhScopes);
+                }
             }
-            out.evaluate(Scope.PLAN_SUM_PHYSICAL, d[q++], samples, wanted, dvhScopes);
+            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, d[q++], all, wanted, samples, dvhScopes);
             for (int c = 0; c < n; c++) {
                 // physicalTotal is free again: scratch for a course's EQD2 curve
-                out.evaluateCourse(courses.get(c), d[q++], alphaBetaGy, samples, wanted, dvhScopes, physicalTotal,
-                        parallel);
+                evaluateCourse(out, courses.get(c), d[q++], wanted, samples, dvhScopes, physicalTotal, parallel);
             }
         }
-        out.summarise(courses, weight);
-        return out;
+        Map<Double, StructureStatistics> result = new LinkedHashMap<>();
+        for (StructureStatistics o : out) {
+            o.summarise(courses, weight);
+            result.put(o.alphaBetaGy, o);
+        }
+        return result;
     }
 
     /** Statistics (and the DVH, if asked for) of one voxel-wise scope. */
@@ -170,61 +214,84 @@ public final class StructureStatistics {
     }
 
     /**
-     * One course's physical scope, and its EQD2 scope from it: EQD2 rises with physical dose, so
-     * the samples keep their order and each order statistic is the EQD2 of the physical one
-     * (interpolated in physical dose, then converted, as DOMAIN asks), V(x Gy EQD2) is the
-     * physical V at the dose whose EQD2 is x, and the mean EQD2 follows from the mean and mean
+     * A scope whose dose is the same at every alpha/beta: its statistics computed once, for the
+     * union of the statistics wanted, and each result given those it asked for.
+     */
+    private static void evaluateShared(StructureStatistics[] out, Scope scope, DoseDistribution distribution,
+                                       List<DoseStatistic> all, List<List<DoseStatistic>> wanted,
+                                       StructureDoseSamples samples, Set<Scope> dvhScopes) {
+        Dvh dvh = dvhScopes.contains(scope) ? distribution.dvh() : null;
+        DoseStatistics stats = distribution.statistics(all);
+        double[] maxAt = stats.maxSample() < 0 ? null : samples.indexOf(stats.maxSample());
+        for (int k = 0; k < out.length; k++) {
+            if (dvh != null) {
+                out[k].dvhs.put(scope, dvh);
+            }
+            out[k].voxelWise.put(scope, out.length == 1 ? stats : stats.restrictedTo(wanted.get(k)));
+            out[k].maxLocationIndex.put(scope, maxAt);
+        }
+    }
+
+    /**
+     * One course's physical scope, and its EQD2 scope from it at each alpha/beta: EQD2 rises with
+     * physical dose, so the samples keep their order and each order statistic is the EQD2 of the
+     * physical one (interpolated in physical dose, then converted, as DOMAIN asks), V(x Gy EQD2) is
+     * the physical V at the dose whose EQD2 is x, and the mean EQD2 follows from the mean and mean
      * square: (E[D^2] / n + ab E[D]) / (2 + ab). This saves a pass over the samples per course.
      */
-    private void evaluateCourse(CourseInfo course, DoseDistribution distribution, double ab,
-                                StructureDoseSamples samples, List<DoseStatistic> wanted, Set<Scope> dvhScopes,
-                                float[] buffer, boolean parallel) {
+    private static void evaluateCourse(StructureStatistics[] out, CourseInfo course, DoseDistribution distribution,
+                                       List<List<DoseStatistic>> wanted, StructureDoseSamples samples,
+                                       Set<Scope> dvhScopes, float[] buffer, boolean parallel) {
         float[] physicalGy = distribution.doseGy();
         double n = course.fractions();
-        List<DoseStatistic> physicalWanted = new ArrayList<>(wanted);
-        for (DoseStatistic st : wanted) {
-            if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
-                physicalWanted.add(physicalThreshold(st, n, ab));
+        List<List<DoseStatistic>> physicalWanted = new ArrayList<>();
+        Set<DoseStatistic> all = new LinkedHashSet<>();
+        for (int k = 0; k < out.length; k++) {
+            List<DoseStatistic> w = new ArrayList<>(wanted.get(k));
+            for (DoseStatistic st : wanted.get(k)) {
+                if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
+                    w.add(physicalThreshold(st, n, out[k].alphaBetaGy));
+                }
             }
+            physicalWanted.add(w);
+            all.addAll(w);
         }
         Scope physicalScope = Scope.coursePhysical(course.label());
-        if (dvhScopes.contains(physicalScope)) {
-            dvhs.put(physicalScope, distribution.dvh());
-        }
-        DoseStatistics physical = distribution.statistics(physicalWanted);
-        voxelWise.put(physicalScope, physical);
-        double[] maxAt = physical.maxSample() < 0 ? null : samples.indexOf(physical.maxSample());
-        maxLocationIndex.put(physicalScope, maxAt);
-
+        evaluateShared(out, physicalScope, distribution, List.copyOf(all), physicalWanted, samples, dvhScopes);
         DoseSummary summary = distribution.summary();
-        DoseStatistics eqd2 = new DoseStatistics(physical.volumeCc(), physical.maxSample(), physical.minSample());
-        for (DoseStatistic st : wanted) {
-            switch (st.kind()) {
-                case MAX, MIN, DOSE_AT_VOLUME_CC, DOSE_AT_VOLUME_PERCENT -> {
-                    Double d = physical.value(st);
-                    eqd2.put(st, StatisticUnit.GY, d == null ? null : Eqd2.eqd2(d, n, ab));
+        for (int k = 0; k < out.length; k++) {
+            StructureStatistics o = out[k];
+            double ab = o.alphaBetaGy;
+            DoseStatistics physical = o.voxelWise.get(physicalScope);
+            DoseStatistics eqd2 = new DoseStatistics(physical.volumeCc(), physical.maxSample(), physical.minSample());
+            for (DoseStatistic st : wanted.get(k)) {
+                switch (st.kind()) {
+                    case MAX, MIN, DOSE_AT_VOLUME_CC, DOSE_AT_VOLUME_PERCENT -> {
+                        Double d = physical.value(st);
+                        eqd2.put(st, StatisticUnit.GY, d == null ? null : Eqd2.eqd2(d, n, ab));
+                    }
+                    case MEAN -> {
+                        Double mean = summary.mean();
+                        eqd2.put(st, StatisticUnit.GY, mean == null ? null
+                                : (summary.meanSquare() / n + ab * mean) / (2.0 + ab));
+                    }
+                    case VOLUME_AT_DOSE -> {
+                        DoseStatistic threshold = physicalThreshold(st, n, ab);
+                        eqd2.put(st, StatisticUnit.CC, physical.value(threshold, StatisticUnit.CC));
+                        eqd2.put(st, StatisticUnit.PERCENT, physical.value(threshold, StatisticUnit.PERCENT));
+                    }
+                    case VOLUME -> eqd2.put(st, StatisticUnit.CC, physical.value(st));
                 }
-                case MEAN -> {
-                    Double mean = summary.mean();
-                    eqd2.put(st, StatisticUnit.GY, mean == null ? null
-                            : (summary.meanSquare() / n + ab * mean) / (2.0 + ab));
-                }
-                case VOLUME_AT_DOSE -> {
-                    DoseStatistic threshold = physicalThreshold(st, n, ab);
-                    eqd2.put(st, StatisticUnit.CC, physical.value(threshold, StatisticUnit.CC));
-                    eqd2.put(st, StatisticUnit.PERCENT, physical.value(threshold, StatisticUnit.PERCENT));
-                }
-                case VOLUME -> eqd2.put(st, StatisticUnit.CC, physical.value(st));
             }
-        }
-        Scope eqd2Scope = Scope.course(course.label());
-        voxelWise.put(eqd2Scope, eqd2);
-        maxLocationIndex.put(eqd2Scope, maxAt);
-        if (dvhScopes.contains(eqd2Scope)) {
-            DoseDistribution.Fill fill = eqd2Sum(new float[][] {physicalGy}, new double[] {n}, new double[] {1.0}, ab,
-                    buffer);
-            dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(), samples.count(), parallel)
-                    .dvh());
+            Scope eqd2Scope = Scope.course(course.label());
+            o.voxelWise.put(eqd2Scope, eqd2);
+            o.maxLocationIndex.put(eqd2Scope, o.maxLocationIndex.get(physicalScope));
+            if (dvhScopes.contains(eqd2Scope)) {
+                DoseDistribution.Fill fill = eqd2Sum(new float[][] {physicalGy}, new double[] {n},
+                        new double[] {1.0}, ab, buffer);
+                o.dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(), samples.count(),
+                        parallel).dvh());
+            }
         }
     }
 

@@ -57,7 +57,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
 
     private VectorDoseKernels() {
         if (LANES < 8 || MASK_BYTES.length() != LANES || I_D.length() != D.length()) {
-            throw new UnsupportedOperationException("the Vector API gives " + LANES
+            throw new IllegalStateException("the Vector API gives " + LANES
                     + " float lanes here; the vector kernels need at least 8");
         }
     }

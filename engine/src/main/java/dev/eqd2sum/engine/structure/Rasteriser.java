@@ -39,6 +39,10 @@ import java.util.Locale;
  * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits is represented
  * by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
+ *
+ * <p>Work is split for the common fork-join pool: the planes are rasterised in parallel, then the
+ * slices are walked in chunks of {@value #SLICES_PER_CHUNK} in parallel and joined in slice order, so
+ * runs and partials come out ascending. Safe to call from several threads at once.
  */
 public final class Rasteriser {
     /** Contour points further than this from their plane (mm) make the contour oblique to the grid. */
@@ -322,7 +326,7 @@ public final class Rasteriser {
         private final int n, nx, ny, nz;
         private final double voxelCc;
         private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
-        private final FloatList partialOcc = new FloatList(256);
+        private final FloatList partialOcc = new FloatList();
         private float[] si, sj, sk, sv;
         private int sampleCount;
 
@@ -562,6 +566,7 @@ public final class Rasteriser {
         }
     }
 
+    /** A growable int array; {@link #join} reads {@code a} and {@code size} directly. */
     private static final class IntList {
         private int[] a = new int[256];
         private int size;
@@ -572,34 +577,18 @@ public final class Rasteriser {
             }
             a[size++] = v;
         }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, size);
-        }
     }
 
+    /** A growable float array. */
     private static final class FloatList {
-        private float[] a;
+        private float[] a = new float[256];
         private int size;
-
-        FloatList(int capacity) {
-            a = new float[Math.max(16, capacity)];
-        }
-
 
         void add(float v) {
             if (size == a.length) {
                 a = Arrays.copyOf(a, a.length * 2);
             }
             a[size++] = v;
-        }
-
-        int size() {
-            return size;
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(a, size);
         }
     }
 }

@@ -245,4 +245,67 @@ class StructureStatisticsTest {
         assertThat(st.volumeCc()).isEqualTo(0.0);
         assertThat(st.dvh(Scope.PLAN_SUM).volumeCc()).containsExactly(0.0, 0.0);
     }
+
+    /**
+     * Several alpha/betas in one call, each with its own statistics, give bit for bit what one call per
+     * alpha/beta gives (values, maximum locations, DVH curves), with one and with two courses; and
+     * a statistic asked for at one alpha/beta only is not reported at another.
+     */
+    @Test
+    void severalAlphaBetasInOneCallEqualOneCallEach() {
+        Random r = new Random(7);
+        int n = 30_000;   // above DoseDistribution.LEAF: the bin and refinement paths run
+        float[] prior = new float[n], current = new float[n];
+        for (int p = 0; p < n; p++) {
+            prior[p] = (float) (30 * r.nextDouble() * r.nextDouble());
+            current[p] = p % 7 == 0 ? 27f : (float) (27 * Math.exp(-r.nextDouble() * 4));
+        }
+        List<DoseStatistic> extra = DoseStatistic.parseAll(List.of("V10Gy", "D2cc", "D50%", "V0.5Gy"), "t");
+        java.util.Map<Double, List<DoseStatistic>> byAb = new java.util.LinkedHashMap<>();
+        byAb.put(2.0, DEFAULTS);
+        byAb.put(3.0, extra);
+        byAb.put(10.0, DEFAULTS);
+        Set<Scope> dvhScopes = Set.of(Scope.PLAN_SUM, Scope.course("cEBRT"), Scope.coursePhysical("reSBRT"),
+                Scope.PLAN_SUM_PHYSICAL);
+        for (StructureDoseSamples s : List.of(cord(n, prior, current), cord(n, prior))) {
+            List<CourseInfo> courses = s.courseCount() == 2 ? COURSES : COURSES.subList(0, 1);
+            for (boolean target : new boolean[] {false, true}) {
+                java.util.Map<Double, StructureStatistics> together = StructureStatistics.compute(s, courses, byAb,
+                        target, dvhScopes, false);
+                assertThat(together.keySet()).containsExactly(2.0, 3.0, 10.0);
+                for (var e : byAb.entrySet()) {
+                    StructureStatistics one = StructureStatistics.compute(s, courses, e.getKey(), target,
+                            e.getValue(), dvhScopes, false);
+                    StructureStatistics many = together.get(e.getKey());
+                    assertThat(many.scopes()).isEqualTo(one.scopes());
+                    assertThat(many.statistics()).isEqualTo(one.statistics());
+                    for (Scope scope : one.scopes()) {
+                        for (DoseStatistic st : DoseStatistic.parseAll(DoseStatistic.DEFAULT_NAMES, "t")) {
+                            assertThat(many.has(st, scope)).as("%s %s", st, scope).isEqualTo(one.has(st, scope));
+                        }
+                        for (DoseStatistic st : extra) {
+                            assertThat(many.has(st, scope)).as("%s %s", st, scope).isEqualTo(one.has(st, scope));
+                        }
+                        for (DoseStatistic st : one.statistics()) {
+                            if (!one.has(st, scope)) {
+                                continue;
+                            }
+                            for (StatisticUnit unit : scope.isSummary() ? List.of(StatisticUnit.GY) : st.units()) {
+                                assertThat(many.value(st, unit, scope)).as("%s %s %s", st, unit, scope)
+                                        .isEqualTo(one.value(st, unit, scope));
+                            }
+                        }
+                        assertThat(many.maxLocationIndex(scope)).isEqualTo(one.maxLocationIndex(scope));
+                        Dvh a = one.dvh(scope), b = many.dvh(scope);
+                        if (a == null) {
+                            assertThat(b).isNull();
+                        } else {
+                            assertThat(b.doseGy()).isEqualTo(a.doseGy());
+                            assertThat(b.volumeCc()).isEqualTo(a.volumeCc());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -139,7 +139,7 @@ public final class CohortRun {
                         + mib(lowerBound) + " of dose data, more than the whole Java heap (" + mib(heapBytes)
                         + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
             }
-            int permits = (int) Math.max(1, Math.min(budgetMib, MemoryEstimate.estimateBytes(c) >> 20));
+            int permits = (int) Math.max(1, Math.min(budgetMib, MemoryEstimate.estimateBytes(c, options.noDose()) >> 20));
             String backend;
             long w0 = System.nanoTime();
             memory.acquire(permits);
@@ -158,7 +158,7 @@ public final class CohortRun {
                     deleteRecursively(workDir);
                     return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": ran out of memory even when"
                             + " run alone (Java heap " + mib(heapBytes) + ", estimated need "
-                            + mib(MemoryEstimate.estimateBytes(c))
+                            + mib(MemoryEstimate.estimateBytes(c, options.noDose()))
                             + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
                 }
             } finally {

@@ -15,12 +15,11 @@ import java.nio.file.Path;
  *   BASE                                  structures, masks, sample points, DVHs, JSON
  * + sum over dose files of 2 * bytes      every course grid decoded to float[] (BEAM files each)
  * + largest dose file bytes               the file's bytes while it is decoded
- * + 5 * 2 * largest dose file bytes       full-size grids on the output grid: plan sum,
+ * + K * 2 * largest dose file bytes       full-size grids on the output grid: the EQD2 map,
  *                                         alpha/beta and target maps, the RT Dose writer's
- *                                         int32 + byte buffers
+ *                                         buffers (K = 5); under --no-dose no map is built and
+ *                                         K = 1 covers the structures' sample points and doses
  * </pre>
- * The `sum` pipeline builds and writes the EQD2 map even under {@code --no-dose} (the cohort deletes the
- * file), so the estimate does not depend on it.
  * Output grids finer or larger than the current course's ({@code union}, {@code spacingMm}) can exceed it; a
  * case that then runs out of memory is retried alone and fails alone (see {@link CohortRun}).
  * {@link #lowerBoundBytes} is what certainly does not fit: the dose files' bytes themselves.
@@ -32,7 +31,7 @@ public final class MemoryEstimate {
     private MemoryEstimate() {
     }
 
-    public static long estimateBytes(CohortCase c) {
+    public static long estimateBytes(CohortCase c, boolean noDose) {
         long sum = 0;
         long largest = 0;
         for (Path f : c.doseFiles()) {
@@ -40,7 +39,7 @@ public final class MemoryEstimate {
             sum += size;
             largest = Math.max(largest, size);
         }
-        return BASE_BYTES + 2 * sum + largest + FULL_GRIDS * 2 * largest;
+        return BASE_BYTES + 2 * sum + largest + (noDose ? 1 : FULL_GRIDS) * 2 * largest;
     }
 
     /** Bytes the case certainly needs: its dose files decoded take at least their size (at most 4 bytes per voxel). */

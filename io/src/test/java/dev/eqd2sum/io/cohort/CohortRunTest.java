@@ -167,7 +167,7 @@ class CohortRunTest {
         for (int i = 0; i < 6; i++) {
             FakeStudy.writeCase(study.resolve("c" + i), "C" + i, 1 << 20);
         }
-        // Estimate per case: 32 MiB + 2*1 + 1 + 5*2*1 = 45 MiB; budget = 164 - 64 = 100 MiB: two at a time.
+        // Estimate per case (--no-dose): 32 MiB + 2*1 + 1 + 1*2*1 = 37 MiB; budget = 164 - 64 = 100 MiB: two at a time.
         FakeStudy.Runner runner = new FakeStudy.Runner();
         runner.sleepMillis = 50;
         List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 6, 164L << 20);
