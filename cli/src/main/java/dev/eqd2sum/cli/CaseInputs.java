@@ -163,13 +163,16 @@ final class CaseInputs {
 
     private static CourseFiles readCourse(CaseSpec spec, CourseSpec c, List<String> warnings) {
         List<RtDose> doses = new ArrayList<>();
-        List<InputFile> doseFiles = new ArrayList<>();
+        // A dose file's SHA-256 (tens of megabytes) is computed on a second thread from the same bytes while
+        // they are parsed and decoded here; its provenance entry is made once both are done.
+        List<FutureTask<String>> doseHashes = new ArrayList<>();
         for (int n = 0; n < c.doseFiles().size(); n++) {
             String display = c.displayDoseFiles().get(n);
             byte[] bytes = read(c.doseFiles().get(n), display);
-            RtDose d = RtDoseReader.read(bytes, display);
-            doses.add(d);
-            doseFiles.add(new InputFile(display, d.sopInstanceUid(), sha256(bytes)));
+            FutureTask<String> hash = new FutureTask<>(() -> sha256(bytes));
+            Thread.ofPlatform().daemon().name("eqd2sum-sha256").start(hash);
+            doseHashes.add(hash);
+            doses.add(RtDoseReader.read(bytes, display));
         }
         if (doses.size() > 1) {
             for (RtDose d : doses) {
@@ -213,6 +216,10 @@ final class CaseInputs {
         if (c.fractionsDelivered() != null && c.fractionsDelivered() > planned) {
             throw new InvalidInputException(spec.source(c.field() + ".fractionsDelivered"), c.fractionsDelivered()
                     + " is more than the " + planned + " planned fractions");
+        }
+        List<InputFile> doseFiles = new ArrayList<>();
+        for (int n = 0; n < doses.size(); n++) {
+            doseFiles.add(new InputFile(c.displayDoseFiles().get(n), doses.get(n).sopInstanceUid(), join(doseHashes.get(n))));
         }
         return new CourseFiles(c, doses, doseFiles, plan, planFile, reg, regFile, planned, null, null);
     }

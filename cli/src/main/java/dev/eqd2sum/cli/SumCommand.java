@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /** {@code eqd2sum sum CASE.json --out DIR}: one case, end to end. */
 @Command(name = "sum", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
@@ -99,6 +101,37 @@ final class SumCommand implements Callable<Integer> {
     }
 
     /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
+    /** Waits for a report written on another thread; what it threw is thrown here, unwrapped. */
+    private static void awaitReport(FutureTask<Void> task) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
         return runInto(c, dir, backend, err, true);
     }
@@ -109,10 +142,19 @@ final class SumCommand implements Callable<Integer> {
         CaseRunner.Run run = new CaseRunner(backend, err, writeDose).run(c, dir);
         CaseResult result = run.result();
         StageTimes.lap("constraints, result model");
-        DvhJsonWriter.write(result, dir.resolve("dvh.json"));
-        DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
-        MetricsCsvWriter.write(result, dir.resolve("metrics.csv"));
-        ConstraintsJsonWriter.write(result, dir.resolve("constraints.json"));
+        // dvh.csv (the largest report, one row per 0.01 Gy bin) is written on a second core meanwhile.
+        FutureTask<Void> csv = new FutureTask<>(() -> {
+            DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
+            return null;
+        });
+        Thread.ofPlatform().daemon().name("eqd2sum-write-dvh-csv").start(csv);
+        try {
+            DvhJsonWriter.write(result, dir.resolve("dvh.json"));
+            MetricsCsvWriter.write(result, dir.resolve("metrics.csv"));
+            ConstraintsJsonWriter.write(result, dir.resolve("constraints.json"));
+        } finally {
+            awaitReport(csv);
+        }
         StageTimes.lap("write reports (JSON, CSV)");
         List<String> files = new ArrayList<>(run.doseFiles());
         files.addAll(List.of("dvh.json", "dvh.csv", "metrics.csv", "constraints.json"));
