@@ -20,7 +20,8 @@ public final class SyntheticStudy {
     /** Grid sizes of a study. */
     public enum Size {
         /** The benchmarks' standard case: current 200x200x150 at 2 mm (6 M voxels), prior 180x160x110 at 2.5x2.5x3 mm. */
-        STD(SpineCase.Spec.standard().withDemoCourses()),
+        STD(SpineCase.Spec.standard().withCourses(SpineCase.Spec.demo().prior(),
+                SpineCase.Spec.demo().current())),
         /** A small case for tests (seconds for a 20-case cohort): current 48x48x40 at 2 mm, prior 40x36x30. */
         SMALL(SpineCase.Spec.small());
 

@@ -66,10 +66,6 @@ public record SpineCase(DoseGrid current, DoseGrid prior, List<Structure> struct
         public Course withCordMaxGy(double gy) {
             return new Course(label, prescriptionGy, fractions, hotSpotZMm, gy, bitsAllocated, startDate, endDate);
         }
-
-        Course atZ(double zMm) {
-            return new Course(label, prescriptionGy, fractions, zMm, cordMaxGy, bitsAllocated, startDate, endDate);
-        }
     }
 
     /**
@@ -114,42 +110,13 @@ public record SpineCase(DoseGrid current, DoseGrid prior, List<Structure> struct
                     DEMO_PRIOR, DEMO_CURRENT);
         }
 
-        /** The same grids and anatomy with the demo's courses. */
-        public Spec withDemoCourses() {
-            return new Spec(currentGrid, priorGrid, anatomy, DEMO_PRIOR, DEMO_CURRENT);
-        }
-
         public Spec withCourses(Course newPrior, Course newCurrent) {
             return new Spec(currentGrid, priorGrid, anatomy, newPrior, newCurrent);
         }
 
         /** The same with both hot spots at the current course's height. */
         public Spec coLocated() {
-            return withCourses(prior.atZ(current.hotSpotZMm()), current);
-        }
-
-        public double priorHotSpotZMm() {
-            return prior.hotSpotZMm();
-        }
-
-        public double currentHotSpotZMm() {
-            return current.hotSpotZMm();
-        }
-
-        public double priorCordMaxGy() {
-            return prior.cordMaxGy();
-        }
-
-        public double currentCordMaxGy() {
-            return current.cordMaxGy();
-        }
-
-        public double priorPrescriptionGy() {
-            return prior.prescriptionGy();
-        }
-
-        public double currentPrescriptionGy() {
-            return current.prescriptionGy();
+            return withCourses(prior.varied(1, current.hotSpotZMm() - prior.hotSpotZMm()), current);
         }
 
         private static GridGeometry centred(int nx, int ny, int nz, double sx, double sy, double sz) {

@@ -34,15 +34,15 @@ class SpineCaseTest {
     @Test
     void cordHotSpotsSitWhereAskedTwelveMillimetresApart() {
         SpineCase.Spec spec = STD.spec();
-        assertThat(spec.priorHotSpotZMm() - spec.currentHotSpotZMm()).isEqualTo(12.0);
+        assertThat(spec.prior().hotSpotZMm() - spec.current().hotSpotZMm()).isEqualTo(12.0);
         double[] cur = hottestOnCordAxisLine(STD.current(), TRUNK.cordYMm() - TRUNK.cordRadiusMm());
         double[] pri = hottestOnCordAxisLine(STD.prior(), TRUNK.cordYMm());
-        assertThat(cur[0]).isCloseTo(spec.currentHotSpotZMm(), within(2.0));
+        assertThat(cur[0]).isCloseTo(spec.current().hotSpotZMm(), within(2.0));
         // voxel centres lie 1 mm off the hot spot's centre in x and z (odd mm on the current grid)
-        assertThat(cur[1]).isCloseTo(spec.currentCordMaxGy(), within(0.5));
-        assertThat(pri[0]).isCloseTo(spec.priorHotSpotZMm(), within(3.0));
+        assertThat(cur[1]).isCloseTo(spec.current().cordMaxGy(), within(0.5));
+        assertThat(pri[0]).isCloseTo(spec.prior().hotSpotZMm(), within(3.0));
         // the prior grid's voxel centres miss the hot spot's centre by up to 1.5 mm in z and 1.25 mm in y
-        assertThat(pri[1]).isCloseTo(spec.priorCordMaxGy(), within(0.6));
+        assertThat(pri[1]).isCloseTo(spec.prior().cordMaxGy(), within(0.6));
         // the PTV gets its prescription
         GridGeometry g = STD.current().geometry();
         int[] c = nearestVoxel(g, 0, TRUNK.vertebraYMm(), 0);
