@@ -41,7 +41,7 @@ public class RasteriserBenchmark {
 
     @Setup
     public void setUp() {
-        dev.eqd2sum.io.synth.SpineCase c = dev.eqd2sum.io.synth.SpineCase.build(dev.eqd2sum.io.synth.SpineCase.Spec.demo());
+        dev.eqd2sum.io.synth.SpineCase c = dev.eqd2sum.io.synth.SpineCase.build(dev.eqd2sum.io.synth.SpineCase.Spec.standard());
         spine = c.structures();
         spineGrid = c.current().geometry();
         spineOptions = RasterOptions.forStructureSet(spine);

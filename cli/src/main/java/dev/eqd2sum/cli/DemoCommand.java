@@ -4,7 +4,7 @@ import dev.eqd2sum.io.casefile.CaseFileReader;
 import dev.eqd2sum.io.casefile.CaseSpec;
 import dev.eqd2sum.io.report.CaseResult;
 import dev.eqd2sum.io.report.ConsoleTable;
-import dev.eqd2sum.io.synth.DemoSpineCase;
+import dev.eqd2sum.io.synth.SpineCaseWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         Path resultDisplay = target.resolve("result");
         CaseResult result;
         try (OutputFolder folder = OutputFolder.prepare(target, out, overwrite)) {
-            Path caseFile = DemoSpineCase.write(folder.temp().resolve("case"));
+            Path caseFile = SpineCaseWriter.writeDemo(folder.temp().resolve("case"));
             CaseSpec spec = CaseFileReader.read(caseFile, caseDisplay.toString());
             Path resultDir = Files.createDirectory(folder.temp().resolve("result"));
             Files.writeString(resultDir.resolve(OutputFolder.MARKER),

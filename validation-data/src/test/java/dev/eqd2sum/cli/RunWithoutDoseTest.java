@@ -2,7 +2,7 @@ package dev.eqd2sum.cli;
 
 import dev.eqd2sum.io.casefile.CaseFileReader;
 import dev.eqd2sum.io.casefile.CaseSpec;
-import dev.eqd2sum.io.synth.DemoSpineCase;
+import dev.eqd2sum.io.synth.SpineCaseWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +22,7 @@ class RunWithoutDoseTest {
 
     @Test
     void reportsWithoutMaps() throws IOException {
-        Path caseFile = DemoSpineCase.write(dir.resolve("case"));
+        Path caseFile = SpineCaseWriter.writeDemo(dir.resolve("case"));
         CaseSpec spec = CaseFileReader.read(caseFile, "case/case.json");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Path with = Files.createDirectory(dir.resolve("with"));

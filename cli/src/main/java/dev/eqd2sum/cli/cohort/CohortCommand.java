@@ -10,6 +10,7 @@ import dev.eqd2sum.io.cohort.CohortCase;
 import dev.eqd2sum.io.cohort.CohortReport;
 import dev.eqd2sum.io.cohort.CohortRun;
 import dev.eqd2sum.io.cohort.CohortTables;
+import dev.eqd2sum.io.cohort.MemoryEstimate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -119,6 +120,7 @@ public final class CohortCommand implements Callable<Integer> {
             for (String w : discovery.warnings()) {
                 stderr.println("cohort: " + w);
             }
+            planBackend(cases);
             Files.createDirectories(out);
             String version = versionString();
             CaseOptions options = new CaseOptions(noDose, backend);
@@ -188,5 +190,13 @@ public final class CohortCommand implements Callable<Integer> {
         public String[] getVersion() {
             return new String[] {versionString()};
         }
+    }
+
+    /**
+     * Lets {@code --backend auto} decide on the whole cohort's work (every case, also those a --resume keeps,
+     * so that a resumed run chooses as the first did) rather than on each small case alone.
+     */
+    static void planBackend(List<CohortCase> cases) {
+        KernelProvider.planRun(MemoryEstimate.voxelPasses(cases));
     }
 }

@@ -81,7 +81,7 @@ public final class CaseDiscovery {
             CaseHeader h = CaseHeader.read(f.file());
             String folder = h.caseId() == null ? null : FolderNames.sanitise(h.caseId());
             CohortCase c = new CohortCase(cases.size(), f.file(), f.display(), h.caseId(), folder, h.doseFiles(),
-                    h.referencedFiles());
+                    h.currentDoseFiles(), h.courseCount(), h.referencedFiles());
             if (folder != null) {
                 if (COHORT_FILES.contains(folder.toLowerCase(Locale.ROOT))) {
                     throw new InvalidInputException(f.display() + ": caseId",

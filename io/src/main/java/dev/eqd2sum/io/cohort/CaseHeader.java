@@ -16,11 +16,15 @@ import java.util.List;
  *
  * @param caseId          the caseId when it is a string, else null
  * @param doseFiles       {@code courses[*].dose} files (string or list), resolved against the case folder
+ * @param currentDoseFiles the dose files of the current course: the one with the latest {@code startDate}
+ *                        (CONTRACT), the last course when dates are missing (for the backend plan)
+ * @param courseCount     how many courses the case sums (passes over the output grid)
  * @param referencedFiles every string value of the case file that names an existing regular file, resolved
  *                        against the case folder (covers structure set, doses, plans, registrations and
  *                        constraint files without the cohort knowing each field)
  */
-record CaseHeader(String caseId, List<Path> doseFiles, List<Path> referencedFiles) {
+record CaseHeader(String caseId, List<Path> doseFiles, List<Path> currentDoseFiles, int courseCount,
+                  List<Path> referencedFiles) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static CaseHeader read(Path caseFile) {
@@ -28,29 +32,41 @@ record CaseHeader(String caseId, List<Path> doseFiles, List<Path> referencedFile
         try {
             root = JSON.readTree(caseFile.toFile());
         } catch (IOException e) {
-            return new CaseHeader(null, List.of(), List.of());
+            return new CaseHeader(null, List.of(), List.of(), 0, List.of());
         }
         if (root == null || !root.isObject()) {
-            return new CaseHeader(null, List.of(), List.of());
+            return new CaseHeader(null, List.of(), List.of(), 0, List.of());
         }
         Path dir = caseFile.toAbsolutePath().normalize().getParent();
         String caseId = root.path("caseId").isTextual() ? root.get("caseId").asText() : null;
         List<Path> doses = new ArrayList<>();
+        List<Path> currentDoses = List.of();
+        String currentStart = null;
+        int courses = 0;
         for (JsonNode course : root.path("courses")) {
+            List<Path> courseDoses = new ArrayList<>();
             JsonNode dose = course.path("dose");
             if (dose.isTextual()) {
-                doses.add(dir.resolve(dose.asText()).normalize());
+                courseDoses.add(dir.resolve(dose.asText()).normalize());
             } else if (dose.isArray()) {
                 for (JsonNode d : dose) {
                     if (d.isTextual()) {
-                        doses.add(dir.resolve(d.asText()).normalize());
+                        courseDoses.add(dir.resolve(d.asText()).normalize());
                     }
                 }
+            }
+            doses.addAll(courseDoses);
+            courses++;
+            // ISO dates compare as strings; a course without a date counts as later (the last such one wins).
+            String start = course.path("startDate").isTextual() ? course.get("startDate").asText() : "~";
+            if (currentStart == null || start.compareTo(currentStart) >= 0) {
+                currentStart = start;
+                currentDoses = courseDoses;
             }
         }
         List<Path> referenced = new ArrayList<>();
         collectFiles(root, dir, caseFile.toAbsolutePath().normalize(), referenced);
-        return new CaseHeader(caseId, doses, referenced.stream().distinct().sorted().toList());
+        return new CaseHeader(caseId, doses, currentDoses, courses, referenced.stream().distinct().sorted().toList());
     }
 
     private static void collectFiles(JsonNode node, Path dir, Path caseFile, List<Path> out) {

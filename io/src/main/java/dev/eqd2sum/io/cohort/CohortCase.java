@@ -13,12 +13,16 @@ import java.util.List;
  *                        when it runs, with the case-file reader's message)
  * @param folderName      the case's output folder under the cohort's output folder
  * @param doseFiles       the RT Dose files the case names (for the memory estimate); may name missing files
+ * @param currentDoseFiles the current course's RT Dose files (for the backend plan); may name missing files
+ * @param courseCount     how many courses the case file lists
  * @param referencedFiles every existing file the case file names (hashed for --resume)
  */
 public record CohortCase(int index, Path caseFile, String displayCaseFile, String caseId, String folderName,
-                         List<Path> doseFiles, List<Path> referencedFiles) {
+                         List<Path> doseFiles, List<Path> currentDoseFiles, int courseCount,
+                         List<Path> referencedFiles) {
     public CohortCase {
         doseFiles = List.copyOf(doseFiles);
+        currentDoseFiles = List.copyOf(currentDoseFiles);
         referencedFiles = List.copyOf(referencedFiles);
     }
 

@@ -3,6 +3,7 @@ package dev.eqd2sum.io.cohort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How much heap a case needs, estimated from the sizes of its RT Dose files without reading them (the cohort
@@ -47,6 +48,30 @@ public final class MemoryEstimate {
         long sum = 0;
         for (Path f : c.doseFiles()) {
             sum += size(f);
+        }
+        return sum;
+    }
+
+    /**
+     * Output voxels times passes the case will push through the kernels, at least: the current course's
+     * largest dose file at 4 bytes per voxel (the output grid is the current course's by default; a 16-bit
+     * file holds twice as many) times one pass per course. Exported alpha/beta maps are left out. For
+     * {@code KernelProvider.planRun}, so a lower bound: {@code auto} then takes the Vector API only for a
+     * cohort that certainly pays for its warm-up.
+     */
+    public static long voxelPasses(CohortCase c) {
+        long largest = 0;
+        for (Path f : c.currentDoseFiles()) {
+            largest = Math.max(largest, size(f));
+        }
+        return largest / Float.BYTES * c.courseCount();
+    }
+
+    /** {@link #voxelPasses(CohortCase)} summed over a cohort. */
+    public static long voxelPasses(List<CohortCase> cases) {
+        long sum = 0;
+        for (CohortCase c : cases) {
+            sum += voxelPasses(c);
         }
         return sum;
     }
