@@ -9,7 +9,9 @@
 #   eqd2sum:     ./eqd2sum sum case.json --out DIR --quiet (EQD2, forgiveness, sub-voxel statistics in
 #                every scope, constraints, the RT Dose and all reports written)
 # RUNS times each, and prints the median wall time, the peak RSS (/usr/bin/time -v, the largest
-# process of the pipeline) and the ratios. A cold JVM start is part of every eqd2sum run.
+# process of the pipeline) and the ratios. A cold JVM start is part of every eqd2sum run. Each run starts
+# after a `sync` (not timed): without it a run pays for writing back the previous run's files (plastimatch
+# writes about 60 MB of images per std run and 600 MB per large run).
 #
 # Usage: bench/compare-plastimatch.sh [--runs N] [--sizes "std large"] [--work DIR] [--report FILE]
 #   EQD2SUM_JAVA_OPTS is passed to the launcher (e.g. to try other JVM flags).
@@ -65,6 +67,7 @@ plastimatch_once() { # case_dir out_dir stats_file
   local c="$1" o="$2" s="$3"
   rm -rf "$o"; mkdir -p "$o"
   : >"$s.steps"
+  sync   # the other tool's files written back first, so that no run pays for the previous one's I/O
   local t0; t0=$(now)
   timed "$s.steps" "$o/resize" plastimatch convert --input "$c/prior/RD.dcm" --fixed "$c/current/RD.dcm" \
       --output-dose-img "$o/prior_on_current.mha" --resize-dose
@@ -81,6 +84,7 @@ eqd2sum_once() { # case_dir out_dir stats_file
   local c="$1" o="$2" s="$3"
   rm -rf "$o"
   : >"$s.steps"
+  sync
   local t0; t0=$(now)
   timed "$s.steps" "$o.log" "$root/eqd2sum" sum "$c/case.json" --out "$o" --quiet
   local t1; t1=$(now)
