@@ -27,7 +27,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
@@ -85,7 +84,7 @@ final class CaseInputs {
         RtStructureSet ss = null;
         InputFile ssFile = null;
         if (ssTask != null) {
-            StructureSetRead r = join(ssTask);
+            StructureSetRead r = Tasks.join(ssTask);
             ss = r.structureSet();
             ssFile = r.file();
             warnings.addAll(r.warnings());
@@ -134,32 +133,6 @@ final class CaseInputs {
                 warnings);
     }
 
-    /** The task's result, or what it threw, unwrapped (an InvalidInputException stays one). */
-    private static <T> T join(FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     private static CourseFiles readCourse(CaseSpec spec, CourseSpec c, List<String> warnings) {
         List<RtDose> doses = new ArrayList<>();
@@ -219,7 +192,7 @@ final class CaseInputs {
         }
         List<InputFile> doseFiles = new ArrayList<>();
         for (int n = 0; n < doses.size(); n++) {
-            doseFiles.add(new InputFile(c.displayDoseFiles().get(n), doses.get(n).sopInstanceUid(), join(doseHashes.get(n))));
+            doseFiles.add(new InputFile(c.displayDoseFiles().get(n), doses.get(n).sopInstanceUid(), Tasks.join(doseHashes.get(n))));
         }
         return new CourseFiles(c, doses, doseFiles, plan, planFile, reg, regFile, planned, null, null);
     }

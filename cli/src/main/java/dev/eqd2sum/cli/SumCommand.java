@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /** {@code eqd2sum sum CASE.json --out DIR}: one case, end to end. */
@@ -100,38 +99,16 @@ final class SumCommand implements Callable<Integer> {
         return failOnConstraint && anyFailed(run.result()) ? Main.EXIT_CONSTRAINT_FAILED : Main.EXIT_OK;
     }
 
-    /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
     /** Waits for a report written on another thread; what it threw is thrown here, unwrapped. */
     private static void awaitReport(FutureTask<Void> task) throws IOException {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    task.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Tasks.join(task);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
+    /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
     static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
         return runInto(c, dir, backend, err, true);
     }
