@@ -177,30 +177,10 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         }
     }
 
-    /** One course's conversion with constants folded as in VectorDoseKernels (same float formulas). */
-    private static final class Conversion {
-        private final float scale;
-        private final float invFractions;
-        private final float weight;
-        private final float[] abMap;
-        private final byte[] target;
-        private final float a;
-        private final float b;
-        private final float aw;
-        private final float bw;
-
+    /** One course's conversion ({@link FoldedConversion}: the same folded constants as the vector kernels) in plain loops. */
+    private static final class Conversion extends FoldedConversion {
         Conversion(VoxelConversion c) {
-            scale = c.doseScale();
-            invFractions = (float) (1.0 / c.fractions());
-            weight = c.normalTissueWeight();
-            abMap = c.alphaBetaMapGy();
-            target = c.targetMask();
-            double ab = c.uniformAlphaBetaGy();
-            double s = c.doseScale();
-            a = (float) (s * s / (c.fractions() * (2.0 + ab)));
-            b = (float) (s * ab / (2.0 + ab));
-            aw = (float) (weight * (double) a);
-            bw = (float) (weight * (double) b);
+            super(c);
         }
 
         void accumulate(float[] dose, int doseFrom, float[] acc, int accFrom, int count) {

@@ -472,34 +472,12 @@ public final class VectorDoseKernels implements DoseKernelSupport {
     }
 
     /**
-     * One course's conversion with its constants folded: with uniform alpha/beta,
-     * w * EQD2(s*d) = d * (A*d + B), A = w*s^2 / (n*(2+ab)), B = w*s*ab/(2+ab) (one FMA, one
-     * multiply); with a map, EQD2 = D * (D/n + ab) / (ab + 2) per voxel.
+     * One course's conversion ({@link FoldedConversion}: the same folded constants as the Java
+     * kernels) in vector loops.
      */
-    private static final class Conversion {
-        private final float scale;
-        private final float invFractions;
-        private final float weight;
-        private final float[] abMap;
-        private final byte[] target;
-        // Uniform alpha/beta without the weight, and with it folded in (no target mask).
-        private final float a;
-        private final float b;
-        private final float aw;
-        private final float bw;
-
+    private static final class Conversion extends FoldedConversion {
         Conversion(VoxelConversion c) {
-            scale = c.doseScale();
-            invFractions = (float) (1.0 / c.fractions());
-            weight = c.normalTissueWeight();
-            abMap = c.alphaBetaMapGy();
-            target = c.targetMask();
-            double ab = c.uniformAlphaBetaGy();
-            double s = c.doseScale();
-            a = (float) (s * s / (c.fractions() * (2.0 + ab)));
-            b = (float) (s * ab / (2.0 + ab));
-            aw = (float) (weight * (double) a);
-            bw = (float) (weight * (double) b);
+            super(c);
         }
 
         /** acc[accFrom + t] += w * EQD2(scale * dose[doseFrom + t]) for t in [0, count). */
