@@ -136,16 +136,15 @@ final class CaseInputs {
 
     private static CourseFiles readCourse(CaseSpec spec, CourseSpec c, List<String> warnings) {
         List<RtDose> doses = new ArrayList<>();
-        // A dose file's SHA-256 (tens of megabytes) is computed on a second thread from the same bytes while
-        // they are parsed and decoded here; its provenance entry is made once both are done.
-        List<FutureTask<String>> doseHashes = new ArrayList<>();
+        // A dose file (up to hundreds of megabytes) is read in pieces, decoded straight into its dose array,
+        // and its SHA-256 is computed on a second thread from the same pieces: the file is never held whole.
+        List<String> doseHashes = new ArrayList<>();
         for (int n = 0; n < c.doseFiles().size(); n++) {
             String display = c.displayDoseFiles().get(n);
-            byte[] bytes = read(c.doseFiles().get(n), display);
-            FutureTask<String> hash = new FutureTask<>(() -> sha256(bytes));
-            Thread.ofPlatform().daemon().name("eqd2sum-sha256").start(hash);
-            doseHashes.add(hash);
-            doses.add(RtDoseReader.read(bytes, display));
+            try (BackgroundSha256 hash = new BackgroundSha256()) {
+                doses.add(RtDoseReader.read(c.doseFiles().get(n), display, hash));
+                doseHashes.add(hash.hex());
+            }
         }
         if (doses.size() > 1) {
             for (RtDose d : doses) {
@@ -192,7 +191,7 @@ final class CaseInputs {
         }
         List<InputFile> doseFiles = new ArrayList<>();
         for (int n = 0; n < doses.size(); n++) {
-            doseFiles.add(new InputFile(c.displayDoseFiles().get(n), doses.get(n).sopInstanceUid(), Tasks.join(doseHashes.get(n))));
+            doseFiles.add(new InputFile(c.displayDoseFiles().get(n), doses.get(n).sopInstanceUid(), doseHashes.get(n)));
         }
         return new CourseFiles(c, doses, doseFiles, plan, planFile, reg, regFile, planned, null, null);
     }
@@ -312,8 +311,12 @@ final class CaseInputs {
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -52,6 +52,15 @@ class NeuropathyPatientEndToEndTest {
         return new ObjectMapper().readTree(out.resolve("constraints.json").toFile());
     }
 
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JsonNode find(JsonNode constraints, String id, String method) {
         for (JsonNode c : constraints.get("constraints")) {
             if (c.get("id").asText().equals(id) && (method == null || c.get("method").asText().equals(method))) {
@@ -114,6 +123,17 @@ class NeuropathyPatientEndToEndTest {
         assertThat(prior.get("transform").asText()).startsWith("rigid, from ");
         assertThat(prior.get("files")).hasSize(3);
         assertThat(prior.get("files").get(0).get("sha256").asText()).hasSize(64);
+        // Provenance: each input's SHA-256 is that of the whole file (the doses are read and hashed in pieces).
+        Path caseDir = dir.resolve("case-D0.03cc");
+        int hashed = 0;
+        for (JsonNode course : dvh.get("courses")) {
+            for (JsonNode f : course.get("files")) {
+                assertThat(f.get("sha256").asText()).as(f.toString()).isEqualTo(sha256(caseDir.resolve(f.get("path").asText())));
+                hashed++;
+            }
+        }
+        assertThat(hashed).isEqualTo(5);
+        assertThat(dvh.get("structureSet").get("sha256").asText()).isEqualTo(sha256(caseDir.resolve("RS.dcm")));
         assertThat(dvh.get("warnings")).isEmpty();
     }
 

@@ -4,11 +4,13 @@ import dev.eqd2sum.engine.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,20 +32,47 @@ public final class DicomReader {
     /** Bound on attributes plus items, so that a file of empty items cannot exhaust the heap. */
     public static final int MAX_NODES = 5_000_000;
 
+    /** First read of {@link #readStreamed}: an RT Dose's attributes take a few kilobytes before its pixel data. */
+    public static final int FIRST_READ_BYTES = 64 * 1024;
+    /** The smallest first read: enough to tell a Part 10 file (marker at byte 128) from a bare data set. */
+    static final int MIN_FIRST_READ_BYTES = 256;
+
     private static final int UNDEFINED = -1;
 
     private final String source;
     private final byte[] buf;
-    /** Offset of buf[0] in the file: non-zero after inflation, for messages that give file positions. */
     private final long fileSize;
+    /** Offset of buf[0] in the file (the bytes after a streamed pixel data value), for messages that give file positions. */
+    private final long base;
     private boolean bigEndian;
     private boolean inflated;
     private int nodes;
+    /** buf holds only the file's first bytes: running into its end asks for more ({@link MoreBytes}) instead of failing. */
+    private boolean prefix;
+    /** Top-level native pixel data that a streamed read left in the file, else null. */
+    private PixelDataInFile deferred;
 
     private DicomReader(String source, byte[] buf, long fileSize) {
+        this(source, buf, fileSize, 0);
+    }
+
+    private DicomReader(String source, byte[] buf, long fileSize, long base) {
         this.source = source;
         this.buf = buf;
         this.fileSize = fileSize;
+        this.base = base;
+    }
+
+    /** The first bytes were not enough: read more (twice as many, or the whole file) and parse again. */
+    private static final class MoreBytes extends RuntimeException {
+        static final MoreBytes DOUBLE = new MoreBytes(false);
+        static final MoreBytes WHOLE_FILE = new MoreBytes(true);
+        final boolean wholeFile;
+
+        private MoreBytes(boolean wholeFile) {
+            super(null, null, false, false);
+            this.wholeFile = wholeFile;
+        }
     }
 
     /** Reads and parses a file; the source in messages is the path as given. */
@@ -60,6 +89,66 @@ public final class DicomReader {
             throw new InvalidInputException(source, "cannot read the file: " + e.getMessage());
         }
         return parse(data, source);
+    }
+
+    /**
+     * Reads a file's attributes but leaves its top-level native (uncompressed) pixel data in the file, to be
+     * decoded from there in pieces ({@link StreamedDicomFile#decodePixels}): the file's bytes are never held
+     * whole. The first {@value #FIRST_READ_BYTES} bytes are read and parsed; when the attributes run on past
+     * them, twice as many, and so on. A file whose pixel data is encapsulated or deeper than the top level, or
+     * a deflated data set, ends up read whole, as {@link #read} does. Malformed files give the same
+     * {@link InvalidInputException} as {@link #read}. The caller closes the result.
+     */
+    public static StreamedDicomFile readStreamed(Path path, String source) {
+        return readStreamed(path, source, FIRST_READ_BYTES);
+    }
+
+    /** As {@link #readStreamed(Path, String)}, parsing the first {@code firstReadBytes} bytes (at least 256) first. */
+    public static StreamedDicomFile readStreamed(Path path, String source, int firstReadBytes) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(source, "file not found");
+        } catch (IOException e) {
+            throw new InvalidInputException(source, "cannot read the file: " + e.getMessage());
+        }
+        try {
+            long size = StreamedDicomFile.size(channel, source);
+            long want = Math.min(size, Math.max(MIN_FIRST_READ_BYTES, firstReadBytes));
+            while (true) {
+                byte[] head = StreamedDicomFile.readFully(channel, 0, want, source);
+                DicomReader r = new DicomReader(source, head, size);
+                r.prefix = want < size;
+                try {
+                    DicomFile file = r.parseFile();
+                    PixelDataInFile pixels = r.deferred;
+                    if (pixels == null) {
+                        return new StreamedDicomFile(file, channel, head, head.length, null, null);
+                    }
+                    long tailStart = pixels.offset() + pixels.length();
+                    byte[] tail = null;
+                    if (tailStart < size) {
+                        // Attributes after the pixel data (trailing padding, private tags): parsed into the same data set.
+                        tail = StreamedDicomFile.readFully(channel, tailStart, size - tailStart, source);
+                        DicomReader t = new DicomReader(source, tail, size, tailStart);
+                        t.bigEndian = file.transferSyntax().bigEndian();
+                        DicomObject ds = file.dataset();
+                        DicomObject rest = t.parseDataSet(0, tail.length, file.transferSyntax().explicitVr(),
+                                ds.charset(), 0, false, null);
+                        for (DicomElement e : rest.elements()) {
+                            ds.put(e);
+                        }
+                    }
+                    return new StreamedDicomFile(file, channel, head, (int) pixels.offset(), pixels, tail);
+                } catch (MoreBytes more) {
+                    want = more.wholeFile ? size : Math.min(size, 2 * want);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            StreamedDicomFile.closeQuietly(channel);
+            throw e;
+        }
     }
 
     /** Parses bytes already in memory. The returned pixel data views {@code data}: do not change it. */
@@ -101,6 +190,9 @@ public final class DicomReader {
         }
         DicomReader body = this;
         int start = pos;
+        if (ts.deflated() && prefix) {
+            throw MoreBytes.WHOLE_FILE; // inflation needs every byte
+        }
         if (ts.deflated()) {
             body = new DicomReader(source, inflate(pos), fileSize);
             body.inflated = true;
@@ -109,6 +201,9 @@ public final class DicomReader {
         body.bigEndian = ts.bigEndian();
         DicomObject ds = body.parseDataSet(start, body.buf.length, ts.explicitVr(),
                 StandardCharsets.ISO_8859_1, 0, false, null);
+        if (prefix && deferred == null) {
+            throw MoreBytes.DOUBLE; // the first bytes ended between two attributes, before any pixel data
+        }
         return new DicomFile(source, meta, ds, ts, tsUid, part10 || hasMeta, fileSize);
     }
 
@@ -124,6 +219,9 @@ public final class DicomReader {
             if (e.tag() == Tags.FileMetaInformationGroupLength && e.bytes() != null && e.bytes().length == 4) {
                 long groupLength = ByteBuffer.wrap(e.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
                 if (groupLength > buf.length - pos) {
+                    if (prefix) {
+                        throw MoreBytes.DOUBLE;
+                    }
                     throw new InvalidInputException(source, "file ends at byte " + buf.length
                             + " inside the File Meta Information (declared group length " + groupLength + ")");
                 }
@@ -148,6 +246,9 @@ public final class DicomReader {
     /** A bare data set says nothing about its encoding: recognise it from its first element. */
     private TransferSyntax guessEncoding(int pos) {
         if (buf.length < pos + 8) {
+            if (prefix) {
+                throw MoreBytes.DOUBLE;
+            }
             return TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
         }
         boolean vrFollows = Vr.of(buf[pos + 4] & 0xFF, buf[pos + 5] & 0xFF) != null;
@@ -206,6 +307,10 @@ public final class DicomReader {
                 return ds;
             }
             DicomElement e = readElement(pos, end, explicit, ds.charset(), depth, next);
+            if (e == null) {
+                pos = next[0]; // pixel data left in the file: the rest is parsed after it
+                break;
+            }
             if (e.tag() == Tag.ITEM || e.tag() == Tag.SEQUENCE_DELIMITATION) {
                 throw new InvalidInputException(source, "unexpected " + (e.tag() == Tag.ITEM ? "item" : "sequence delimiter")
                         + " at byte " + position(pos) + " outside a sequence");
@@ -272,6 +377,10 @@ public final class DicomReader {
             return DicomElement.ofBytes(tag, Vr.UN, new byte[0]);
         }
         boolean undefinedLength = length == 0xFFFFFFFFL;
+        if (prefix && depth == 0 && !undefinedLength && isPixelData(tag) && vr != Vr.SQ) {
+            Vr known = DicomDictionary.vr(tag);
+            return deferPixelData(tag, vr == Vr.UN && known != null ? known : vr, valueStart, length, end, next);
+        }
         if (undefinedLength) {
             if (isPixelData(tag) && vr != Vr.SQ && vr != Vr.UN) {
                 return readFragments(tag, vr, valueStart, end, next);
@@ -323,6 +432,21 @@ public final class DicomReader {
             swap(value, vr.binaryUnit());
         }
         return DicomElement.ofBytes(tag, vr, value);
+    }
+
+    /**
+     * Leaves top-level native pixel data in the file: its place is kept, the top-level parse ends here, and
+     * whatever follows it is read separately. Its length is checked against the file, as for any value.
+     */
+    private DicomElement deferPixelData(int tag, Vr vr, int valueStart, long length, int end, int[] next) {
+        if (length > fileSize - (base + valueStart)) {
+            throw new InvalidInputException(source, "file ends at byte " + fileSize + " inside " + Tag.describe(tag)
+                    + " (declared length " + length + ")");
+        }
+        deferred = new PixelDataInFile(tag, vr, base + valueStart, length,
+                bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        next[0] = end;
+        return null;
     }
 
     private static boolean isPixelData(int tag) {
@@ -410,6 +534,9 @@ public final class DicomReader {
 
     private InvalidInputException truncated(int end, String where, long declared) {
         String decl = declared >= 0 ? " (declared length " + declared + ")" : "";
+        if (end == buf.length && prefix) {
+            throw MoreBytes.DOUBLE;
+        }
         if (end == buf.length) {
             String at = inflated ? "the inflated data set ends at byte " + end : "file ends at byte " + fileSize;
             return new InvalidInputException(source, at + " inside " + where + decl);
@@ -419,7 +546,7 @@ public final class DicomReader {
     }
 
     private long position(int pos) {
-        return pos;
+        return base + pos;
     }
 
     private int tagAt(int pos) {

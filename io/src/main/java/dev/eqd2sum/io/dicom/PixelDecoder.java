@@ -36,17 +36,8 @@ public final class PixelDecoder {
      */
     public static float[] decode(String source, DicomElement pixelData, TransferSyntax ts, Layout layout, double scale,
                                  double[] minValue) {
-        if (layout.bitsAllocated() != 16 && layout.bitsAllocated() != 32) {
-            throw new InvalidInputException(source, "BitsAllocated " + layout.bitsAllocated() + " is not supported (16 or 32)");
-        }
-        if (layout.bitsStored() < 1 || layout.bitsStored() > layout.bitsAllocated()) {
-            throw new InvalidInputException(source, "BitsStored " + layout.bitsStored() + " does not fit BitsAllocated "
-                    + layout.bitsAllocated());
-        }
+        checkLayout(source, layout);
         long count = layout.count();
-        if (count * layout.bytesPerValue() > Integer.MAX_VALUE - 16) {
-            throw new InvalidInputException(source, "grid of " + count + " voxels is too large");
-        }
         long needed = count * layout.bytesPerValue();
         byte[] array;
         int offset;
@@ -64,19 +55,92 @@ public final class PixelDecoder {
             if (bulk == null) {
                 bulk = ByteBuffer.wrap(pixelData.bytes() == null ? new byte[0] : pixelData.bytes());
             }
-            if (bulk.remaining() < needed) {
-                throw new InvalidInputException(source, String.format(java.util.Locale.ROOT,
-                        "PixelData has %d bytes, but Columns x Rows x NumberOfFrames x BitsAllocated/8 = "
-                                + "%d x %d x %d x %d needs %d",
-                        bulk.remaining(), layout.columns(), layout.rows(), layout.frames(), layout.bytesPerValue(), needed));
-            }
+            checkLength(source, layout, bulk.remaining());
             array = bulk.array();
             offset = bulk.arrayOffset() + bulk.position();
             order = bulk.order();
         }
         float[] out = new float[(int) count];
-        minValue[0] = convert(array, offset, order, layout, scale, out);
+        minValue[0] = convert(array, offset, order, layout, scale, out, 0, out.length);
         return out;
+    }
+
+    private static void checkLayout(String source, Layout layout) {
+        if (layout.bitsAllocated() != 16 && layout.bitsAllocated() != 32) {
+            throw new InvalidInputException(source, "BitsAllocated " + layout.bitsAllocated() + " is not supported (16 or 32)");
+        }
+        if (layout.bitsStored() < 1 || layout.bitsStored() > layout.bitsAllocated()) {
+            throw new InvalidInputException(source, "BitsStored " + layout.bitsStored() + " does not fit BitsAllocated "
+                    + layout.bitsAllocated());
+        }
+        if (layout.count() * layout.bytesPerValue() > Integer.MAX_VALUE - 16) {
+            throw new InvalidInputException(source, "grid of " + layout.count() + " voxels is too large");
+        }
+    }
+
+    private static void checkLength(String source, Layout layout, long valueBytes) {
+        long needed = layout.count() * layout.bytesPerValue();
+        if (valueBytes < needed) {
+            throw new InvalidInputException(source, String.format(java.util.Locale.ROOT,
+                    "PixelData has %d bytes, but Columns x Rows x NumberOfFrames x BitsAllocated/8 = "
+                            + "%d x %d x %d x %d needs %d",
+                    valueBytes, layout.columns(), layout.rows(), layout.frames(), layout.bytesPerValue(), needed));
+        }
+    }
+
+    /**
+     * Decodes native pixel data handed over in consecutive pieces (each a whole number of values), so that
+     * the stored bytes need never be held whole: what {@link #decode} does for a value in memory.
+     */
+    public static final class Pieces {
+        private final Layout layout;
+        private final ByteOrder order;
+        private final double scale;
+        private final float[] out;
+        private int decoded;
+        private double min = Double.POSITIVE_INFINITY;
+
+        /**
+         * Checks the layout against the value's length (the same refusals as {@link #decode}) before the
+         * output array is allocated.
+         *
+         * @param valueBytes the pixel data value's length in bytes
+         */
+        public Pieces(String source, Layout layout, ByteOrder order, long valueBytes, double scale) {
+            checkLayout(source, layout);
+            checkLength(source, layout, valueBytes);
+            this.layout = layout;
+            this.order = order;
+            this.scale = scale;
+            this.out = new float[(int) layout.count()];
+        }
+
+        /** Bytes of the value that hold the voxels; any after them are padding. */
+        public long bytesNeeded() {
+            return layout.count() * layout.bytesPerValue();
+        }
+
+        /** Decodes the next {@code length} bytes (a multiple of BitsAllocated/8). */
+        public void decode(byte[] piece, int offset, int length) {
+            int bytes = layout.bytesPerValue();
+            if (length % bytes != 0 || decoded + length / bytes > out.length) {
+                throw new IllegalArgumentException("piece of " + length + " bytes does not fit at value " + decoded);
+            }
+            int count = length / bytes;
+            if (count > 0) {
+                min = Math.min(min, convert(piece, offset, order, layout, scale, out, decoded, count));
+                decoded += count;
+            }
+        }
+
+        /** The physical values; {@code minValue[0]} receives the smallest (as {@link #decode} gives it). */
+        public float[] finish(double[] minValue) {
+            if (decoded != out.length) {
+                throw new IllegalStateException(decoded + " of " + out.length + " values decoded");
+            }
+            minValue[0] = out.length == 0 ? 0 : min;
+            return out;
+        }
     }
 
     /**
@@ -85,15 +149,16 @@ public final class PixelDecoder {
      * called through a method handle per voxel, several times slower. Other layouts go through a
      * ByteBuffer view.
      */
-    private static double convert(byte[] a, int off, ByteOrder order, Layout layout, double scale, float[] out) {
-        int n = out.length;
+    /** Values a[off..] into out[from, from + n); returns the smallest stored value times scale (0 when unsigned). */
+    private static double convert(byte[] a, int off, ByteOrder order, Layout layout, double scale, float[] out,
+                                  int from, int n) {
         boolean signed = layout.signed();
         int bits = layout.bitsStored();
         if (order == ByteOrder.LITTLE_ENDIAN && bits == layout.bitsAllocated()) {
             if (bits == 32) {
-                return signed ? signed32(a, off, scale, out) : unsigned32(a, off, scale, out);
+                return signed ? signed32(a, off, scale, out, from, n) : unsigned32(a, off, scale, out, from, n);
             }
-            return signed ? signed16(a, off, scale, out) : unsigned16(a, off, scale, out);
+            return signed ? signed16(a, off, scale, out, from, n) : unsigned16(a, off, scale, out, from, n);
         }
         ByteBuffer bb = ByteBuffer.wrap(a).order(order);
         long min = Long.MAX_VALUE;
@@ -102,43 +167,43 @@ public final class PixelDecoder {
             int raw = is32 ? bb.getInt(off + 4 * i) : bb.getShort(off + 2 * i) & 0xFFFF;
             long v = storedBits(raw, bits, signed);
             min = Math.min(min, v);
-            out[i] = (float) (v * scale);
+            out[from + i] = (float) (v * scale);
         }
         return min * scale;
     }
 
-    private static double unsigned32(byte[] a, int off, double scale, float[] out) {
-        for (int i = 0; i < out.length; i++) {
+    private static double unsigned32(byte[] a, int off, double scale, float[] out, int from, int n) {
+        for (int i = 0; i < n; i++) {
             long v = ((int) INT_LE.get(a, off + 4 * i)) & 0xFFFFFFFFL;
-            out[i] = (float) (v * scale);
+            out[from + i] = (float) (v * scale);
         }
         return 0;
     }
 
-    private static double signed32(byte[] a, int off, double scale, float[] out) {
+    private static double signed32(byte[] a, int off, double scale, float[] out, int from, int n) {
         int min = Integer.MAX_VALUE;
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < n; i++) {
             int v = (int) INT_LE.get(a, off + 4 * i);
             min = Math.min(min, v);
-            out[i] = (float) (v * scale);
+            out[from + i] = (float) (v * scale);
         }
         return min * scale;
     }
 
-    private static double unsigned16(byte[] a, int off, double scale, float[] out) {
-        for (int i = 0; i < out.length; i++) {
+    private static double unsigned16(byte[] a, int off, double scale, float[] out, int from, int n) {
+        for (int i = 0; i < n; i++) {
             int v = ((short) SHORT_LE.get(a, off + 2 * i)) & 0xFFFF;
-            out[i] = (float) (v * scale);
+            out[from + i] = (float) (v * scale);
         }
         return 0;
     }
 
-    private static double signed16(byte[] a, int off, double scale, float[] out) {
+    private static double signed16(byte[] a, int off, double scale, float[] out, int from, int n) {
         int min = Integer.MAX_VALUE;
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < n; i++) {
             short v = (short) SHORT_LE.get(a, off + 2 * i);
             min = Math.min(min, v);
-            out[i] = (float) (v * scale);
+            out[from + i] = (float) (v * scale);
         }
         return min * scale;
     }

@@ -7,7 +7,10 @@ import dev.eqd2sum.io.dicom.DicomElement;
 import dev.eqd2sum.io.dicom.DicomFile;
 import dev.eqd2sum.io.dicom.DicomObject;
 import dev.eqd2sum.io.dicom.DicomReader;
+import dev.eqd2sum.io.dicom.FileBytesSink;
+import dev.eqd2sum.io.dicom.PixelDataInFile;
 import dev.eqd2sum.io.dicom.PixelDecoder;
+import dev.eqd2sum.io.dicom.StreamedDicomFile;
 import dev.eqd2sum.io.dicom.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +31,26 @@ public final class RtDoseReader {
     private RtDoseReader() {
     }
 
+    /** Reads the file in pieces (see {@link #read(Path, String, FileBytesSink)}); the source in messages is the path. */
     public static RtDose read(Path path) {
-        return read(DicomReader.read(path));
+        return read(path, path.toString(), FileBytesSink.NONE);
+    }
+
+    /**
+     * Reads the file in pieces: its attributes first, then its pixel data decoded piece by piece straight into
+     * the dose array, so that the file's bytes are never held whole ({@link DicomReader#readStreamed}). When
+     * the dose is read, {@code sink} has seen every byte of the file once, in order (e.g. for its SHA-256).
+     */
+    public static RtDose read(Path path, String source, FileBytesSink sink) {
+        return read(path, source, sink, DicomReader.FIRST_READ_BYTES);
+    }
+
+    /** As {@link #read(Path, String, FileBytesSink)}, parsing the first {@code firstReadBytes} bytes first (tests). */
+    static RtDose read(Path path, String source, FileBytesSink sink, int firstReadBytes) {
+        try (StreamedDicomFile streamed = DicomReader.readStreamed(path, source, firstReadBytes)) {
+            return read(streamed.file(), streamed.pixelsInFile(),
+                    (inMemory, layout, scale, min) -> streamed.decodePixels(inMemory, layout, scale, min, sink));
+        }
     }
 
     public static RtDose read(byte[] data, String source) {
@@ -37,6 +58,16 @@ public final class RtDoseReader {
     }
 
     public static RtDose read(DicomFile file) {
+        return read(file, null, (inMemory, layout, scale, min) -> PixelDecoder.decode(file.source(), inMemory,
+                file.transferSyntax(), layout, scale, min));
+    }
+
+    /** Decodes the pixel data: the element given, or when it is null the pixel data left in the file. */
+    private interface PixelSource {
+        float[] decode(DicomElement inMemory, PixelDecoder.Layout layout, double scale, double[] minValue);
+    }
+
+    private static RtDose read(DicomFile file, PixelDataInFile inFile, PixelSource pixelSource) {
         SopClass.require(file, SopClass.RT_DOSE);
         DicomObject ds = file.dataset();
         String src = file.source();
@@ -90,14 +121,14 @@ public final class RtDoseReader {
         GridGeometry geometry = geometry(ds, columns, rows, frames);
 
         DicomElement pixels = ds.get(Tags.PixelData);
-        if (pixels == null) {
-            if (ds.contains(Tags.FloatPixelData) || ds.contains(Tags.DoubleFloatPixelData)) {
+        if (pixels == null && (inFile == null || inFile.tag() != Tags.PixelData)) {
+            if (ds.contains(Tags.FloatPixelData) || ds.contains(Tags.DoubleFloatPixelData) || inFile != null) {
                 throw new InvalidInputException(src, "float pixel data is not supported in RT Dose; expected integer PixelData");
             }
             throw ds.missing(Tags.PixelData);
         }
         double[] min = new double[1];
-        float[] dose = PixelDecoder.decode(src, pixels, file.transferSyntax(),
+        float[] dose = pixelSource.decode(pixels,
                 new PixelDecoder.Layout(columns, rows, frames, bitsAllocated, bitsStored, pixelRepresentation == 1),
                 scaling, min);
         if (min[0] < 0) {

@@ -146,6 +146,29 @@ class RtDoseReaderCrossCheckTest {
         assertThat(checked).isEqualTo(10);
     }
 
+    /** Every file above, and pydicom's own (big endian, RLE), read in pieces from a first read of 256 bytes: as read whole. */
+    @Test
+    void readingInPiecesGivesWhatReadingWholeGives() throws IOException {
+        for (String spec : specs) {
+            RtDoseStreamedReadTest.sameAsWhole(Files.readAllBytes(dir.resolve(spec.split(":")[0] + ".dcm")), 256);
+        }
+        for (String name : new String[] {"rtdose.dcm", "rtdose_expb.dcm", "rtdose_rle.dcm"}) {
+            RtDoseStreamedReadTest.sameAsWhole(Files.readAllBytes(CrossCheck.pydicomTestFile(name)), 256);
+        }
+        String asGy = """
+                import sys, pydicom
+                for name in sys.argv[1:]:
+                    ds = pydicom.dcmread('%s/' + name)
+                    ds.DoseUnits = 'GY'
+                    ds.DoseSummationType = 'PLAN'
+                    ds.save_as('streamed_' + name)
+                """.formatted(CrossCheck.PYDICOM_TEST_FILES);
+        CrossCheck.python(dir, asGy, "rtdose.dcm", "rtdose_expb.dcm", "rtdose_rle.dcm");
+        for (String name : new String[] {"rtdose.dcm", "rtdose_expb.dcm", "rtdose_rle.dcm"}) {
+            RtDoseStreamedReadTest.sameAsWhole(Files.readAllBytes(dir.resolve("streamed_" + name)), 256);
+        }
+    }
+
     @Test
     void debianPydicomRtDoseIsRefusedForItsRelativeUnits() {
         Path f = CrossCheck.pydicomTestFile("rtdose.dcm");
