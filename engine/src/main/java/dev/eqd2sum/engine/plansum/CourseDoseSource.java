@@ -78,31 +78,38 @@ final class CourseDoseSource {
     static DoseGrid sumBeams(List<DoseComponent> parts) {
         GridGeometry target = beamCover(parts);
         int n = target.voxelCount();
-        double[] sum = new double[n];
-        for (DoseComponent p : parts) {
-            float[] d = p.grid().doseGy();
-            double m = p.multiplier();
-            if (p.grid().geometry().sameGridAs(target)) {
-                for (int v = 0; v < n; v++) {
-                    sum[v] += m * d[v];
-                }
-            } else {
-                Affine3 map = p.grid().geometry().patientToIndex().after(target.indexToPatient());
-                double[] q = new double[3];
-                int v = 0;
-                for (int k = 0; k < target.nz(); k++) {
-                    for (int j = 0; j < target.ny(); j++) {
-                        for (int i = 0; i < target.nx(); i++, v++) {
-                            map.apply(i, j, k, q);
-                            sum[v] += m * ScalarDoseKernels.trilinear(p.grid(), q[0], q[1], q[2]);
-                        }
-                    }
-                }
+        int count = parts.size();
+        // Voxel by voxel, the beams in order, in double: no full-size double array beside the result
+        // (8 bytes a voxel), and the same additions in the same order as beam by beam.
+        float[][] doses = new float[count][];
+        double[] multipliers = new double[count];
+        Affine3[] maps = new Affine3[count]; // null: the beam is on the target grid
+        for (int p = 0; p < count; p++) {
+            DoseComponent part = parts.get(p);
+            doses[p] = part.grid().doseGy();
+            multipliers[p] = part.multiplier();
+            if (!part.grid().geometry().sameGridAs(target)) {
+                maps[p] = part.grid().geometry().patientToIndex().after(target.indexToPatient());
             }
         }
         float[] out = new float[n];
-        for (int v = 0; v < n; v++) {
-            out[v] = (float) sum[v];
+        double[] q = new double[3];
+        int v = 0;
+        for (int k = 0; k < target.nz(); k++) {
+            for (int j = 0; j < target.ny(); j++) {
+                for (int i = 0; i < target.nx(); i++, v++) {
+                    double sum = 0;
+                    for (int p = 0; p < count; p++) {
+                        if (maps[p] == null) {
+                            sum += multipliers[p] * doses[p][v];
+                        } else {
+                            maps[p].apply(i, j, k, q);
+                            sum += multipliers[p] * ScalarDoseKernels.trilinear(parts.get(p).grid(), q[0], q[1], q[2]);
+                        }
+                    }
+                    out[v] = (float) sum;
+                }
+            }
         }
         return new DoseGrid(target, out);
     }

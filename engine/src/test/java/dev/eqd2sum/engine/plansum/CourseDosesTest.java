@@ -62,6 +62,44 @@ class CourseDosesTest {
         assertThat(wide.geometry().nx()).isEqualTo(31); // -23 .. 37 mm at 2 mm
     }
 
+    /** Voxel by voxel gives the bits of the beam-by-beam sum into a double array (the definition), without the array. */
+    @Test
+    void beamsSummedVoxelByVoxelGiveTheBitsOfTheBeamByBeamSum() {
+        LinearField a = new LinearField(6, 0.05, 0, 0.01);
+        LinearField b = new LinearField(4, -0.02, 0.04, 0);
+        LinearField c = new LinearField(1.3, 0.011, -0.03, 0.02);
+        GridGeometry bGrid = GridGeometry.axisAligned(13, 11, 7, -10.5, -8.3, -6.1, 2.5, 2.5, 3);
+        GridGeometry outside = GridGeometry.axisAligned(4, 4, 4, 30, 0, 0, 2, 2, 2);
+        List<DoseComponent> parts = List.of(DoseComponent.plan(a.sampledOn(GRID)),
+                DoseComponent.perFraction(b.sampledOn(bGrid), 7), DoseComponent.plan(c.sampledOn(GRID)),
+                DoseComponent.plan(c.sampledOn(outside)));
+        DoseGrid summed = CourseDoseSource.sumBeams(parts);
+        GridGeometry target = summed.geometry();
+        double[] sum = new double[target.voxelCount()];
+        for (DoseComponent p : parts) {
+            float[] d = p.grid().doseGy();
+            double m = p.multiplier();
+            dev.eqd2sum.engine.geometry.Affine3 map = p.grid().geometry().patientToIndex().after(target.indexToPatient());
+            double[] q = new double[3];
+            int v = 0;
+            for (int k = 0; k < target.nz(); k++) {
+                for (int j = 0; j < target.ny(); j++) {
+                    for (int i = 0; i < target.nx(); i++, v++) {
+                        if (p.grid().geometry().sameGridAs(target)) {
+                            sum[v] += m * d[v];
+                        } else {
+                            map.apply(i, j, k, q);
+                            sum[v] += m * dev.eqd2sum.engine.kernel.ScalarDoseKernels.trilinear(p.grid(), q[0], q[1], q[2]);
+                        }
+                    }
+                }
+            }
+        }
+        for (int v = 0; v < sum.length; v++) {
+            assertThat(summed.doseGy()[v]).isEqualTo((float) sum[v]);
+        }
+    }
+
     @Test
     void theCurrentGridOfACourseWithBeamsOnDifferentGridsCoversThemAll() {
         LinearField a = new LinearField(6, 0.05, 0, 0.01);
