@@ -184,7 +184,15 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         }
 
         void accumulate(float[] dose, int doseFrom, float[] acc, int accFrom, int count) {
-            if (abMap == null && target == null) {
+            if (abIndex != null) {
+                for (int t = 0; t < count; t++) {
+                    float dGy = dose[doseFrom + t] * scale;
+                    float ab = abTable[abIndex[accFrom + t] & 0xFF];
+                    float e = Math.fma(dGy, invFractions, ab) * dGy / (ab + 2f);
+                    float wv = target != null && target[accFrom + t] != 0 ? 1f : weight;
+                    acc[accFrom + t] = Math.fma(e, wv, acc[accFrom + t]);
+                }
+            } else if (abMap == null && target == null) {
                 for (int t = 0; t < count; t++) {
                     float d = dose[doseFrom + t];
                     acc[accFrom + t] = Math.fma(Math.fma(d, aw, bw), d, acc[accFrom + t]);

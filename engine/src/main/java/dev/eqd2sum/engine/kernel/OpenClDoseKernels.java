@@ -443,6 +443,9 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         if (c.alphaBetaMapGy() != null) {
             abBuffer.write(c.alphaBetaMapGy(), from, count);
             flags |= 1;
+        } else if (c.alphaBetaIndex() != null) {
+            abBuffer.writeAlphaBeta(c, from, count); // the device gets floats, as for a float map
+            flags |= 1;
         } else {
             abBuffer.ensure(Sizeof.cl_float);
         }
@@ -524,6 +527,18 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             ensure(count);
             CL.clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, count, Pointer.to(data).withByteOffset(from), 0, null,
                     null);
+        }
+
+        /** Voxels [from, from + count) of an indexed alpha/beta map, looked up into floats a piece at a time. */
+        void writeAlphaBeta(VoxelConversion c, int from, int count) {
+            ensure(count * (long) Sizeof.cl_float);
+            float[] piece = new float[Math.min(count, 1 << 16)];
+            for (int done = 0; done < count; done += piece.length) {
+                int n = Math.min(piece.length, count - done);
+                c.alphaBetaInto(from + done, n, piece);
+                CL.clEnqueueWriteBuffer(queue, mem, CL_TRUE, done * (long) Sizeof.cl_float, n * (long) Sizeof.cl_float,
+                        Pointer.to(piece), 0, null, null);
+            }
         }
 
         void read(float[] data, int from, int count) {

@@ -62,8 +62,7 @@ public final class ScalarDoseKernels implements DoseKernelSupport {
     }
 
     private static float eqd2(float doseGy, VoxelConversion c, int v) {
-        float[] map = c.alphaBetaMapGy();
-        float ab = map == null ? c.uniformAlphaBetaGy() : map[v];
+        float ab = c.alphaBetaAt(v);
         return (float) Eqd2.eqd2(doseGy, c.fractions(), ab);
     }
 

@@ -476,18 +476,35 @@ public final class VectorDoseKernels implements DoseKernelSupport {
      * kernels) in vector loops.
      */
     private static final class Conversion extends FoldedConversion {
+        /** Voxels of an alpha/beta index looked up at a time. */
+        private static final int AB_PIECE = 1024;
+        /** The looked-up piece (a Conversion serves one call, on one thread). */
+        private float[] abPiece;
+
         Conversion(VoxelConversion c) {
             super(c);
         }
 
         /** acc[accFrom + t] += w * EQD2(scale * dose[doseFrom + t]) for t in [0, count). */
         void accumulate(float[] dose, int doseFrom, float[] acc, int accFrom, int count) {
-            if (abMap == null && target == null) {
+            if (abIndex != null) {
+                // The index is looked up into a small float buffer a piece at a time, then the float-map loop runs.
+                if (abPiece == null) {
+                    abPiece = new float[AB_PIECE];
+                }
+                for (int done = 0; done < count; done += AB_PIECE) {
+                    int n = Math.min(AB_PIECE, count - done);
+                    for (int t = 0; t < n; t++) {
+                        abPiece[t] = abTable[abIndex[accFrom + done + t] & 0xFF];
+                    }
+                    mapped(dose, doseFrom + done, acc, accFrom + done, n, abPiece, 0);
+                }
+            } else if (abMap == null && target == null) {
                 uniformUnmasked(dose, doseFrom, acc, accFrom, count);
             } else if (abMap == null) {
                 uniformMasked(dose, doseFrom, acc, accFrom, count);
             } else {
-                mapped(dose, doseFrom, acc, accFrom, count);
+                mapped(dose, doseFrom, acc, accFrom, count, abMap, accFrom);
             }
         }
 
@@ -527,7 +544,8 @@ public final class VectorDoseKernels implements DoseKernelSupport {
             }
         }
 
-        private void mapped(float[] dose, int doseFrom, float[] acc, int accFrom, int count) {
+        /** The float-map loop; alpha/beta of voxel accFrom + t is ab[abFrom + t]. */
+        private void mapped(float[] dose, int doseFrom, float[] acc, int accFrom, int count, float[] ab0, int abFrom) {
             FloatVector vs = FloatVector.broadcast(SPECIES, scale);
             FloatVector vInvN = FloatVector.broadcast(SPECIES, invFractions);
             FloatVector two = FloatVector.broadcast(SPECIES, 2f);
@@ -536,7 +554,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
             int t = 0;
             for (int bound = SPECIES.loopBound(count); t < bound; t += LANES) {
                 FloatVector dGy = FloatVector.fromArray(SPECIES, dose, doseFrom + t).mul(vs);
-                FloatVector ab = FloatVector.fromArray(SPECIES, abMap, accFrom + t);
+                FloatVector ab = FloatVector.fromArray(SPECIES, ab0, abFrom + t);
                 FloatVector s = FloatVector.fromArray(SPECIES, acc, accFrom + t);
                 FloatVector e = dGy.fma(vInvN, ab).mul(dGy).div(ab.add(two));
                 FloatVector wv = target == null ? w : w.blend(one, targetLanes(accFrom + t));
@@ -544,7 +562,7 @@ public final class VectorDoseKernels implements DoseKernelSupport {
             }
             for (; t < count; t++) {
                 float dGy = dose[doseFrom + t] * scale;
-                float ab = abMap[accFrom + t];
+                float ab = ab0[abFrom + t];
                 float e = Math.fma(dGy, invFractions, ab) * dGy / (ab + 2f);
                 float wv = target != null && target[accFrom + t] != 0 ? 1f : weight;
                 acc[accFrom + t] = Math.fma(e, wv, acc[accFrom + t]);

@@ -147,7 +147,7 @@ public final class PlanSum {
         if (acc.length != n) {
             throw new IllegalArgumentException("accumulator has " + acc.length + " values for " + n + " voxels");
         }
-        checkLength(tissue.alphaBetaGy() == null ? -1 : tissue.alphaBetaGy().length, n, "alpha/beta map");
+        checkLength(tissue.alphaBetaMapLength(), n, "alpha/beta map");
         checkLength(tissue.target() == null ? -1 : tissue.target().length, n, "target map");
         VoxelConversion[] conversions = new VoxelConversion[sources.size()];
         for (int c = 0; c < conversions.length; c++) {
@@ -193,7 +193,7 @@ public final class PlanSum {
         // Weight 1 everywhere needs no target map: the same result, one array fewer to read.
         byte[] target = weight == 1f ? null : tissue.target();
         return new VoxelConversion(s.course.conversionFractions(), (float) s.doseScale, tissue.defaultAlphaBetaGy(),
-                tissue.alphaBetaGy(), weight, target);
+                tissue.alphaBetaGy(), weight, target, tissue.alphaBetaIndex(), tissue.alphaBetaTableGy());
     }
 
     /** The per-course physical doses at sample points, for dose statistics. */

@@ -114,6 +114,30 @@ class KernelEquivalenceTest {
         }
     }
 
+    /** An alpha/beta index over a range longer than the pieces the backends look it up in (1024, 65536 voxels). */
+    @Test
+    void longRangesWithAnAlphaBetaIndexMatchReference() {
+        Random r = new Random(20261128);
+        int length = 150_001;
+        float[] dose = randomDose(r, length, 80f);
+        float[] table = {3f, 2f, 10f, 0.5f};
+        byte[] index = new byte[length];
+        for (int v = 0; v < length; v++) {
+            index[v] = (byte) ((v / 7 + v % 5) % table.length);
+        }
+        byte[] target = new byte[length];
+        target[length / 2] = 1;
+        VoxelConversion c = new VoxelConversion(5, 1.2f, 3f, null, 0.7f, target, index, table);
+        float[] initial = randomAccumulator(r, length);
+        float[] ref = initial.clone();
+        ScalarDoseKernels.INSTANCE.eqd2Accumulate(dose, c, ref, 777, length - 5);
+        for (DoseKernelSupport k : available()) {
+            float[] got = initial.clone();
+            k.eqd2Accumulate(dose, c, got, 777, length - 5);
+            assertClose(k, "eqd2Accumulate with an index, [777, " + (length - 5) + ")", ref, got);
+        }
+    }
+
     // --- fused resample ---------------------------------------------------------------------
 
     @Property(tries = 80)
@@ -239,10 +263,23 @@ class KernelEquivalenceTest {
         float scale = r.nextBoolean() ? 1f : 0.05f + 2 * r.nextFloat();
         float ab = 0.5f + 19.5f * r.nextFloat();
         float[] map = null;
-        if (r.nextBoolean()) {
+        byte[] index = null;
+        float[] table = null;
+        int mapKind = r.nextInt(3);
+        if (mapKind == 1) {
             map = new float[voxels];
             for (int v = 0; v < voxels; v++) {
                 map[v] = r.nextBoolean() ? ab : 0.5f + 14.5f * r.nextFloat();
+            }
+        } else if (mapKind == 2) {
+            // A byte index into a table: a few values as in a case, or all 256 (indices above 127 included).
+            table = new float[r.nextBoolean() ? 1 + r.nextInt(6) : 256];
+            for (int i = 0; i < table.length; i++) {
+                table[i] = i == 0 ? ab : 0.5f + 14.5f * r.nextFloat();
+            }
+            index = new byte[voxels];
+            for (int v = 0; v < voxels; v++) {
+                index[v] = (byte) r.nextInt(table.length);
             }
         }
         byte[] target = null;
@@ -253,7 +290,7 @@ class KernelEquivalenceTest {
             }
         }
         float weight = r.nextBoolean() ? 1f : r.nextFloat();
-        return new VoxelConversion(fractions, scale, ab, map, weight, target);
+        return new VoxelConversion(fractions, scale, ab, map, weight, target, index, table);
     }
 
     /** Per-axis scale (with flips) and offset, sometimes whole voxels, sometimes reaching outside. */

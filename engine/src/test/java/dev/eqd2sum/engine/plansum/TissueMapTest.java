@@ -16,13 +16,47 @@ class TissueMapTest {
                 runLength == 0 ? new int[0] : new int[] {runLength}, partial, occupancy, 0, SamplePoints.empty());
     }
 
+    /** The map as one float per voxel (null without one). */
+    static float[] floats(TissueMap m) {
+        if (m.alphaBetaMapLength() < 0) {
+            return null;
+        }
+        float[] out = new float[m.alphaBetaMapLength()];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = m.alphaBetaAt(v);
+        }
+        return out;
+    }
+
+    @Test
+    void moreThan256AlphaBetaValuesFallBackToFloatsPerVoxel() {
+        GridGeometry big = GridGeometry.axisAligned(300, 1, 1, 0, 0, 0, 1, 1, 1);
+        List<TissueMap.StructureAlphaBeta> many = new java.util.ArrayList<>();
+        for (int s = 0; s < 300; s++) {
+            StructureMask one = new StructureMask(big, new int[] {s}, new int[] {1}, new int[0], new float[0], 0,
+                    SamplePoints.empty());
+            many.add(new TissueMap.StructureAlphaBeta(one, 1 + 0.01 * s));
+        }
+        TissueMap m = TissueMap.fromStructures(big, 10, many, List.of());
+        assertThat(m.alphaBetaIndex()).isNull();
+        assertThat(m.alphaBetaGy()).hasSize(300);
+        TissueMap few = TissueMap.fromStructures(big, 10, many.subList(0, 255), List.of());
+        assertThat(few.alphaBetaIndex()).as("255 structures and the default: 256 values").isNotNull();
+        for (int v = 0; v < 300; v++) {
+            assertThat(m.alphaBetaAt(v)).isEqualTo((float) (1 + 0.01 * v));
+            assertThat(few.alphaBetaAt(v)).isEqualTo(v < 255 ? (float) (1 + 0.01 * v) : 10f);
+        }
+    }
+
     @Test
     void aVoxelHalfCoveredTakesTheLowestAlphaBetaOfTheStructuresInIt() {
         StructureMask cord = mask(2, 2, new int[] {1, 4, 6}, new float[] {0.5f, 0.3f, 0.2f});     // ab 2
         StructureMask sac = mask(3, 2, new int[] {5, 6, 7}, new float[] {0.6f, 0.2f, 0.49f});     // ab 3
         TissueMap m = TissueMap.fromStructures(GRID, 10, List.of(
                 new TissueMap.StructureAlphaBeta(cord, 2), new TissueMap.StructureAlphaBeta(sac, 3)), List.of());
-        assertThat(m.alphaBetaGy()).containsExactly(
+        assertThat(m.alphaBetaIndex()).as("the map is a byte index into a table").isNotNull();
+        assertThat(m.alphaBetaTableGy()).containsExactly(10f, 2f, 3f);
+        assertThat(floats(m)).containsExactly(
                 10f,   // 0: nothing
                 2f,    // 1: cord exactly half
                 2f,    // 2: cord interior
@@ -41,6 +75,7 @@ class TissueMapTest {
         StructureMask ptvLow = mask(0, 0, new int[] {3, 4}, new float[] {0.4f, 0.1f});
         TissueMap m = TissueMap.fromStructures(GRID, 3, List.of(), List.of(ptvHigh, ptvLow));
         assertThat(m.alphaBetaGy()).isNull();
+        assertThat(m.alphaBetaIndex()).isNull();
         // voxel 3: 1 - 0.6 * 0.6 = 0.64
         assertThat(m.target()).containsExactly(1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
         assertThat(m.withUniformAlphaBeta(2).target()).isSameAs(m.target());
