@@ -12,7 +12,8 @@
 # jmh-kernels.json, jmh-cold.json, e2e-sum.md, raw.tar.gz (JUnit XML reports and console output, JMH's
 # full output, every sum's log).
 # Knobs: QUICK=1 (a short JMH plan and no large case: for trying the script on a small machine);
-# SKIP="tests jmh cold e2e" (any of these words skips that step); KEEP_WORK=1 keeps the work folder.
+# SKIP="tests jmh cold e2e" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
+# BUDGET_S (default 450): every command is cut to what is left of it, so the summary is always written.
 set -u
 
 B="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +21,7 @@ OUT="${OUT:-$B/out}"
 mkdir -p "$OUT"
 QUICK="${QUICK:-0}"
 SKIP="${SKIP:-}"
+BUDGET_S="${BUDGET_S:-450}"   # the whole run; expected about 4 minutes on a 16-core machine
 LOG="$OUT/gpu-run.log"
 : >"$LOG"
 
@@ -49,9 +51,12 @@ step() {
   return 0
 }
 
-# cap SECONDS CMD...: runs CMD with a time limit when coreutils' timeout exists.
+# cap SECONDS CMD...: runs CMD with a time limit (coreutils' timeout), cut to what is left of BUDGET_S
+# less 20 s for the summary, so that the run ends with its summary before the device tool's own limit.
 cap() {
-  local limit="$1"; shift
+  local limit="$1" left=$((BUDGET_S - (SECONDS - T_START) - 20)); shift
+  [ "$left" -lt "$limit" ] && limit=$left
+  if [ "$limit" -le 0 ]; then echo "SKIPPED (BUDGET_S=$BUDGET_S spent): $*"; return 124; fi
   if command -v timeout >/dev/null; then timeout -k 10 "$limit" "$@"; else "$@"; fi
 }
 
@@ -85,7 +90,10 @@ find_libs() { # prints real files (one per line, no duplicates) named like $1 in
       find "$d" -maxdepth 2 -name "$pattern" 2>/dev/null
     done
     if command -v ldconfig >/dev/null; then ldconfig -p 2>/dev/null | awk -v p="${pattern%\*}" 'index($1, p) == 1 {print $NF}'; fi
-  } | while read -r f; do [ -e "$f" ] && readlink -f "$f"; done | awk '!seen[$0]++'
+  } | while read -r f; do [ -e "$f" ] && readlink -f "$f"; done | awk '!seen[$0]++' | while read -r f; do
+    # 64-bit ELF only (byte 4 of the header is 2): a 32-bit driver library may sit beside the 64-bit one.
+    [ "$(od -An -tx1 -j4 -N1 "$f" 2>/dev/null | tr -d ' ')" = 02 ] && echo "$f"
+  done
 }
 
 NV_LIB=""
@@ -404,7 +412,7 @@ summary() {
 }
 
 main() {
-  echo "eqd2sum GPU run: bundle $B, work $WORK, OUT $OUT, QUICK=$QUICK"
+  echo "eqd2sum GPU run: bundle $B, work $WORK, OUT $OUT, QUICK=$QUICK, BUDGET_S=$BUDGET_S, SKIP='$SKIP'"
   step "unpack JDK" unpack_jdk
   if [ ! -x "$JAVA" ]; then echo "FATAL: no java from the bundle; nothing else can run"; summary; return 1; fi
   step "machine and OpenCL driver" machine

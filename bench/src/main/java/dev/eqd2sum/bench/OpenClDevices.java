@@ -1,5 +1,6 @@
 package dev.eqd2sum.bench;
 
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
 import static org.jocl.CL.CL_DEVICE_EXTENSIONS;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
@@ -14,14 +15,23 @@ import static org.jocl.CL.CL_DRIVER_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 import static org.jocl.CL.CL_PLATFORM_VENDOR;
 import static org.jocl.CL.CL_PLATFORM_VERSION;
+import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 
 import dev.eqd2sum.engine.kernel.KernelProvider;
+import dev.eqd2sum.engine.kernel.OpenClDoseKernels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
 
 /**
  * Lists the OpenCL platforms and devices as JOCL sees them, then what the backend provider makes of
@@ -33,7 +43,9 @@ public final class OpenClDevices {
     private OpenClDevices() {
     }
 
+    /** {@code --build-everywhere}: also build the program on CPU devices (GPUs always). */
     public static void main(String[] args) {
+        boolean buildEverywhere = java.util.Arrays.asList(args).contains("--build-everywhere");
         int gpus = 0;
         int devices = 0;
         try {
@@ -67,6 +79,9 @@ public final class OpenClDevices {
                             (int) deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS),
                             deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE) / (1024.0 * 1024 * 1024),
                             deviceString(d, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64") ? "yes" : "no");
+                    if (gpu || buildEverywhere) {
+                        buildProgram(p, d);
+                    }
                 }
             }
         } catch (RuntimeException | LinkageError e) {
@@ -76,6 +91,39 @@ public final class OpenClDevices {
         System.out.println("provider, auto (one std case): " + KernelProvider.select("auto", 6_000_000L).message());
         System.out.println("opencl: " + devices + " device(s), " + gpus + " GPU/accelerator(s)");
         System.exit(gpus > 0 ? 0 : devices > 0 ? 3 : 4);
+    }
+
+    /**
+     * Builds the kernels' program on a GPU and prints the whole build log when it fails (the backend
+     * reports only its first line): on a one-shot device run that log is all there is to go on.
+     */
+    private static void buildProgram(cl_platform_id platform, cl_device_id device) {
+        String source;
+        try (InputStream in = OpenClDoseKernels.class.getResourceAsStream("dose_kernels.cl")) {
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            System.out.println("    program: dose_kernels.cl not found: " + e);
+            return;
+        }
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, platform);
+        cl_context context = CL.clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
+        cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        long t0 = System.nanoTime();
+        try {
+            CL.clBuildProgram(program, 0, null, "", null, null);
+            System.out.printf(Locale.ROOT, "    program dose_kernels.cl builds here (%.0f ms)%n", (System.nanoTime() - t0) / 1e6);
+        } catch (CLException e) {
+            System.out.println("    program dose_kernels.cl does NOT build here: " + e.getMessage());
+            long[] size = new long[1];
+            CL.clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] log = new byte[(int) size[0]];
+            CL.clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            cString(log).lines().forEach(l -> System.out.println("    | " + l));
+        } finally {
+            CL.clReleaseProgram(program);
+            CL.clReleaseContext(context);
+        }
     }
 
     private static String describe(String backend) {
@@ -130,6 +178,6 @@ public final class OpenClDevices {
         while (len < buf.length && buf[len] != 0) {
             len++;
         }
-        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
     }
 }
