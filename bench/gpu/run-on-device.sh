@@ -13,7 +13,7 @@
 # full output, every sum's log).
 # Knobs: QUICK=1 (a short JMH plan and no large case: for trying the script on a small machine);
 # SKIP="tests jmh cold e2e" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
-# BUDGET_S (default 450): every command is cut to what is left of it, so the summary is always written.
+# BUDGET_S (default 360): every command is cut to what is left of it, so the summary is always written.
 set -u
 
 B="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +21,7 @@ OUT="${OUT:-$B/out}"
 mkdir -p "$OUT"
 QUICK="${QUICK:-0}"
 SKIP="${SKIP:-}"
-BUDGET_S="${BUDGET_S:-450}"   # the whole run; expected about 4 minutes on a 16-core machine
+BUDGET_S="${BUDGET_S:-360}"   # the whole run; expected about 3 minutes on a 16-core machine
 LOG="$OUT/gpu-run.log"
 : >"$LOG"
 
@@ -36,6 +36,8 @@ DEVICE_NAME="(not found)"
 OCL_SETUP="(none)"
 TEST_LINE="(not run)"
 T_START=$SECONDS
+# GKE-style machines keep nvidia-smi beside the driver, off PATH.
+[ -d /usr/local/nvidia/bin ] && PATH="$PATH:/usr/local/nvidia/bin"
 
 skipped() { case " $SKIP " in *" $1 "*) echo "skipped (SKIP=$SKIP)"; return 0 ;; esac; return 1; }
 
@@ -78,7 +80,9 @@ unpack_jdk() {
 }
 
 # ---------------------------------------------------------------- machine and OpenCL driver
-LIB_DIRS=(/usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib
+# EXTRA_LIB_DIRS (colon-separated) is searched first: for trying the search with a stand-in library.
+IFS=: read -r -a LIB_DIRS <<<"${EXTRA_LIB_DIRS:-}"
+LIB_DIRS+=(/usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib
           /usr/local/lib /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib)
 for d in /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib; do [ -d "$d" ] && LIB_DIRS+=("$d"); done
 
@@ -146,16 +150,13 @@ opencl_setup() {
   local extra_ld=""
   [ -n "$NV_DIR" ] && extra_ld="$NV_DIR"
   [ -d /usr/local/nvidia/lib64 ] && [ "$NV_DIR" != /usr/local/nvidia/lib64 ] && extra_ld="${extra_ld:+$extra_ld:}/usr/local/nvidia/lib64"
-  # An ICD folder naming NVIDIA's library by its full path, beside the system's own ICD files.
+  # An ICD folder holding only NVIDIA's library by its full path (other ICDs are not wanted here, and
+  # two copies of one ICD can crash the loader).
   local vendors="$WORK/vendors"
   mkdir -p "$vendors"
-  cp /etc/OpenCL/vendors/*.icd "$vendors/" 2>/dev/null
   local sys_has_nv=0
   grep -l -i nvidia /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 && sys_has_nv=1
-  if [ -n "$NV_LIB" ]; then
-    echo "$NV_LIB" >"$vendors/eqd2sum-nvidia.icd"
-    rm -f "$vendors"/nvidia*.icd 2>/dev/null   # the system's may name a library the loader cannot find
-  fi
+  [ -n "$NV_LIB" ] && echo "$NV_LIB" >"$vendors/eqd2sum-nvidia.icd"
   local modes=(system)
   if [ -n "$NV_LIB" ]; then modes=(vendors filenames system); [ "$sys_has_nv" = 1 ] && modes=(system vendors filenames); fi
   local loaders=("${SYS_LOADERS[@]}" "$B/ocl/libOpenCL.so.1")
@@ -255,12 +256,13 @@ jmh() {
   if [ "$QUICK" = 1 ]; then it=(-f 1 -wi 1 -i 2 -w 300ms -r 300ms); grids="std"; maps="aligned"; fi
   # CPU backends at 1 and all threads; OpenCL takes the whole pass (threads do not apply); the array
   # copy (1 or 2 threads: that is all the benchmark splits) is the bandwidth reference of the same run.
-  jmh_run cpu "$WORK/jmh-cpu.json" 'KernelBenchmark\.(eqd2Accumulate|resampleEqd2Accumulate)$' \
-      -p backend=scalar,vector -p threads="$threads" -p grid="$grids" -p map="$maps" "${it[@]}" || rc=1
+  # OpenCL first: if the budget runs out, the GPU figures are there.
   jmh_run opencl "$WORK/jmh-opencl.json" 'KernelBenchmark\.(eqd2Accumulate|resampleEqd2Accumulate)$' \
       -p backend=opencl -p threads=1 -p grid="$grids" -p map="$maps" "${it[@]}" || rc=1
   jmh_run copy "$WORK/jmh-copy.json" 'KernelBenchmark\.arrayCopy$' -p threads=1,2 -p grid="$grids" "${it[@]}" || rc=1
-  join_json "$OUT/jmh-kernels.json" "$WORK/jmh-cpu.json" "$WORK/jmh-opencl.json" "$WORK/jmh-copy.json"
+  jmh_run cpu "$WORK/jmh-cpu.json" 'KernelBenchmark\.(eqd2Accumulate|resampleEqd2Accumulate)$' \
+      -p backend=scalar,vector -p threads="$threads" -p grid="$grids" -p map="$maps" "${it[@]}" || rc=1
+  join_json "$OUT/jmh-kernels.json" "$WORK/jmh-opencl.json" "$WORK/jmh-copy.json" "$WORK/jmh-cpu.json"
   return $rc
 }
 
@@ -380,7 +382,7 @@ summary() {
     echo
     echo '```'
     local f
-    for f in cpu opencl copy cold; do
+    for f in opencl copy cpu cold; do
       [ -f "$WORK/jmh-$f.txt" ] || continue
       sed -n '/^Benchmark /,$p' "$WORK/jmh-$f.txt"
     done
@@ -391,7 +393,7 @@ summary() {
       echo
       echo "| benchmark | backend | grid/map | threads | ms/op | G voxels/s |"
       echo "|---|---|---|---|---|---|"
-      cat "$WORK"/jmh-cpu.txt "$WORK"/jmh-opencl.txt 2>/dev/null | awk '
+      cat "$WORK"/jmh-opencl.txt "$WORK"/jmh-cpu.txt 2>/dev/null | awk '
         /^KernelBenchmark\.(eqd2Accumulate|resampleEqd2Accumulate) / {
           n = ($3 == "large") ? 52428800 : 6000000
           where = ($3 == "N/A") ? $4 : $3
@@ -427,8 +429,11 @@ main() {
 }
 
 pack_raw() {
-  (cd "$WORK" && tar -czf "$OUT/raw.tar.gz" --ignore-failed-read $(ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time 2>/dev/null)) \
-    || echo "raw.tar.gz: tar failed"
+  local files
+  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time 2>/dev/null)"
+  [ -n "$files" ] || return 0
+  # shellcheck disable=SC2086
+  (cd "$WORK" && tar -czf "$OUT/raw.tar.gz" $files) || echo "raw.tar.gz: tar failed"
 }
 
 main 2>&1 | tee -a "$LOG"
