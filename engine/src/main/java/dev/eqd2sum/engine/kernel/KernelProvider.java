@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code scalar}, {@code vector}, {@code opencl}: that backend, or an
  *       {@link InvalidInputException} with source {@code --backend} (exit 2) when it cannot start.
  *       A forced {@code opencl} takes a GPU or accelerator if there is one, else a CPU device (POCL).</li>
- *   <li>{@code auto}: OpenCL when it finds a GPU or accelerator device; otherwise the Vector API
+ *   <li>{@code auto}: OpenCL when it finds a GPU or accelerator device (where the ICD vendor folder
+ *       lists only CPU drivers, it does not load them: {@link OpenClDrivers}); otherwise the Vector API
  *       when the run will push at least {@link #VECTOR_MIN_VOXEL_PASSES} output voxels through
  *       the kernels (and the incubator module is loaded), else the plain-Java {@code scalar}
  *       loops. {@code auto} never fails.</li>
@@ -192,6 +193,12 @@ public final class KernelProvider {
     }
 
     private static Attempt startOpenCl(OpenClDoseKernels.DeviceChoice choice) {
+        if (choice == OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR) {
+            Optional<String> cpuOnly = OpenClDrivers.cpuOnly();
+            if (cpuOnly.isPresent()) {
+                return Attempt.unavailable(cpuOnly.get());
+            }
+        }
         try {
             OpenClDoseKernels k = OpenClDoseKernels.open(choice);
             String kind = k.isGpuOrAccelerator() ? "GPU/accelerator" : "CPU";
