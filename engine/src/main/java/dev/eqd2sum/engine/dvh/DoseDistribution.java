@@ -342,14 +342,53 @@ public final class DoseDistribution {
             wanted.want(q.above, false);
             wanted.want(q.below, false);
         }
+        // The samples at 0 Gy with the structure's usual volume (a voxel's: most of an External lies outside
+        // every field) are counted, not collected; a middle sample's volume is likely a whole voxel's.
+        wanted.zeroVolume = volumeCc[count / 2];
         BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
                 BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
             int slot = found.slotOfBin[q.bin];
-            refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove,
-                    found.minGroup(q.above), found.maxGroup(q.below), total);
+            Group above = found.minGroup(q.above);
+            Group below = found.maxGroup(q.below);
+            long zeros = found.zeros[slot];
+            if (zeros == 0) {
+                refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove, above, below,
+                        total);
+            } else {
+                refineWithZeros(group, found.dose[slot], found.volume[slot], found.size[slot], zeros,
+                        found.zeroVolume, q.volumeAbove, above, below, total);
+            }
         }
+    }
+
+    /**
+     * A bin whose collected samples leave out {@code zeros} samples of 0 Gy and volume {@code zeroVolume}. When
+     * every sample of the bin is at 0 Gy (the usual case: the External's unirradiated part) the bin is one
+     * group, whose volume is summed in the order the sort-based path sums it, without sorting the zeros. Else
+     * (0 Gy shares the bin with other doses, e.g. negative ones) the zeros are put back and the bin refined as
+     * usual.
+     */
+    private static void refineWithZeros(List<Query> queries, float[] d, float[] v, int n, long zeros,
+                                        float zeroVolume, double volumeAbove, Group above, Group below, double total) {
+        boolean onlyZeros = true;
+        for (int p = 0; p < n && onlyZeros; p++) {
+            onlyZeros = d[p] == 0f;
+        }
+        if (onlyZeros) {
+            DoseVolumeNodes nodes = DoseVolumeNodes.singleDose(0f, v, n, zeroVolume, zeros, volumeAbove, above,
+                    below);
+            for (Query q : queries) {
+                q.result = answer(q, nodes, total);
+            }
+            return;
+        }
+        int all = Math.toIntExact(n + zeros);
+        float[] dAll = Arrays.copyOf(d, all);
+        float[] vAll = Arrays.copyOf(v, all);
+        Arrays.fill(vAll, n, all, zeroVolume);
+        refine(queries, dAll, vAll, all, volumeAbove, above, below, total);
     }
 
     /**
@@ -502,6 +541,9 @@ public final class DoseDistribution {
         double[] minGroup = new double[4];
         float[] maxDose = new float[4];
         double[] maxGroup = new double[4];
+        /** Collected samples at 0 Gy with this volume are counted in {@link #zeros}, not stored (NaN: none). */
+        float zeroVolume = Float.NaN;
+        long[] zeros = new long[4];
 
         BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
@@ -545,6 +587,7 @@ public final class DoseDistribution {
             minGroup = Arrays.copyOf(minGroup, n);
             maxDose = Arrays.copyOf(maxDose, n);
             maxGroup = Arrays.copyOf(maxGroup, n);
+            zeros = Arrays.copyOf(zeros, n);
         }
 
         /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
@@ -559,6 +602,8 @@ public final class DoseDistribution {
             c.maxDose = new float[collect.length];
             c.minGroup = new double[collect.length];
             c.maxGroup = new double[collect.length];
+            c.zeroVolume = zeroVolume;
+            c.zeros = new long[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
@@ -630,7 +675,11 @@ public final class DoseDistribution {
                 maxGroup[s] += w;
             }
             if (collect[s]) {
-                append(s, x, w);
+                if (x == 0f && w == zeroVolume) {
+                    zeros[s]++;
+                } else {
+                    append(s, x, w);
+                }
             }
         }
 
@@ -659,6 +708,7 @@ public final class DoseDistribution {
                 } else if (other.maxDose[s] == maxDose[s]) {
                     maxGroup[s] += other.maxGroup[s];
                 }
+                zeros[s] += other.zeros[s];
                 if (collect[s]) {
                     int n = size[s], m = other.size[s];
                     if (n + m > dose[s].length) {

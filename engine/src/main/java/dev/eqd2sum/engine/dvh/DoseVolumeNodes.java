@@ -76,6 +76,47 @@ final class DoseVolumeNodes {
         return new DoseVolumeNodes(dose, position, n);
     }
 
+    /**
+     * The window of samples that all have dose {@code doseGy}: {@code volumeCc[0, count)} plus
+     * {@code extraCount} samples of {@code extraVolumeCc} (not stored). One node, exactly as
+     * {@link #window} makes it from all those samples: the group's volume is summed in the same order
+     * (by descending volume bits), so the result is bit for bit the same without sorting the extra samples.
+     */
+    static DoseVolumeNodes singleDose(float doseGy, float[] volumeCc, int count, float extraVolumeCc,
+                                      long extraCount, double volumeAbove, Group above, Group below) {
+        long[] bits = new long[count];
+        for (int p = 0; p < count; p++) {
+            bits[p] = Float.floatToRawIntBits(volumeCc[p]) & 0xffffffffL;
+        }
+        Arrays.sort(bits);
+        long extraBits = Float.floatToRawIntBits(extraVolumeCc) & 0xffffffffL;
+        double group = 0;
+        int p = count - 1;
+        for (; p >= 0 && bits[p] > extraBits; p--) {
+            group += Float.intBitsToFloat((int) bits[p]);
+        }
+        for (long e = 0; e < extraCount; e++) {
+            group += extraVolumeCc;
+        }
+        for (; p >= 0; p--) {
+            group += Float.intBitsToFloat((int) bits[p]);
+        }
+        double[] dose = new double[3];
+        double[] position = new double[3];
+        int n = 0;
+        if (above != null) {
+            dose[n] = above.doseGy();
+            position[n++] = volumeAbove - above.volumeCc() / 2;
+        }
+        dose[n] = unsortable(sortable(doseGy));
+        position[n++] = volumeAbove + group / 2;
+        if (below != null) {
+            dose[n] = below.doseGy();
+            position[n++] = volumeAbove + group + below.volumeCc() / 2;
+        }
+        return new DoseVolumeNodes(dose, position, n);
+    }
+
     int size() {
         return n;
     }

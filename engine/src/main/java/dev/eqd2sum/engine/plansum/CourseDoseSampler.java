@@ -3,6 +3,7 @@ package dev.eqd2sum.engine.plansum;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.kernel.DoseKernelSupport;
 import dev.eqd2sum.engine.structure.SamplePoints;
 import java.util.List;
 
@@ -70,14 +71,78 @@ public final class CourseDoseSampler {
         }
         int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
         int per = (n + tasks - 1) / tasks;
+        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
         planSum.runSlabs(tasks, t -> {
             int from = t * per;
             int to = Math.min(n, from + per);
             if (from < to) {
-                planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(), samples.k(),
-                        (float) s.doseScale, out, from, to);
+                if (direct) {
+                    gatherOnOwnGrid(s, samples, out, from, to);
+                } else {
+                    planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(),
+                            samples.k(), (float) s.doseScale, out, from, to);
+                }
             }
         });
+    }
+
+    /** Whether course {@code course}'s voxel-centre samples are read directly (its grid is the output grid). */
+    boolean readsDirectly(int course) {
+        CourseDoseSource s = sources.get(course);
+        return s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+    }
+
+    private static boolean isIdentity(Affine3 map) {
+        double[] m = map.toArray();
+        return m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[4] == 0 && m[5] == 1 && m[6] == 0 && m[7] == 0
+                && m[8] == 0 && m[9] == 0 && m[10] == 1 && m[11] == 0;
+    }
+
+    /**
+     * The gather of a course whose grid is the output grid itself (the current course): a sample at a voxel
+     * centre whose interpolation cell starts there (index below n - 1 on each axis of more than one voxel) has
+     * trilinear weights (1, 0, ..., 0), so the kernels give exactly scale * dose[voxel]; it is read directly.
+     * The other samples (sub-voxel points, the last plane) go through the kernels as before.
+     */
+    private void gatherOnOwnGrid(CourseDoseSource s, SamplePoints samples, float[] out, int from, int to) {
+        GridGeometry g = s.grid.geometry();
+        int nx = g.nx();
+        int ny = g.ny();
+        int lastI = Math.max(0, nx - 2);
+        int lastJ = Math.max(0, ny - 2);
+        int lastK = Math.max(0, g.nz() - 2);
+        float[] d = s.grid.doseGy();
+        float scale = (float) s.doseScale;
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        int p = from;
+        while (p < to) {
+            int q = p;
+            for (; q < to; q++) {
+                float x = pi[q], y = pj[q], z = pk[q];
+                int ix = (int) x, iy = (int) y, iz = (int) z;
+                if (ix != x || iy != y || iz != z || Integer.compareUnsigned(ix, lastI) > 0
+                        || Integer.compareUnsigned(iy, lastJ) > 0 || Integer.compareUnsigned(iz, lastK) > 0) {
+                    break;
+                }
+                out[q] = scale * d[ix + nx * (iy + ny * iz)];
+            }
+            int r = q;
+            while (r < to && !atCellStart(pi[r], pj[r], pk[r], lastI, lastJ, lastK)) {
+                r++;
+            }
+            if (r > q) {
+                planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, scale, out, q, r);
+            }
+            p = r;
+        }
+    }
+
+    private static boolean atCellStart(float x, float y, float z, int lastI, int lastJ, int lastK) {
+        int ix = (int) x, iy = (int) y, iz = (int) z;
+        return ix == x && iy == y && iz == z && Integer.compareUnsigned(ix, lastI) <= 0
+                && Integer.compareUnsigned(iy, lastJ) <= 0 && Integer.compareUnsigned(iz, lastK) <= 0;
     }
 
     /**
@@ -101,6 +166,9 @@ public final class CourseDoseSampler {
         }
         Affine3 map = s.outputIndexToSourceIndex;
         double[] q = new double[3];
+        if (boxWellInside(s, samples, q)) {
+            return 0;
+        }
         double cc = 0;
         float[] pi = samples.i();
         float[] pj = samples.j();
@@ -113,6 +181,46 @@ public final class CourseDoseSampler {
             }
         }
         return cc;
+    }
+
+    /** Margin (in source index units) by which the box's corners must be inside, far above rounding. */
+    private static final double BOX_MARGIN = 1e-6;
+
+    /**
+     * Whether every sample lies inside the course's grid, shown by the corners of the samples' bounding box
+     * alone: the affine map sends the box to a parallelepiped, which lies in the (convex) inside region when
+     * its corners do. One pass over the positions instead of a transform per sample.
+     */
+    private static boolean boxWellInside(CourseDoseSource s, SamplePoints samples, double[] q) {
+        int n = samples.count();
+        if (n == 0) {
+            return true;
+        }
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        float loI = Float.POSITIVE_INFINITY, hiI = Float.NEGATIVE_INFINITY;
+        float loJ = Float.POSITIVE_INFINITY, hiJ = Float.NEGATIVE_INFINITY;
+        float loK = Float.POSITIVE_INFINITY, hiK = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < n; p++) {
+            loI = Math.min(loI, pi[p]);
+            hiI = Math.max(hiI, pi[p]);
+            loJ = Math.min(loJ, pj[p]);
+            hiJ = Math.max(hiJ, pj[p]);
+            loK = Math.min(loK, pk[p]);
+            hiK = Math.max(hiK, pk[p]);
+        }
+        GridGeometry g = s.grid.geometry();
+        double e = DoseKernelSupport.EDGE_TOLERANCE - BOX_MARGIN;
+        for (int c = 0; c < 8; c++) {
+            s.outputIndexToSourceIndex.apply((c & 1) == 0 ? loI : hiI, (c & 2) == 0 ? loJ : hiJ,
+                    (c & 4) == 0 ? loK : hiK, q);
+            if (!(q[0] >= -e && q[0] <= g.nx() - 1 + e && q[1] >= -e && q[1] <= g.ny() - 1 + e
+                    && q[2] >= -e && q[2] <= g.nz() - 1 + e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Patient coordinates (mm, the current course's frame) of sample {@code p}, e.g. a maximum's location. */

@@ -74,6 +74,82 @@ class DoseVolumeSelectionProperties {
         }
     }
 
+    /**
+     * Like an External: most samples at exactly 0 Gy (some -0), most of those with one voxel's volume and
+     * the rest sub-voxel points; the 0 Gy samples of the common volume are counted instead of collected.
+     */
+    static float[][] mostlyZero(int n, long seed, boolean negativeToo) {
+        Random r = new Random(seed);
+        float[] d = new float[n];
+        float[] v = new float[n];
+        for (int p = 0; p < n; p++) {
+            v[p] = r.nextInt(10) == 0 ? 0.008f / (1 + r.nextInt(27)) : 0.008f;
+            int kind = r.nextInt(10);
+            d[p] = kind < 6 ? 0f : kind == 6 ? -0f : (float) (60 * Math.exp(-r.nextDouble() * 8));
+            if (negativeToo && kind == 7 && r.nextBoolean()) {
+                d[p] = -0.001f * r.nextFloat();
+            }
+        }
+        v[n / 2] = 0.008f; // the volume the fast path takes as the common one
+        return new float[][] {d, v};
+    }
+
+    @Property(tries = 20)
+    void zeroDoseSamplesCountedNotCollectedGiveTheExactAnswer(@ForAll @IntRange(min = 3_000, max = 80_000) int n,
+                                                              @ForAll boolean negativeToo, @ForAll long seed) {
+        float[][] s = mostlyZero(n, seed, negativeToo);
+        DoseVolumeNodes reference = DoseVolumeNodes.of(s[0], s[1], n);
+        DoseDistribution dist = new DoseDistribution(s[0], s[1], n, true);
+        double total = dist.summary().volumeCc();
+        List<DoseStatistic> sts = List.of(DoseStatistic.parse("D95%", "t"), DoseStatistic.parse("D50%", "t"),
+                DoseStatistic.parse("D99.9%", "t"), DoseStatistic.parse("D1cc", "t"),
+                DoseStatistic.parse("V0.0001Gy", "t"), DoseStatistic.parse("V20Gy", "t"));
+        DoseStatistics fast = dist.statistics(sts);
+        double tol = 1e-9 * 60 + 1e-6;
+        for (DoseStatistic st : sts) {
+            if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
+                assertThat(fast.value(st, StatisticUnit.CC)).as(st.name())
+                        .isCloseTo(reference.volumeAtDose(st.parameter(), total), within(1e-7 * total + 1e-9));
+            } else {
+                double x = st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_CC ? st.parameter()
+                        : st.parameter() / 100 * total;
+                assertThat(fast.value(st)).as(st.name()).isCloseTo(reference.doseAtVolume(x), within(tol));
+            }
+        }
+    }
+
+    /** The single-dose window (0 Gy samples counted, not stored) is bit for bit the window of all samples. */
+    @Property(tries = 50)
+    void singleDoseWindowEqualsTheSortedWindowBitForBit(@ForAll @IntRange(min = 0, max = 3_000) int stored,
+                                                        @ForAll @IntRange(min = 1, max = 3_000) int counted,
+                                                        @ForAll boolean neighbours, @ForAll long seed) {
+        Random r = new Random(seed);
+        float common = 0.008f;
+        float[] d = new float[stored + counted];
+        float[] v = new float[stored + counted];
+        for (int p = 0; p < stored; p++) {
+            v[p] = r.nextBoolean() ? common * (0.5f + r.nextFloat()) : common / (1 + r.nextInt(27));
+            d[p] = r.nextBoolean() ? 0f : -0f;
+        }
+        for (int p = stored; p < stored + counted; p++) {
+            v[p] = common;
+        }
+        double above = 100 * r.nextDouble();
+        DoseVolumeNodes.Group up = neighbours ? new DoseVolumeNodes.Group(0.5, 0.003) : null;
+        DoseVolumeNodes.Group down = neighbours ? new DoseVolumeNodes.Group(-0.25, 0.011) : null;
+        DoseVolumeNodes all = DoseVolumeNodes.window(d, v, stored + counted, above, up, down);
+        DoseVolumeNodes fast = DoseVolumeNodes.singleDose(0f, v, stored, common, counted, above, up, down);
+        assertThat(fast.size()).isEqualTo(all.size());
+        double total = above + 200;
+        for (int q = 0; q <= 400; q++) {
+            double x = q * (above + 60) / 400;
+            assertThat(fast.doseAtVolume(x)).isEqualTo(all.doseAtVolume(x));
+        }
+        for (double e : new double[] {-0.3, -0.25, -0.1, 0, 1e-9, 0.2, 0.5, 0.6}) {
+            assertThat(fast.volumeAtDose(e, total)).isEqualTo(all.volumeAtDose(e, total));
+        }
+    }
+
     /** Large sets whose crowded bins make the refinement recurse; every query checked against the sort. */
     @Example
     void crowdedBinsRefineToTheExactAnswer() {

@@ -75,6 +75,55 @@ class CourseDoseSamplerTest {
     }
 
     @Test
+    void theCurrentCoursesVoxelCentresAreReadDirectlyWithTheKernelsResultBitForBit() {
+        PlanSum sum = planSum(2);
+        CourseDoseSampler sampler = sum.sampler();
+        assertThat(sampler.readsDirectly(1)).isTrue();
+        assertThat(sampler.readsDirectly(0)).isFalse();
+        // voxel centres everywhere (the last index of each axis included), mixed with sub-voxel points and
+        // points just outside, in runs of both kinds
+        Random r = new Random(11);
+        int n = 70_000;
+        float[] i = new float[n], j = new float[n], k = new float[n], vol = new float[n];
+        for (int p = 0; p < n; p++) {
+            boolean centre = (p / 7) % 3 != 0;
+            i[p] = centre ? r.nextInt(CURRENT.nx()) : (float) (r.nextDouble() * CURRENT.nx() - 0.5);
+            j[p] = centre ? r.nextInt(CURRENT.ny()) : (float) (r.nextDouble() * CURRENT.ny() - 0.5);
+            k[p] = centre ? r.nextInt(CURRENT.nz()) : (float) (r.nextDouble() * CURRENT.nz() - 0.5);
+            vol[p] = 0.001f;
+        }
+        SamplePoints s = new SamplePoints(i, j, k, vol, n);
+        float[] expected = new float[n];
+        sum.kernels().gather(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT), dev.eqd2sum.engine.geometry.Affine3.identity(),
+                i, j, k, 1f, expected, 0, n);
+        float[] got = new float[n];
+        sampler.physicalDose(1, s, got);
+        assertThat(got).containsExactly(expected);
+    }
+
+    @Test
+    void noSampleOutsideACoursesGridIsFoundWithoutVisitingEach() {
+        PlanSum sum = planSum(1);
+        CourseDoseSampler sampler = sum.sampler();
+        // a block of samples well inside both grids: 0 cc outside, as the per-sample rule says
+        int n = 1000;
+        float[] i = new float[n], j = new float[n], k = new float[n], vol = new float[n];
+        Random r = new Random(3);
+        for (int p = 0; p < n; p++) {
+            i[p] = 10 + r.nextFloat() * 4;
+            j[p] = 8 + r.nextFloat() * 4;
+            k[p] = 6 + r.nextFloat() * 4;
+            vol[p] = 0.001f;
+        }
+        SamplePoints s = new SamplePoints(i, j, k, vol, n);
+        assertThat(sampler.outsideCourseGridCc(s)).containsExactly(0, 0, 0);
+        // one sample beyond the current grid's last plane (more than the edge tolerance): found, with its volume
+        i[n - 1] = CURRENT.nx() - 1 + 0.01f;
+        vol[n - 1] = 0.25f;
+        assertThat(sampler.outsideCourseGridCc(s)[1]).isEqualTo(0.25f);
+    }
+
+    @Test
     void samplesAtVoxelCentresReproduceThePlanSumMap() {
         PlanSum sum = planSum(2);
         float[] map = sum.eqd2(TissueMap.uniform(2)).doseGy();
