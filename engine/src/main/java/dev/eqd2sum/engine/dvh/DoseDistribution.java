@@ -533,6 +533,8 @@ public final class DoseDistribution {
         final OrderedHistogram bins;
         final int[] slotOfBin;
         boolean[] collect = new boolean[4];
+        /** The slot's lowest and highest dose groups are needed (it neighbours a query's bin). */
+        boolean[] neighbour = new boolean[4];
         int slots;
         float[][] dose = new float[4][];
         float[][] volume = new float[4][];
@@ -569,6 +571,9 @@ public final class DoseDistribution {
                 minDose[s] = Float.POSITIVE_INFINITY;
                 maxDose[s] = Float.NEGATIVE_INFINITY;
             }
+            if (!collectSamples) {
+                neighbour[s] = true;
+            }
             if (collectSamples && !collect[s]) {
                 collect[s] = true;
                 int expected = Math.max(16, Math.min(bins.count[bin], 1 << 16));
@@ -580,6 +585,7 @@ public final class DoseDistribution {
         private void grow() {
             int n = collect.length * 2;
             collect = Arrays.copyOf(collect, n);
+            neighbour = Arrays.copyOf(neighbour, n);
             dose = Arrays.copyOf(dose, n);
             volume = Arrays.copyOf(volume, n);
             size = Arrays.copyOf(size, n);
@@ -595,6 +601,7 @@ public final class DoseDistribution {
             BinCandidates c = new BinCandidates(bins, slotOfBin);
             c.slots = slots;
             c.collect = collect.clone();
+            c.neighbour = neighbour.clone();
             c.dose = new float[collect.length][];
             c.volume = new float[collect.length][];
             c.size = new int[collect.length];
@@ -620,6 +627,11 @@ public final class DoseDistribution {
             if (bins.fixed) {
                 // the common case, kept free of calls and branches until a wanted bin is hit; one
                 // branch per four samples (all four slots negative: their AND is too)
+                // 0 Gy samples of the usual volume in bin 0, when it is collected and no query's neighbour,
+                // only need counting: done here in a register (most of an External lies there)
+                int zs = slot[0] >= 0 && collect[slot[0]] && !neighbour[slot[0]] ? slot[0] : Integer.MIN_VALUE;
+                float zv = zeroVolume;
+                long zc = 0;
                 int p = from;
                 for (; p + 3 < to; p += 4) {
                     int s0 = slot[Math.max(Float.floatToRawIntBits(d[p]), 0) >>> OrderedHistogram.FIXED_SHIFT];
@@ -630,16 +642,32 @@ public final class DoseDistribution {
                         continue;
                     }
                     if (s0 >= 0) {
-                        accept(s0, d[p], v[p]);
+                        if (s0 == zs && d[p] == 0f && v[p] == zv) {
+                            zc++;
+                        } else {
+                            accept(s0, d[p], v[p]);
+                        }
                     }
                     if (s1 >= 0) {
-                        accept(s1, d[p + 1], v[p + 1]);
+                        if (s1 == zs && d[p + 1] == 0f && v[p + 1] == zv) {
+                            zc++;
+                        } else {
+                            accept(s1, d[p + 1], v[p + 1]);
+                        }
                     }
                     if (s2 >= 0) {
-                        accept(s2, d[p + 2], v[p + 2]);
+                        if (s2 == zs && d[p + 2] == 0f && v[p + 2] == zv) {
+                            zc++;
+                        } else {
+                            accept(s2, d[p + 2], v[p + 2]);
+                        }
                     }
                     if (s3 >= 0) {
-                        accept(s3, d[p + 3], v[p + 3]);
+                        if (s3 == zs && d[p + 3] == 0f && v[p + 3] == zv) {
+                            zc++;
+                        } else {
+                            accept(s3, d[p + 3], v[p + 3]);
+                        }
                     }
                 }
                 for (; p < to; p++) {
@@ -648,6 +676,9 @@ public final class DoseDistribution {
                     if (s >= 0) {
                         accept(s, x, v[p]);
                     }
+                }
+                if (zc > 0) {
+                    zeros[zs] += zc;
                 }
                 return this;
             }
@@ -662,17 +693,19 @@ public final class DoseDistribution {
         }
 
         private void accept(int s, float x, float w) {
-            if (x < minDose[s]) {
-                minDose[s] = x;
-                minGroup[s] = w;
-            } else if (x == minDose[s]) {
-                minGroup[s] += w;
-            }
-            if (x > maxDose[s]) {
-                maxDose[s] = x;
-                maxGroup[s] = w;
-            } else if (x == maxDose[s]) {
-                maxGroup[s] += w;
+            if (neighbour[s]) {
+                if (x < minDose[s]) {
+                    minDose[s] = x;
+                    minGroup[s] = w;
+                } else if (x == minDose[s]) {
+                    minGroup[s] += w;
+                }
+                if (x > maxDose[s]) {
+                    maxDose[s] = x;
+                    maxGroup[s] = w;
+                } else if (x == maxDose[s]) {
+                    maxGroup[s] += w;
+                }
             }
             if (collect[s]) {
                 if (x == 0f && w == zeroVolume) {

@@ -95,9 +95,7 @@ final class DoseVolumeNodes {
         for (; p >= 0 && bits[p] > extraBits; p--) {
             group += Float.intBitsToFloat((int) bits[p]);
         }
-        for (long e = 0; e < extraCount; e++) {
-            group += extraVolumeCc;
-        }
+        group = addRepeatedly(group, extraVolumeCc, extraCount);
         for (; p >= 0; p--) {
             group += Float.intBitsToFloat((int) bits[p]);
         }
@@ -115,6 +113,29 @@ final class DoseVolumeNodes {
             position[n++] = volumeAbove + group + below.volumeCc() / 2;
         }
         return new DoseVolumeNodes(dose, position, n);
+    }
+
+    /**
+     * {@code sum} plus {@code times} additions of {@code volumeCc}, one after another in double, as a loop
+     * would make it. When every partial sum is a multiple of the float's last bit and below 2^53 of those units,
+     * each addition is exact and so is one fused multiply-add (the usual case: a voxel's volume added a
+     * million times to a few thousand cc); otherwise the loop is run.
+     */
+    static double addRepeatedly(double sum, float volumeCc, long times) {
+        if (times <= 0) {
+            return sum;
+        }
+        double unit = Math.scalb(1.0, Math.getExponent(volumeCc) - 23); // last mantissa bit of the float
+        double units = sum / unit; // exact: a power of two
+        double end = Math.abs(sum) + (double) times * Math.abs(volumeCc);
+        if (volumeCc != 0 && Float.isFinite(volumeCc) && Math.getExponent(volumeCc) >= Float.MIN_EXPONENT
+                && units == Math.rint(units) && end < Math.scalb(unit, 52) && times < (1L << 52)) {
+            return Math.fma((double) times, volumeCc, sum);
+        }
+        for (long e = 0; e < times; e++) {
+            sum += volumeCc;
+        }
+        return sum;
     }
 
     int size() {

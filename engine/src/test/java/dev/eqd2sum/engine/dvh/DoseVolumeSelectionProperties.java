@@ -150,6 +150,30 @@ class DoseVolumeSelectionProperties {
         }
     }
 
+    @Property(tries = 300)
+    void addingAVolumeRepeatedlyEqualsTheLoop(@ForAll @IntRange(min = 0, max = 200_000) int times,
+                                               @ForAll @IntRange(min = 0, max = 4) int kind, @ForAll long seed) {
+        Random r = new Random(seed);
+        float v = switch (kind) {
+            case 0 -> 0.008f;
+            case 1 -> 0.008f / (1 + r.nextInt(27));
+            case 2 -> r.nextFloat() * 1e-3f;
+            case 3 -> (float) Math.scalb(1.0, -r.nextInt(60));
+            default -> r.nextFloat() * 10f;
+        };
+        double start = switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> r.nextInt(1000) * (double) v;
+            case 2 -> r.nextDouble() * 1e-3; // usually not a multiple of the float's last bit: the loop
+            default -> r.nextFloat() * 1e4;
+        };
+        double loop = start;
+        for (int e = 0; e < times; e++) {
+            loop += v;
+        }
+        assertThat(DoseVolumeNodes.addRepeatedly(start, v, times)).isEqualTo(loop);
+    }
+
     /** Large sets whose crowded bins make the refinement recurse; every query checked against the sort. */
     @Example
     void crowdedBinsRefineToTheExactAnswer() {
