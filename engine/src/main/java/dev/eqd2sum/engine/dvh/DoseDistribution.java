@@ -344,6 +344,7 @@ public final class DoseDistribution {
         }
         // The samples at 0 Gy with the structure's usual volume (a voxel's: most of an External lies outside
         // every field) are counted, not collected; a middle sample's volume is likely a whole voxel's.
+        wanted.countZeros = true;
         wanted.zeroVolume = volumeCc[count / 2];
         BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
                 BinCandidates::combine);
@@ -352,42 +353,47 @@ public final class DoseDistribution {
             int slot = found.slotOfBin[q.bin];
             Group above = found.minGroup(q.above);
             Group below = found.maxGroup(q.below);
-            long zeros = found.zeros[slot];
-            if (zeros == 0) {
+            ZeroVolumes zeros = found.zeros[slot];
+            if (zeros == null || zeros.size == 0) {
                 refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove, above, below,
                         total);
             } else {
                 refineWithZeros(group, found.dose[slot], found.volume[slot], found.size[slot], zeros,
-                        found.zeroVolume, q.volumeAbove, above, below, total);
+                        q.volumeAbove, above, below, total);
             }
         }
     }
 
     /**
-     * A bin whose collected samples leave out {@code zeros} samples of 0 Gy and volume {@code zeroVolume}. When
-     * every sample of the bin is at 0 Gy (the usual case: the External's unirradiated part) the bin is one
-     * group, whose volume is summed in the order the sort-based path sums it, without sorting the zeros. Else
-     * (0 Gy shares the bin with other doses, e.g. negative ones) the zeros are put back and the bin refined as
-     * usual.
+     * A bin whose collected samples leave out its 0 Gy samples, counted by volume in {@code zeros}. When every
+     * sample of the bin is at 0 Gy (the usual case: the External's unirradiated part) the bin is one group,
+     * whose volume is summed in the order the sort-based path sums it, without storing or sorting the zeros.
+     * Else (0 Gy shares the bin with other doses, e.g. negative ones) the zeros are put back and the bin refined
+     * as usual (the same answer, its volumes summed in another order).
      */
-    private static void refineWithZeros(List<Query> queries, float[] d, float[] v, int n, long zeros,
-                                        float zeroVolume, double volumeAbove, Group above, Group below, double total) {
+    private static void refineWithZeros(List<Query> queries, float[] d, float[] v, int n, ZeroVolumes zeros,
+                                        double volumeAbove, Group above, Group below, double total) {
         boolean onlyZeros = true;
         for (int p = 0; p < n && onlyZeros; p++) {
             onlyZeros = d[p] == 0f;
         }
         if (onlyZeros) {
-            DoseVolumeNodes nodes = DoseVolumeNodes.singleDose(0f, v, n, zeroVolume, zeros, volumeAbove, above,
-                    below);
+            DoseVolumeNodes nodes = DoseVolumeNodes.singleDose(0f, v, n, zeros.bits, zeros.counts, zeros.size,
+                    volumeAbove, above, below);
             for (Query q : queries) {
                 q.result = answer(q, nodes, total);
             }
             return;
         }
-        int all = Math.toIntExact(n + zeros);
+        int all = Math.toIntExact(n + zeros.total);
         float[] dAll = Arrays.copyOf(d, all);
         float[] vAll = Arrays.copyOf(v, all);
-        Arrays.fill(vAll, n, all, zeroVolume);
+        int at = n;
+        for (int e = 0; e < zeros.size; e++) {
+            int to = Math.toIntExact(at + zeros.counts[e]);
+            Arrays.fill(vAll, at, to, Float.intBitsToFloat(zeros.bits[e]));
+            at = to;
+        }
         refine(queries, dAll, vAll, all, volumeAbove, above, below, total);
     }
 
@@ -543,9 +549,13 @@ public final class DoseDistribution {
         double[] minGroup = new double[4];
         float[] maxDose = new float[4];
         double[] maxGroup = new double[4];
-        /** Collected samples at 0 Gy with this volume are counted in {@link #zeros}, not stored (NaN: none). */
+        /**
+         * Collected samples at 0 Gy are counted by volume in {@link #zeros} (when {@link #countZeros}), not
+         * stored; those of {@code zeroVolume} (most of them) are counted in a register.
+         */
+        boolean countZeros;
         float zeroVolume = Float.NaN;
-        long[] zeros = new long[4];
+        ZeroVolumes[] zeros = new ZeroVolumes[4];
 
         BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
@@ -596,6 +606,15 @@ public final class DoseDistribution {
             zeros = Arrays.copyOf(zeros, n);
         }
 
+        private ZeroVolumes zeros(int s) {
+            ZeroVolumes z = zeros[s];
+            if (z == null) {
+                z = new ZeroVolumes();
+                zeros[s] = z;
+            }
+            return z;
+        }
+
         /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
         BinCandidates emptyCopy() {
             BinCandidates c = new BinCandidates(bins, slotOfBin);
@@ -609,8 +628,9 @@ public final class DoseDistribution {
             c.maxDose = new float[collect.length];
             c.minGroup = new double[collect.length];
             c.maxGroup = new double[collect.length];
+            c.countZeros = countZeros;
             c.zeroVolume = zeroVolume;
-            c.zeros = new long[collect.length];
+            c.zeros = new ZeroVolumes[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
@@ -629,7 +649,8 @@ public final class DoseDistribution {
                 // branch per four samples (all four slots negative: their AND is too)
                 // 0 Gy samples of the usual volume in bin 0, when it is collected and no query's neighbour,
                 // only need counting: done here in a register (most of an External lies there)
-                int zs = slot[0] >= 0 && collect[slot[0]] && !neighbour[slot[0]] ? slot[0] : Integer.MIN_VALUE;
+                int zs = countZeros && slot[0] >= 0 && collect[slot[0]] && !neighbour[slot[0]] ? slot[0]
+                        : Integer.MIN_VALUE;
                 float zv = zeroVolume;
                 long zc = 0;
                 int p = from;
@@ -678,7 +699,7 @@ public final class DoseDistribution {
                     }
                 }
                 if (zc > 0) {
-                    zeros[zs] += zc;
+                    zeros(zs).add(zv, zc);
                 }
                 return this;
             }
@@ -708,9 +729,7 @@ public final class DoseDistribution {
                 }
             }
             if (collect[s]) {
-                if (x == 0f && w == zeroVolume) {
-                    zeros[s]++;
-                } else {
+                if (!(countZeros && x == 0f && zeros(s).add(w, 1))) {
                     append(s, x, w);
                 }
             }
@@ -741,7 +760,9 @@ public final class DoseDistribution {
                 } else if (other.maxDose[s] == maxDose[s]) {
                     maxGroup[s] += other.maxGroup[s];
                 }
-                zeros[s] += other.zeros[s];
+                if (other.zeros[s] != null) {
+                    zeros(s).addAll(other.zeros[s]);
+                }
                 if (collect[s]) {
                     int n = size[s], m = other.size[s];
                     if (n + m > dose[s].length) {
@@ -770,6 +791,48 @@ public final class DoseDistribution {
             }
             int s = slotOfBin[bin];
             return new Group(maxDose[s] + 0.0f, maxGroup[s]);
+        }
+    }
+
+    /** The volumes of a bin's 0 Gy samples and how many samples have each, in the order first seen. */
+    static final class ZeroVolumes {
+        /** More distinct volumes than this: further ones are stored as samples (no long scans per sample). */
+        static final int MAX_DISTINCT = 64;
+        int[] bits = new int[4];
+        long[] counts = new long[4];
+        int size;
+        long total;
+
+        /** Counts {@code n} samples of volume {@code volumeCc}; false (nothing counted) when the table is full. */
+        boolean add(float volumeCc, long n) {
+            return add(Float.floatToRawIntBits(volumeCc), n, MAX_DISTINCT);
+        }
+
+        private boolean add(int b, long n, int limit) {
+            for (int e = 0; e < size; e++) {
+                if (bits[e] == b) {
+                    counts[e] += n;
+                    total += n;
+                    return true;
+                }
+            }
+            if (size >= limit) {
+                return false;
+            }
+            if (size == bits.length) {
+                bits = Arrays.copyOf(bits, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
+            bits[size] = b;
+            counts[size++] = n;
+            total += n;
+            return true;
+        }
+
+        void addAll(ZeroVolumes other) {
+            for (int e = 0; e < other.size; e++) {
+                add(other.bits[e], other.counts[e], Integer.MAX_VALUE);
+            }
         }
     }
 }

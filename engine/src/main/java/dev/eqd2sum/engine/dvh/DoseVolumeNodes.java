@@ -77,27 +77,36 @@ final class DoseVolumeNodes {
     }
 
     /**
-     * The window of samples that all have dose {@code doseGy}: {@code volumeCc[0, count)} plus
-     * {@code extraCount} samples of {@code extraVolumeCc} (not stored). One node, exactly as
-     * {@link #window} makes it from all those samples: the group's volume is summed in the same order
-     * (by descending volume bits), so the result is bit for bit the same without sorting the extra samples.
+     * The window of samples that all have dose {@code doseGy}: {@code volumeCc[0, count)} plus, for each
+     * {@code e < extraSize}, {@code extraCounts[e]} samples of volume bits {@code extraBits[e]} (not stored).
+     * One node, exactly as {@link #window} makes it from all those samples: the group's volume is summed in
+     * the same order (by descending volume bits), so the result is bit for bit the same without sorting the
+     * counted samples.
      */
-    static DoseVolumeNodes singleDose(float doseGy, float[] volumeCc, int count, float extraVolumeCc,
-                                      long extraCount, double volumeAbove, Group above, Group below) {
-        long[] bits = new long[count];
+    static DoseVolumeNodes singleDose(float doseGy, float[] volumeCc, int count, int[] extraBits, long[] extraCounts,
+                                      int extraSize, double volumeAbove, Group above, Group below) {
+        long[] stored = new long[count];
         for (int p = 0; p < count; p++) {
-            bits[p] = Float.floatToRawIntBits(volumeCc[p]) & 0xffffffffL;
+            stored[p] = Float.floatToRawIntBits(volumeCc[p]) & 0xffffffffL;
         }
-        Arrays.sort(bits);
-        long extraBits = Float.floatToRawIntBits(extraVolumeCc) & 0xffffffffL;
+        Arrays.sort(stored);
+        // the counted volumes in the same (unsigned bit) order, each with its count in the low bits' partner
+        long[] extra = new long[extraSize];
+        for (int e = 0; e < extraSize; e++) {
+            extra[e] = ((extraBits[e] & 0xffffffffL) << 32) | e;
+        }
+        Arrays.sort(extra);
         double group = 0;
         int p = count - 1;
-        for (; p >= 0 && bits[p] > extraBits; p--) {
-            group += Float.intBitsToFloat((int) bits[p]);
+        for (int e = extraSize - 1; e >= 0; e--) {
+            long b = extra[e] >>> 32;
+            for (; p >= 0 && stored[p] > b; p--) {
+                group += Float.intBitsToFloat((int) stored[p]);
+            }
+            group = addRepeatedly(group, Float.intBitsToFloat((int) b), extraCounts[(int) extra[e]]);
         }
-        group = addRepeatedly(group, extraVolumeCc, extraCount);
         for (; p >= 0; p--) {
-            group += Float.intBitsToFloat((int) bits[p]);
+            group += Float.intBitsToFloat((int) stored[p]);
         }
         double[] dose = new double[3];
         double[] position = new double[3];

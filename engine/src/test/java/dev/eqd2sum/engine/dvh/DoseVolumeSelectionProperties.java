@@ -124,21 +124,34 @@ class DoseVolumeSelectionProperties {
                                                         @ForAll @IntRange(min = 1, max = 3_000) int counted,
                                                         @ForAll boolean neighbours, @ForAll long seed) {
         Random r = new Random(seed);
-        float common = 0.008f;
-        float[] d = new float[stored + counted];
-        float[] v = new float[stored + counted];
+        // counted volumes: a voxel's and a few sub-voxel ones (some also among the stored samples)
+        int[] bits = new int[1 + r.nextInt(4)];
+        long[] counts = new long[bits.length];
+        for (int e = 0; e < bits.length; e++) {
+            bits[e] = Float.floatToRawIntBits(e == 0 ? 0.008f : 0.008f / (2 + r.nextInt(26)));
+            counts[e] = e == bits.length - 1 ? counted : r.nextInt(counted + 1);
+        }
+        int extra = 0;
+        for (long c : counts) {
+            extra += (int) c;
+        }
+        float[] d = new float[stored + extra];
+        float[] v = new float[stored + extra];
         for (int p = 0; p < stored; p++) {
-            v[p] = r.nextBoolean() ? common * (0.5f + r.nextFloat()) : common / (1 + r.nextInt(27));
+            v[p] = r.nextBoolean() ? 0.008f * (0.5f + r.nextFloat()) : Float.intBitsToFloat(bits[r.nextInt(bits.length)]);
             d[p] = r.nextBoolean() ? 0f : -0f;
         }
-        for (int p = stored; p < stored + counted; p++) {
-            v[p] = common;
+        int at = stored;
+        for (int e = 0; e < bits.length; e++) {
+            for (long c = 0; c < counts[e]; c++) {
+                v[at++] = Float.intBitsToFloat(bits[e]);
+            }
         }
         double above = 100 * r.nextDouble();
         DoseVolumeNodes.Group up = neighbours ? new DoseVolumeNodes.Group(0.5, 0.003) : null;
         DoseVolumeNodes.Group down = neighbours ? new DoseVolumeNodes.Group(-0.25, 0.011) : null;
-        DoseVolumeNodes all = DoseVolumeNodes.window(d, v, stored + counted, above, up, down);
-        DoseVolumeNodes fast = DoseVolumeNodes.singleDose(0f, v, stored, common, counted, above, up, down);
+        DoseVolumeNodes all = DoseVolumeNodes.window(d, v, stored + extra, above, up, down);
+        DoseVolumeNodes fast = DoseVolumeNodes.singleDose(0f, v, stored, bits, counts, bits.length, above, up, down);
         assertThat(fast.size()).isEqualTo(all.size());
         double total = above + 200;
         for (int q = 0; q <= 400; q++) {
