@@ -4,6 +4,7 @@ import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.DoseKernelSupport;
+import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.structure.SamplePoints;
 import java.util.List;
 
@@ -72,12 +73,15 @@ public final class CourseDoseSampler {
         int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
         int per = (n + tasks - 1) / tasks;
         boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
         planSum.runSlabs(tasks, t -> {
             int from = t * per;
             int to = Math.min(n, from + per);
             if (from < to) {
                 if (direct) {
                     gatherOnOwnGrid(s, samples, out, from, to);
+                } else if (cells != null) {
+                    gatherSeparable(s, cells, samples, out, from, to);
                 } else {
                     planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(),
                             samples.k(), (float) s.doseScale, out, from, to);
@@ -90,6 +94,20 @@ public final class CourseDoseSampler {
     boolean readsDirectly(int course) {
         CourseDoseSource s = sources.get(course);
         return s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+    }
+
+    /** Whether course {@code course}'s voxel-centre samples go through per-axis cells (no rotation). */
+    boolean usesSeparableCells(int course) {
+        CourseDoseSource s = sources.get(course);
+        return !readsDirectly(course) && SeparableCells.of(s, planSum.outputGrid(), planSum.kernels()) != null;
+    }
+
+    Affine3 mapOf(int course) {
+        return sources.get(course).outputIndexToSourceIndex;
+    }
+
+    float doseScaleOf(int course) {
+        return (float) sources.get(course).doseScale;
     }
 
     private static boolean isIdentity(Affine3 map) {
@@ -127,6 +145,117 @@ public final class CourseDoseSampler {
                     break;
                 }
                 out[q] = scale * d[ix + nx * (iy + ny * iz)];
+            }
+            int r = q;
+            while (r < to && !atCellStart(pi[r], pj[r], pk[r], lastI, lastJ, lastK)) {
+                r++;
+            }
+            if (r > q) {
+                planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, scale, out, q, r);
+            }
+            p = r;
+        }
+    }
+
+    /**
+     * The plain-Java kernels' trilinear interpolation ({@link JavaDoseKernels}) of a course whose map from
+     * output index to its own index is diagonal (no rotation: an axis-aligned grid, a translation), prepared
+     * per output-grid axis: at a voxel centre (i, j, k) of the output grid the source index is
+     * (m0 i + m3, m5 j + m7, m10 k + m11), so the cell and weight along each axis depend on that axis's index
+     * alone. The same cells, weights and arithmetic as the kernels, hence bit for bit their result.
+     */
+    static final class SeparableCells {
+        final boolean[][] inside = new boolean[3][];
+        final int[][] offset = new int[3][];
+        final float[][] frac = new float[3][];
+        final int dx;
+        final int dy;
+        final int dz;
+
+        /** Null when the map is not diagonal or the kernels are not the plain-Java ones. */
+        static SeparableCells of(CourseDoseSource s, GridGeometry output, DoseKernelSupport kernels) {
+            if (kernels != JavaDoseKernels.INSTANCE || s.uniform) {
+                return null;
+            }
+            double[] m = s.outputIndexToSourceIndex.toArray();
+            if (m[1] != 0 || m[2] != 0 || m[4] != 0 || m[6] != 0 || m[8] != 0 || m[9] != 0) {
+                return null;
+            }
+            return new SeparableCells(m, s.grid.geometry(), output);
+        }
+
+        private SeparableCells(double[] m, GridGeometry g, GridGeometry output) {
+            int[] n = {g.nx(), g.ny(), g.nz()};
+            int[] stride = {1, g.nx(), g.nx() * g.ny()};
+            int[] outN = {output.nx(), output.ny(), output.nz()};
+            for (int a = 0; a < 3; a++) {
+                inside[a] = new boolean[outN[a]];
+                offset[a] = new int[outN[a]];
+                frac[a] = new float[outN[a]];
+                for (int t = 0; t < outN[a]; t++) {
+                    // the kernels' expression with the other two indices 0: their terms are (signed) zeros
+                    // either way, which change neither the cell nor the weight
+                    double c = switch (a) {
+                        case 0 -> m[0] * t + m[1] * 0.0 + m[2] * 0.0 + m[3];
+                        case 1 -> m[4] * 0.0 + m[5] * t + m[6] * 0.0 + m[7];
+                        default -> m[8] * 0.0 + m[9] * 0.0 + m[10] * t + m[11];
+                    };
+                    inside[a][t] = c >= -DoseKernelSupport.EDGE_TOLERANCE
+                            && c <= n[a] - 1 + DoseKernelSupport.EDGE_TOLERANCE;
+                    int c0 = n[a] == 1 ? 0 : Math.max(0, Math.min(n[a] - 2, (int) Math.floor(c)));
+                    frac[a][t] = n[a] == 1 ? 0f : (float) Math.max(0, Math.min(1, c - c0));
+                    offset[a][t] = c0 * stride[a];
+                }
+            }
+            dx = g.nx() > 1 ? 1 : 0;
+            dy = g.ny() > 1 ? g.nx() : 0;
+            dz = g.nz() > 1 ? g.nx() * g.ny() : 0;
+        }
+    }
+
+    /** Voxel-centre samples through {@link SeparableCells}, the others (sub-voxel points) through the kernels. */
+    private void gatherSeparable(CourseDoseSource s, SeparableCells cells, SamplePoints samples, float[] out, int from,
+                                 int to) {
+        GridGeometry og = planSum.outputGrid();
+        int lastI = og.nx() - 1;
+        int lastJ = og.ny() - 1;
+        int lastK = og.nz() - 1;
+        float[] d = s.grid.doseGy();
+        float scale = (float) s.doseScale;
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        boolean[] inX = cells.inside[0], inY = cells.inside[1], inZ = cells.inside[2];
+        int[] oX = cells.offset[0], oY = cells.offset[1], oZ = cells.offset[2];
+        float[] fX = cells.frac[0], fY = cells.frac[1], fZ = cells.frac[2];
+        int dx = cells.dx, dy = cells.dy, dz = cells.dz;
+        int p = from;
+        while (p < to) {
+            int q = p;
+            for (; q < to; q++) {
+                float x = pi[q], y = pj[q], z = pk[q];
+                int ix = (int) x, iy = (int) y, iz = (int) z;
+                if (ix != x || iy != y || iz != z || Integer.compareUnsigned(ix, lastI) > 0
+                        || Integer.compareUnsigned(iy, lastJ) > 0 || Integer.compareUnsigned(iz, lastK) > 0) {
+                    break;
+                }
+                float v;
+                if (!(inX[ix] && inY[iy] && inZ[iz])) {
+                    v = 0f;
+                } else {
+                    // JavaDoseKernels.Trilinear.at, term by term
+                    int b = oX[ix] + oY[iy] + oZ[iz];
+                    float fx = fX[ix];
+                    float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
+                    float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
+                    float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
+                    float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
+                    float fy = fY[iy];
+                    float c0 = Math.fma(c10 - c00, fy, c00);
+                    float c1 = Math.fma(c11 - c01, fy, c01);
+                    v = Math.fma(c1 - c0, fZ[iz], c0);
+                }
+                out[q] = scale * v;
             }
             int r = q;
             while (r < to && !atCellStart(pi[r], pj[r], pk[r], lastI, lastJ, lastK)) {
