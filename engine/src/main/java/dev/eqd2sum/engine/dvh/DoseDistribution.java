@@ -338,7 +338,9 @@ public final class DoseDistribution {
         }
         for (Query q : queries) {
             locate(q, h, 0, top);
-            wanted.want(q.bin, true);
+            if (!heavy(h, q.bin)) {
+                wanted.want(q.bin, true);
+            }
             wanted.want(q.above, false);
             wanted.want(q.below, false);
         }
@@ -350,18 +352,31 @@ public final class DoseDistribution {
                 BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
-            int slot = found.slotOfBin[q.bin];
             Group above = found.minGroup(q.above);
             Group below = found.maxGroup(q.below);
+            if (heavy(h, q.bin)) {
+                refine(group, doseGy, volumeCc, count, q.bin, q.volumeAbove, above, below, total);
+                continue;
+            }
+            int slot = found.slotOfBin[q.bin];
             ZeroVolumes zeros = found.zeros[slot];
             if (zeros == null || zeros.size == 0) {
-                refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove, above, below,
-                        total);
+                refine(group, found.dose[slot], found.volume[slot], found.size[slot], -1, q.volumeAbove, above,
+                        below, total);
             } else {
                 refineWithZeros(group, found.dose[slot], found.volume[slot], found.size[slot], zeros,
                         q.volumeAbove, above, below, total);
             }
         }
+    }
+
+    /**
+     * A bin (not bin 0, whose zeros are counted instead) holding at least half of the samples, as a structure
+     * whose doses span a few percent does: refined where the samples lie, by filtering on the bin, rather than
+     * copied out first.
+     */
+    private boolean heavy(OrderedHistogram h, int bin) {
+        return bin > 0 && 2L * h.count[bin] >= count;
     }
 
     /**
@@ -394,7 +409,7 @@ public final class DoseDistribution {
             Arrays.fill(vAll, at, to, Float.intBitsToFloat(zeros.bits[e]));
             at = to;
         }
-        refine(queries, dAll, vAll, all, volumeAbove, above, below, total);
+        refine(queries, dAll, vAll, all, -1, volumeAbove, above, below, total);
     }
 
     /**
@@ -454,15 +469,47 @@ public final class DoseDistribution {
         q.volumeAbove = above;
     }
 
-    /** Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort. */
-    private static void refine(List<Query> queries, float[] d, float[] v, int n, double volumeAbove, Group above,
-                               Group below, double total) {
+    /**
+     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort.
+     *
+     * @param inBin -1: the bin's samples are {@code d, v [0, n)}; else they are those of {@code [0, n)} in this
+     *              bin of the range-free histogram (the same samples in the same order as collected ones)
+     */
+    private static void refine(List<Query> queries, float[] d, float[] v, int n, int inBin, double volumeAbove,
+                               Group above, Group below, double total) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p < n; p++) {
-            lo = Math.min(lo, d[p]);
-            hi = Math.max(hi, d[p]);
+        int size = 0;
+        if (inBin < 0) {
+            for (int p = 0; p < n; p++) {
+                lo = Math.min(lo, d[p]);
+                hi = Math.max(hi, d[p]);
+            }
+            size = n;
+        } else {
+            for (int p = 0; p < n; p++) {
+                float x = d[p];
+                if (OrderedHistogram.fixedBinOf(x) == inBin) {
+                    lo = Math.min(lo, x);
+                    hi = Math.max(hi, x);
+                    size++;
+                }
+            }
         }
-        if (n <= LEAF || lo == hi) {
+        if (size <= LEAF || lo == hi) {
+            if (inBin >= 0) {
+                float[] dIn = new float[size];
+                float[] vIn = new float[size];
+                int m = 0;
+                for (int p = 0; p < n; p++) {
+                    if (OrderedHistogram.fixedBinOf(d[p]) == inBin) {
+                        dIn[m] = d[p];
+                        vIn[m++] = v[p];
+                    }
+                }
+                d = dIn;
+                v = vIn;
+                n = size;
+            }
             DoseVolumeNodes nodes = DoseVolumeNodes.window(d, v, n, volumeAbove, above, below);
             for (Query q : queries) {
                 q.result = answer(q, nodes, total);
@@ -470,7 +517,7 @@ public final class DoseDistribution {
             return;
         }
         OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
-        h.acceptRange(d, v, 0, n);
+        h.acceptRange(d, v, 0, n, inBin);
         BinCandidates c = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, volumeAbove, h.binCount() - 1);
@@ -478,13 +525,13 @@ public final class DoseDistribution {
             c.want(q.above, false);
             c.want(q.below, false);
         }
-        c.acceptRange(d, v, 0, n);
+        c.acceptRange(d, v, 0, n, inBin);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
             int slot = c.slotOfBin[q.bin];
             Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
             Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
-            refine(group, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
+            refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total);
         }
     }
 
@@ -640,6 +687,24 @@ public final class DoseDistribution {
                 }
             }
             return c;
+        }
+
+        /** As {@link #acceptRange(float[], float[], int, int)} for the samples in bin {@code inBin} of the
+         * range-free histogram only (all when -1); these bins are not range-free. */
+        BinCandidates acceptRange(float[] d, float[] v, int from, int to, int inBin) {
+            if (inBin < 0) {
+                return acceptRange(d, v, from, to);
+            }
+            for (int p = from; p < to; p++) {
+                float x = d[p];
+                if (OrderedHistogram.fixedBinOf(x) == inBin) {
+                    int s = slotOfBin[bins.binOf(x)];
+                    if (s >= 0) {
+                        accept(s, x, v[p]);
+                    }
+                }
+            }
+            return this;
         }
 
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
