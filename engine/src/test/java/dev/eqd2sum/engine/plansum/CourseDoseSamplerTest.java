@@ -123,6 +123,22 @@ class CourseDoseSamplerTest {
         assertThat(positive).as("most samples inside it").isGreaterThan(s.count() / 2);
     }
 
+    @Test
+    void withThePlainJavaKernelsTheCurrentCoursesSamplesAreBitForBitTheirs() {
+        CourseTimeline t = CourseTimeline.of(List.of(
+                Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT))),
+                        3, LocalDate.parse("2020-10-20"), null)), ForgivenessSchedule.nelson2009());
+        CourseDoseSampler sampler = PlanSum.prepare(t, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2).sampler();
+        assertThat(sampler.readsDirectly(0)).isTrue();
+        SamplePoints s = mixedSamples(70_000, 13);
+        float[] got = new float[s.count()];
+        sampler.physicalDose(0, s, got);
+        float[] expected = new float[s.count()];
+        JavaDoseKernels.INSTANCE.gather(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT), sampler.mapOf(0), s.i(), s.j(),
+                s.k(), sampler.doseScaleOf(0), expected, 0, s.count());
+        assertThat(got).containsExactly(expected);
+    }
+
     /** Voxel centres everywhere (last indices included) in runs, between sub-voxel points and points outside. */
     static SamplePoints mixedSamples(int n, long seed) {
         Random r = new Random(seed);
