@@ -131,6 +131,7 @@ public final class CourseDoseSampler {
         int lastK = Math.max(0, g.nz() - 2);
         float[] d = s.grid.doseGy();
         float scale = (float) s.doseScale;
+        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
         float[] pi = samples.i();
         float[] pj = samples.j();
         float[] pk = samples.k();
@@ -151,7 +152,7 @@ public final class CourseDoseSampler {
                 r++;
             }
             if (r > q) {
-                gatherOthers(s, pi, pj, pk, scale, out, q, r);
+                gatherOthers(s, m, pi, pj, pk, scale, out, q, r);
             }
             p = r;
         }
@@ -222,6 +223,7 @@ public final class CourseDoseSampler {
         int lastK = og.nz() - 1;
         float[] d = s.grid.doseGy();
         float scale = (float) s.doseScale;
+        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
         float[] pi = samples.i();
         float[] pj = samples.j();
         float[] pk = samples.k();
@@ -262,7 +264,7 @@ public final class CourseDoseSampler {
                 r++;
             }
             if (r > q) {
-                gatherOthers(s, pi, pj, pk, scale, out, q, r);
+                gatherOthers(s, m, pi, pj, pk, scale, out, q, r);
             }
             p = r;
         }
@@ -273,9 +275,8 @@ public final class CourseDoseSampler {
      * through their interpolation with the map's zero terms left out (those terms are signed zeros, which change
      * neither cell nor weight: the same result bit for bit, a third of the arithmetic).
      */
-    private void gatherOthers(CourseDoseSource s, float[] pi, float[] pj, float[] pk, float scale, float[] out,
-                              int from, int to) {
-        double[] m = s.outputIndexToSourceIndex.toArray();
+    private void gatherOthers(CourseDoseSource s, double[] m, float[] pi, float[] pj, float[] pk, float scale,
+                              float[] out, int from, int to) {
         boolean diagonal = m[1] == 0 && m[2] == 0 && m[4] == 0 && m[6] == 0 && m[8] == 0 && m[9] == 0;
         if (!diagonal || planSum.kernels() != JavaDoseKernels.INSTANCE) {
             planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, scale, out, from, to);
