@@ -39,6 +39,8 @@ public final class DoseDistribution {
     private final boolean parallel;
     private DoseSummary summary;
     private OrderedHistogram bins;
+    /** Samples at exactly 0 Gy (either sign), from the first pass. */
+    private long zeroCount;
     private DoseHistogram dvhHistogram;
 
     public DoseDistribution(float[] doseGy, float[] volumeCc, int count, boolean parallel) {
@@ -71,6 +73,7 @@ public final class DoseDistribution {
             return a.acceptRange(doseGy, volumeCc, from, to);
         }, Scan::combine).finish();
         d.summary = scan.summary;
+        d.zeroCount = scan.zeros;
         d.bins = scan.bins;
         return d;
     }
@@ -114,6 +117,7 @@ public final class DoseDistribution {
         for (int i = 0; i < m; i++) {
             scans[i].finish();
             out[i].summary = scans[i].summary;
+            out[i].zeroCount = scans[i].zeros;
             out[i].bins = scans[i].bins;
         }
         return out;
@@ -130,6 +134,7 @@ public final class DoseDistribution {
             Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine)
                     .finish();
             summary = scan.summary;
+            zeroCount = scan.zeros;
             bins = scan.bins;
         }
         return summary;
@@ -142,6 +147,7 @@ public final class DoseDistribution {
         // odd samples go to a second histogram: neighbouring samples often share a bin, and one
         // array would make each addition wait for the previous one's store
         private final OrderedHistogram odd = OrderedHistogram.rangeFree();
+        long zeros;
 
         Scan acceptRange(float[] dose, float[] volume, int from, int to) {
             if (to <= from) {
@@ -150,6 +156,7 @@ public final class DoseDistribution {
             float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
             int mxs = from, mns = from;
             double dv = 0, ddv = 0, v = 0;
+            int z = 0;
             double[] volumeA = bins.volume, volumeB = odd.volume;
             int[] countA = bins.count, countB = odd.count;
             for (int p = from; p < to; p++) {
@@ -163,6 +170,7 @@ public final class DoseDistribution {
                     mn = d;
                     mns = p;
                 }
+                z += d == 0f ? 1 : 0;
                 double dw = (double) d * w;
                 dv += dw;
                 ddv += dw * d;
@@ -177,11 +185,13 @@ public final class DoseDistribution {
                 }
             }
             summary.combine(DoseSummary.part(mn, mns, mx, mxs, to - from, dv, ddv, v));
+            zeros += z;
             return this;
         }
 
         Scan combine(Scan other) {
             summary.combine(other.summary);
+            zeros += other.zeros;
             bins.combine(other.bins);
             odd.combine(other.odd);
             return this;
@@ -336,14 +346,24 @@ public final class DoseDistribution {
         while (top > 0 && h.count[top] == 0) {
             top--;
         }
+        List<Query> open = new ArrayList<>();
         for (Query q : queries) {
             locate(q, h, 0, top);
+            if (inTheZeroPlateau(q, h, total)) {
+                q.result = 0.0;
+                continue;
+            }
+            open.add(q);
             if (!heavy(h, q.bin)) {
                 wanted.want(q.bin, true);
             }
             wanted.want(q.above, false);
             wanted.want(q.below, false);
         }
+        if (open.isEmpty()) {
+            return;
+        }
+        queries = open;
         // The samples at 0 Gy with the structure's usual volume (a voxel's: most of an External lies outside
         // every field) are counted, not collected; a middle sample's volume is likely a whole voxel's.
         wanted.countZeros = true;
@@ -368,6 +388,21 @@ public final class DoseDistribution {
                         q.volumeAbove, above, below, total);
             }
         }
+    }
+
+    /**
+     * A dose at a volume that lies past the middle of the 0 Gy samples, when bin 0 holds nothing else (no
+     * negative or subnormal dose): the nodes of the sort-based path end with the 0 Gy group's node there, so its
+     * answer is exactly 0 whatever the last bits of that group's volume (the bin's volume from the first pass
+     * stands in for it, with a margin far above the rounding of either sum). No pass over the samples is
+     * needed for it (an External's D95%: most of its volume is outside every field).
+     */
+    private boolean inTheZeroPlateau(Query q, OrderedHistogram h, double total) {
+        if (!q.doseAtVolume || q.bin != 0 || zeroCount == 0 || zeroCount != h.count[0]) {
+            return false;
+        }
+        double margin = 8.0 * count * Math.ulp(1.0) * total;
+        return q.argument >= q.volumeAbove + h.volume[0] / 2 + margin;
     }
 
     /**
