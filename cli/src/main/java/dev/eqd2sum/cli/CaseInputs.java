@@ -275,6 +275,31 @@ final class CaseInputs {
         return sb.append(']').toString();
     }
 
+    /**
+     * The SHA-256 computed for each input file's provenance, by absolute normalised path (the case file, the
+     * structure set, every course's doses, plan and registration), so that a cohort's --resume record need not
+     * hash them again.
+     */
+    java.util.Map<Path, String> sha256ByPath() {
+        java.util.Map<Path, String> out = new java.util.HashMap<>();
+        out.put(spec.caseFile().toAbsolutePath().normalize(), caseFile.sha256());
+        if (spec.structureSet() != null && structureSetFile != null) {
+            out.put(spec.structureSet().toAbsolutePath().normalize(), structureSetFile.sha256());
+        }
+        for (CourseFiles c : courses) {
+            for (int n = 0; n < c.doseFiles().size(); n++) {
+                out.put(c.spec().doseFiles().get(n).toAbsolutePath().normalize(), c.doseFiles().get(n).sha256());
+            }
+            if (c.planFile() != null) {
+                out.put(c.spec().plan().toAbsolutePath().normalize(), c.planFile().sha256());
+            }
+            if (c.registrationFile() != null) {
+                out.put(c.spec().registration().toAbsolutePath().normalize(), c.registrationFile().sha256());
+            }
+        }
+        return out;
+    }
+
     /** The engine's courses, in case order. */
     List<Course> engineCourses() {
         List<Course> out = new ArrayList<>();

@@ -80,10 +80,18 @@ final class CaseRunner {
         this.writeDose = writeDose;
     }
 
-    /** Outputs of a run: the result model and the files written into the output folder. */
-    record Run(CaseResult result, List<String> files) {
+    /**
+     * Outputs of a run: the result model, the files written into the output folder, and the SHA-256 of each
+     * input file read (absolute normalised path to hex; see {@link CaseInputs#sha256ByPath()}).
+     */
+    record Run(CaseResult result, List<String> files, Map<Path, String> inputSha256) {
         List<String> doseFiles() {
             return files;
+        }
+
+        /** The same run with another list of written files. */
+        Run withFiles(List<String> written) {
+            return new Run(result, written, inputSha256);
         }
     }
 
@@ -232,7 +240,7 @@ final class CaseRunner {
                 in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
                 courses, reports, results, warnings);
         StageTimes.lap("constraints, result model");
-        return new Run(result, doseFiles);
+        return new Run(result, doseFiles, in.sha256ByPath());
     }
 
     /** The EQD2 plan sum with the case's alpha/beta map, and one map per exportAlphaBeta; returns their names. */

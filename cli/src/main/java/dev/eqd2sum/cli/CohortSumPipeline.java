@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The `sum` pipeline as one public call, for `eqd2sum cohort` (dev.eqd2sum.cli.cohort): exactly what
@@ -29,9 +31,20 @@ public final class CohortSumPipeline {
      */
     public static CaseResult runInto(Path caseFile, String display, Path dir, String backend, boolean noDose,
                                      PrintStream err) {
+        return runInto(caseFile, display, dir, backend, noDose, err, new HashMap<>());
+    }
+
+    /**
+     * As {@link #runInto(Path, String, Path, String, boolean, PrintStream)}, and puts the SHA-256 that the run
+     * computed for each input file's provenance into {@code inputSha256} (absolute normalised path to hex).
+     */
+    public static CaseResult runInto(Path caseFile, String display, Path dir, String backend, boolean noDose,
+                                     PrintStream err, Map<Path, String> inputSha256) {
         CaseSpec spec = CaseFileReader.read(caseFile, display);
         try {
-            return SumCommand.runInto(spec, dir, backend, err, !noDose).result();
+            CaseRunner.Run run = SumCommand.runInto(spec, dir, backend, err, !noDose);
+            inputSha256.putAll(run.inputSha256());
+            return run.result();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into " + dir, e);
         }

@@ -135,7 +135,7 @@ final class SumCommand implements Callable<Integer> {
         StageTimes.lap("write reports (JSON, CSV)");
         List<String> files = new ArrayList<>(run.doseFiles());
         files.addAll(List.of("dvh.json", "dvh.csv", "metrics.csv", "constraints.json"));
-        return new CaseRunner.Run(result, files);
+        return run.withFiles(files);
     }
 
     static boolean anyFailed(CaseResult r) {

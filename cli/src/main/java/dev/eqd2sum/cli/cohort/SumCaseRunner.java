@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Runs a cohort's case through the `sum` pipeline (same outputs, same error lines). The pipeline's own stderr
@@ -26,10 +28,15 @@ final class SumCaseRunner implements CaseRunner {
 
     @Override
     public String run(CohortCase c, Path outDir, CaseOptions options) {
+        return run(c, outDir, options, new HashMap<>());
+    }
+
+    @Override
+    public String run(CohortCase c, Path outDir, CaseOptions options, Map<Path, String> inputSha256) {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try (PrintStream caseErr = new PrintStream(lines, true, StandardCharsets.UTF_8)) {
             String backend = CohortSumPipeline.runInto(c.caseFile(), c.displayCaseFile(), outDir, options.backend(),
-                    options.noDose(), caseErr).backend();
+                    options.noDose(), caseErr, inputSha256).backend();
             if (!backendLinePrinted) {
                 synchronized (this) {
                     if (!backendLinePrinted) {

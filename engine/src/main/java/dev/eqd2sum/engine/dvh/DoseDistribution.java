@@ -39,6 +39,8 @@ public final class DoseDistribution {
     private final boolean parallel;
     private DoseSummary summary;
     private OrderedHistogram bins;
+    /** Samples at exactly 0 Gy (either sign), from the first pass. */
+    private long zeroCount;
     private DoseHistogram dvhHistogram;
 
     public DoseDistribution(float[] doseGy, float[] volumeCc, int count, boolean parallel) {
@@ -71,6 +73,7 @@ public final class DoseDistribution {
             return a.acceptRange(doseGy, volumeCc, from, to);
         }, Scan::combine).finish();
         d.summary = scan.summary;
+        d.zeroCount = scan.zeros;
         d.bins = scan.bins;
         return d;
     }
@@ -114,6 +117,7 @@ public final class DoseDistribution {
         for (int i = 0; i < m; i++) {
             scans[i].finish();
             out[i].summary = scans[i].summary;
+            out[i].zeroCount = scans[i].zeros;
             out[i].bins = scans[i].bins;
         }
         return out;
@@ -130,6 +134,7 @@ public final class DoseDistribution {
             Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine)
                     .finish();
             summary = scan.summary;
+            zeroCount = scan.zeros;
             bins = scan.bins;
         }
         return summary;
@@ -142,6 +147,7 @@ public final class DoseDistribution {
         // odd samples go to a second histogram: neighbouring samples often share a bin, and one
         // array would make each addition wait for the previous one's store
         private final OrderedHistogram odd = OrderedHistogram.rangeFree();
+        long zeros;
 
         Scan acceptRange(float[] dose, float[] volume, int from, int to) {
             if (to <= from) {
@@ -150,6 +156,7 @@ public final class DoseDistribution {
             float mx = Float.NEGATIVE_INFINITY, mn = Float.POSITIVE_INFINITY;
             int mxs = from, mns = from;
             double dv = 0, ddv = 0, v = 0;
+            int z = 0;
             double[] volumeA = bins.volume, volumeB = odd.volume;
             int[] countA = bins.count, countB = odd.count;
             for (int p = from; p < to; p++) {
@@ -163,6 +170,7 @@ public final class DoseDistribution {
                     mn = d;
                     mns = p;
                 }
+                z += d == 0f ? 1 : 0;
                 double dw = (double) d * w;
                 dv += dw;
                 ddv += dw * d;
@@ -177,11 +185,13 @@ public final class DoseDistribution {
                 }
             }
             summary.combine(DoseSummary.part(mn, mns, mx, mxs, to - from, dv, ddv, v));
+            zeros += z;
             return this;
         }
 
         Scan combine(Scan other) {
             summary.combine(other.summary);
+            zeros += other.zeros;
             bins.combine(other.bins);
             odd.combine(other.odd);
             return this;
@@ -336,20 +346,105 @@ public final class DoseDistribution {
         while (top > 0 && h.count[top] == 0) {
             top--;
         }
+        List<Query> open = new ArrayList<>();
         for (Query q : queries) {
             locate(q, h, 0, top);
-            wanted.want(q.bin, true);
+            if (inTheZeroPlateau(q, h, total)) {
+                q.result = 0.0;
+                continue;
+            }
+            open.add(q);
+            if (!heavy(h, q.bin)) {
+                wanted.want(q.bin, true);
+            }
             wanted.want(q.above, false);
             wanted.want(q.below, false);
         }
+        if (open.isEmpty()) {
+            return;
+        }
+        queries = open;
+        // The samples at 0 Gy with the structure's usual volume (a voxel's: most of an External lies outside
+        // every field) are counted, not collected; a middle sample's volume is likely a whole voxel's.
+        wanted.countZeros = true;
+        wanted.zeroVolume = volumeCc[count / 2];
         BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
                 BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
+            Group above = found.minGroup(q.above);
+            Group below = found.maxGroup(q.below);
+            if (heavy(h, q.bin)) {
+                refine(group, doseGy, volumeCc, count, q.bin, q.volumeAbove, above, below, total);
+                continue;
+            }
             int slot = found.slotOfBin[q.bin];
-            refine(group, found.dose[slot], found.volume[slot], found.size[slot], q.volumeAbove,
-                    found.minGroup(q.above), found.maxGroup(q.below), total);
+            ZeroVolumes zeros = found.zeros[slot];
+            if (zeros == null || zeros.size == 0) {
+                refine(group, found.dose[slot], found.volume[slot], found.size[slot], -1, q.volumeAbove, above,
+                        below, total);
+            } else {
+                refineWithZeros(group, found.dose[slot], found.volume[slot], found.size[slot], zeros,
+                        q.volumeAbove, above, below, total);
+            }
         }
+    }
+
+    /**
+     * A dose at a volume that lies past the middle of the 0 Gy samples, when bin 0 holds nothing else (no
+     * negative or subnormal dose): the nodes of the sort-based path end with the 0 Gy group's node there, so its
+     * answer is exactly 0 whatever the last bits of that group's volume (the bin's volume from the first pass
+     * stands in for it, with a margin far above the rounding of either sum). No pass over the samples is
+     * needed for it (an External's D95%: most of its volume is outside every field).
+     */
+    private boolean inTheZeroPlateau(Query q, OrderedHistogram h, double total) {
+        if (!q.doseAtVolume || q.bin != 0 || zeroCount == 0 || zeroCount != h.count[0]) {
+            return false;
+        }
+        double margin = 8.0 * count * Math.ulp(1.0) * total;
+        return q.argument >= q.volumeAbove + h.volume[0] / 2 + margin;
+    }
+
+    /**
+     * A bin (not bin 0, whose zeros are counted instead) holding at least half of the samples, as a structure
+     * whose doses span a few percent does: refined where the samples lie, by filtering on the bin, rather than
+     * copied out first.
+     */
+    private boolean heavy(OrderedHistogram h, int bin) {
+        return bin > 0 && 2L * h.count[bin] >= count;
+    }
+
+    /**
+     * A bin whose collected samples leave out its 0 Gy samples, counted by volume in {@code zeros}. When every
+     * sample of the bin is at 0 Gy (the usual case: the External's unirradiated part) the bin is one group,
+     * whose volume is summed in the order the sort-based path sums it, without storing or sorting the zeros.
+     * Else (0 Gy shares the bin with other doses, e.g. negative ones) the zeros are put back and the bin refined
+     * as usual (the same answer, its volumes summed in another order).
+     */
+    private static void refineWithZeros(List<Query> queries, float[] d, float[] v, int n, ZeroVolumes zeros,
+                                        double volumeAbove, Group above, Group below, double total) {
+        boolean onlyZeros = true;
+        for (int p = 0; p < n && onlyZeros; p++) {
+            onlyZeros = d[p] == 0f;
+        }
+        if (onlyZeros) {
+            DoseVolumeNodes nodes = DoseVolumeNodes.singleDose(0f, v, n, zeros.bits, zeros.counts, zeros.size,
+                    volumeAbove, above, below);
+            for (Query q : queries) {
+                q.result = answer(q, nodes, total);
+            }
+            return;
+        }
+        int all = Math.toIntExact(n + zeros.total);
+        float[] dAll = Arrays.copyOf(d, all);
+        float[] vAll = Arrays.copyOf(v, all);
+        int at = n;
+        for (int e = 0; e < zeros.size; e++) {
+            int to = Math.toIntExact(at + zeros.counts[e]);
+            Arrays.fill(vAll, at, to, Float.intBitsToFloat(zeros.bits[e]));
+            at = to;
+        }
+        refine(queries, dAll, vAll, all, -1, volumeAbove, above, below, total);
     }
 
     /**
@@ -409,15 +504,47 @@ public final class DoseDistribution {
         q.volumeAbove = above;
     }
 
-    /** Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort. */
-    private static void refine(List<Query> queries, float[] d, float[] v, int n, double volumeAbove, Group above,
-                               Group below, double total) {
+    /**
+     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort.
+     *
+     * @param inBin -1: the bin's samples are {@code d, v [0, n)}; else they are those of {@code [0, n)} in this
+     *              bin of the range-free histogram (the same samples in the same order as collected ones)
+     */
+    private static void refine(List<Query> queries, float[] d, float[] v, int n, int inBin, double volumeAbove,
+                               Group above, Group below, double total) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p < n; p++) {
-            lo = Math.min(lo, d[p]);
-            hi = Math.max(hi, d[p]);
+        int size = 0;
+        if (inBin < 0) {
+            for (int p = 0; p < n; p++) {
+                lo = Math.min(lo, d[p]);
+                hi = Math.max(hi, d[p]);
+            }
+            size = n;
+        } else {
+            for (int p = 0; p < n; p++) {
+                float x = d[p];
+                if (OrderedHistogram.fixedBinOf(x) == inBin) {
+                    lo = Math.min(lo, x);
+                    hi = Math.max(hi, x);
+                    size++;
+                }
+            }
         }
-        if (n <= LEAF || lo == hi) {
+        if (size <= LEAF || lo == hi) {
+            if (inBin >= 0) {
+                float[] dIn = new float[size];
+                float[] vIn = new float[size];
+                int m = 0;
+                for (int p = 0; p < n; p++) {
+                    if (OrderedHistogram.fixedBinOf(d[p]) == inBin) {
+                        dIn[m] = d[p];
+                        vIn[m++] = v[p];
+                    }
+                }
+                d = dIn;
+                v = vIn;
+                n = size;
+            }
             DoseVolumeNodes nodes = DoseVolumeNodes.window(d, v, n, volumeAbove, above, below);
             for (Query q : queries) {
                 q.result = answer(q, nodes, total);
@@ -425,7 +552,7 @@ public final class DoseDistribution {
             return;
         }
         OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
-        h.acceptRange(d, v, 0, n);
+        h.acceptRange(d, v, 0, n, inBin);
         BinCandidates c = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, volumeAbove, h.binCount() - 1);
@@ -433,13 +560,13 @@ public final class DoseDistribution {
             c.want(q.above, false);
             c.want(q.below, false);
         }
-        c.acceptRange(d, v, 0, n);
+        c.acceptRange(d, v, 0, n, inBin);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
             int slot = c.slotOfBin[q.bin];
             Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
             Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
-            refine(group, c.dose[slot], c.volume[slot], c.size[slot], q.volumeAbove, newAbove, newBelow, total);
+            refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total);
         }
     }
 
@@ -494,6 +621,8 @@ public final class DoseDistribution {
         final OrderedHistogram bins;
         final int[] slotOfBin;
         boolean[] collect = new boolean[4];
+        /** The slot's lowest and highest dose groups are needed (it neighbours a query's bin). */
+        boolean[] neighbour = new boolean[4];
         int slots;
         float[][] dose = new float[4][];
         float[][] volume = new float[4][];
@@ -502,6 +631,13 @@ public final class DoseDistribution {
         double[] minGroup = new double[4];
         float[] maxDose = new float[4];
         double[] maxGroup = new double[4];
+        /**
+         * Collected samples at 0 Gy are counted by volume in {@link #zeros} (when {@link #countZeros}), not
+         * stored; those of {@code zeroVolume} (most of them) are counted in a register.
+         */
+        boolean countZeros;
+        float zeroVolume = Float.NaN;
+        ZeroVolumes[] zeros = new ZeroVolumes[4];
 
         BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
@@ -527,6 +663,9 @@ public final class DoseDistribution {
                 minDose[s] = Float.POSITIVE_INFINITY;
                 maxDose[s] = Float.NEGATIVE_INFINITY;
             }
+            if (!collectSamples) {
+                neighbour[s] = true;
+            }
             if (collectSamples && !collect[s]) {
                 collect[s] = true;
                 int expected = Math.max(16, Math.min(bins.count[bin], 1 << 16));
@@ -538,6 +677,7 @@ public final class DoseDistribution {
         private void grow() {
             int n = collect.length * 2;
             collect = Arrays.copyOf(collect, n);
+            neighbour = Arrays.copyOf(neighbour, n);
             dose = Arrays.copyOf(dose, n);
             volume = Arrays.copyOf(volume, n);
             size = Arrays.copyOf(size, n);
@@ -545,6 +685,16 @@ public final class DoseDistribution {
             minGroup = Arrays.copyOf(minGroup, n);
             maxDose = Arrays.copyOf(maxDose, n);
             maxGroup = Arrays.copyOf(maxGroup, n);
+            zeros = Arrays.copyOf(zeros, n);
+        }
+
+        private ZeroVolumes zeros(int s) {
+            ZeroVolumes z = zeros[s];
+            if (z == null) {
+                z = new ZeroVolumes();
+                zeros[s] = z;
+            }
+            return z;
         }
 
         /** Same wanted bins, nothing collected yet (slot table shared, read-only from here on). */
@@ -552,6 +702,7 @@ public final class DoseDistribution {
             BinCandidates c = new BinCandidates(bins, slotOfBin);
             c.slots = slots;
             c.collect = collect.clone();
+            c.neighbour = neighbour.clone();
             c.dose = new float[collect.length][];
             c.volume = new float[collect.length][];
             c.size = new int[collect.length];
@@ -559,6 +710,9 @@ public final class DoseDistribution {
             c.maxDose = new float[collect.length];
             c.minGroup = new double[collect.length];
             c.maxGroup = new double[collect.length];
+            c.countZeros = countZeros;
+            c.zeroVolume = zeroVolume;
+            c.zeros = new ZeroVolumes[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
@@ -570,11 +724,35 @@ public final class DoseDistribution {
             return c;
         }
 
+        /** As {@link #acceptRange(float[], float[], int, int)} for the samples in bin {@code inBin} of the
+         * range-free histogram only (all when -1); these bins are not range-free. */
+        BinCandidates acceptRange(float[] d, float[] v, int from, int to, int inBin) {
+            if (inBin < 0) {
+                return acceptRange(d, v, from, to);
+            }
+            for (int p = from; p < to; p++) {
+                float x = d[p];
+                if (OrderedHistogram.fixedBinOf(x) == inBin) {
+                    int s = slotOfBin[bins.binOf(x)];
+                    if (s >= 0) {
+                        accept(s, x, v[p]);
+                    }
+                }
+            }
+            return this;
+        }
+
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
             int[] slot = slotOfBin;
             if (bins.fixed) {
                 // the common case, kept free of calls and branches until a wanted bin is hit; one
                 // branch per four samples (all four slots negative: their AND is too)
+                // 0 Gy samples of the usual volume in bin 0, when it is collected and no query's neighbour,
+                // only need counting: done here in a register (most of an External lies there)
+                int zs = countZeros && slot[0] >= 0 && collect[slot[0]] && !neighbour[slot[0]] ? slot[0]
+                        : Integer.MIN_VALUE;
+                float zv = zeroVolume;
+                long zc = 0;
                 int p = from;
                 for (; p + 3 < to; p += 4) {
                     int s0 = slot[Math.max(Float.floatToRawIntBits(d[p]), 0) >>> OrderedHistogram.FIXED_SHIFT];
@@ -585,16 +763,32 @@ public final class DoseDistribution {
                         continue;
                     }
                     if (s0 >= 0) {
-                        accept(s0, d[p], v[p]);
+                        if (s0 == zs && d[p] == 0f && v[p] == zv) {
+                            zc++;
+                        } else {
+                            accept(s0, d[p], v[p]);
+                        }
                     }
                     if (s1 >= 0) {
-                        accept(s1, d[p + 1], v[p + 1]);
+                        if (s1 == zs && d[p + 1] == 0f && v[p + 1] == zv) {
+                            zc++;
+                        } else {
+                            accept(s1, d[p + 1], v[p + 1]);
+                        }
                     }
                     if (s2 >= 0) {
-                        accept(s2, d[p + 2], v[p + 2]);
+                        if (s2 == zs && d[p + 2] == 0f && v[p + 2] == zv) {
+                            zc++;
+                        } else {
+                            accept(s2, d[p + 2], v[p + 2]);
+                        }
                     }
                     if (s3 >= 0) {
-                        accept(s3, d[p + 3], v[p + 3]);
+                        if (s3 == zs && d[p + 3] == 0f && v[p + 3] == zv) {
+                            zc++;
+                        } else {
+                            accept(s3, d[p + 3], v[p + 3]);
+                        }
                     }
                 }
                 for (; p < to; p++) {
@@ -603,6 +797,9 @@ public final class DoseDistribution {
                     if (s >= 0) {
                         accept(s, x, v[p]);
                     }
+                }
+                if (zc > 0) {
+                    zeros(zs).add(zv, zc);
                 }
                 return this;
             }
@@ -617,20 +814,24 @@ public final class DoseDistribution {
         }
 
         private void accept(int s, float x, float w) {
-            if (x < minDose[s]) {
-                minDose[s] = x;
-                minGroup[s] = w;
-            } else if (x == minDose[s]) {
-                minGroup[s] += w;
-            }
-            if (x > maxDose[s]) {
-                maxDose[s] = x;
-                maxGroup[s] = w;
-            } else if (x == maxDose[s]) {
-                maxGroup[s] += w;
+            if (neighbour[s]) {
+                if (x < minDose[s]) {
+                    minDose[s] = x;
+                    minGroup[s] = w;
+                } else if (x == minDose[s]) {
+                    minGroup[s] += w;
+                }
+                if (x > maxDose[s]) {
+                    maxDose[s] = x;
+                    maxGroup[s] = w;
+                } else if (x == maxDose[s]) {
+                    maxGroup[s] += w;
+                }
             }
             if (collect[s]) {
-                append(s, x, w);
+                if (!(countZeros && x == 0f && zeros(s).add(w, 1))) {
+                    append(s, x, w);
+                }
             }
         }
 
@@ -658,6 +859,9 @@ public final class DoseDistribution {
                     maxGroup[s] = other.maxGroup[s];
                 } else if (other.maxDose[s] == maxDose[s]) {
                     maxGroup[s] += other.maxGroup[s];
+                }
+                if (other.zeros[s] != null) {
+                    zeros(s).addAll(other.zeros[s]);
                 }
                 if (collect[s]) {
                     int n = size[s], m = other.size[s];
@@ -687,6 +891,48 @@ public final class DoseDistribution {
             }
             int s = slotOfBin[bin];
             return new Group(maxDose[s] + 0.0f, maxGroup[s]);
+        }
+    }
+
+    /** The volumes of a bin's 0 Gy samples and how many samples have each, in the order first seen. */
+    static final class ZeroVolumes {
+        /** More distinct volumes than this: further ones are stored as samples (no long scans per sample). */
+        static final int MAX_DISTINCT = 64;
+        int[] bits = new int[4];
+        long[] counts = new long[4];
+        int size;
+        long total;
+
+        /** Counts {@code n} samples of volume {@code volumeCc}; false (nothing counted) when the table is full. */
+        boolean add(float volumeCc, long n) {
+            return add(Float.floatToRawIntBits(volumeCc), n, MAX_DISTINCT);
+        }
+
+        private boolean add(int b, long n, int limit) {
+            for (int e = 0; e < size; e++) {
+                if (bits[e] == b) {
+                    counts[e] += n;
+                    total += n;
+                    return true;
+                }
+            }
+            if (size >= limit) {
+                return false;
+            }
+            if (size == bits.length) {
+                bits = Arrays.copyOf(bits, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
+            bits[size] = b;
+            counts[size++] = n;
+            total += n;
+            return true;
+        }
+
+        void addAll(ZeroVolumes other) {
+            for (int e = 0; e < other.size; e++) {
+                add(other.bits[e], other.counts[e], Integer.MAX_VALUE);
+            }
         }
     }
 }

@@ -76,6 +76,77 @@ final class DoseVolumeNodes {
         return new DoseVolumeNodes(dose, position, n);
     }
 
+    /**
+     * The window of samples that all have dose {@code doseGy}: {@code volumeCc[0, count)} plus, for each
+     * {@code e < extraSize}, {@code extraCounts[e]} samples of volume bits {@code extraBits[e]} (not stored).
+     * One node, exactly as {@link #window} makes it from all those samples: the group's volume is summed in
+     * the same order (by descending volume bits), so the result is bit for bit the same without sorting the
+     * counted samples.
+     */
+    static DoseVolumeNodes singleDose(float doseGy, float[] volumeCc, int count, int[] extraBits, long[] extraCounts,
+                                      int extraSize, double volumeAbove, Group above, Group below) {
+        long[] stored = new long[count];
+        for (int p = 0; p < count; p++) {
+            stored[p] = Float.floatToRawIntBits(volumeCc[p]) & 0xffffffffL;
+        }
+        Arrays.sort(stored);
+        // the counted volumes in the same (unsigned bit) order, each with its count in the low bits' partner
+        long[] extra = new long[extraSize];
+        for (int e = 0; e < extraSize; e++) {
+            extra[e] = ((extraBits[e] & 0xffffffffL) << 32) | e;
+        }
+        Arrays.sort(extra);
+        double group = 0;
+        int p = count - 1;
+        for (int e = extraSize - 1; e >= 0; e--) {
+            long b = extra[e] >>> 32;
+            for (; p >= 0 && stored[p] > b; p--) {
+                group += Float.intBitsToFloat((int) stored[p]);
+            }
+            group = addRepeatedly(group, Float.intBitsToFloat((int) b), extraCounts[(int) extra[e]]);
+        }
+        for (; p >= 0; p--) {
+            group += Float.intBitsToFloat((int) stored[p]);
+        }
+        double[] dose = new double[3];
+        double[] position = new double[3];
+        int n = 0;
+        if (above != null) {
+            dose[n] = above.doseGy();
+            position[n++] = volumeAbove - above.volumeCc() / 2;
+        }
+        dose[n] = unsortable(sortable(doseGy));
+        position[n++] = volumeAbove + group / 2;
+        if (below != null) {
+            dose[n] = below.doseGy();
+            position[n++] = volumeAbove + group + below.volumeCc() / 2;
+        }
+        return new DoseVolumeNodes(dose, position, n);
+    }
+
+    /**
+     * {@code sum} plus {@code times} additions of {@code volumeCc}, one after another in double, as a loop
+     * would make it. When every partial sum is a multiple of the float's last bit and below 2^53 of those units,
+     * each addition is exact and so is one fused multiply-add (the usual case: a voxel's volume added a
+     * million times to a few thousand cc); otherwise the loop is run.
+     */
+    static double addRepeatedly(double sum, float volumeCc, long times) {
+        if (times <= 0) {
+            return sum;
+        }
+        double unit = Math.scalb(1.0, Math.getExponent(volumeCc) - 23); // last mantissa bit of the float
+        double units = sum / unit; // exact: a power of two
+        double end = Math.abs(sum) + (double) times * Math.abs(volumeCc);
+        if (volumeCc != 0 && Float.isFinite(volumeCc) && Math.getExponent(volumeCc) >= Float.MIN_EXPONENT
+                && units == Math.rint(units) && end < Math.scalb(unit, 52) && times < (1L << 52)) {
+            return Math.fma((double) times, volumeCc, sum);
+        }
+        for (long e = 0; e < times; e++) {
+            sum += volumeCc;
+        }
+        return sum;
+    }
+
     int size() {
         return n;
     }

@@ -107,6 +107,23 @@ final class OrderedHistogram {
         return this;
     }
 
+    /** As {@link #acceptRange(float[], float[], int, int)} for the samples in bin {@code inBin} of the
+     * range-free histogram only (all when -1). */
+    OrderedHistogram acceptRange(float[] doseGy, float[] volumeCc, int from, int to, int inBin) {
+        if (inBin < 0) {
+            return acceptRange(doseGy, volumeCc, from, to);
+        }
+        for (int p = from; p < to; p++) {
+            float x = doseGy[p];
+            if (fixedBinOf(x) == inBin) {
+                int b = binOf(x);
+                volume[b] += volumeCc[p];
+                count[b]++;
+            }
+        }
+        return this;
+    }
+
     OrderedHistogram combine(OrderedHistogram other) {
         for (int b = 0; b < binCount; b++) {
             volume[b] += other.volume[b];

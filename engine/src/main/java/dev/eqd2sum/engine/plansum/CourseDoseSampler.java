@@ -3,6 +3,8 @@ package dev.eqd2sum.engine.plansum;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.kernel.DoseKernelSupport;
+import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.structure.SamplePoints;
 import java.util.List;
 
@@ -70,14 +72,257 @@ public final class CourseDoseSampler {
         }
         int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
         int per = (n + tasks - 1) / tasks;
+        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
         planSum.runSlabs(tasks, t -> {
             int from = t * per;
             int to = Math.min(n, from + per);
             if (from < to) {
-                planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(), samples.k(),
-                        (float) s.doseScale, out, from, to);
+                if (direct) {
+                    gatherOnOwnGrid(s, samples, out, from, to);
+                } else if (cells != null) {
+                    gatherSeparable(s, cells, samples, out, from, to);
+                } else {
+                    planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(),
+                            samples.k(), (float) s.doseScale, out, from, to);
+                }
             }
         });
+    }
+
+    /** Whether course {@code course}'s voxel-centre samples are read directly (its grid is the output grid). */
+    boolean readsDirectly(int course) {
+        CourseDoseSource s = sources.get(course);
+        return s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+    }
+
+    /** Whether course {@code course}'s voxel-centre samples go through per-axis cells (no rotation). */
+    boolean usesSeparableCells(int course) {
+        CourseDoseSource s = sources.get(course);
+        return !readsDirectly(course) && SeparableCells.of(s, planSum.outputGrid(), planSum.kernels()) != null;
+    }
+
+    Affine3 mapOf(int course) {
+        return sources.get(course).outputIndexToSourceIndex;
+    }
+
+    float doseScaleOf(int course) {
+        return (float) sources.get(course).doseScale;
+    }
+
+    private static boolean isIdentity(Affine3 map) {
+        double[] m = map.toArray();
+        return m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[4] == 0 && m[5] == 1 && m[6] == 0 && m[7] == 0
+                && m[8] == 0 && m[9] == 0 && m[10] == 1 && m[11] == 0;
+    }
+
+    /**
+     * The gather of a course whose grid is the output grid itself (the current course): a sample at a voxel
+     * centre whose interpolation cell starts there (index below n - 1 on each axis of more than one voxel) has
+     * trilinear weights (1, 0, ..., 0), so the kernels give exactly scale * dose[voxel]; it is read directly.
+     * The other samples (sub-voxel points, the last plane) go through the kernels as before.
+     */
+    private void gatherOnOwnGrid(CourseDoseSource s, SamplePoints samples, float[] out, int from, int to) {
+        GridGeometry g = s.grid.geometry();
+        int nx = g.nx();
+        int ny = g.ny();
+        int lastI = Math.max(0, nx - 2);
+        int lastJ = Math.max(0, ny - 2);
+        int lastK = Math.max(0, g.nz() - 2);
+        float[] d = s.grid.doseGy();
+        float scale = (float) s.doseScale;
+        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        int p = from;
+        while (p < to) {
+            int q = p;
+            for (; q < to; q++) {
+                float x = pi[q], y = pj[q], z = pk[q];
+                int ix = (int) x, iy = (int) y, iz = (int) z;
+                if (ix != x || iy != y || iz != z || Integer.compareUnsigned(ix, lastI) > 0
+                        || Integer.compareUnsigned(iy, lastJ) > 0 || Integer.compareUnsigned(iz, lastK) > 0) {
+                    break;
+                }
+                out[q] = scale * d[ix + nx * (iy + ny * iz)];
+            }
+            int r = q;
+            while (r < to && !atCellStart(pi[r], pj[r], pk[r], lastI, lastJ, lastK)) {
+                r++;
+            }
+            if (r > q) {
+                gatherOthers(s, m, pi, pj, pk, scale, out, q, r);
+            }
+            p = r;
+        }
+    }
+
+    /**
+     * The plain-Java kernels' trilinear interpolation ({@link JavaDoseKernels}) of a course whose map from
+     * output index to its own index is diagonal (no rotation: an axis-aligned grid, a translation), prepared
+     * per output-grid axis: at a voxel centre (i, j, k) of the output grid the source index is
+     * (m0 i + m3, m5 j + m7, m10 k + m11), so the cell and weight along each axis depend on that axis's index
+     * alone. The same cells, weights and arithmetic as the kernels, hence bit for bit their result.
+     */
+    static final class SeparableCells {
+        final boolean[][] inside = new boolean[3][];
+        final int[][] offset = new int[3][];
+        final float[][] frac = new float[3][];
+        final int dx;
+        final int dy;
+        final int dz;
+
+        /** Null when the map is not diagonal or the kernels are not the plain-Java ones. */
+        static SeparableCells of(CourseDoseSource s, GridGeometry output, DoseKernelSupport kernels) {
+            if (kernels != JavaDoseKernels.INSTANCE || s.uniform) {
+                return null;
+            }
+            double[] m = s.outputIndexToSourceIndex.toArray();
+            if (m[1] != 0 || m[2] != 0 || m[4] != 0 || m[6] != 0 || m[8] != 0 || m[9] != 0) {
+                return null;
+            }
+            return new SeparableCells(m, s.grid.geometry(), output);
+        }
+
+        private SeparableCells(double[] m, GridGeometry g, GridGeometry output) {
+            int[] n = {g.nx(), g.ny(), g.nz()};
+            int[] stride = {1, g.nx(), g.nx() * g.ny()};
+            int[] outN = {output.nx(), output.ny(), output.nz()};
+            for (int a = 0; a < 3; a++) {
+                inside[a] = new boolean[outN[a]];
+                offset[a] = new int[outN[a]];
+                frac[a] = new float[outN[a]];
+                for (int t = 0; t < outN[a]; t++) {
+                    // the kernels' expression with the other two indices 0: their terms are (signed) zeros
+                    // either way, which change neither the cell nor the weight
+                    double c = switch (a) {
+                        case 0 -> m[0] * t + m[1] * 0.0 + m[2] * 0.0 + m[3];
+                        case 1 -> m[4] * 0.0 + m[5] * t + m[6] * 0.0 + m[7];
+                        default -> m[8] * 0.0 + m[9] * 0.0 + m[10] * t + m[11];
+                    };
+                    inside[a][t] = c >= -DoseKernelSupport.EDGE_TOLERANCE
+                            && c <= n[a] - 1 + DoseKernelSupport.EDGE_TOLERANCE;
+                    int c0 = n[a] == 1 ? 0 : Math.max(0, Math.min(n[a] - 2, (int) Math.floor(c)));
+                    frac[a][t] = n[a] == 1 ? 0f : (float) Math.max(0, Math.min(1, c - c0));
+                    offset[a][t] = c0 * stride[a];
+                }
+            }
+            dx = g.nx() > 1 ? 1 : 0;
+            dy = g.ny() > 1 ? g.nx() : 0;
+            dz = g.nz() > 1 ? g.nx() * g.ny() : 0;
+        }
+    }
+
+    /** Voxel-centre samples through {@link SeparableCells}, the others (sub-voxel points) through the kernels. */
+    private void gatherSeparable(CourseDoseSource s, SeparableCells cells, SamplePoints samples, float[] out, int from,
+                                 int to) {
+        GridGeometry og = planSum.outputGrid();
+        int lastI = og.nx() - 1;
+        int lastJ = og.ny() - 1;
+        int lastK = og.nz() - 1;
+        float[] d = s.grid.doseGy();
+        float scale = (float) s.doseScale;
+        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        boolean[] inX = cells.inside[0], inY = cells.inside[1], inZ = cells.inside[2];
+        int[] oX = cells.offset[0], oY = cells.offset[1], oZ = cells.offset[2];
+        float[] fX = cells.frac[0], fY = cells.frac[1], fZ = cells.frac[2];
+        int dx = cells.dx, dy = cells.dy, dz = cells.dz;
+        int p = from;
+        while (p < to) {
+            int q = p;
+            for (; q < to; q++) {
+                float x = pi[q], y = pj[q], z = pk[q];
+                int ix = (int) x, iy = (int) y, iz = (int) z;
+                if (ix != x || iy != y || iz != z || Integer.compareUnsigned(ix, lastI) > 0
+                        || Integer.compareUnsigned(iy, lastJ) > 0 || Integer.compareUnsigned(iz, lastK) > 0) {
+                    break;
+                }
+                float v;
+                if (!(inX[ix] && inY[iy] && inZ[iz])) {
+                    v = 0f;
+                } else {
+                    // JavaDoseKernels.Trilinear.at, term by term
+                    int b = oX[ix] + oY[iy] + oZ[iz];
+                    float fx = fX[ix];
+                    float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
+                    float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
+                    float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
+                    float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
+                    float fy = fY[iy];
+                    float c0 = Math.fma(c10 - c00, fy, c00);
+                    float c1 = Math.fma(c11 - c01, fy, c01);
+                    v = Math.fma(c1 - c0, fZ[iz], c0);
+                }
+                out[q] = scale * v;
+            }
+            int r = q;
+            while (r < to && !atCellStart(pi[r], pj[r], pk[r], lastI, lastJ, lastK)) {
+                r++;
+            }
+            if (r > q) {
+                gatherOthers(s, m, pi, pj, pk, scale, out, q, r);
+            }
+            p = r;
+        }
+    }
+
+    /**
+     * Samples off the voxel centres: through the kernels, or, for the plain-Java kernels and a diagonal map,
+     * through their interpolation with the map's zero terms left out (those terms are signed zeros, which change
+     * neither cell nor weight: the same result bit for bit, a third of the arithmetic).
+     */
+    private void gatherOthers(CourseDoseSource s, double[] m, float[] pi, float[] pj, float[] pk, float scale,
+                              float[] out, int from, int to) {
+        boolean diagonal = m[1] == 0 && m[2] == 0 && m[4] == 0 && m[6] == 0 && m[8] == 0 && m[9] == 0;
+        if (!diagonal || planSum.kernels() != JavaDoseKernels.INSTANCE) {
+            planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, scale, out, from, to);
+            return;
+        }
+        GridGeometry g = s.grid.geometry();
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        int dx = nx > 1 ? 1 : 0;
+        int dy = ny > 1 ? nx : 0;
+        int dz = nz > 1 ? nx * ny : 0;
+        double e = DoseKernelSupport.EDGE_TOLERANCE;
+        double hx = nx - 1 + e, hy = ny - 1 + e, hz = nz - 1 + e;
+        double m0 = m[0], m3 = m[3], m5 = m[5], m7 = m[7], m10 = m[10], m11 = m[11];
+        float[] d = s.grid.doseGy();
+        for (int p = from; p < to; p++) {
+            double x = m0 * pi[p] + m3;
+            double y = m5 * pj[p] + m7;
+            double z = m10 * pk[p] + m11;
+            float v;
+            if (!(x >= -e && x <= hx && y >= -e && y <= hy && z >= -e && z <= hz)) {
+                v = 0f;
+            } else {
+                // JavaDoseKernels.Trilinear.at, term by term
+                int x0 = nx == 1 ? 0 : Math.max(0, Math.min(nx - 2, (int) Math.floor(x)));
+                int y0 = ny == 1 ? 0 : Math.max(0, Math.min(ny - 2, (int) Math.floor(y)));
+                int z0 = nz == 1 ? 0 : Math.max(0, Math.min(nz - 2, (int) Math.floor(z)));
+                float fx = nx == 1 ? 0f : (float) Math.max(0, Math.min(1, x - x0));
+                float fy = ny == 1 ? 0f : (float) Math.max(0, Math.min(1, y - y0));
+                float fz = nz == 1 ? 0f : (float) Math.max(0, Math.min(1, z - z0));
+                int b = x0 + y0 * nx + z0 * nx * ny;
+                float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
+                float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
+                float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
+                float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
+                float c0 = Math.fma(c10 - c00, fy, c00);
+                float c1 = Math.fma(c11 - c01, fy, c01);
+                v = Math.fma(c1 - c0, fz, c0);
+            }
+            out[p] = scale * v;
+        }
+    }
+
+    private static boolean atCellStart(float x, float y, float z, int lastI, int lastJ, int lastK) {
+        int ix = (int) x, iy = (int) y, iz = (int) z;
+        return ix == x && iy == y && iz == z && Integer.compareUnsigned(ix, lastI) <= 0
+                && Integer.compareUnsigned(iy, lastJ) <= 0 && Integer.compareUnsigned(iz, lastK) <= 0;
     }
 
     /**
@@ -101,6 +346,9 @@ public final class CourseDoseSampler {
         }
         Affine3 map = s.outputIndexToSourceIndex;
         double[] q = new double[3];
+        if (boxWellInside(s, samples, q)) {
+            return 0;
+        }
         double cc = 0;
         float[] pi = samples.i();
         float[] pj = samples.j();
@@ -113,6 +361,46 @@ public final class CourseDoseSampler {
             }
         }
         return cc;
+    }
+
+    /** Margin (in source index units) by which the box's corners must be inside, far above rounding. */
+    private static final double BOX_MARGIN = 1e-6;
+
+    /**
+     * Whether every sample lies inside the course's grid, shown by the corners of the samples' bounding box
+     * alone: the affine map sends the box to a parallelepiped, which lies in the (convex) inside region when
+     * its corners do. One pass over the positions instead of a transform per sample.
+     */
+    private static boolean boxWellInside(CourseDoseSource s, SamplePoints samples, double[] q) {
+        int n = samples.count();
+        if (n == 0) {
+            return true;
+        }
+        float[] pi = samples.i();
+        float[] pj = samples.j();
+        float[] pk = samples.k();
+        float loI = Float.POSITIVE_INFINITY, hiI = Float.NEGATIVE_INFINITY;
+        float loJ = Float.POSITIVE_INFINITY, hiJ = Float.NEGATIVE_INFINITY;
+        float loK = Float.POSITIVE_INFINITY, hiK = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < n; p++) {
+            loI = Math.min(loI, pi[p]);
+            hiI = Math.max(hiI, pi[p]);
+            loJ = Math.min(loJ, pj[p]);
+            hiJ = Math.max(hiJ, pj[p]);
+            loK = Math.min(loK, pk[p]);
+            hiK = Math.max(hiK, pk[p]);
+        }
+        GridGeometry g = s.grid.geometry();
+        double e = DoseKernelSupport.EDGE_TOLERANCE - BOX_MARGIN;
+        for (int c = 0; c < 8; c++) {
+            s.outputIndexToSourceIndex.apply((c & 1) == 0 ? loI : hiI, (c & 2) == 0 ? loJ : hiJ,
+                    (c & 4) == 0 ? loK : hiK, q);
+            if (!(q[0] >= -e && q[0] <= g.nx() - 1 + e && q[1] >= -e && q[1] <= g.ny() - 1 + e
+                    && q[2] >= -e && q[2] <= g.nz() - 1 + e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Patient coordinates (mm, the current course's frame) of sample {@code p}, e.g. a maximum's location. */

@@ -74,6 +74,123 @@ class DoseVolumeSelectionProperties {
         }
     }
 
+    /**
+     * Like an External: most samples at exactly 0 Gy (some -0), most of those with one voxel's volume and
+     * the rest sub-voxel points; the 0 Gy samples of the common volume are counted instead of collected.
+     */
+    static float[][] mostlyZero(int n, long seed, boolean negativeToo) {
+        Random r = new Random(seed);
+        float[] d = new float[n];
+        float[] v = new float[n];
+        for (int p = 0; p < n; p++) {
+            v[p] = r.nextInt(10) == 0 ? 0.008f / (1 + r.nextInt(27)) : 0.008f;
+            int kind = r.nextInt(10);
+            d[p] = kind < 6 ? 0f : kind == 6 ? -0f : (float) (60 * Math.exp(-r.nextDouble() * 8));
+            if (negativeToo && kind == 7 && r.nextBoolean()) {
+                d[p] = -0.001f * r.nextFloat();
+            }
+        }
+        v[n / 2] = 0.008f; // the volume the fast path takes as the common one
+        return new float[][] {d, v};
+    }
+
+    @Property(tries = 20)
+    void zeroDoseSamplesCountedNotCollectedGiveTheExactAnswer(@ForAll @IntRange(min = 3_000, max = 80_000) int n,
+                                                              @ForAll boolean negativeToo, @ForAll long seed) {
+        float[][] s = mostlyZero(n, seed, negativeToo);
+        DoseVolumeNodes reference = DoseVolumeNodes.of(s[0], s[1], n);
+        DoseDistribution dist = new DoseDistribution(s[0], s[1], n, true);
+        double total = dist.summary().volumeCc();
+        List<DoseStatistic> sts = List.of(DoseStatistic.parse("D95%", "t"), DoseStatistic.parse("D50%", "t"),
+                DoseStatistic.parse("D99.9%", "t"), DoseStatistic.parse("D1cc", "t"),
+                DoseStatistic.parse("V0.0001Gy", "t"), DoseStatistic.parse("V20Gy", "t"));
+        DoseStatistics fast = dist.statistics(sts);
+        double tol = 1e-9 * 60 + 1e-6;
+        for (DoseStatistic st : sts) {
+            if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
+                assertThat(fast.value(st, StatisticUnit.CC)).as(st.name())
+                        .isCloseTo(reference.volumeAtDose(st.parameter(), total), within(1e-7 * total + 1e-9));
+            } else {
+                double x = st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_CC ? st.parameter()
+                        : st.parameter() / 100 * total;
+                assertThat(fast.value(st)).as(st.name()).isCloseTo(reference.doseAtVolume(x), within(tol));
+            }
+        }
+        if (!negativeToo) {
+            // D95% lies past the middle of the 0 Gy samples (70 % of them): exactly 0, as sorting everything says
+            assertThat(fast.value(sts.get(0))).isEqualTo(reference.doseAtVolume(0.95 * total)).isEqualTo(0.0);
+        }
+    }
+
+    /** The single-dose window (0 Gy samples counted, not stored) is bit for bit the window of all samples. */
+    @Property(tries = 50)
+    void singleDoseWindowEqualsTheSortedWindowBitForBit(@ForAll @IntRange(min = 0, max = 3_000) int stored,
+                                                        @ForAll @IntRange(min = 1, max = 3_000) int counted,
+                                                        @ForAll boolean neighbours, @ForAll long seed) {
+        Random r = new Random(seed);
+        // counted volumes: a voxel's and a few sub-voxel ones (some also among the stored samples)
+        int[] bits = new int[1 + r.nextInt(4)];
+        long[] counts = new long[bits.length];
+        for (int e = 0; e < bits.length; e++) {
+            bits[e] = Float.floatToRawIntBits(e == 0 ? 0.008f : 0.008f / (2 + r.nextInt(26)));
+            counts[e] = e == bits.length - 1 ? counted : r.nextInt(counted + 1);
+        }
+        int extra = 0;
+        for (long c : counts) {
+            extra += (int) c;
+        }
+        float[] d = new float[stored + extra];
+        float[] v = new float[stored + extra];
+        for (int p = 0; p < stored; p++) {
+            v[p] = r.nextBoolean() ? 0.008f * (0.5f + r.nextFloat()) : Float.intBitsToFloat(bits[r.nextInt(bits.length)]);
+            d[p] = r.nextBoolean() ? 0f : -0f;
+        }
+        int at = stored;
+        for (int e = 0; e < bits.length; e++) {
+            for (long c = 0; c < counts[e]; c++) {
+                v[at++] = Float.intBitsToFloat(bits[e]);
+            }
+        }
+        double above = 100 * r.nextDouble();
+        DoseVolumeNodes.Group up = neighbours ? new DoseVolumeNodes.Group(0.5, 0.003) : null;
+        DoseVolumeNodes.Group down = neighbours ? new DoseVolumeNodes.Group(-0.25, 0.011) : null;
+        DoseVolumeNodes all = DoseVolumeNodes.window(d, v, stored + extra, above, up, down);
+        DoseVolumeNodes fast = DoseVolumeNodes.singleDose(0f, v, stored, bits, counts, bits.length, above, up, down);
+        assertThat(fast.size()).isEqualTo(all.size());
+        double total = above + 200;
+        for (int q = 0; q <= 400; q++) {
+            double x = q * (above + 60) / 400;
+            assertThat(fast.doseAtVolume(x)).isEqualTo(all.doseAtVolume(x));
+        }
+        for (double e : new double[] {-0.3, -0.25, -0.1, 0, 1e-9, 0.2, 0.5, 0.6}) {
+            assertThat(fast.volumeAtDose(e, total)).isEqualTo(all.volumeAtDose(e, total));
+        }
+    }
+
+    @Property(tries = 300)
+    void addingAVolumeRepeatedlyEqualsTheLoop(@ForAll @IntRange(min = 0, max = 200_000) int times,
+                                               @ForAll @IntRange(min = 0, max = 4) int kind, @ForAll long seed) {
+        Random r = new Random(seed);
+        float v = switch (kind) {
+            case 0 -> 0.008f;
+            case 1 -> 0.008f / (1 + r.nextInt(27));
+            case 2 -> r.nextFloat() * 1e-3f;
+            case 3 -> (float) Math.scalb(1.0, -r.nextInt(60));
+            default -> r.nextFloat() * 10f;
+        };
+        double start = switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> r.nextInt(1000) * (double) v;
+            case 2 -> r.nextDouble() * 1e-3; // usually not a multiple of the float's last bit: the loop
+            default -> r.nextFloat() * 1e4;
+        };
+        double loop = start;
+        for (int e = 0; e < times; e++) {
+            loop += v;
+        }
+        assertThat(DoseVolumeNodes.addRepeatedly(start, v, times)).isEqualTo(loop);
+    }
+
     /** Large sets whose crowded bins make the refinement recurse; every query checked against the sort. */
     @Example
     void crowdedBinsRefineToTheExactAnswer() {

@@ -12,6 +12,7 @@ import dev.eqd2sum.engine.course.Fractionation;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.kernel.ScalarDoseKernels;
 import dev.eqd2sum.engine.lq.Eqd2;
 import dev.eqd2sum.engine.structure.SamplePoints;
@@ -72,6 +73,106 @@ class CourseDoseSamplerTest {
         assertThat(outside[1]).isZero();
         assertThat(outside[2]).isZero();
         assertThat(sampler.physicalDose(s)[0]).containsExactly(planSum(3).sampler().physicalDose(s)[0]);
+    }
+
+    @Test
+    void theCurrentCoursesVoxelCentresAreReadDirectlyWithTheKernelsResultBitForBit() {
+        PlanSum sum = planSum(2);
+        CourseDoseSampler sampler = sum.sampler();
+        assertThat(sampler.readsDirectly(1)).isTrue();
+        assertThat(sampler.readsDirectly(0)).isFalse();
+        SamplePoints s = mixedSamples(70_000, 11);
+        int n = s.count();
+        float[] expected = new float[n];
+        sum.kernels().gather(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT), dev.eqd2sum.engine.geometry.Affine3.identity(),
+                s.i(), s.j(), s.k(), 1f, expected, 0, n);
+        float[] got = new float[n];
+        sampler.physicalDose(1, s, got);
+        assertThat(got).containsExactly(expected);
+    }
+
+    @Test
+    void anUnrotatedPriorsVoxelCentresUsePerAxisCellsWithTheKernelsResultBitForBit() {
+        // a prior on its own axis-aligned grid, shifted (no rotation): its map from output index is diagonal
+        GridGeometry prior = GridGeometry.axisAligned(17, 15, 10, -27.3, -22.1, -16.7, 2.5, 2.5, 3);
+        dev.eqd2sum.engine.dose.DoseGrid priorDose = PlanSumTest.PRIOR_FIELD.sampledOn(prior);
+        CourseTimeline t = CourseTimeline.of(List.of(
+                Course.of("cEBRT", CourseDose.of(DoseComponent.perFraction(priorDose, 10)), 10,
+                        LocalDate.parse("2019-02-04"), LocalDate.parse("2019-02-15")).withTransform(
+                        RigidTransform.fromMatrix4x4(new double[] {1, 0, 0, 1.5, 0, 1, 0, -0.75, 0, 0, 1, 2, 0, 0, 0, 1})),
+                Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT))),
+                        3, LocalDate.parse("2020-10-20"), null)),
+                ForgivenessSchedule.nelson2009());
+        PlanSum sum = PlanSum.prepare(t, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2);
+        CourseDoseSampler sampler = sum.sampler();
+        assertThat(sampler.usesSeparableCells(0)).isTrue();
+        SamplePoints s = mixedSamples(70_000, 5);
+        float[] got = new float[s.count()];
+        sampler.physicalDose(0, s, got);
+        // the kernels themselves, point by point, through the same map
+        PlanSum reference = PlanSum.prepare(t, OutputGrid.current(), JavaDoseKernels.INSTANCE, 1);
+        float[] expected = new float[s.count()];
+        reference.kernels().gather(priorDose, sampler.mapOf(0), s.i(), s.j(), s.k(), sampler.doseScaleOf(0),
+                expected, 0, s.count());
+        assertThat(got).containsExactly(expected);
+        int positive = 0;
+        for (float v : got) {
+            positive += v > 0 ? 1 : 0;
+        }
+        assertThat(got).as("some samples outside the prior").contains(0f);
+        assertThat(positive).as("most samples inside it").isGreaterThan(s.count() / 2);
+    }
+
+    @Test
+    void withThePlainJavaKernelsTheCurrentCoursesSamplesAreBitForBitTheirs() {
+        CourseTimeline t = CourseTimeline.of(List.of(
+                Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT))),
+                        3, LocalDate.parse("2020-10-20"), null)), ForgivenessSchedule.nelson2009());
+        CourseDoseSampler sampler = PlanSum.prepare(t, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2).sampler();
+        assertThat(sampler.readsDirectly(0)).isTrue();
+        SamplePoints s = mixedSamples(70_000, 13);
+        float[] got = new float[s.count()];
+        sampler.physicalDose(0, s, got);
+        float[] expected = new float[s.count()];
+        JavaDoseKernels.INSTANCE.gather(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT), sampler.mapOf(0), s.i(), s.j(),
+                s.k(), sampler.doseScaleOf(0), expected, 0, s.count());
+        assertThat(got).containsExactly(expected);
+    }
+
+    /** Voxel centres everywhere (last indices included) in runs, between sub-voxel points and points outside. */
+    static SamplePoints mixedSamples(int n, long seed) {
+        Random r = new Random(seed);
+        float[] i = new float[n], j = new float[n], k = new float[n], vol = new float[n];
+        for (int p = 0; p < n; p++) {
+            boolean centre = (p / 7) % 3 != 0;
+            i[p] = centre ? r.nextInt(CURRENT.nx()) : (float) (r.nextDouble() * CURRENT.nx() - 0.5);
+            j[p] = centre ? r.nextInt(CURRENT.ny()) : (float) (r.nextDouble() * CURRENT.ny() - 0.5);
+            k[p] = centre ? r.nextInt(CURRENT.nz()) : (float) (r.nextDouble() * CURRENT.nz() - 0.5);
+            vol[p] = 0.001f;
+        }
+        return new SamplePoints(i, j, k, vol, n);
+    }
+
+    @Test
+    void noSampleOutsideACoursesGridIsFoundWithoutVisitingEach() {
+        PlanSum sum = planSum(1);
+        CourseDoseSampler sampler = sum.sampler();
+        // a block of samples well inside both grids: 0 cc outside, as the per-sample rule says
+        int n = 1000;
+        float[] i = new float[n], j = new float[n], k = new float[n], vol = new float[n];
+        Random r = new Random(3);
+        for (int p = 0; p < n; p++) {
+            i[p] = 10 + r.nextFloat() * 4;
+            j[p] = 8 + r.nextFloat() * 4;
+            k[p] = 6 + r.nextFloat() * 4;
+            vol[p] = 0.001f;
+        }
+        SamplePoints s = new SamplePoints(i, j, k, vol, n);
+        assertThat(sampler.outsideCourseGridCc(s)).containsExactly(0, 0, 0);
+        // one sample beyond the current grid's last plane (more than the edge tolerance): found, with its volume
+        i[n - 1] = CURRENT.nx() - 1 + 0.01f;
+        vol[n - 1] = 0.25f;
+        assertThat(sampler.outsideCourseGridCc(s)[1]).isEqualTo(0.25f);
     }
 
     @Test

@@ -123,10 +123,16 @@ class KernelUseTest {
     void samplingGoesThroughTheKernelsGather() {
         RecordingKernels k = new RecordingKernels();
         PlanSum sum = PlanSum.prepare(threeCourses(), OutputGrid.current(), k, 1);
-        SamplePoints s = new SamplePoints(new float[] {1, 2}, new float[] {1, 2}, new float[] {1, 2},
+        SamplePoints s = new SamplePoints(new float[] {1, 2.5f}, new float[] {1, 2}, new float[] {1, 2},
                 new float[] {0.01f, 0.01f}, 2);
         float[][] d = sum.sampler().physicalDose(s);
-        assertThat(k.calls).containsExactly("gather 0-2", "gather 0-2", "gather 0-2");
+        // the current course's grid is the output grid: its voxel centre (1, 1, 1) is read directly (the kernels'
+        // weights there are 1 and 0), only the point between centres is gathered
+        assertThat(k.calls).containsExactly("gather 0-2", "gather 0-2", "gather 1-2");
         assertThat(d[0]).containsExactly(20f, 20f);
+        float[] viaKernels = new float[2];
+        ScalarDoseKernels.INSTANCE.gather(PlanSumTest.CURRENT_FIELD.sampledOn(PlanSumTest.CURRENT), Affine3.identity(),
+                s.i(), s.j(), s.k(), 1f, viaKernels, 0, 2);
+        assertThat(d[2]).containsExactly(viaKernels);
     }
 }

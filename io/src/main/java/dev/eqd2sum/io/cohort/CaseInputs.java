@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The record that lets {@code --resume} skip a case: tool version, options, and the SHA-256 of the case file and
@@ -23,20 +24,34 @@ public final class CaseInputs {
     }
 
     public static String describe(CohortCase c, String toolVersion, CaseOptions options) {
+        return describe(c, toolVersion, options, Map.of());
+    }
+
+    /**
+     * The same record, taking each file's SHA-256 from {@code knownSha256} (absolute normalised path to
+     * lower-case hex, e.g. the digests the case run computed for its provenance) where it is there, and hashing
+     * only the other files.
+     */
+    public static String describe(CohortCase c, String toolVersion, CaseOptions options,
+                                  Map<Path, String> knownSha256) {
         Path dir = c.caseFile().toAbsolutePath().normalize().getParent();
         StringBuilder b = new StringBuilder();
         b.append("# eqd2sum cohort --resume record: this case's outputs are reused while these lines stay the same\n");
         b.append("# tool ").append(toolVersion).append('\n');
         b.append("# options ").append(options.describe()).append('\n');
-        b.append(sha256(c.caseFile(), c.displayCaseFile())).append("  ")
+        b.append(sha256(c.caseFile(), c.displayCaseFile(), knownSha256)).append("  ")
                 .append(slashed(c.caseFile().getFileName())).append('\n');
         for (Path f : c.referencedFiles()) {
-            b.append(sha256(f, f.toString())).append("  ").append(slashed(dir.relativize(f))).append('\n');
+            b.append(sha256(f, f.toString(), knownSha256)).append("  ").append(slashed(dir.relativize(f))).append('\n');
         }
         return b.toString();
     }
 
-    private static String sha256(Path file, String display) {
+    private static String sha256(Path file, String display, Map<Path, String> known) {
+        String k = known.get(file.toAbsolutePath().normalize());
+        if (k != null) {
+            return k;
+        }
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

@@ -1,6 +1,7 @@
 package dev.eqd2sum.io.cohort;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Runs one case of a cohort: the same work as {@code eqd2sum sum CASE --out DIR}, writing metrics.csv,
@@ -17,4 +18,14 @@ public interface CaseRunner {
      * @return the kernel backend that ran the case (for cohort.json)
      */
     String run(CohortCase c, Path outDir, CaseOptions options);
+
+    /**
+     * As {@link #run(CohortCase, Path, CaseOptions)}, and reports the SHA-256 of the input files the case read
+     * (its provenance digests) into {@code inputSha256}: absolute normalised path to lower-case hex, of the
+     * bytes the case actually used. The cohort's {@code --resume} record then hashes only the referenced files
+     * missing there, instead of reading every input a second time. Runners that hash nothing report nothing.
+     */
+    default String run(CohortCase c, Path outDir, CaseOptions options, Map<Path, String> inputSha256) {
+        return run(c, outDir, options);
+    }
 }

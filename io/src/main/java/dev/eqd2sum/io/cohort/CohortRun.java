@@ -10,8 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,11 +123,17 @@ public final class CohortRun {
         Path finalDir = outDir.resolve(folder);
         Path workDir = outDir.resolve(WORK_DIR).resolve(folder);
         try {
-            long h0 = System.nanoTime();
-            String record = CaseInputs.describe(c, toolVersion, options);
-            hashingNanos.add(System.nanoTime() - h0);
-            if (resume && c.folderName() != null && record.equals(readRecord(finalDir))) {
-                return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+            // The record is hashed before the run only when a kept folder's record may let --resume skip the
+            // case; otherwise it is made after the run from the digests the run computed anyway.
+            String record = null;
+            String kept = resume && c.folderName() != null ? readRecord(finalDir) : null;
+            if (kept != null) {
+                long h0 = System.nanoTime();
+                record = CaseInputs.describe(c, toolVersion, options);
+                hashingNanos.add(System.nanoTime() - h0);
+                if (record.equals(kept)) {
+                    return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+                }
             }
             if (c.folderName() != null) {
                 deleteRecursively(finalDir); // stale: other inputs, or a partial case of a killed run
@@ -174,14 +182,23 @@ public final class CohortRun {
         }
     }
 
+    /** @param record the --resume record when already made, else null: made from the run's own digests */
     private String attempt(CohortCase c, Path workDir, Path finalDir, String record) {
         deleteRecursively(workDir);
         long r0 = System.nanoTime();
         try {
             Files.createDirectories(workDir);
-            String backend = runner.run(c, workDir, options);
+            Map<Path, String> digests = new HashMap<>();
+            String backend = runner.run(c, workDir, options, digests);
             if (c.folderName() == null) {
                 throw new IllegalStateException("case without a caseId ran: " + c.displayCaseFile());
+            }
+            if (record == null) {
+                long h0 = System.nanoTime();
+                record = CaseInputs.describe(c, toolVersion, options, digests);
+                long hashing = System.nanoTime() - h0;
+                hashingNanos.add(hashing);
+                r0 += hashing; // counted as hashing, not as running the case
             }
             Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record, StandardCharsets.UTF_8);
             Files.move(workDir, finalDir, StandardCopyOption.ATOMIC_MOVE);

@@ -14,8 +14,49 @@ final class Numbers {
         if (v == null || !Double.isFinite(v)) {
             return "";
         }
+        String fast = fourDecimals(v);
+        if (fast != null) {
+            return fast;
+        }
         String s = String.format(Locale.ROOT, "%.4f", v);
         return s.equals("-0.0000") ? "0.0000" : s;
+    }
+
+    /** Below this, v * 10^4 is known to within 2^-22 units of the fourth decimal (its ulp is 2^-23 or less). */
+    private static final double FAST_LIMIT = 1e5;
+    /** Distance from a rounding tie (in units of the fourth decimal) beyond which rounding cannot be in doubt. */
+    private static final double TIE_MARGIN = 1e-4;
+
+    /**
+     * {@code %.4f} without the Formatter (dvh.csv has thousands of rows per case): for 0 <= v < 10^5 whose
+     * scaled value is not within {@value #TIE_MARGIN} of a tie, the rounded number is the same whichever way
+     * a tie would be broken and however v's decimal digits are produced, so it is formatted from a long.
+     * Null when in doubt (the caller uses the Formatter).
+     */
+    static String fourDecimals(double v) {
+        if (!(v >= 0 && v < FAST_LIMIT)) {
+            return null;
+        }
+        double scaled = v * 1e4;
+        double floor = Math.floor(scaled);
+        double frac = scaled - floor;
+        if (Math.abs(frac - 0.5) < TIE_MARGIN) {
+            return null;
+        }
+        long q = (long) floor + (frac > 0.5 ? 1 : 0);
+        long whole = q / 10_000;
+        int part = (int) (q % 10_000);
+        StringBuilder b = new StringBuilder(16).append(whole).append('.');
+        if (part < 1000) {
+            b.append('0');
+            if (part < 100) {
+                b.append('0');
+                if (part < 10) {
+                    b.append('0');
+                }
+            }
+        }
+        return b.append(part).toString();
     }
 
     /**

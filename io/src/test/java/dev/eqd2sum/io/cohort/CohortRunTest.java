@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,6 +147,58 @@ class CohortRunTest {
         run(study, out, withDose, new CaseOptions(false, "auto"), true, 2, HEAP);
         assertThat(withDose.runs.get()).isEqualTo(20);
         assertThat(out.resolve("P00/plan-sum-eqd2.dcm")).exists();
+    }
+
+    @Test
+    void theResumeRecordTakesTheDigestsTheRunComputedAndHashesOnlyTheRest() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 1000);
+        FakeStudy.writeCase(study.resolve("b"), "B", 1000);
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        // A's run reports the true digest of its dose file; B's run reports a made-up one, which must appear in
+        // B's record as it is (the cohort did not read and hash that file again).
+        String fake = "f".repeat(64);
+        FakeStudy.Runner real = new FakeStudy.Runner();
+        CaseRunner reporting = new CaseRunner() {
+            @Override
+            public String run(CohortCase c, Path outDir, CaseOptions options) {
+                throw new AssertionError("the cohort asks for the digests");
+            }
+
+            @Override
+            public String run(CohortCase c, Path outDir, CaseOptions options, Map<Path, String> inputSha256) {
+                Path dose = c.caseFile().resolveSibling("RD.dcm").toAbsolutePath().normalize();
+                inputSha256.put(dose, c.caseId().equals("B") ? fake : sha256(dose));
+                return real.run(c, outDir, options);
+            }
+        };
+        new CohortRun(reporting, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+
+        assertThat(Files.readString(out.resolve("A").resolve(CaseInputs.FILE_NAME)))
+                .isEqualTo(CaseInputs.describe(cases.get(0), "t", NO_DOSE));
+        String recordB = Files.readString(out.resolve("B").resolve(CaseInputs.FILE_NAME));
+        assertThat(recordB).contains(fake + "  RD.dcm\n").isNotEqualTo(CaseInputs.describe(cases.get(1), "t", NO_DOSE));
+        // every other line of B's record was hashed by the cohort itself, as before
+        assertThat(recordB.replace(fake, sha256(cases.get(1).caseFile().resolveSibling("RD.dcm"))))
+                .isEqualTo(CaseInputs.describe(cases.get(1), "t", NO_DOSE));
+
+        // --resume hashes afresh: A's record matches and A is kept; B's (with the made-up digest) does not.
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        new CohortRun(resumed, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, true);
+        assertThat(resumed.ran).containsExactly("study/b/case.json");
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
