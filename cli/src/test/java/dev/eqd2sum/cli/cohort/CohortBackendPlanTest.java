@@ -58,7 +58,7 @@ class CohortBackendPlanTest {
         }
         List<CohortCase> large = discover(study);
         assertThat(MemoryEstimate.voxelPasses(large)).isEqualTo(300 * 6_000_000L * 2)
-                .isGreaterThanOrEqualTo(KernelProvider.VECTOR_MIN_VOXEL_PASSES);
+                .isGreaterThanOrEqualTo(KernelProvider.ACCELERATED_MIN_VOXEL_PASSES);
         CohortCommand.planBackend(large);
         KernelProvider.Selection cohort = KernelProvider.select("auto", 6_000_000L * 2);
 
