@@ -12,7 +12,7 @@
 # jmh-kernels.json, jmh-cold.json, e2e-sum.md, raw.tar.gz (JUnit XML reports and console output, JMH's
 # full output, every sum's log).
 # Knobs: QUICK=1 (a short JMH plan and no large case: for trying the script on a small machine);
-# SKIP="tests jmh cold e2e" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
+# SKIP="tests jmh cold e2e cohort" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
 # BUDGET_S (default 360): every command is cut to what is left of it, so the summary is always written.
 set -u
 
@@ -288,12 +288,15 @@ generate() { # size -> case folder in $WORK/cases/size; rc 124 when over the lim
   return "$rc"
 }
 
-# The JVM flags of the ./eqd2sum launcher (no AOT cache here): lean for one case (C1 only and the
-# Serial collector, or C2 and G1 for a case with a DICOM file over 50 MB), full for --backend vector.
+# The JVM flags of the ./eqd2sum launcher (no AOT cache here): lean for one case (the Serial collector
+# shaped for a few large arrays; C1 only, or C2 too for a case with a DICOM file over 50 MB), full for
+# --backend vector and for cohorts (the incubator module, tiered, ParallelGC).
+LEAN_HEAP="-XX:+UseSerialGC -Xms64m -Xmn32m -XX:PretenureSizeThreshold=1m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40"
+FULL_FLAGS="--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC"
 launcher_flags() { # size backend
-  if [ "$2" = vector ]; then echo "--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC"
-  elif [ "$1" = large ]; then echo "--enable-native-access=ALL-UNNAMED -XX:+UseG1GC"
-  else echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1"; fi
+  if [ "$2" = vector ]; then echo "$FULL_FLAGS"
+  elif [ "$1" = large ]; then echo "--enable-native-access=ALL-UNNAMED $LEAN_HEAP"
+  else echo "--enable-native-access=ALL-UNNAMED $LEAN_HEAP -XX:TieredStopAtLevel=1"; fi
 }
 
 sum_once() { # size backend
@@ -363,6 +366,45 @@ e2e() {
   return 0
 }
 
+# ---------------------------------------------------------------- cohort
+# A generated study of COHORT_N std cases (CohortStudyMain, as bench/cohort-throughput.sh), run with
+# `cohort --no-dose` once per backend (forced: the study is below auto's 3e9 voxel passes).
+COHORT="$OUT/cohort.md"
+cohort() {
+  skipped cohort && return 0
+  local n="${COHORT_N:-64}" study="$WORK/study" s=$SECONDS backend o t0 t1 wall rss line
+  cap 120 "$JAVA" -Xmx4g -cp "$BENCH_JAR" dev.eqd2sum.bench.CohortStudyMain "$study" "$n" std 2>&1 | tail -n 3
+  echo "generated $n std cases in $((SECONDS - s)) s: $(du -sh "$study" 2>/dev/null | cut -f1)"
+  {
+    echo "# cohort --no-dose per backend, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) cores; OpenCL device: $DEVICE_NAME; $n generated std cases; cold JVM per run."
+    echo
+    echo "| --backend | rc | wall s | cases/s | user + sys s | peak RSS MB | backend |"
+    echo "|---|---|---|---|---|---|---|"
+  } >"$COHORT"
+  for backend in scalar opencl vector; do
+    o="$WORK/cohort-$backend"; rm -rf "$o"; sync
+    t0=$(date +%s%N)
+    # shellcheck disable=SC2086
+    cap 150 /usr/bin/time -v -o "$WORK/cohort-$backend.time" "$JAVA" $FULL_FLAGS -cp "$CLI_CP" dev.eqd2sum.cli.Main \
+        cohort "$study" --out "$o" --no-dose --backend "$backend" >"$WORK/cohort-$backend.log" 2>&1
+    local rc=$?
+    t1=$(date +%s%N)
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
+    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/cohort-$backend.time" 2>/dev/null)
+    local cpu
+    cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$WORK/cohort-$backend.time" 2>/dev/null)
+    line="$(grep -m1 'eqd2sum: backend' "$WORK/cohort-$backend.log" | sed 's/^eqd2sum: //')"
+    local cps
+    cps=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.2f", n / w}')
+    echo "cohort --backend $backend: rc=$rc, wall $wall s, $cps cases/s, CPU $cpu s, peak RSS ${rss:-?} MB; ${line:-no backend line}"
+    tail -n 3 "$WORK/cohort-$backend.log" | sed 's/^/    /'
+    echo "| $backend | $rc | $wall | $cps | $cpu | ${rss:-?} | ${line:-?} |" >>"$COHORT"
+  done
+  return 0
+}
+
 # ---------------------------------------------------------------- summary
 summary() {
   {
@@ -401,6 +443,10 @@ summary() {
           printf "| %s | %s | %s | %s | %s | %.2f |\n", name, $2, where, $5, $8, n / ($8 * 1e6)
         }'
     fi
+    if [ -f "$COHORT" ]; then
+      echo
+      sed -n '/^| --backend/,$p' "$COHORT"
+    fi
     if [ -f "$E2E" ]; then
       echo
       echo "## sum end to end"
@@ -423,6 +469,7 @@ main() {
   step "JMH kernels (warm)" jmh
   step "JMH kernels (cold first pass)" cold
   step "sum end to end" e2e
+  step "cohort" cohort
   summary
   pack_raw
   return 0
@@ -430,7 +477,7 @@ main() {
 
 pack_raw() {
   local files
-  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time 2>/dev/null)"
+  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time cohort-*.log cohort-*.time 2>/dev/null)"
   [ -n "$files" ] || return 0
   # shellcheck disable=SC2086
   (cd "$WORK" && tar -czf "$OUT/raw.tar.gz" $files) || echo "raw.tar.gz: tar failed"
