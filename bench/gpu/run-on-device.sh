@@ -383,11 +383,11 @@ cohort() {
     echo "| --backend | rc | wall s | cases/s | user + sys s | peak RSS MB | backend |"
     echo "|---|---|---|---|---|---|---|"
   } >"$COHORT"
-  for backend in scalar opencl vector; do
+  for backend in ${COHORT_BACKENDS:-scalar opencl vector}; do
     o="$WORK/cohort-$backend"; rm -rf "$o"; sync
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    cap 150 /usr/bin/time -v -o "$WORK/cohort-$backend.time" "$JAVA" $FULL_FLAGS -cp "$CLI_CP" dev.eqd2sum.cli.Main \
+    cap "${COHORT_CAP_S:-150}" /usr/bin/time -v -o "$WORK/cohort-$backend.time" "$JAVA" $FULL_FLAGS -cp "$CLI_CP" dev.eqd2sum.cli.Main \
         cohort "$study" --out "$o" --no-dose --backend "$backend" >"$WORK/cohort-$backend.log" 2>&1
     local rc=$?
     t1=$(date +%s%N)

@@ -19,6 +19,7 @@ import dev.eqd2sum.engine.geometry.GridGeometry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,9 @@ import org.jocl.cl_program;
 /**
  * The kernels in OpenCL C (JOCL), one work-item per voxel. The program is built once per
  * instance (one context, one device); device buffers are kept and grown, never allocated per
- * call; a source dose grid is uploaded once and reused while the same grid (the same array: a
- * {@link DoseGrid} never changes) comes back, so a course costs one upload of its grid. The
+ * call; a source dose grid is uploaded once and stays on the device while it is in use (the same
+ * array: a {@link DoseGrid} never changes; several grids at once, see {@link ResidentGrids}), so a
+ * course costs one upload of its grid, also when parallel cases alternate on the queue. The
  * accumulator, alpha/beta map and target mask ranges are copied in and the accumulator back on
  * every call, because the caller owns them on the heap.
  *
@@ -50,6 +52,8 @@ import org.jocl.cl_program;
  */
 public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable {
     private static final String SOURCE = "dose_kernels.cl";
+    /** At most this much device memory (and a quarter of the device's) holds resident source grids. */
+    private static final long MAX_RESIDENT_BYTES = 2L << 30;
 
     /** Which OpenCL devices may be used. */
     public enum DeviceChoice {
@@ -81,8 +85,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
     private final boolean gpuOrAccelerator;
     private final boolean doubleCoordinates;
 
-    private final Buffer sourceBuffer = new Buffer(CL_MEM_READ_ONLY);
-    private float[] uploadedSource;
+    private final ResidentGrids sources;
     private final Buffer accBuffer = new Buffer(CL_MEM_READ_WRITE);
     private final Buffer doseBuffer = new Buffer(CL_MEM_READ_ONLY);
     private final Buffer abBuffer = new Buffer(CL_MEM_READ_ONLY);
@@ -120,6 +123,9 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         separableKernel = CL.clCreateKernel(program, "resample_separable", null);
         generalKernel = CL.clCreateKernel(program, "resample_general", null);
         gatherKernel = CL.clCreateKernel(program, "gather", null);
+        long[] globalMem = new long[1];
+        CL.clGetDeviceInfo(device, CL.CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(globalMem), null);
+        sources = new ResidentGrids(Math.min(globalMem[0] / 4, MAX_RESIDENT_BYTES));
     }
 
     /**
@@ -301,7 +307,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         int slices = kTo - kFrom;
         int from = nx * ny * kFrom;
         int count = nx * ny * slices;
-        uploadSource(source);
+        cl_mem src = sources.of(source.doseGy());
         accBuffer.write(acc, from, count);
         Conversion conv = uploadConversion(c, from, count);
         GridGeometry sg = source.geometry();
@@ -324,7 +330,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             }
             cellBuffer.write(cells, 0, cells.length);
             fracBuffer.write(fracs, 0, fracs.length);
-            setMem(kernel, a++, sourceBuffer);
+            setMem(kernel, a++, src);
             setMem(kernel, a++, accBuffer);
             setMem(kernel, a++, abBuffer);
             setMem(kernel, a++, targetBuffer);
@@ -338,7 +344,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         } else {
             kernel = generalKernel;
             uploadMatrix(map);
-            setMem(kernel, a++, sourceBuffer);
+            setMem(kernel, a++, src);
             setMem(kernel, a++, accBuffer);
             setMem(kernel, a++, abBuffer);
             setMem(kernel, a++, targetBuffer);
@@ -360,7 +366,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
             return;
         }
         ensureOpen();
-        uploadSource(source);
+        cl_mem src = sources.of(source.doseGy());
         uploadMatrix(map);
         piBuffer.write(pi, from, count);
         pjBuffer.write(pj, from, count);
@@ -368,7 +374,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         outBuffer.ensure(count * (long) Sizeof.cl_float);
         GridGeometry sg = source.geometry();
         int a = 0;
-        setMem(gatherKernel, a++, sourceBuffer);
+        setMem(gatherKernel, a++, src);
         setMem(gatherKernel, a++, matrixBuffer);
         setMem(gatherKernel, a++, piBuffer);
         setMem(gatherKernel, a++, pjBuffer);
@@ -392,11 +398,11 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
     }
 
     private void release() {
-        for (Buffer b : new Buffer[] {sourceBuffer, accBuffer, doseBuffer, abBuffer, targetBuffer, cellBuffer,
+        sources.clear();
+        for (Buffer b : new Buffer[] {accBuffer, doseBuffer, abBuffer, targetBuffer, cellBuffer,
                 fracBuffer, matrixBuffer, piBuffer, pjBuffer, pkBuffer, outBuffer}) {
             b.release();
         }
-        uploadedSource = null;
         for (cl_kernel k : new cl_kernel[] {eqd2Kernel, separableKernel, generalKernel, gatherKernel}) {
             if (k != null) {
                 CL.clReleaseKernel(k);
@@ -410,14 +416,6 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the OpenCL kernels were closed");
-        }
-    }
-
-    private void uploadSource(DoseGrid source) {
-        float[] d = source.doseGy();
-        if (d != uploadedSource) {
-            sourceBuffer.write(d, 0, d.length);
-            uploadedSource = d;
         }
     }
 
@@ -481,12 +479,77 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         CL.clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(b.mem));
     }
 
+    private static void setMem(cl_kernel k, int index, cl_mem mem) {
+        CL.clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(mem));
+    }
+
     private static void setInt(cl_kernel k, int index, int value) {
         CL.clSetKernelArg(k, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
     }
 
     private static void setFloat(cl_kernel k, int index, float value) {
         CL.clSetKernelArg(k, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
+    }
+
+    /**
+     * Source dose grids kept on the device, most recently used first, up to a byte limit. Parallel
+     * cases of a cohort alternate their grids on the one queue; with a single uploaded grid every
+     * call re-uploaded one (tens of MB), which made a 96-case cohort on an H200 40x slower than the
+     * CPU (bench/results/gpu.md). Grids are held weakly: a grid the heap drops is released here too.
+     */
+    private final class ResidentGrids {
+        private final long limitBytes;
+        private final List<Resident> byRecency = new ArrayList<>();
+        private long bytes;
+
+        private record Resident(WeakReference<float[]> grid, cl_mem mem, long bytes) {
+        }
+
+        ResidentGrids(long limitBytes) {
+            this.limitBytes = limitBytes;
+        }
+
+        cl_mem of(float[] grid) {
+            for (int i = byRecency.size() - 1; i >= 0; i--) {
+                if (byRecency.get(i).grid().refersTo(null)) {
+                    evict(i);
+                }
+            }
+            for (int i = 0; i < byRecency.size(); i++) {
+                Resident r = byRecency.get(i);
+                if (r.grid().refersTo(grid)) {
+                    byRecency.add(0, byRecency.remove(i));
+                    return r.mem();
+                }
+            }
+            long size = Math.max(16, grid.length * (long) Sizeof.cl_float);
+            while (!byRecency.isEmpty() && bytes + size > limitBytes) {
+                evict(byRecency.size() - 1);
+            }
+            cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_ONLY, size, null, null);
+            try {
+                CL.clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, grid.length * (long) Sizeof.cl_float,
+                        Pointer.to(grid), 0, null, null);
+            } catch (CLException e) {
+                CL.clReleaseMemObject(mem);
+                throw e;
+            }
+            byRecency.add(0, new Resident(new WeakReference<>(grid), mem, size));
+            bytes += size;
+            return mem;
+        }
+
+        private void evict(int i) {
+            Resident r = byRecency.remove(i);
+            CL.clReleaseMemObject(r.mem());
+            bytes -= r.bytes();
+        }
+
+        void clear() {
+            while (!byRecency.isEmpty()) {
+                evict(byRecency.size() - 1);
+            }
+        }
     }
 
     /** A device buffer that grows to the largest size asked for and is then reused. */
@@ -505,9 +568,6 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
                 long size = Math.max(bytes, 16);
                 mem = CL.clCreateBuffer(context, flags, size, null, null);
                 capacityBytes = size;
-                if (this == sourceBuffer) {
-                    uploadedSource = null;
-                }
             }
         }
 

@@ -220,6 +220,36 @@ class KernelEquivalenceTest {
         }
     }
 
+    /** Parallel cases alternate their grids on one backend (OpenCL keeps several resident): interleave them. */
+    @Property(tries = 12)
+    void interleavedGridsMatchReference(@ForAll @IntRange(min = 2, max = 5) int grids, @ForAll long seed) {
+        Random r = new Random(seed);
+        DoseGrid[] sources = new DoseGrid[grids];
+        for (int g = 0; g < grids; g++) {
+            sources[g] = randomSource(r);
+        }
+        int points = 40;
+        for (int call = 0; call < 4 * grids; call++) {
+            DoseGrid source = sources[r.nextInt(grids)];
+            GridGeometry sg = source.geometry();
+            float[] pi = new float[points];
+            float[] pj = new float[points];
+            float[] pk = new float[points];
+            for (int s = 0; s < points; s++) {
+                pi[s] = coordinate(r, sg.nx());
+                pj[s] = coordinate(r, sg.ny());
+                pk[s] = coordinate(r, sg.nz());
+            }
+            float[] ref = new float[points];
+            ScalarDoseKernels.INSTANCE.gather(source, Affine3.identity(), pi, pj, pk, 1f, ref, 0, points);
+            for (DoseKernelSupport k : available()) {
+                float[] got = new float[points];
+                k.gather(source, Affine3.identity(), pi, pj, pk, 1f, got, 0, points);
+                assertClose(k, "gather, call " + call + " of interleaved grids", ref, got, source.maxGy());
+            }
+        }
+    }
+
     // --- random inputs ----------------------------------------------------------------------
 
     private static float coordinate(Random r, int n) {
