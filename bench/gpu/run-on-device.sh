@@ -212,7 +212,7 @@ tests() {
   echo "the tests' OpenCL backend (same provider, same environment): $(grep -m1 'provider, forced opencl' "$OUT/opencl-devices.txt" 2>/dev/null)"
   mkdir -p "$WORK/reports"
   # EQD2SUM_REQUIRE_CROSSCHECK=1: a backend that cannot start fails the test instead of being skipped.
-  (cd "$WORK" && EQD2SUM_REQUIRE_CROSSCHECK=1 cap 240 "$JAVA" "${VECTOR[@]}" "${NATIVE[@]}" -Xmx8g -jar "$console" execute \
+  (cd "$WORK" && EQD2SUM_REQUIRE_CROSSCHECK=1 cap 240 "$JAVA" "${VECTOR[@]}" "${NATIVE[@]}" -Xmx8g -Deqd2sum.opencl.minDeviceGather=0 -jar "$console" execute \
       --disable-banner --disable-ansi-colors --details=tree --class-path "$cp" --select-package dev.eqd2sum.engine.kernel \
       --include-engine=junit-jupiter --include-engine=jqwik --reports-dir "$WORK/reports") >"$WORK/tests.txt" 2>&1
   local rc=$?

@@ -14,21 +14,21 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code scalar}, {@code vector}, {@code opencl}: that backend, or an
  *       {@link InvalidInputException} with source {@code --backend} (exit 2) when it cannot start.
  *       A forced {@code opencl} takes a GPU or accelerator if there is one, else a CPU device (POCL).</li>
- *   <li>{@code auto}: an accelerated backend only when the run will push at least
+ *   <li>{@code auto}: the Vector API when the run will push at least
  *       {@link #ACCELERATED_MIN_VOXEL_PASSES} output voxels through the kernels (a cohort declares
- *       its total with {@link #planRun}): then OpenCL on a GPU or accelerator device if there is one
- *       (never a CPU device; where the ICD vendor folder lists only CPU drivers they are not even
- *       loaded: {@link OpenClDrivers}), else the Vector API if the incubator module is loaded.
- *       Below that, and whenever neither starts, the plain-Java {@code scalar} loops.
- *       {@code auto} never fails.</li>
+ *       its total with {@link #planRun}) and the incubator module is loaded; else the plain-Java
+ *       {@code scalar} loops. {@code auto} never takes OpenCL (CONTRACT allows it only on a GPU or
+ *       accelerator; measured there, it never paid, below), and never fails.</li>
  * </ul>
  * The rule comes from measured figures. In a fresh JVM the Vector API code runs interpreted and
  * then C1-compiled without intrinsics, boxing every vector operation, until C2 compiles it; its
- * first passes cost seconds where the plain loops cost tens of milliseconds (bench/results/kernels.md).
- * A GPU costs 0.3-1.3 s to start (context and program build; bench/results/gpu.md, NVIDIA H200) and
- * saves at most about 3.5 ns per voxel pass on the plan sum: one case, even the 52 M-voxel one, was
- * slower end to end with it in both runs there. Warm, either saves a fixed time per voxel, so they
- * pay off once a JVM does enough passes: a cohort, not one case.
+ * first passes cost seconds where the plain loops cost tens of milliseconds (bench/results/kernels.md),
+ * so it pays off once a JVM does enough passes: a cohort, not one case. On an NVIDIA H200
+ * (bench/results/gpu.md) OpenCL made the plan-sum stage 2-2.5x faster, but every case, std and
+ * large, was slower end to end (a GPU costs 0.3-1.3 s to start and saves at most about 3.5 ns per
+ * voxel pass), and a 48-case cohort ran at 0.8 cases/s against 4.5 on the CPU (one device round trip
+ * per short run of boundary samples, since fixed: {@link OpenClDoseKernels#gather}; not re-measured
+ * on a GPU). Until a GPU run shows OpenCL paying, it is used only when forced.
  *
  * <p>Backends are started at most once per JVM and shared (they hold no per-call state).
  */
@@ -40,12 +40,10 @@ public final class KernelProvider {
     public static final List<String> BACKENDS = List.of("scalar", "vector", "opencl");
 
     /**
-     * {@code auto} takes an accelerated backend (a GPU, else the Vector API) from this many voxel
-     * passes on (output voxels times passes, summed over the run): the break-even of the Vector API's
-     * JIT warm-up measured in bench/results/kernels.md. End to end (bench/RESULTS.md, "Backends for one
-     * case") one std case costs about twice the CPU time and 2.4x the peak RSS with the Vector API in a
-     * fresh JVM, and was 0.4-1.4 s slower with the H200's OpenCL (bench/results/gpu.md), so a single
-     * case never takes either.
+     * {@code auto} takes the Vector API from this many voxel passes on (output voxels times passes,
+     * summed over the run): the break-even of its JIT warm-up measured in bench/results/kernels.md.
+     * End to end (bench/RESULTS.md, "Backends for one case") one std case costs about twice the CPU
+     * time and 2.4x the peak RSS with the Vector API in a fresh JVM, so a single case never takes it.
      */
     public static final long ACCELERATED_MIN_VOXEL_PASSES = 3_000_000_000L;
 
@@ -116,24 +114,17 @@ public final class KernelProvider {
     }
 
     /**
-     * Starts the OpenCL probe (and, for {@code vector}, loading the Vector API) on a daemon thread,
-     * so that a later {@link #select} finds it done (loading JOCL and asking the OpenCL loader
-     * costs about 0.1 s in a fresh JVM here). Call it first thing, before reading the inputs; it
-     * never fails and may be skipped.
+     * Starts a forced {@code opencl} or {@code vector} backend on a daemon thread, so that a later
+     * {@link #select} finds it done (loading JOCL and asking the OpenCL loader costs about 0.1 s in a
+     * fresh JVM here). Call it first thing, before reading the inputs; it never fails and may be
+     * skipped. {@code auto} and {@code scalar} start nothing here.
      */
     public static void probeInBackground(String backend) {
         String b = backend == null || backend.isBlank() ? "auto" : backend.trim().toLowerCase(Locale.ROOT);
-        Thread t = new Thread(() -> {
-            if (b.equals("auto")) {
-                // Only a run planned large enough can take the GPU (auto); one case never does.
-                if (PLANNED_VOXEL_PASSES.get() >= ACCELERATED_MIN_VOXEL_PASSES) {
-                    STARTED.computeIfAbsent("opencl-gpu",
-                            x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
-                }
-            } else if (b.equals("opencl") || b.equals("vector")) {
-                start(b);
-            }
-        }, "eqd2sum-kernel-probe");
+        if (!b.equals("opencl") && !b.equals("vector")) {
+            return;
+        }
+        Thread t = new Thread(() -> start(b), "eqd2sum-kernel-probe");
         t.setDaemon(true);
         t.start();
     }
@@ -163,23 +154,16 @@ public final class KernelProvider {
         long voxelPasses = Math.max(casePasses, PLANNED_VOXEL_PASSES.get());
         if (voxelPasses < ACCELERATED_MIN_VOXEL_PASSES) {
             return new Selection(JavaDoseKernels.INSTANCE, "scalar", String.format(Locale.ROOT,
-                    "auto: %d voxel passes < %d, too few to pay for starting a GPU or the Vector API's warm-up",
+                    "auto: %d voxel passes < %d, too few to pay for the Vector API's warm-up",
                     voxelPasses, ACCELERATED_MIN_VOXEL_PASSES));
         }
-        Attempt gpu = STARTED.computeIfAbsent("opencl-gpu",
-                x -> startOpenCl(OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR));
-        if (gpu.kernels().isPresent()) {
-            return new Selection(gpu.kernels().get(), "opencl", String.format(Locale.ROOT,
-                    "auto: %d voxel passes >= %d; %s", voxelPasses, ACCELERATED_MIN_VOXEL_PASSES, gpu.reason()));
-        }
-        String noGpu = "OpenCL: " + gpu.reason();
         Attempt vector = start("vector");
         if (vector.kernels().isEmpty()) {
             return new Selection(JavaDoseKernels.INSTANCE, "scalar",
-                    "auto: Vector API unavailable (" + vector.reason() + "); " + noGpu);
+                    "auto: Vector API unavailable (" + vector.reason() + ")");
         }
         return new Selection(vector.kernels().get(), "vector", String.format(Locale.ROOT,
-                "auto: %d voxel passes >= %d; %s; %s", voxelPasses, ACCELERATED_MIN_VOXEL_PASSES, vector.reason(), noGpu));
+                "auto: %d voxel passes >= %d; %s", voxelPasses, ACCELERATED_MIN_VOXEL_PASSES, vector.reason()));
     }
 
     private static Attempt startVector() {
@@ -202,12 +186,6 @@ public final class KernelProvider {
     }
 
     private static Attempt startOpenCl(OpenClDoseKernels.DeviceChoice choice) {
-        if (choice == OpenClDoseKernels.DeviceChoice.GPU_OR_ACCELERATOR) {
-            Optional<String> cpuOnly = OpenClDrivers.cpuOnly();
-            if (cpuOnly.isPresent()) {
-                return Attempt.unavailable(cpuOnly.get());
-            }
-        }
         try {
             OpenClDoseKernels k = OpenClDoseKernels.open(choice);
             String kind = k.isGpuOrAccelerator() ? "GPU/accelerator" : "CPU";

@@ -52,6 +52,13 @@ import org.jocl.cl_program;
  */
 public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable {
     private static final String SOURCE = "dose_kernels.cl";
+    /**
+     * Gathers smaller than this many points run on the host (see {@link #gather}); the system
+     * property {@code eqd2sum.opencl.minDeviceGather} overrides it (the tests set 0, so that every
+     * gather they make reaches the device).
+     */
+    static final int DEFAULT_MIN_DEVICE_GATHER = 1 << 14;
+    private final int minDeviceGather = Integer.getInteger("eqd2sum.opencl.minDeviceGather", DEFAULT_MIN_DEVICE_GATHER);
     /** At most this much device memory (and a quarter of the device's) holds resident source grids. */
     private static final long MAX_RESIDENT_BYTES = 2L << 30;
 
@@ -358,9 +365,25 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         accBuffer.read(acc, from, count);
     }
 
+    /**
+     * Gathers of fewer points than {@link #minDeviceGather} run on the host through the plain-Java
+     * kernels, outside the device lock. The statistics gather the off-centre samples of a structure's
+     * boundary in short runs (tens of points); each as a device round trip (four blocking transfers,
+     * serialised over all threads) made a cohort on an H200 take 18-26 s a case against 0.6 s on the
+     * CPU (bench/results/gpu.md).
+     */
     @Override
-    public synchronized void gather(DoseGrid source, Affine3 map, float[] pi, float[] pj, float[] pk,
-                                    float doseScale, float[] out, int from, int to) {
+    public void gather(DoseGrid source, Affine3 map, float[] pi, float[] pj, float[] pk,
+                       float doseScale, float[] out, int from, int to) {
+        if (to - from < minDeviceGather) {
+            JavaDoseKernels.INSTANCE.gather(source, map, pi, pj, pk, doseScale, out, from, to);
+        } else {
+            gatherOnDevice(source, map, pi, pj, pk, doseScale, out, from, to);
+        }
+    }
+
+    private synchronized void gatherOnDevice(DoseGrid source, Affine3 map, float[] pi, float[] pj, float[] pk,
+                                             float doseScale, float[] out, int from, int to) {
         int count = to - from;
         if (count <= 0) {
             return;
