@@ -589,8 +589,8 @@ public final class DoseDistribution {
      * of copying and sorting the samples (3 arrays of 8 bytes a sample). Null when they have more than
      * {@link #ONE_DOSE_MAX_VOLUMES} distinct volumes.
      */
-    private static DoseVolumeNodes oneDose(float[] d, float[] v, int n, int inBin, float dose, double volumeAbove,
-                                           Group above, Group below) {
+    static DoseVolumeNodes oneDose(float[] d, float[] v, int n, int inBin, float dose, double volumeAbove,
+                                   Group above, Group below) {
         int capacity = 2 * ONE_DOSE_MAX_VOLUMES;
         int[] keys = new int[capacity];
         long[] counts = new long[capacity];
