@@ -327,6 +327,8 @@ public final class Rasteriser {
         private final FloatList partialOcc = new FloatList();
         /** Interior voxel centres as segments, the other samples as points. */
         private SampleSet.Builder samples;
+        private final int capacity;
+        private final int explicitCapacity;
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
         private float[] prev, cur, next;
@@ -360,10 +362,13 @@ public final class Rasteriser {
             double estimate = kTo < kFrom ? vertices : voxels + boundary * n * n * n;
             int capacity = (int) Math.min(1 << 28, 1024 + estimate);
             int explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? vertices : boundary * n * n * n));
-            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
+            // reserved when the chunk runs: only the chunks in flight hold their (bounding-box) estimates at once
+            this.capacity = capacity;
+            this.explicitCapacity = explicitCapacity;
         }
 
         void run() {
+            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
             int size = nx * ny;
             prev = new float[size];
             cur = new float[size];
@@ -390,6 +395,7 @@ public final class Rasteriser {
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
         private void addVertexSamples() {
+            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
                 if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {
