@@ -166,8 +166,10 @@ final class CaseRunner {
             StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
             e.setValue(null);
             StageTimes.lap("rasterise");
-            StructureDoseSamples samples = StructureDoseSamples.of(mask.samples(), sampler.physicalDose(mask.samples()));
-            double[] outside = sampler.outsideCourseGridCc(mask.samples());
+            // the compact set: an External's interior voxel centres are not held as points (bench/results/memory.md)
+            StructureDoseSamples samples = StructureDoseSamples.of(mask.sampleSet(),
+                    sampler.physicalDose(mask.sampleSet()));
+            double[] outside = sampler.outsideCourseGridCc(mask.sampleSet());
             StageTimes.lap("gather course doses at samples");
             Map<String, Double> outsideByCourse = new LinkedHashMap<>();
             for (ScheduledCourse c : timeline.courses()) {

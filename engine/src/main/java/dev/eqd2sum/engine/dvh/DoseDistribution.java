@@ -530,6 +530,15 @@ public final class DoseDistribution {
                 }
             }
         }
+        if (size > LEAF && lo == hi) {
+            DoseVolumeNodes nodes = oneDose(d, v, n, inBin, lo, volumeAbove, above, below);
+            if (nodes != null) {
+                for (Query q : queries) {
+                    q.result = answer(q, nodes, total);
+                }
+                return;
+            }
+        }
         if (size <= LEAF || lo == hi) {
             if (inBin >= 0) {
                 float[] dIn = new float[size];
@@ -568,6 +577,62 @@ public final class DoseDistribution {
             Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
             refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total);
         }
+    }
+
+    /** Distinct volumes counted by {@link #oneDose}; more and it leaves the samples to the sort. */
+    static final int ONE_DOSE_MAX_VOLUMES = 1 << 12;
+
+    /**
+     * The window of many samples that all have one dose (a bin or sub-bin whose lowest and highest dose are
+     * equal, e.g. millions of an External's voxels at the same dose): its one node from the samples' volumes
+     * counted by value, as {@link DoseVolumeNodes#singleDose} sums them (bit for bit the sort's result), instead
+     * of copying and sorting the samples (3 arrays of 8 bytes a sample). Null when they have more than
+     * {@link #ONE_DOSE_MAX_VOLUMES} distinct volumes.
+     */
+    static DoseVolumeNodes oneDose(float[] d, float[] v, int n, int inBin, float dose, double volumeAbove,
+                                   Group above, Group below) {
+        int capacity = 2 * ONE_DOSE_MAX_VOLUMES;
+        int[] keys = new int[capacity];
+        long[] counts = new long[capacity];
+        boolean[] used = new boolean[capacity];
+        int distinct = 0;
+        int lastBits = 0;
+        int lastSlot = -1;
+        for (int p = 0; p < n; p++) {
+            if (inBin >= 0 && OrderedHistogram.fixedBinOf(d[p]) != inBin) {
+                continue;
+            }
+            int b = Float.floatToRawIntBits(v[p]);
+            if (lastSlot >= 0 && b == lastBits) {
+                counts[lastSlot]++;
+                continue;
+            }
+            int h = (b * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(capacity));
+            while (used[h] && keys[h] != b) {
+                h = (h + 1) & (capacity - 1);
+            }
+            if (!used[h]) {
+                if (distinct == ONE_DOSE_MAX_VOLUMES) {
+                    return null;
+                }
+                used[h] = true;
+                keys[h] = b;
+                distinct++;
+            }
+            counts[h]++;
+            lastBits = b;
+            lastSlot = h;
+        }
+        int[] bits = new int[distinct];
+        long[] times = new long[distinct];
+        int e = 0;
+        for (int h = 0; h < capacity; h++) {
+            if (used[h]) {
+                bits[e] = keys[h];
+                times[e++] = counts[h];
+            }
+        }
+        return DoseVolumeNodes.singleDose(dose, new float[0], 0, bits, times, distinct, volumeAbove, above, below);
     }
 
     private DoseHistogram dvhHistogram() {

@@ -1,6 +1,7 @@
 package dev.eqd2sum.engine.dvh;
 
 import dev.eqd2sum.engine.structure.SamplePoints;
+import dev.eqd2sum.engine.structure.SampleSet;
 
 /**
  * A structure's sample points with the physical dose (Gy, already scaled) of each course there:
@@ -9,9 +10,13 @@ import dev.eqd2sum.engine.structure.SamplePoints;
  * reported; each sample stands for {@code volumeCc[sample]}.
  */
 public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc,
-                                   float[] i, float[] j, float[] k, int count) {
+                                   float[] i, float[] j, float[] k, int count, SampleSet positions) {
+    // i, j, k: the positions, or null when positions (a compact set: interior voxel centres not stored one by
+    // one) holds them
     public StructureDoseSamples {
-        if (count < 0 || volumeCc.length < count || i.length < count || j.length < count || k.length < count) {
+        if (count < 0 || volumeCc.length < count || (positions == null
+                ? i == null || j == null || k == null || i.length < count || j.length < count || k.length < count
+                : positions.count() != count)) {
             throw new IllegalArgumentException("sample arrays shorter than count " + count);
         }
         for (int c = 0; c < physicalGyPerCourse.length; c++) {
@@ -19,6 +24,17 @@ public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volume
                 throw new IllegalArgumentException("dose of course " + c + " has fewer than " + count + " samples");
             }
         }
+    }
+
+    public StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc, float[] i, float[] j, float[] k,
+                                int count) {
+        this(physicalGyPerCourse, volumeCc, i, j, k, count, null);
+    }
+
+    /** Doses at a compact set's samples: its volumes, positions from the set when asked for. */
+    public static StructureDoseSamples of(SampleSet points, float[][] physicalGyPerCourse) {
+        return new StructureDoseSamples(physicalGyPerCourse, points.volumeCc(), null, null, null, points.count(),
+                points);
     }
 
     public static StructureDoseSamples of(SamplePoints points, float[][] physicalGyPerCourse) {
@@ -32,6 +48,6 @@ public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volume
 
     /** The sample's position as continuous output-grid indices (i, j, k). */
     public double[] indexOf(int sample) {
-        return new double[] {i[sample], j[sample], k[sample]};
+        return positions != null ? positions.indexOf(sample) : new double[] {i[sample], j[sample], k[sample]};
     }
 }

@@ -6,6 +6,7 @@ import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.DoseKernelSupport;
 import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.structure.SamplePoints;
+import dev.eqd2sum.engine.structure.SampleSet;
 import java.util.List;
 
 /**
@@ -88,6 +89,97 @@ public final class CourseDoseSampler {
                 }
             }
         });
+    }
+
+    /** Physical dose (Gy) of every course at every sample of a compact set: {@code [course][sample]}. */
+    public float[][] physicalDose(SampleSet samples) {
+        float[][] out = new float[sources.size()][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = new float[samples.count()];
+            physicalDose(c, samples, out[c]);
+        }
+        return out;
+    }
+
+    /** Samples per piece whose positions are made when a gather needs them as floats (fits in L1 with the doses). */
+    private static final int PIECE = 1 << 10;
+
+    /**
+     * Physical dose (Gy) of course {@code course} at every sample of a compact set, into {@code out}: the same
+     * values as {@link #physicalDose(int, SamplePoints, float[])} at the same points. A course on the output grid
+     * reads interior voxel centres straight from its doses; otherwise the positions are made piece by piece
+     * and gathered as points.
+     */
+    public void physicalDose(int course, SampleSet samples, float[] out) {
+        CourseDoseSource s = sources.get(course);
+        int n = samples.count();
+        if (out.length < n) {
+            throw new IllegalArgumentException("output array shorter than " + n + " samples");
+        }
+        int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
+        int per = (n + tasks - 1) / tasks;
+        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+        planSum.runSlabs(tasks, t -> {
+            int from = t * per;
+            int to = Math.min(n, from + per);
+            if (from >= to) {
+                return;
+            }
+            float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE], piece = new float[PIECE];
+            SamplePoints points = new SamplePoints(pi, pj, pk, piece, PIECE);
+            int seg = samples.segmentOf(from);
+            int p = from;
+            while (p < to) {
+                int end = Math.min(to, samples.segmentEnd(seg));
+                if (direct && samples.isCentres(seg)) {
+                    p = centresOnOwnGrid(s, samples.firstVoxel(seg) + (p - samples.segmentStart(seg)), out, p, end);
+                }
+                while (p < end) {
+                    int len = Math.min(PIECE, end - p);
+                    samples.positions(p, p + len, pi, pj, pk, 0);
+                    if (direct) {
+                        gatherOnOwnGrid(s, points, piece, 0, len);
+                    } else if (cells != null) {
+                        gatherSeparable(s, cells, points, piece, 0, len);
+                    } else {
+                        planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, (float) s.doseScale,
+                                piece, 0, len);
+                    }
+                    System.arraycopy(piece, 0, out, p, len);
+                    p += len;
+                }
+                seg++;
+            }
+        });
+    }
+
+    /**
+     * Voxel centres {@code voxel, voxel + 1, ...} (samples {@code [from, to)}) of the course whose grid is the
+     * output grid: read directly while their interpolation cell starts there (as {@link #gatherOnOwnGrid});
+     * returns the first sample not done (the rest go through the kernels).
+     */
+    private int centresOnOwnGrid(CourseDoseSource s, int voxel, float[] out, int from, int to) {
+        GridGeometry g = s.grid.geometry();
+        int nx = g.nx();
+        int ny = g.ny();
+        int lastI = Math.max(0, nx - 2);
+        int lastJ = Math.max(0, ny - 2);
+        int lastK = Math.max(0, g.nz() - 2);
+        float[] d = s.grid.doseGy();
+        float scale = (float) s.doseScale;
+        int x = voxel % nx;
+        int y = (voxel / nx) % ny;
+        int z = voxel / nx / ny;
+        if (y > lastJ || z > lastK) {
+            return from;
+        }
+        // along i only: the run stays in its row while x <= lastI
+        int len = Math.min(to - from, lastI - x + 1);
+        for (int q = 0; q < len; q++) {
+            out[from + q] = scale * d[voxel + q];
+        }
+        return from + Math.max(0, len);
     }
 
     /** Whether course {@code course}'s voxel-centre samples are read directly (its grid is the output grid). */
@@ -363,6 +455,81 @@ public final class CourseDoseSampler {
         return cc;
     }
 
+    /** {@link #outsideCourseGridCc(SamplePoints)} of a compact set (the same volumes, summed in the same order). */
+    public double[] outsideCourseGridCc(SampleSet samples) {
+        double[] out = new double[sources.size()];
+        float[] box = boundingBox(samples);
+        double[] q = new double[3];
+        for (int c = 0; c < out.length; c++) {
+            CourseDoseSource s = sources.get(c);
+            if (s.uniform) {
+                continue;
+            }
+            if (box == null || boxCornersWellInside(s, box[0], box[1], box[2], box[3], box[4], box[5], q)) {
+                continue;
+            }
+            Affine3 map = s.outputIndexToSourceIndex;
+            float[] vol = samples.volumeCc();
+            float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE];
+            double cc = 0;
+            for (int from = 0; from < samples.count(); from += PIECE) {
+                int len = Math.min(PIECE, samples.count() - from);
+                samples.positions(from, from + len, pi, pj, pk, 0);
+                for (int p = 0; p < len; p++) {
+                    map.apply(pi[p], pj[p], pk[p], q);
+                    if (!s.inside(q[0], q[1], q[2])) {
+                        cc += vol[from + p];
+                    }
+                }
+            }
+            out[c] = cc;
+        }
+        return out;
+    }
+
+    /** lo i, hi i, lo j, hi j, lo k, hi k of a set's positions; null when it has none. */
+    private static float[] boundingBox(SampleSet samples) {
+        if (samples.count() == 0) {
+            return null;
+        }
+        float[] b = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] ei = samples.explicitI(), ej = samples.explicitJ(), ek = samples.explicitK();
+        int nx = samples.nx(), ny = samples.ny();
+        for (int seg = 0; seg < samples.segmentCount(); seg++) {
+            int len = samples.segmentEnd(seg) - samples.segmentStart(seg);
+            if (samples.isCentres(seg)) {
+                // a box around the segment's voxels (whole rows, slices if it wraps: larger is only slower)
+                int v0 = samples.firstVoxel(seg);
+                int v1 = v0 + len - 1;
+                int y0 = (v0 / nx) % ny, z0 = v0 / nx / ny, y1 = (v1 / nx) % ny, z1 = v1 / nx / ny;
+                boolean oneRow = v0 / nx == v1 / nx;
+                include(b, oneRow ? v0 % nx : 0, oneRow ? v1 % nx : nx - 1, 0);
+                include(b, z0 == z1 ? y0 : 0, z0 == z1 ? y1 : ny - 1, 2);
+                include(b, z0, z1, 4);
+            } else {
+                int e = samples.explicitStart(seg);
+                for (int p = e; p < e + len; p++) {
+                    include(b, ei[p], ei[p], 0);
+                    include(b, ej[p], ej[p], 2);
+                    include(b, ek[p], ek[p], 4);
+                }
+            }
+        }
+        return b;
+    }
+
+    private static void include(float[] box, float lo, float hi, int axis) {
+        box[axis] = Math.min(box[axis], lo);
+        box[axis + 1] = Math.max(box[axis + 1], hi);
+    }
+
+    /** Patient coordinates (mm, the current course's frame) of sample {@code p} of a compact set. */
+    public double[] patientMm(SampleSet samples, int p) {
+        double[] at = samples.indexOf(p);
+        return planSum.outputGrid().indexToPatient().apply(at[0], at[1], at[2]);
+    }
+
     /** Margin (in source index units) by which the box's corners must be inside, far above rounding. */
     private static final double BOX_MARGIN = 1e-6;
 
@@ -390,6 +557,11 @@ public final class CourseDoseSampler {
             loK = Math.min(loK, pk[p]);
             hiK = Math.max(hiK, pk[p]);
         }
+        return boxCornersWellInside(s, loI, hiI, loJ, hiJ, loK, hiK, q);
+    }
+
+    private static boolean boxCornersWellInside(CourseDoseSource s, float loI, float hiI, float loJ, float hiJ,
+                                                float loK, float hiK, double[] q) {
         GridGeometry g = s.grid.geometry();
         double e = DoseKernelSupport.EDGE_TOLERANCE - BOX_MARGIN;
         for (int c = 0; c < 8; c++) {

@@ -292,16 +292,16 @@ public final class Rasteriser {
     }
 
     private static StructureMask join(GridGeometry grid, List<Assembly> chunks, double outsideCc) {
-        int runs = 0, partials = 0, samples = 0;
+        int runs = 0, partials = 0;
+        List<SampleSet.Builder> samples = new ArrayList<>();
         for (Assembly a : chunks) {
             runs += a.runStart.size;
             partials += a.partialIndex.size;
-            samples += a.sampleCount;
+            samples.add(a.samples);
         }
         int[] runStart = new int[runs], runLength = new int[runs], partialIndex = new int[partials];
         float[] partialOcc = new float[partials];
-        float[] si = new float[samples], sj = new float[samples], sk = new float[samples], sv = new float[samples];
-        int r = 0, p = 0, q = 0;
+        int r = 0, p = 0;
         for (Assembly a : chunks) {
             System.arraycopy(a.runStart.a, 0, runStart, r, a.runStart.size);
             System.arraycopy(a.runLength.a, 0, runLength, r, a.runStart.size);
@@ -309,14 +309,12 @@ public final class Rasteriser {
             System.arraycopy(a.partialIndex.a, 0, partialIndex, p, a.partialIndex.size);
             System.arraycopy(a.partialOcc.a, 0, partialOcc, p, a.partialIndex.size);
             p += a.partialIndex.size;
-            System.arraycopy(a.si, 0, si, q, a.sampleCount);
-            System.arraycopy(a.sj, 0, sj, q, a.sampleCount);
-            System.arraycopy(a.sk, 0, sk, q, a.sampleCount);
-            System.arraycopy(a.sv, 0, sv, q, a.sampleCount);
-            q += a.sampleCount;
         }
-        return new StructureMask(grid, runStart, runLength, partialIndex, partialOcc, outsideCc,
-                new SamplePoints(si, sj, sk, sv, samples));
+        SampleSet set = SampleSet.Builder.join(grid.nx(), grid.ny(), samples);
+        for (Assembly a : chunks) {
+            a.samples = null;
+        }
+        return new StructureMask(grid, runStart, runLength, partialIndex, partialOcc, outsideCc, null, set);
     }
 
     /** Walks slices kFrom..kTo, turning plane coverages into runs, partials and samples. */
@@ -327,8 +325,10 @@ public final class Rasteriser {
         private final double voxelCc;
         private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
         private final FloatList partialOcc = new FloatList();
-        private float[] si, sj, sk, sv;
-        private int sampleCount;
+        /** Interior voxel centres as segments, the other samples as points. */
+        private SampleSet.Builder samples;
+        private final int capacity;
+        private final int explicitCapacity;
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
         private float[] prev, cur, next;
@@ -361,13 +361,14 @@ public final class Rasteriser {
             }
             double estimate = kTo < kFrom ? vertices : voxels + boundary * n * n * n;
             int capacity = (int) Math.min(1 << 28, 1024 + estimate);
-            si = new float[capacity];
-            sj = new float[capacity];
-            sk = new float[capacity];
-            sv = new float[capacity];
+            int explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? vertices : boundary * n * n * n));
+            // reserved when the chunk runs: only the chunks in flight hold their (bounding-box) estimates at once
+            this.capacity = capacity;
+            this.explicitCapacity = explicitCapacity;
         }
 
         void run() {
+            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
             int size = nx * ny;
             prev = new float[size];
             cur = new float[size];
@@ -389,10 +390,12 @@ public final class Rasteriser {
                 nextBox = tb;
             }
             prev = cur = next = null;
+            samples.trim();
         }
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
         private void addVertexSamples() {
+            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
                 if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {
@@ -488,7 +491,7 @@ public final class Rasteriser {
                         if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1
                                 && cur[v - 1] >= FULL && cur[v + 1] >= FULL && cur[v - nx] >= FULL
                                 && cur[v + nx] >= FULL && prev[v] >= FULL && next[v] >= FULL) {
-                            addSample(i, j, k, (float) voxelCc);
+                            samples.addCentre(v + sliceBase, (float) voxelCc);
                         } else {
                             subSample(i, j, k);
                         }
@@ -502,20 +505,8 @@ public final class Rasteriser {
         }
 
         private void addSample(float i, float j, float k, float volumeCc) {
-            if (sampleCount == si.length) {
-                int cap = si.length * 2;
-                si = Arrays.copyOf(si, cap);
-                sj = Arrays.copyOf(sj, cap);
-                sk = Arrays.copyOf(sk, cap);
-                sv = Arrays.copyOf(sv, cap);
-            }
-            si[sampleCount] = i;
-            sj[sampleCount] = j;
-            sk[sampleCount] = k;
-            sv[sampleCount] = volumeCc;
-            sampleCount++;
+            samples.addPoint(i, j, k, volumeCc);
         }
-
 
         /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
         private void subSample(int i, int j, int k) {

@@ -14,15 +14,33 @@ import dev.eqd2sum.engine.geometry.GridGeometry;
  * @param partialIndex     voxel index of each boundary voxel, ascending, disjoint from the runs
  * @param partialOccupancy occupancy of each boundary voxel, in (0, 1)
  * @param outsideGridCc    structure volume lying outside the grid (cc)
- * @param samples          sample points inside the structure, in this grid's index space
+ * @param samples          sample points inside the structure, in this grid's index space; null when only
+ *                         {@code sampleSet} holds them (then {@link #samples()} makes them on each call)
+ * @param sampleSet        the same sample points, interior voxel centres held as segments (what the
+ *                         statistics of a large structure read: no three floats per interior voxel)
  */
 public record StructureMask(GridGeometry grid, int[] runStart, int[] runLength, int[] partialIndex,
-                            float[] partialOccupancy, double outsideGridCc, SamplePoints samples) {
+                            float[] partialOccupancy, double outsideGridCc, SamplePoints samples,
+                            SampleSet sampleSet) {
 
     public StructureMask {
         if (runStart.length != runLength.length || partialIndex.length != partialOccupancy.length) {
             throw new IllegalArgumentException("run and partial arrays must pair up");
         }
+        if (sampleSet == null) {
+            sampleSet = SampleSet.of(samples);
+        }
+    }
+
+    public StructureMask(GridGeometry grid, int[] runStart, int[] runLength, int[] partialIndex,
+                         float[] partialOccupancy, double outsideGridCc, SamplePoints samples) {
+        this(grid, runStart, runLength, partialIndex, partialOccupancy, outsideGridCc, samples, null);
+    }
+
+    /** The sample points, one by one (made from {@link #sampleSet()} when the mask holds only that: a full copy). */
+    @Override
+    public SamplePoints samples() {
+        return samples != null ? samples : sampleSet.toPoints();
     }
 
     /** Visits (voxel index, occupancy) for every voxel the structure occupies. */

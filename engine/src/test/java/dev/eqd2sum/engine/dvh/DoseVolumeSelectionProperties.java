@@ -167,6 +167,67 @@ class DoseVolumeSelectionProperties {
         }
     }
 
+    /**
+     * A window of many samples at one dose (a bin or sub-bin whose lowest and highest dose are equal) from their
+     * volumes counted by value is bit for bit the sorted window of those samples; with more distinct volumes than
+     * the count table holds it declines (the sort then runs).
+     */
+    @Property(tries = 40)
+    void oneDoseWindowFromCountedVolumesEqualsTheSortedWindowBitForBit(
+            @ForAll @IntRange(min = 1, max = 30_000) int samples, @ForAll @IntRange(min = 0, max = 2) int volumes,
+            @ForAll boolean otherBinsToo, @ForAll boolean neighbours, @ForAll long seed) {
+        Random r = new Random(seed);
+        int n = volumes == 1 ? Math.max(samples, DoseDistribution.ONE_DOSE_MAX_VOLUMES + 200) : samples;
+        float dose = volumes == 2 ? 0f : (float) (0.01 + 70 * r.nextDouble());
+        int distinct = switch (volumes) {
+            case 0 -> 1 + r.nextInt(30);
+            case 1 -> DoseDistribution.ONE_DOSE_MAX_VOLUMES + 1 + r.nextInt(100);
+            default -> 1 + r.nextInt(5);
+        };
+        float[] volumeOf = new float[distinct];
+        for (int e = 0; e < distinct; e++) {
+            volumeOf[e] = e == 0 ? 0.008f : 0.008f * (e + 1) / (distinct + 7);
+        }
+        int others = otherBinsToo ? n / 3 : 0;
+        float[] d = new float[n + others];
+        float[] v = new float[n + others];
+        float[] dIn = new float[n];
+        float[] vIn = new float[n];
+        for (int p = 0, m = 0, o = 0; p < n + others; p++) {
+            boolean in = o == others || (m < n && r.nextInt(4) != 0);
+            if (in) {
+                // every volume at least once, so that the too-many case has them all
+                v[p] = m < distinct ? volumeOf[m] : (r.nextInt(3) == 0 ? volumeOf[r.nextInt(distinct)] : volumeOf[0]);
+                d[p] = dose == 0f && r.nextBoolean() ? -0f : dose; // -0 and 0 are one dose (the sort folds them)
+                dIn[m] = d[p];
+                vIn[m++] = v[p];
+            } else {
+                v[p] = 0.008f * r.nextFloat();
+                d[p] = dose * 4 + 100 + r.nextFloat(); // another bin of the range-free histogram
+                o++;
+            }
+        }
+        int bin = otherBinsToo ? OrderedHistogram.fixedBinOf(dose + 0.0f) : -1;
+        double above = 50 * r.nextDouble();
+        DoseVolumeNodes.Group up = neighbours ? new DoseVolumeNodes.Group(dose + 0.5, 0.003) : null;
+        DoseVolumeNodes.Group down = neighbours ? new DoseVolumeNodes.Group(dose - 0.25, 0.011) : null;
+        DoseVolumeNodes fast = DoseDistribution.oneDose(d, v, n + others, bin, dose, above, up, down);
+        if (volumes == 1) {
+            assertThat(fast).isNull();
+            return;
+        }
+        DoseVolumeNodes all = DoseVolumeNodes.window(dIn, vIn, n, above, up, down);
+        assertThat(fast.size()).isEqualTo(all.size());
+        double span = above + n * 0.008 + 1;
+        for (int q = 0; q <= 200; q++) {
+            double x = q * span / 200;
+            assertThat(fast.doseAtVolume(x)).isEqualTo(all.doseAtVolume(x));
+        }
+        for (double e : new double[] {dose - 0.3, dose - 0.25, dose - 1e-6, dose, dose + 1e-6, dose + 0.5, dose + 1}) {
+            assertThat(fast.volumeAtDose(e, span)).isEqualTo(all.volumeAtDose(e, span));
+        }
+    }
+
     @Property(tries = 300)
     void addingAVolumeRepeatedlyEqualsTheLoop(@ForAll @IntRange(min = 0, max = 200_000) int times,
                                                @ForAll @IntRange(min = 0, max = 4) int kind, @ForAll long seed) {

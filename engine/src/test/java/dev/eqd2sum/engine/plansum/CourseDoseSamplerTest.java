@@ -15,8 +15,16 @@ import dev.eqd2sum.engine.geometry.RigidTransform;
 import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.kernel.ScalarDoseKernels;
 import dev.eqd2sum.engine.lq.Eqd2;
+import dev.eqd2sum.engine.structure.ContourType;
+import dev.eqd2sum.engine.structure.PlanarContour;
+import dev.eqd2sum.engine.structure.RasterOptions;
+import dev.eqd2sum.engine.structure.Rasteriser;
 import dev.eqd2sum.engine.structure.SamplePoints;
+import dev.eqd2sum.engine.structure.SampleSet;
+import dev.eqd2sum.engine.structure.Structure;
+import dev.eqd2sum.engine.structure.StructureMask;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -137,6 +145,61 @@ class CourseDoseSamplerTest {
         JavaDoseKernels.INSTANCE.gather(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT), sampler.mapOf(0), s.i(), s.j(),
                 s.k(), sampler.doseScaleOf(0), expected, 0, s.count());
         assertThat(got).containsExactly(expected);
+    }
+
+    /** A body-like cylinder on the current grid, reaching past the prior's grid: interior centres and boundary points. */
+    static StructureMask cylinder() {
+        List<PlanarContour> planes = new ArrayList<>();
+        for (int q = 0; q < 11; q++) {
+            double z = -12.5 + 2.5 * q;
+            double[] pts = new double[3 * 48];
+            for (int a = 0; a < 48; a++) {
+                pts[3 * a] = 0.7 + 17 * Math.cos(2 * Math.PI * a / 48);
+                pts[3 * a + 1] = -0.4 + 15 * Math.sin(2 * Math.PI * a / 48);
+                pts[3 * a + 2] = z;
+            }
+            planes.add(new PlanarContour(ContourType.CLOSED_PLANAR, pts));
+        }
+        Structure s = new Structure(1, "Body", "EXTERNAL", null, "1.2.3", planes);
+        return Rasteriser.rasterise(s, CURRENT, RasterOptions.forStructureSet(List.of(s)));
+    }
+
+    @Test
+    void aCompactSetGivesThePointsDosesOutsideVolumesAndPositionsBitForBit() {
+        StructureMask m = cylinder();
+        SampleSet set = m.sampleSet();
+        SamplePoints points = set.toPoints();
+        boolean anyCentres = false;
+        for (int seg = 0; seg < set.segmentCount(); seg++) {
+            anyCentres |= set.isCentres(seg);
+        }
+        assertThat(anyCentres).isTrue();
+        GridGeometry prior = GridGeometry.axisAligned(17, 15, 10, -27.3, -22.1, -16.7, 2.5, 2.5, 3);
+        CourseTimeline unrotated = CourseTimeline.of(List.of(
+                Course.of("cEBRT", CourseDose.of(DoseComponent.perFraction(PlanSumTest.PRIOR_FIELD.sampledOn(prior), 10)),
+                        10, LocalDate.parse("2019-02-04"), LocalDate.parse("2019-02-15")).withTransform(
+                        RigidTransform.fromMatrix4x4(new double[] {1, 0, 0, 1.5, 0, 1, 0, -0.75, 0, 0, 1, 2, 0, 0, 0, 1})),
+                Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT))),
+                        3, LocalDate.parse("2020-10-20"), null)),
+                ForgivenessSchedule.nelson2009());
+        // scalar kernels (rotated prior through the kernels' gather, current read directly, a uniform course), the
+        // plain-Java kernels with an unrotated prior (per-axis cells)
+        for (PlanSum sum : List.of(planSum(2), planSum(1),
+                PlanSum.prepare(unrotated, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2))) {
+            CourseDoseSampler sampler = sum.sampler();
+            float[][] got = sampler.physicalDose(set);
+            float[][] expected = sampler.physicalDose(points);
+            for (int c = 0; c < expected.length; c++) {
+                assertThat(got[c]).isEqualTo(expected[c]); // Arrays.equals: bit for bit
+            }
+            double[] outside = sampler.outsideCourseGridCc(set);
+            assertThat(outside).containsExactly(sampler.outsideCourseGridCc(points));
+            for (int p = 0; p < set.count(); p += 997) {
+                assertThat(sampler.patientMm(set, p)).containsExactly(sampler.patientMm(points, p));
+            }
+        }
+        // the cylinder reaches past the rotated prior's grid: the per-sample sum ran, not the box test alone
+        assertThat(planSum(1).sampler().outsideCourseGridCc(set)[0]).isPositive();
     }
 
     /** Voxel centres everywhere (last indices included) in runs, between sub-voxel points and points outside. */

@@ -1,0 +1,327 @@
+package dev.eqd2sum.engine.structure;
+
+import java.util.Arrays;
+
+/**
+ * A structure's sample points (the same points, volumes and order as {@link SamplePoints}) held compactly:
+ * interior voxel centres, most of a large structure's samples (12.7 M of an External's 13 M on a 512x512x200
+ * grid), are not stored one by one but as segments of consecutive voxels; only the other samples (sub-voxel
+ * points of boundary voxels, contour vertices) keep their three float coordinates. The volume of each sample
+ * is kept in one array, as the statistics read it.
+ *
+ * <p>Samples {@code [segmentStart(s), segmentStart(s + 1))} form segment {@code s}: either the centres of the
+ * voxels {@code firstVoxel(s), firstVoxel(s) + 1, ...} (index {@code i + nx * (j + ny * k)} of the grid the
+ * set refers to) or the explicit points from {@code explicitStart(s)} on.
+ */
+public final class SampleSet {
+    private final int nx;
+    private final int ny;
+    private final int count;
+    private final float[] volumeCc;
+    /** Start of each segment, and {@code count} after the last. */
+    private final int[] segmentStart;
+    /** A voxel index (centres) when at least 0, else {@code -1 - start} in the explicit arrays. */
+    private final int[] segmentFirst;
+    private final float[] explicitI;
+    private final float[] explicitJ;
+    private final float[] explicitK;
+
+    SampleSet(int nx, int ny, int count, float[] volumeCc, int[] segmentStart, int[] segmentFirst,
+              float[] explicitI, float[] explicitJ, float[] explicitK) {
+        if (volumeCc.length < count || segmentStart.length != segmentFirst.length + 1
+                || segmentStart[segmentFirst.length] != count) {
+            throw new IllegalArgumentException("segments do not cover " + count + " samples");
+        }
+        this.nx = nx;
+        this.ny = ny;
+        this.count = count;
+        this.volumeCc = volumeCc;
+        this.segmentStart = segmentStart;
+        this.segmentFirst = segmentFirst;
+        this.explicitI = explicitI;
+        this.explicitJ = explicitJ;
+        this.explicitK = explicitK;
+    }
+
+    /** The points as they are, all explicit (no copy). */
+    public static SampleSet of(SamplePoints points) {
+        int n = points.count();
+        return n == 0
+                ? new SampleSet(1, 1, 0, points.volumeCc(), new int[] {0}, new int[0], points.i(), points.j(), points.k())
+                : new SampleSet(1, 1, n, points.volumeCc(), new int[] {0, n}, new int[] {-1}, points.i(), points.j(),
+                        points.k());
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** Volume (cc) of each sample; read only. */
+    public float[] volumeCc() {
+        return volumeCc;
+    }
+
+    /** The sum of the volumes, summed as {@link SamplePoints#totalVolumeCc()} sums them. */
+    public double totalVolumeCc() {
+        double s = 0;
+        for (int p = 0; p < count; p++) {
+            s += volumeCc[p];
+        }
+        return s;
+    }
+
+    public int segmentCount() {
+        return segmentFirst.length;
+    }
+
+    public int segmentStart(int segment) {
+        return segmentStart[segment];
+    }
+
+    public int segmentEnd(int segment) {
+        return segmentStart[segment + 1];
+    }
+
+    public boolean isCentres(int segment) {
+        return segmentFirst[segment] >= 0;
+    }
+
+    /** The voxel whose centre is the segment's first sample (a centre segment). */
+    public int firstVoxel(int segment) {
+        return segmentFirst[segment];
+    }
+
+    /** Where an explicit segment's points start in {@link #explicitI()} etc. */
+    public int explicitStart(int segment) {
+        return -1 - segmentFirst[segment];
+    }
+
+    public float[] explicitI() {
+        return explicitI;
+    }
+
+    public float[] explicitJ() {
+        return explicitJ;
+    }
+
+    public float[] explicitK() {
+        return explicitK;
+    }
+
+    /** Voxels per row and rows per slice of the grid the centre segments' voxel indices refer to. */
+    public int nx() {
+        return nx;
+    }
+
+    public int ny() {
+        return ny;
+    }
+
+    /** The segment holding sample {@code p}. */
+    public int segmentOf(int p) {
+        if (p < 0 || p >= count) {
+            throw new IndexOutOfBoundsException(p);
+        }
+        int s = Arrays.binarySearch(segmentStart, 0, segmentFirst.length, p);
+        if (s < 0) {
+            return -s - 2;
+        }
+        // empty segments are never made; still, the last segment starting at p is the one holding it
+        while (s + 1 < segmentFirst.length && segmentStart[s + 1] == p) {
+            s++;
+        }
+        return s;
+    }
+
+    /**
+     * Writes the positions (continuous grid indices) of samples {@code [from, to)} into {@code i, j, k} from
+     * {@code at} on: the same floats the points would hold.
+     */
+    public void positions(int from, int to, float[] i, float[] j, float[] k, int at) {
+        if (from >= to) {
+            return;
+        }
+        int s = segmentOf(from);
+        int p = from;
+        while (p < to) {
+            int end = Math.min(to, segmentStart[s + 1]);
+            int first = segmentFirst[s];
+            if (first >= 0) {
+                int v = first + (p - segmentStart[s]);
+                int x = v % nx;
+                int yz = v / nx;
+                int y = yz % ny;
+                int z = yz / ny;
+                for (; p < end; p++) {
+                    i[at] = x;
+                    j[at] = y;
+                    k[at] = z;
+                    at++;
+                    if (++x == nx) {
+                        x = 0;
+                        if (++y == ny) {
+                            y = 0;
+                            z++;
+                        }
+                    }
+                }
+            } else {
+                int e = -1 - first + (p - segmentStart[s]);
+                int len = end - p;
+                System.arraycopy(explicitI, e, i, at, len);
+                System.arraycopy(explicitJ, e, j, at, len);
+                System.arraycopy(explicitK, e, k, at, len);
+                at += len;
+                p = end;
+            }
+            s++;
+        }
+    }
+
+    /** Sample {@code p}'s position as continuous grid indices (i, j, k). */
+    public double[] indexOf(int p) {
+        float[] i = new float[1], j = new float[1], k = new float[1];
+        positions(p, p + 1, i, j, k, 0);
+        return new double[] {i[0], j[0], k[0]};
+    }
+
+    /** All samples as explicit points (a full-size copy). */
+    public SamplePoints toPoints() {
+        float[] i = new float[count], j = new float[count], k = new float[count];
+        positions(0, count, i, j, k, 0);
+        return new SamplePoints(i, j, k, Arrays.copyOf(volumeCc, count), count);
+    }
+
+    /** Builds a set sample by sample, in order; interior voxel centres go into segments. */
+    static final class Builder {
+        private final int nx;
+        private final int ny;
+        private float[] volume;
+        private int count;
+        private int[] start = new int[64];
+        private int[] first = new int[64];
+        private int segments;
+        private int lastVoxel = -2;
+        private float[] ei;
+        private float[] ej;
+        private float[] ek;
+        private int explicit;
+
+        Builder(int nx, int ny, int capacity, int explicitCapacity) {
+            this.nx = nx;
+            this.ny = ny;
+            volume = new float[Math.max(16, capacity)];
+            int e = Math.max(16, explicitCapacity);
+            ei = new float[e];
+            ej = new float[e];
+            ek = new float[e];
+        }
+
+        void addCentre(int voxel, float volumeCc) {
+            if (segments == 0 || first[segments - 1] < 0 || voxel != lastVoxel + 1) {
+                newSegment(voxel);
+            }
+            lastVoxel = voxel;
+            addVolume(volumeCc);
+        }
+
+        void addPoint(float i, float j, float k, float volumeCc) {
+            if (segments == 0 || first[segments - 1] >= 0) {
+                newSegment(-1 - explicit);
+            }
+            if (explicit == ei.length) {
+                int cap = ei.length * 2;
+                ei = Arrays.copyOf(ei, cap);
+                ej = Arrays.copyOf(ej, cap);
+                ek = Arrays.copyOf(ek, cap);
+            }
+            ei[explicit] = i;
+            ej[explicit] = j;
+            ek[explicit] = k;
+            explicit++;
+            addVolume(volumeCc);
+        }
+
+        private void newSegment(int firstValue) {
+            if (segments == first.length) {
+                start = Arrays.copyOf(start, segments * 2);
+                first = Arrays.copyOf(first, segments * 2);
+            }
+            start[segments] = count;
+            first[segments] = firstValue;
+            segments++;
+        }
+
+        private void addVolume(float volumeCc) {
+            if (count == volume.length) {
+                volume = Arrays.copyOf(volume, volume.length * 2);
+            }
+            volume[count++] = volumeCc;
+        }
+
+        int count() {
+            return count;
+        }
+
+        /** Gives back what the capacity estimate (a bounding box) over-reserved. */
+        void trim() {
+            if (volume.length > count + (count >> 3) + 16) {
+                volume = Arrays.copyOf(volume, count);
+            }
+            if (ei.length > explicit + (explicit >> 3) + 16) {
+                ei = Arrays.copyOf(ei, explicit);
+                ej = Arrays.copyOf(ej, explicit);
+                ek = Arrays.copyOf(ek, explicit);
+            }
+        }
+
+        /** The builders' samples one after the other, in their order. */
+        static SampleSet join(int nx, int ny, java.util.List<Builder> parts) {
+            int n = 0, segs = 0, exp = 0;
+            for (Builder b : parts) {
+                n += b.count;
+                segs += b.segments;
+                exp += b.explicit;
+            }
+            float[] volume = new float[n];
+            int[] start = new int[segs + 1];
+            int[] first = new int[segs];
+            float[] ei = new float[exp], ej = new float[exp], ek = new float[exp];
+            int at = 0, s = 0, e = 0;
+            int previousVoxel = -2;
+            boolean previousCentres = false;
+            for (Builder b : parts) {
+                System.arraycopy(b.volume, 0, volume, at, b.count);
+                System.arraycopy(b.ei, 0, ei, e, b.explicit);
+                System.arraycopy(b.ej, 0, ej, e, b.explicit);
+                System.arraycopy(b.ek, 0, ek, e, b.explicit);
+                for (int q = 0; q < b.segments; q++) {
+                    int f = b.first[q];
+                    int st = b.start[q] + at;
+                    int len = (q + 1 < b.segments ? b.start[q + 1] : b.count) - b.start[q];
+                    if (f >= 0) {
+                        if (previousCentres && f == previousVoxel + 1) {
+                            previousVoxel = f + len - 1; // continues the previous part's last segment
+                            continue;
+                        }
+                        start[s] = st;
+                        first[s++] = f;
+                        previousVoxel = f + len - 1;
+                        previousCentres = true;
+                    } else if (!previousCentres && s > 0) {
+                        continue; // explicit points right after explicit points: one segment
+                    } else {
+                        start[s] = st;
+                        first[s++] = -1 - (e + (-1 - f));
+                        previousCentres = false;
+                    }
+                }
+                at += b.count;
+                e += b.explicit;
+            }
+            start[s] = n;
+            return new SampleSet(nx, ny, n, volume, Arrays.copyOf(start, s + 1), Arrays.copyOf(first, s),
+                    ei, ej, ek);
+        }
+    }
+}
