@@ -134,8 +134,11 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         }
     }
 
-    /** The reference's trilinear rule, with the blending in float. */
-    private static final class Trilinear {
+    /**
+     * The reference's trilinear rule, with the blending in float: 0 outside the grid (beyond the edge
+     * tolerance). Public so that the statistics' sampler interpolates bit for bit as this backend does.
+     */
+    public static final class Trilinear {
         private final float[] d;
         private final int nx;
         private final int ny;
@@ -144,7 +147,7 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         private final int dy;
         private final int dz;
 
-        Trilinear(DoseGrid g) {
+        public Trilinear(DoseGrid g) {
             d = g.doseGy();
             nx = g.geometry().nx();
             ny = g.geometry().ny();
@@ -154,7 +157,8 @@ public final class JavaDoseKernels implements DoseKernelSupport {
             dz = nz > 1 ? nx * ny : 0;
         }
 
-        float at(double x, double y, double z) {
+        /** The dose at continuous source index (x, y, z). */
+        public float at(double x, double y, double z) {
             if (!(x >= -EDGE_TOLERANCE && x <= nx - 1 + EDGE_TOLERANCE
                     && y >= -EDGE_TOLERANCE && y <= ny - 1 + EDGE_TOLERANCE
                     && z >= -EDGE_TOLERANCE && z <= nz - 1 + EDGE_TOLERANCE)) {

@@ -8,6 +8,7 @@ import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.structure.SamplePoints;
 import dev.eqd2sum.engine.structure.SampleSet;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Each course's physical dose at a structure's sample points, so that any alpha/beta and any
@@ -56,49 +57,27 @@ public final class CourseDoseSampler {
 
     /** Physical dose (Gy) of every course at every sample: {@code [course][sample]}. */
     public float[][] physicalDose(SamplePoints samples) {
+        return everyCourse(samples.count(), (out, c) -> physicalDose(c, samples, out));
+    }
+
+    /** Physical dose (Gy) of every course at every sample of a compact set: {@code [course][sample]}. */
+    public float[][] physicalDose(SampleSet samples) {
+        return everyCourse(samples.count(), (out, c) -> physicalDose(c, samples, out));
+    }
+
+    private float[][] everyCourse(int samples, ObjIntConsumer<float[]> fill) {
         float[][] out = new float[sources.size()][];
         for (int c = 0; c < out.length; c++) {
-            out[c] = new float[samples.count()];
-            physicalDose(c, samples, out[c]);
+            out[c] = new float[samples];
+            fill.accept(out[c], c);
         }
         return out;
     }
 
     /** Physical dose (Gy) of course {@code course} (case order) at every sample, into {@code out}. */
     public void physicalDose(int course, SamplePoints samples, float[] out) {
-        CourseDoseSource s = sources.get(course);
-        int n = samples.count();
-        if (out.length < n) {
-            throw new IllegalArgumentException("output array shorter than " + n + " samples");
-        }
-        int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
-        int per = (n + tasks - 1) / tasks;
-        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
-        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
-        planSum.runSlabs(tasks, t -> {
-            int from = t * per;
-            int to = Math.min(n, from + per);
-            if (from < to) {
-                if (direct) {
-                    gatherOnOwnGrid(s, samples, out, from, to);
-                } else if (cells != null) {
-                    gatherSeparable(s, cells, samples, out, from, to);
-                } else {
-                    planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, samples.i(), samples.j(),
-                            samples.k(), (float) s.doseScale, out, from, to);
-                }
-            }
-        });
-    }
-
-    /** Physical dose (Gy) of every course at every sample of a compact set: {@code [course][sample]}. */
-    public float[][] physicalDose(SampleSet samples) {
-        float[][] out = new float[sources.size()][];
-        for (int c = 0; c < out.length; c++) {
-            out[c] = new float[samples.count()];
-            physicalDose(c, samples, out[c]);
-        }
-        return out;
+        forEachRange(course, samples.count(), out,
+                (s, direct, cells, from, to) -> gatherPoints(s, direct, cells, samples, out, from, to));
     }
 
     /** Samples per piece whose positions are made when a gather needs them as floats (fits in L1 with the doses). */
@@ -111,21 +90,7 @@ public final class CourseDoseSampler {
      * and gathered as points.
      */
     public void physicalDose(int course, SampleSet samples, float[] out) {
-        CourseDoseSource s = sources.get(course);
-        int n = samples.count();
-        if (out.length < n) {
-            throw new IllegalArgumentException("output array shorter than " + n + " samples");
-        }
-        int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
-        int per = (n + tasks - 1) / tasks;
-        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
-        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
-        planSum.runSlabs(tasks, t -> {
-            int from = t * per;
-            int to = Math.min(n, from + per);
-            if (from >= to) {
-                return;
-            }
+        forEachRange(course, samples.count(), out, (s, direct, cells, from, to) -> {
             float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE], piece = new float[PIECE];
             SamplePoints points = new SamplePoints(pi, pj, pk, piece, PIECE);
             int seg = samples.segmentOf(from);
@@ -138,20 +103,50 @@ public final class CourseDoseSampler {
                 while (p < end) {
                     int len = Math.min(PIECE, end - p);
                     samples.positions(p, p + len, pi, pj, pk, 0);
-                    if (direct) {
-                        gatherOnOwnGrid(s, points, piece, 0, len);
-                    } else if (cells != null) {
-                        gatherSeparable(s, cells, points, piece, 0, len);
-                    } else {
-                        planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, (float) s.doseScale,
-                                piece, 0, len);
-                    }
+                    gatherPoints(s, direct, cells, points, piece, 0, len);
                     System.arraycopy(piece, 0, out, p, len);
                     p += len;
                 }
                 seg++;
             }
         });
+    }
+
+    /** One range {@code [from, to)} of a course's samples, and how that course is gathered. */
+    private interface RangeGather {
+        void gather(CourseDoseSource s, boolean direct, SeparableCells cells, int from, int to);
+    }
+
+    /** Splits a course's {@code n} samples into ranges over the plan sum's threads and gathers each. */
+    private void forEachRange(int course, int n, float[] out, RangeGather body) {
+        CourseDoseSource s = sources.get(course);
+        if (out.length < n) {
+            throw new IllegalArgumentException("output array shorter than " + n + " samples");
+        }
+        int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
+        int per = (n + tasks - 1) / tasks;
+        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+        planSum.runSlabs(tasks, t -> {
+            int from = t * per;
+            int to = Math.min(n, from + per);
+            if (from < to) {
+                body.gather(s, direct, cells, from, to);
+            }
+        });
+    }
+
+    /** Points {@code [from, to)}: read directly on the course's own grid, through per-axis cells, or the kernels. */
+    private void gatherPoints(CourseDoseSource s, boolean direct, SeparableCells cells, SamplePoints points,
+                              float[] out, int from, int to) {
+        if (direct) {
+            gatherOnOwnGrid(s, points, out, from, to);
+        } else if (cells != null) {
+            gatherSeparable(s, cells, points, out, from, to);
+        } else {
+            planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, points.i(), points.j(), points.k(),
+                    (float) s.doseScale, out, from, to);
+        }
     }
 
     /**
@@ -374,40 +369,10 @@ public final class CourseDoseSampler {
             planSum.kernels().gather(s.grid, s.outputIndexToSourceIndex, pi, pj, pk, scale, out, from, to);
             return;
         }
-        GridGeometry g = s.grid.geometry();
-        int nx = g.nx(), ny = g.ny(), nz = g.nz();
-        int dx = nx > 1 ? 1 : 0;
-        int dy = ny > 1 ? nx : 0;
-        int dz = nz > 1 ? nx * ny : 0;
-        double e = DoseKernelSupport.EDGE_TOLERANCE;
-        double hx = nx - 1 + e, hy = ny - 1 + e, hz = nz - 1 + e;
+        JavaDoseKernels.Trilinear t = new JavaDoseKernels.Trilinear(s.grid);
         double m0 = m[0], m3 = m[3], m5 = m[5], m7 = m[7], m10 = m[10], m11 = m[11];
-        float[] d = s.grid.doseGy();
         for (int p = from; p < to; p++) {
-            double x = m0 * pi[p] + m3;
-            double y = m5 * pj[p] + m7;
-            double z = m10 * pk[p] + m11;
-            float v;
-            if (!(x >= -e && x <= hx && y >= -e && y <= hy && z >= -e && z <= hz)) {
-                v = 0f;
-            } else {
-                // JavaDoseKernels.Trilinear.at, term by term
-                int x0 = nx == 1 ? 0 : Math.max(0, Math.min(nx - 2, (int) Math.floor(x)));
-                int y0 = ny == 1 ? 0 : Math.max(0, Math.min(ny - 2, (int) Math.floor(y)));
-                int z0 = nz == 1 ? 0 : Math.max(0, Math.min(nz - 2, (int) Math.floor(z)));
-                float fx = nx == 1 ? 0f : (float) Math.max(0, Math.min(1, x - x0));
-                float fy = ny == 1 ? 0f : (float) Math.max(0, Math.min(1, y - y0));
-                float fz = nz == 1 ? 0f : (float) Math.max(0, Math.min(1, z - z0));
-                int b = x0 + y0 * nx + z0 * nx * ny;
-                float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
-                float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
-                float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
-                float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
-                float c0 = Math.fma(c10 - c00, fy, c00);
-                float c1 = Math.fma(c11 - c01, fy, c01);
-                v = Math.fma(c1 - c0, fz, c0);
-            }
-            out[p] = scale * v;
+            out[p] = scale * t.at(m0 * pi[p] + m3, m5 * pj[p] + m7, m10 * pk[p] + m11);
         }
     }
 
