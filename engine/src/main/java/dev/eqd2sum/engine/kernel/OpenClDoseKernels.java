@@ -111,6 +111,10 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         this.deviceName = deviceName;
         this.gpuOrAccelerator = gpuOrAccelerator;
         this.doubleCoordinates = doubleCoordinates;
+        // Asked before anything is created, so that a failure here leaks nothing.
+        long[] globalMem = new long[1];
+        CL.clGetDeviceInfo(device, CL.CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(globalMem), null);
+        sources = new ResidentGrids(Math.min(globalMem[0] / 4, MAX_RESIDENT_BYTES));
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         context = CL.clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
@@ -130,9 +134,6 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         separableKernel = CL.clCreateKernel(program, "resample_separable", null);
         generalKernel = CL.clCreateKernel(program, "resample_general", null);
         gatherKernel = CL.clCreateKernel(program, "gather", null);
-        long[] globalMem = new long[1];
-        CL.clGetDeviceInfo(device, CL.CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(globalMem), null);
-        sources = new ResidentGrids(Math.min(globalMem[0] / 4, MAX_RESIDENT_BYTES));
     }
 
     /**
@@ -370,7 +371,9 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
      * kernels, outside the device lock. The statistics gather the off-centre samples of a structure's
      * boundary in short runs (tens of points); each as a device round trip (four blocking transfers,
      * serialised over all threads) made a cohort on an H200 take 18-26 s a case against 0.6 s on the
-     * CPU (bench/results/gpu.md).
+     * CPU (bench/results/gpu.md). Which side a range takes depends on its length, hence on how callers
+     * split the work over their threads: both sides agree within the equivalence tests' tolerance, not
+     * bit for bit, so a forced {@code opencl} run may differ in the last bits between machines.
      */
     @Override
     public void gather(DoseGrid source, Affine3 map, float[] pi, float[] pj, float[] pk,

@@ -112,7 +112,13 @@ public final class PixelDecoder {
             this.layout = layout;
             this.order = order;
             this.scale = scale;
-            this.out = new float[(int) layout.count()];
+            try {
+                this.out = new float[(int) layout.count()];
+            } catch (OutOfMemoryError e) {
+                // The file is never held whole now, so this array is the first big allocation of a huge grid.
+                throw new InvalidInputException(source, "a grid of " + layout.count()
+                        + " voxels is too large for the Java heap (run with a larger one: EQD2SUM_JAVA_OPTS=-Xmx...)");
+            }
         }
 
         /** Bytes of the value that hold the voxels; any after them are padding. */
