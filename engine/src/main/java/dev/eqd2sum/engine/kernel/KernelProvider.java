@@ -108,7 +108,7 @@ public final class KernelProvider {
         return switch (backend) {
             case "scalar" -> Attempt.started(JavaDoseKernels.INSTANCE, "plain Java loops");
             case "vector" -> STARTED.computeIfAbsent("vector", x -> startVector());
-            case "opencl" -> STARTED.computeIfAbsent("opencl", x -> startOpenCl(OpenClDoseKernels.DeviceChoice.ANY));
+            case "opencl" -> STARTED.computeIfAbsent("opencl", x -> startOpenCl());
             default -> throw new IllegalArgumentException("no backend named " + backend + "; known: " + BACKENDS);
         };
     }
@@ -185,9 +185,9 @@ public final class KernelProvider {
         }
     }
 
-    private static Attempt startOpenCl(OpenClDoseKernels.DeviceChoice choice) {
+    private static Attempt startOpenCl() {
         try {
-            OpenClDoseKernels k = OpenClDoseKernels.open(choice);
+            OpenClDoseKernels k = OpenClDoseKernels.open();
             String kind = k.isGpuOrAccelerator() ? "GPU/accelerator" : "CPU";
             return Attempt.started(k, "OpenCL on " + kind + " device " + k.deviceName()
                     + (k.hasDoubleCoordinates() ? "" : ", float coordinates (no cl_khr_fp64)"));

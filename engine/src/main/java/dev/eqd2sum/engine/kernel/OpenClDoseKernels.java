@@ -62,14 +62,6 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
     /** At most this much device memory (and a quarter of the device's) holds resident source grids. */
     private static final long MAX_RESIDENT_BYTES = 2L << 30;
 
-    /** Which OpenCL devices may be used. */
-    public enum DeviceChoice {
-        /** A GPU or accelerator only (what {@code auto} accepts). */
-        GPU_OR_ACCELERATOR,
-        /** A GPU or accelerator when there is one, else a CPU device such as POCL (forced {@code opencl}). */
-        ANY
-    }
-
     /** No usable OpenCL platform or device, or the program did not build: the reason in one line. */
     public static final class UnavailableException extends Exception {
         UnavailableException(String message) {
@@ -137,13 +129,13 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
     }
 
     /**
-     * Opens the first suitable device: a GPU or accelerator first; a CPU device only with
-     * {@link DeviceChoice#ANY}.
+     * Opens the first suitable device: a GPU or accelerator when there is one, else a CPU device such
+     * as POCL.
      *
      * @throws UnavailableException when there is no OpenCL runtime, platform or suitable device,
      *                              or the program does not build; the message says which
      */
-    public static OpenClDoseKernels open(DeviceChoice choice) throws UnavailableException {
+    public static OpenClDoseKernels open() throws UnavailableException {
         List<Candidate> devices = listDevices();
         Candidate best = null;
         for (Candidate c : devices) {
@@ -152,7 +144,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
                 break;
             }
         }
-        if (best == null && choice == DeviceChoice.ANY) {
+        if (best == null) {
             for (Candidate c : devices) {
                 if (c.cpu()) {
                     best = c;
@@ -163,8 +155,7 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
         if (best == null) {
             throw new UnavailableException(devices.isEmpty()
                     ? "no OpenCL device found"
-                    : "no GPU or accelerator device, only " + devices.stream()
-                            .map(c -> (c.cpu() ? "CPU " : "") + c.name()).toList());
+                    : "no GPU, accelerator or CPU device, only " + devices.stream().map(Candidate::name).toList());
         }
         try {
             return new OpenClDoseKernels(best.platform(), best.device(), best.name(), best.gpuOrAccelerator(),

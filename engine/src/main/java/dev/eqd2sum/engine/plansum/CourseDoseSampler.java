@@ -77,7 +77,7 @@ public final class CourseDoseSampler {
     /** Physical dose (Gy) of course {@code course} (case order) at every sample, into {@code out}. */
     public void physicalDose(int course, SamplePoints samples, float[] out) {
         forEachRange(course, samples.count(), out,
-                (s, direct, cells, from, to) -> gatherPoints(s, direct, cells, samples, out, from, to));
+                (s, own, cells, from, to) -> gatherPoints(s, own, cells, samples, out, from, to));
     }
 
     /** Samples per piece whose positions are made when a gather needs them as floats (fits in L1 with the doses). */
@@ -90,20 +90,20 @@ public final class CourseDoseSampler {
      * and gathered as points.
      */
     public void physicalDose(int course, SampleSet samples, float[] out) {
-        forEachRange(course, samples.count(), out, (s, direct, cells, from, to) -> {
+        forEachRange(course, samples.count(), out, (s, own, cells, from, to) -> {
             float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE], piece = new float[PIECE];
             SamplePoints points = new SamplePoints(pi, pj, pk, piece, PIECE);
             int seg = samples.segmentOf(from);
             int p = from;
             while (p < to) {
                 int end = Math.min(to, samples.segmentEnd(seg));
-                if (direct && samples.isCentres(seg)) {
-                    p = centresOnOwnGrid(s, samples.firstVoxel(seg) + (p - samples.segmentStart(seg)), out, p, end);
+                if (own != null && samples.isCentres(seg)) {
+                    p = own.centres(samples.firstVoxel(seg) + (p - samples.segmentStart(seg)), out, p, end);
                 }
                 while (p < end) {
                     int len = Math.min(PIECE, end - p);
                     samples.positions(p, p + len, pi, pj, pk, 0);
-                    gatherPoints(s, direct, cells, points, piece, 0, len);
+                    gatherPoints(s, own, cells, points, piece, 0, len);
                     System.arraycopy(piece, 0, out, p, len);
                     p += len;
                 }
@@ -112,9 +112,12 @@ public final class CourseDoseSampler {
         });
     }
 
-    /** One range {@code [from, to)} of a course's samples, and how that course is gathered. */
+    /**
+     * One range {@code [from, to)} of a course's samples, and how that course is gathered: {@code own} when its
+     * grid is the output grid itself, else {@code cells} when its map is diagonal, else neither (the kernels).
+     */
     private interface RangeGather {
-        void gather(CourseDoseSource s, boolean direct, SeparableCells cells, int from, int to);
+        void gather(CourseDoseSource s, OwnGrid own, SeparableCells cells, int from, int to);
     }
 
     /** Splits a course's {@code n} samples into ranges over the plan sum's threads and gathers each. */
@@ -125,22 +128,22 @@ public final class CourseDoseSampler {
         }
         int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
         int per = (n + tasks - 1) / tasks;
-        boolean direct = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
-        SeparableCells cells = direct ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+        OwnGrid own = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex) ? new OwnGrid(s) : null;
+        SeparableCells cells = own != null ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
         planSum.runSlabs(tasks, t -> {
             int from = t * per;
             int to = Math.min(n, from + per);
             if (from < to) {
-                body.gather(s, direct, cells, from, to);
+                body.gather(s, own, cells, from, to);
             }
         });
     }
 
     /** Points {@code [from, to)}: read directly on the course's own grid, through per-axis cells, or the kernels. */
-    private void gatherPoints(CourseDoseSource s, boolean direct, SeparableCells cells, SamplePoints points,
+    private void gatherPoints(CourseDoseSource s, OwnGrid own, SeparableCells cells, SamplePoints points,
                               float[] out, int from, int to) {
-        if (direct) {
-            gatherOnOwnGrid(s, points, out, from, to);
+        if (own != null) {
+            gatherOnOwnGrid(s, own, points, out, from, to);
         } else if (cells != null) {
             gatherSeparable(s, cells, points, out, from, to);
         } else {
@@ -150,31 +153,50 @@ public final class CourseDoseSampler {
     }
 
     /**
-     * Voxel centres {@code voxel, voxel + 1, ...} (samples {@code [from, to)}) of the course whose grid is the
-     * output grid: read directly while their interpolation cell starts there (as {@link #gatherOnOwnGrid});
-     * returns the first sample not done (the rest go through the kernels).
+     * A course whose grid is the output grid itself (the current course), prepared once per gather: a sample at
+     * a voxel centre whose interpolation cell starts there (index below n - 1 on each axis of more than one voxel)
+     * has trilinear weights (1, 0, ..., 0), so the kernels give exactly scale * dose[voxel]; it is read directly.
      */
-    private int centresOnOwnGrid(CourseDoseSource s, int voxel, float[] out, int from, int to) {
-        GridGeometry g = s.grid.geometry();
-        int nx = g.nx();
-        int ny = g.ny();
-        int lastI = Math.max(0, nx - 2);
-        int lastJ = Math.max(0, ny - 2);
-        int lastK = Math.max(0, g.nz() - 2);
-        float[] d = s.grid.doseGy();
-        float scale = (float) s.doseScale;
-        int x = voxel % nx;
-        int y = (voxel / nx) % ny;
-        int z = voxel / nx / ny;
-        if (y > lastJ || z > lastK) {
-            return from;
+    private static final class OwnGrid {
+        final int nx;
+        final int ny;
+        final int lastI;
+        final int lastJ;
+        final int lastK;
+        final float[] dose;
+        final float scale;
+        final double[] map;
+
+        OwnGrid(CourseDoseSource s) {
+            GridGeometry g = s.grid.geometry();
+            nx = g.nx();
+            ny = g.ny();
+            lastI = Math.max(0, nx - 2);
+            lastJ = Math.max(0, ny - 2);
+            lastK = Math.max(0, g.nz() - 2);
+            dose = s.grid.doseGy();
+            scale = (float) s.doseScale;
+            map = s.outputIndexToSourceIndex.toArray(); // once: it copies
         }
-        // along i only: the run stays in its row while x <= lastI
-        int len = Math.min(to - from, lastI - x + 1);
-        for (int q = 0; q < len; q++) {
-            out[from + q] = scale * d[voxel + q];
+
+        /**
+         * Voxel centres {@code voxel, voxel + 1, ...} (samples {@code [from, to)}): read directly while their
+         * interpolation cell starts there; returns the first sample not done (the rest go through the kernels).
+         */
+        int centres(int voxel, float[] out, int from, int to) {
+            int x = voxel % nx;
+            int y = (voxel / nx) % ny;
+            int z = voxel / nx / ny;
+            if (y > lastJ || z > lastK) {
+                return from;
+            }
+            // along i only: the run stays in its row while x <= lastI
+            int len = Math.min(to - from, lastI - x + 1);
+            for (int q = 0; q < len; q++) {
+                out[from + q] = scale * dose[voxel + q];
+            }
+            return from + Math.max(0, len);
         }
-        return from + Math.max(0, len);
     }
 
     /** Whether course {@code course}'s voxel-centre samples are read directly (its grid is the output grid). */
@@ -204,21 +226,14 @@ public final class CourseDoseSampler {
     }
 
     /**
-     * The gather of a course whose grid is the output grid itself (the current course): a sample at a voxel
-     * centre whose interpolation cell starts there (index below n - 1 on each axis of more than one voxel) has
-     * trilinear weights (1, 0, ..., 0), so the kernels give exactly scale * dose[voxel]; it is read directly.
-     * The other samples (sub-voxel points, the last plane) go through the kernels as before.
+     * The gather of a course whose grid is the output grid itself ({@link OwnGrid}): samples at voxel centres
+     * whose cell starts there are read directly; the others (sub-voxel points, the last plane) go through the
+     * kernels as before.
      */
-    private void gatherOnOwnGrid(CourseDoseSource s, SamplePoints samples, float[] out, int from, int to) {
-        GridGeometry g = s.grid.geometry();
-        int nx = g.nx();
-        int ny = g.ny();
-        int lastI = Math.max(0, nx - 2);
-        int lastJ = Math.max(0, ny - 2);
-        int lastK = Math.max(0, g.nz() - 2);
-        float[] d = s.grid.doseGy();
-        float scale = (float) s.doseScale;
-        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
+    private void gatherOnOwnGrid(CourseDoseSource s, OwnGrid g, SamplePoints samples, float[] out, int from, int to) {
+        int nx = g.nx, ny = g.ny, lastI = g.lastI, lastJ = g.lastJ, lastK = g.lastK;
+        float[] d = g.dose;
+        float scale = g.scale;
         float[] pi = samples.i();
         float[] pj = samples.j();
         float[] pk = samples.k();
@@ -239,7 +254,7 @@ public final class CourseDoseSampler {
                 r++;
             }
             if (r > q) {
-                gatherOthers(s, m, pi, pj, pk, scale, out, q, r);
+                gatherOthers(s, g.map, pi, pj, pk, scale, out, q, r);
             }
             p = r;
         }
