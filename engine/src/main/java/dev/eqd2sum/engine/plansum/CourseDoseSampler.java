@@ -274,6 +274,8 @@ public final class CourseDoseSampler {
         final int dx;
         final int dy;
         final int dz;
+        /** The course's map (output index to its own index), row-major 3x4. */
+        final double[] map;
 
         /** Null when the map is not diagonal or the kernels are not the plain-Java ones. */
         static SeparableCells of(CourseDoseSource s, GridGeometry output, DoseKernelSupport kernels) {
@@ -288,6 +290,7 @@ public final class CourseDoseSampler {
         }
 
         private SeparableCells(double[] m, GridGeometry g, GridGeometry output) {
+            map = m;
             int[] n = {g.nx(), g.ny(), g.nz()};
             int[] stride = {1, g.nx(), g.nx() * g.ny()};
             int[] outN = {output.nx(), output.ny(), output.nz()};
@@ -325,7 +328,7 @@ public final class CourseDoseSampler {
         int lastK = og.nz() - 1;
         float[] d = s.grid.doseGy();
         float scale = (float) s.doseScale;
-        double[] m = s.outputIndexToSourceIndex.toArray(); // once: it copies
+        double[] m = cells.map;
         float[] pi = samples.i();
         float[] pj = samples.j();
         float[] pk = samples.k();
