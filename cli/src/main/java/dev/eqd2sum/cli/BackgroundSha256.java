@@ -36,14 +36,18 @@ final class BackgroundSha256 implements FileBytesSink, AutoCloseable {
     }
 
     private String digestPieces() throws InterruptedException {
-        java.security.MessageDigest md = CaseInputs.sha256Digest();
-        while (true) {
-            Piece p = filled.take();
-            if (p == END) {
-                return java.util.HexFormat.of().formatHex(md.digest());
+        Sha256 sha = Sha256.start(); // on this thread: linking OpenSSL overlaps the reader's first pieces
+        try {
+            while (true) {
+                Piece p = filled.take();
+                if (p == END) {
+                    return sha.hex();
+                }
+                sha.update(p.bytes(), 0, p.length());
+                free.put(p.bytes());
             }
-            md.update(p.bytes(), 0, p.length());
-            free.put(p.bytes());
+        } finally {
+            sha.discard();
         }
     }
 

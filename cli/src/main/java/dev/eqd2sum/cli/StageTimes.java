@@ -49,6 +49,7 @@ final class StageTimes {
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8d ms%n", "JVM uptime at the end", uptimeMs);
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f GB/s%n", "array copy, 24 MB (read + write)",
                 copyBandwidthGBs(6_000_000));
+        err.printf(Locale.ROOT, "eqd2sum: timing %-34s %s%n", "SHA-256 of the inputs by", Sha256.implementation());
     }
 
     /** Best of 10 copies of a float[] of {@code n} values, bytes read plus written per second. */
