@@ -15,7 +15,10 @@ import java.util.Map;
 final class StageTimes {
     static final boolean ON = "1".equals(System.getenv("EQD2SUM_TIMINGS"));
     private static final Map<String, Long> NANOS = new LinkedHashMap<>();
+    /** CPU time of the whole process (every thread, JIT and GC included) per stage: how parallel it ran. */
+    private static final Map<String, Long> CPU_NANOS = new LinkedHashMap<>();
     private static long last = System.nanoTime();
+    private static long lastCpu = ON ? processCpuNanos() : 0;
 
     private StageTimes() {
     }
@@ -23,6 +26,7 @@ final class StageTimes {
     /** Restarts the clock without charging the time since the last lap to any stage. */
     static synchronized void start() {
         last = System.nanoTime();
+        lastCpu = ON ? processCpuNanos() : 0;
     }
 
     /** Charges the time since the previous lap to {@code stage}. */
@@ -31,8 +35,11 @@ final class StageTimes {
             return;
         }
         long now = System.nanoTime();
+        long cpu = processCpuNanos();
         NANOS.merge(stage, now - last, Long::sum);
+        CPU_NANOS.merge(stage, cpu - lastCpu, Long::sum);
         last = now;
+        lastCpu = cpu;
     }
 
     static synchronized void print(PrintStream err) {
@@ -42,7 +49,8 @@ final class StageTimes {
         long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
         long total = 0;
         for (Map.Entry<String, Long> e : NANOS.entrySet()) {
-            err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms%n", e.getKey(), e.getValue() / 1e6);
+            err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms  (CPU %6.1f ms)%n", e.getKey(), e.getValue() / 1e6,
+                    CPU_NANOS.get(e.getKey()) / 1e6);
             total += e.getValue();
         }
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms%n", "stages above", total / 1e6);
@@ -50,6 +58,12 @@ final class StageTimes {
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f GB/s%n", "array copy, 24 MB (read + write)",
                 copyBandwidthGBs(6_000_000));
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %s%n", "SHA-256 of the inputs by", Sha256.implementation());
+    }
+
+    /** -1 where the JVM cannot tell (then the CPU column is meaningless, which only these timings show). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Best of 10 copies of a float[] of {@code n} values, bytes read plus written per second. */

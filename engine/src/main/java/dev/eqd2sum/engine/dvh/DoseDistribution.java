@@ -39,6 +39,11 @@ public final class DoseDistribution {
     private final boolean parallel;
     private DoseSummary summary;
     private OrderedHistogram bins;
+    /**
+     * Samples per bin of {@link #bins} in each {@link #CHUNK} (null: one chunk), from the first pass: where each
+     * chunk's samples of a bin go when the bin's samples are collected, so they are written once, in place.
+     */
+    private int[][] chunkBinCounts;
     /** Samples at exactly 0 Gy (either sign), from the first pass. */
     private long zeroCount;
     private DoseHistogram dvhHistogram;
@@ -75,7 +80,16 @@ public final class DoseDistribution {
         d.summary = scan.summary;
         d.zeroCount = scan.zeros;
         d.bins = scan.bins;
+        d.chunkBinCounts = scan.chunkCounts();
         return d;
+    }
+
+    /**
+     * As {@link #filled}, but filled and scanned {@link #BLOCK} samples at a time: the same sums, bit for bit, as
+     * {@link #scannedTogether} gives each of its distributions.
+     */
+    static DoseDistribution filledInBlocks(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        return scannedTogether(fill, new float[][] {doseGy}, volumeCc, count, parallel)[0];
     }
 
     /** Samples per block when several distributions are scanned together (all blocks fit in L2). */
@@ -119,6 +133,7 @@ public final class DoseDistribution {
             out[i].summary = scans[i].summary;
             out[i].zeroCount = scans[i].zeros;
             out[i].bins = scans[i].bins;
+            out[i].chunkBinCounts = scans[i].chunkCounts();
         }
         return out;
     }
@@ -136,6 +151,7 @@ public final class DoseDistribution {
             summary = scan.summary;
             zeroCount = scan.zeros;
             bins = scan.bins;
+            chunkBinCounts = scan.chunkCounts();
         }
         return summary;
     }
@@ -148,6 +164,8 @@ public final class DoseDistribution {
         // array would make each addition wait for the previous one's store
         private final OrderedHistogram odd = OrderedHistogram.rangeFree();
         long zeros;
+        /** The counts of each chunk combined so far, in chunk order (null while this holds one chunk). */
+        private List<int[]> chunkCounts;
 
         Scan acceptRange(float[] dose, float[] volume, int from, int to) {
             if (to <= from) {
@@ -190,11 +208,29 @@ public final class DoseDistribution {
         }
 
         Scan combine(Scan other) {
+            if (chunkCounts == null) {
+                chunkCounts = new ArrayList<>();
+                chunkCounts.add(countsOf(this));
+            }
+            chunkCounts.add(countsOf(other)); // other is one chunk (reduce combines them in order)
             summary.combine(other.summary);
             zeros += other.zeros;
             bins.combine(other.bins);
             odd.combine(other.odd);
             return this;
+        }
+
+        private static int[] countsOf(Scan one) {
+            int[] c = one.bins.count.clone();
+            int[] odd = one.odd.count;
+            for (int b = 0; b < c.length; b++) {
+                c[b] += odd[b];
+            }
+            return c;
+        }
+
+        int[][] chunkCounts() {
+            return chunkCounts == null ? null : chunkCounts.toArray(new int[0][]);
         }
 
         /** Folds the odd samples' bins in; call once, after the last combine. */
@@ -368,7 +404,8 @@ public final class DoseDistribution {
         // every field) are counted, not collected; a middle sample's volume is likely a whole voxel's.
         wanted.countZeros = true;
         wanted.zeroVolume = volumeCc[count / 2];
-        BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to),
+        wanted.placeInChunkOrder(chunkBinCounts);
+        BinCandidates found = reduce(wanted::emptyCopy, (a, from, to) -> a.acceptChunk(doseGy, volumeCc, from, to),
                 BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
@@ -703,6 +740,14 @@ public final class DoseDistribution {
         boolean countZeros;
         float zeroVolume = Float.NaN;
         ZeroVolumes[] zeros = new ZeroVolumes[4];
+        /**
+         * Per placed slot, where each chunk's samples start in the slot's one array (sized exactly from the first
+         * pass's counts, shared by every chunk's part); null for a slot collected in growing arrays (bin 0, whose
+         * zeros are counted, and the sequential refinements). Parts merge by adding sizes, without copying.
+         */
+        int[][] chunkStart = new int[4][];
+        /** This part's first index in each placed slot's array (0 for the others). */
+        int[] base = new int[4];
 
         BinCandidates(OrderedHistogram bins) {
             this(bins, new int[bins.binCount()]);
@@ -733,9 +778,11 @@ public final class DoseDistribution {
             }
             if (collectSamples && !collect[s]) {
                 collect[s] = true;
-                int expected = Math.max(16, Math.min(bins.count[bin], 1 << 16));
-                dose[s] = new float[expected];
-                volume[s] = new float[expected];
+                if (!bins.fixed) {
+                    // a sequential refinement's bin: one part scans all of its samples, whose number is known
+                    dose[s] = new float[Math.max(16, bins.count[bin])];
+                    volume[s] = new float[Math.max(16, bins.count[bin])];
+                } // the range-free bins' parts get their arrays from emptyCopy (placed, or growing from 16)
             }
         }
 
@@ -751,6 +798,37 @@ public final class DoseDistribution {
             maxDose = Arrays.copyOf(maxDose, n);
             maxGroup = Arrays.copyOf(maxGroup, n);
             zeros = Arrays.copyOf(zeros, n);
+            chunkStart = Arrays.copyOf(chunkStart, n);
+            base = Arrays.copyOf(base, n);
+        }
+
+        /**
+         * Collects every wanted bin but bin 0 straight into one exactly sized array per bin, each chunk's samples
+         * at the place the first pass's per-chunk counts give them: the same samples in the same order as
+         * growing per-chunk arrays merged in chunk order, without their copies and garbage.
+         *
+         * @param chunkCounts samples per bin of each {@link #CHUNK}, or null for a single chunk
+         */
+        void placeInChunkOrder(int[][] chunkCounts) {
+            if (!bins.fixed) {
+                throw new IllegalStateException("only the range-free bins have per-chunk counts");
+            }
+            for (int bin = 1; bin < slotOfBin.length; bin++) {
+                int s = slotOfBin[bin];
+                if (s < 0 || !collect[s]) {
+                    continue;
+                }
+                int chunks = chunkCounts == null ? 1 : chunkCounts.length;
+                int[] start = new int[chunks];
+                int at = 0;
+                for (int c = 0; c < chunks; c++) {
+                    start[c] = at;
+                    at += chunkCounts == null ? bins.count[bin] : chunkCounts[c][bin];
+                }
+                chunkStart[s] = start;
+                dose[s] = new float[at];
+                volume[s] = new float[at];
+            }
         }
 
         private ZeroVolumes zeros(int s) {
@@ -778,12 +856,15 @@ public final class DoseDistribution {
             c.countZeros = countZeros;
             c.zeroVolume = zeroVolume;
             c.zeros = new ZeroVolumes[collect.length];
+            c.chunkStart = chunkStart; // read-only from here on
+            c.base = new int[collect.length];
             Arrays.fill(c.minDose, Float.POSITIVE_INFINITY);
             Arrays.fill(c.maxDose, Float.NEGATIVE_INFINITY);
             for (int s = 0; s < slots; s++) {
                 if (collect[s]) {
-                    c.dose[s] = new float[16];
-                    c.volume[s] = new float[16];
+                    boolean placed = chunkStart[s] != null;
+                    c.dose[s] = placed ? dose[s] : new float[16];
+                    c.volume[s] = placed ? volume[s] : new float[16];
                 }
             }
             return c;
@@ -805,6 +886,16 @@ public final class DoseDistribution {
                 }
             }
             return this;
+        }
+
+        /** A chunk's part: its samples of the placed slots go where the first pass put that chunk. */
+        BinCandidates acceptChunk(float[] d, float[] v, int from, int to) {
+            for (int s = 0; s < slots; s++) {
+                if (chunkStart[s] != null) {
+                    base[s] = chunkStart[s][from / CHUNK];
+                }
+            }
+            return acceptRange(d, v, from, to);
         }
 
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {
@@ -902,12 +993,13 @@ public final class DoseDistribution {
 
         private void append(int s, float x, float w) {
             int n = size[s];
-            if (n == dose[s].length) {
+            int at = base[s] + n;
+            if (at == dose[s].length) { // never for a placed slot: its array holds every sample of the bin
                 dose[s] = Arrays.copyOf(dose[s], n * 2);
                 volume[s] = Arrays.copyOf(volume[s], n * 2);
             }
-            dose[s][n] = x;
-            volume[s][n] = w;
+            dose[s][at] = x;
+            volume[s][at] = w;
             size[s] = n + 1;
         }
 
@@ -928,7 +1020,9 @@ public final class DoseDistribution {
                 if (other.zeros[s] != null) {
                     zeros(s).addAll(other.zeros[s]);
                 }
-                if (collect[s]) {
+                if (collect[s] && chunkStart[s] != null) {
+                    size[s] += other.size[s]; // the other part wrote its chunk's place in the same array
+                } else if (collect[s]) {
                     int n = size[s], m = other.size[s];
                     if (n + m > dose[s].length) {
                         dose[s] = Arrays.copyOf(dose[s], n + m);

@@ -155,43 +155,27 @@ public final class StructureStatistics {
                         samples, dvhScopes, parallel);
             }
         } else {
-            // every scope's first pass together: each course's dose is read once, the sums are written
-            // and scanned while in cache
-            float[][] forgiven = new float[m][count];
-            float[][] unforgiven = allWeightsOne ? null : new float[m][count];
-            float[] physicalTotal = new float[count];
-            List<DoseDistribution.Fill> fills = new ArrayList<>();
-            List<float[]> doses = new ArrayList<>();
+            // One scope at a time in one buffer: beside the courses' doses the statistics hold one per-sample
+            // array, not one per scope (peak memory: 2m + 1 arrays of an External's millions of samples before).
+            // Each scope is filled and scanned block by block in cache as before, so its sums are the same bits.
+            float[] buffer = new float[count];
             for (int k = 0; k < m; k++) {
-                fills.add(eqd2Sum(physical, fractions, weight, ab[k], forgiven[k]));
-                doses.add(forgiven[k]);
-                if (unforgiven != null) {
-                    fills.add(eqd2Sum(physical, fractions, unit, ab[k], unforgiven[k]));
-                    doses.add(unforgiven[k]);
-                }
-            }
-            fills.add(physicalSum(physical, physicalTotal));
-            doses.add(physicalTotal);
-            doses.addAll(List.of(physical));
-            DoseDistribution[] d = DoseDistribution.scannedTogether((from, to) -> {
-                for (DoseDistribution.Fill f : fills) {
-                    f.run(from, to);
-                }
-            }, doses.toArray(new float[0][]), volume, count, parallel);
-            int q = 0;
-            for (int k = 0; k < m; k++) {
-                out[k].evaluate(Scope.PLAN_SUM, d[q++], samples, wanted.get(k), dvhScopes);
-                if (unforgiven == null) {
-                    out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, forgiven[k], samples, dvhScopes,
-                            parallel);
+                out[k].evaluate(Scope.PLAN_SUM, DoseDistribution.filledInBlocks(eqd2Sum(physical, fractions, weight,
+                        ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                if (allWeightsOne) {
+                    out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
                 } else {
-                    out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, d[q++], samples, wanted.get(k), dvhScopes);
+                    out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filledInBlocks(eqd2Sum(physical,
+                            fractions, unit, ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k),
+                            dvhScopes);
                 }
             }
-            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, d[q++], all, wanted, samples, dvhScopes);
+            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, DoseDistribution.filledInBlocks(physicalSum(physical, buffer),
+                    buffer, volume, count, parallel), all, wanted, samples, dvhScopes);
             for (int c = 0; c < n; c++) {
-                // physicalTotal is free again: scratch for a course's EQD2 curve
-                evaluateCourse(out, courses.get(c), d[q++], wanted, samples, dvhScopes, physicalTotal, parallel);
+                // the buffer is free again: scratch for a course's EQD2 curve
+                evaluateCourse(out, courses.get(c), DoseDistribution.filledInBlocks((from, to) -> { }, physical[c],
+                        volume, count, parallel), wanted, samples, dvhScopes, buffer, parallel);
             }
         }
         Map<Double, StructureStatistics> result = new LinkedHashMap<>();

@@ -75,6 +75,52 @@ class DoseVolumeSelectionProperties {
     }
 
     /**
+     * More samples than one chunk (the parallel parts): each chunk's samples of a collected bin are written where
+     * the first pass's per-chunk counts place them. Whichever pass made the counts (a plain summary, or a fill
+     * scanned block by block) and whether the chunks ran in parallel or not, the answers are the same bits, and
+     * those of the sort.
+     */
+    @Property(tries = 6)
+    void samplesOfSeveralChunksArePlacedWhereTheFirstPassCountedThem(
+            @ForAll @IntRange(min = 0, max = 3) int shape,
+            @ForAll @IntRange(min = DoseDistribution.CHUNK + 1, max = 3 * DoseDistribution.CHUNK + 77) int n,
+            @ForAll long seed) {
+        float[][] s = samples(shape, n, seed);
+        DoseDistribution parallel = new DoseDistribution(s[0], s[1], n, true);
+        DoseDistribution sequential = new DoseDistribution(s[0], s[1], n, false);
+        float[] filled = new float[n];
+        DoseDistribution blocks = DoseDistribution.filledInBlocks((from, to) -> System.arraycopy(s[0], from, filled,
+                from, to - from), filled, s[1], n, true);
+        double total = parallel.summary().volumeCc();
+        double max = parallel.summary().max(), min = parallel.summary().min();
+        Random r = new Random(seed ^ 0xc4a1);
+        List<DoseStatistic> sts = new ArrayList<>();
+        for (int q = 0; q < 6; q++) {
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_CC, round(r.nextDouble() * total)));
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_PERCENT, round(r.nextDouble() * 100)));
+            sts.add(DoseStatistic.of(DoseStatistic.Kind.VOLUME_AT_DOSE, round(min + r.nextDouble() * (max - min))));
+        }
+        sts.add(DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_CC, 0.03));
+        DoseStatistics p = parallel.statistics(sts);
+        DoseStatistics q = sequential.statistics(sts);
+        DoseStatistics b = blocks.statistics(sts);
+        DoseVolumeNodes reference = DoseVolumeNodes.of(s[0], s[1], n);
+        double tol = 1e-9 * Math.max(1, max) + 1e-6;
+        for (DoseStatistic st : sts) {
+            StatisticUnit unit = st.units().get(0);
+            assertThat(q.value(st, unit)).as(st.name()).isEqualTo(p.value(st, unit));
+            assertThat(b.value(st, unit)).as(st.name()).isEqualTo(p.value(st, unit));
+            if (st.kind() == DoseStatistic.Kind.VOLUME_AT_DOSE) {
+                assertThat(p.value(st, StatisticUnit.CC)).as(st.name())
+                        .isCloseTo(reference.volumeAtDose(st.parameter(), total), within(1e-7 * total + 1e-9));
+            } else {
+                double x = st.kind() == DoseStatistic.Kind.DOSE_AT_VOLUME_CC ? st.parameter() : st.parameter() / 100 * total;
+                assertThat(p.value(st)).as(st.name()).isCloseTo(reference.doseAtVolume(Math.min(x, total)), within(tol));
+            }
+        }
+    }
+
+    /**
      * Like an External: most samples at exactly 0 Gy (some -0), most of those with one voxel's volume and
      * the rest sub-voxel points; the 0 Gy samples of the common volume are counted instead of collected.
      */
