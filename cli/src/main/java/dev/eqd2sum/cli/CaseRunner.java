@@ -67,17 +67,22 @@ final class CaseRunner {
     private final PrintStream err;
     private final int threads;
     private final boolean writeDose;
+    private final boolean collectAfterMaps;
 
     CaseRunner(String backend, PrintStream err) {
-        this(backend, err, true);
+        this(backend, err, true, false);
     }
 
-    /** @param writeDose false: no EQD2 maps are computed or written (cohort --no-dose), only the reports' data */
-    CaseRunner(String backend, PrintStream err, boolean writeDose) {
+    /**
+     * @param writeDose false: no EQD2 maps are computed or written (cohort --no-dose), only the reports' data
+     * @param oneCase   the only case of this JVM (sum, demo): a full collection after the maps is worth its pause
+     */
+    CaseRunner(String backend, PrintStream err, boolean writeDose, boolean oneCase) {
         this.backend = backend;
         this.err = err;
         this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.writeDose = writeDose;
+        this.collectAfterMaps = oneCase && writeDose;
     }
 
     /**
@@ -103,17 +108,19 @@ final class CaseRunner {
         List<Structure> structures = in.structureSet == null ? List.of() : in.structureSet.structures();
         checkNames(spec, structures, in);
 
-        CourseTimeline timeline = resourced(spec, () -> CourseTimeline.of(in.engineCourses(), spec.forgiveness()));
+        // in, timeline and planSum hold the dose grids: plain locals (no lambda captures them), set to null once
+        // the grids are no longer needed
+        CourseTimeline timeline = timeline(spec, in);
         OutputGrid choice = outputGrid(spec);
-        GridGeometry grid = resourced(spec, () -> PlanSum.resolveOutputGrid(timeline, choice));
+        GridGeometry grid = outputGrid(spec, timeline, choice);
         KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
         err.println(selection.message());
         PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
         StageTimes.lap("timeline, grid, backend");
 
         // Structures onto the output grid, once each. Only those the alpha/beta and target maps need are
-        // rasterised before the maps; every other one just before its statistics, and each mask is dropped
-        // after them, so that a large body's sample points never coexist with the full-size maps (peak memory).
+        // rasterised before the maps, every other one after them, so that a large body's sample points never
+        // coexist with the full-size maps (peak memory); each mask is dropped after its statistics.
         EndCaps endCaps = EndCaps.fromContractName(spec.endCaps().key());
         RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
         Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
@@ -144,44 +151,97 @@ final class CaseRunner {
             StageTimes.lap("alpha/beta and target maps");
             doseFiles = writeMaps(spec, in, timeline, planSum, tissue, outDir);
             tissue = null; // the maps are written: let the full-size arrays go before the statistics
+            if (collectAfterMaps) {
+                // The maps' full-size arrays (EQD2, alpha/beta, target) die here. The Serial collector of a one-case
+                // run would otherwise grow the old generation around them while the External is rasterised (its
+                // young collections promote the chunks' sample buffers): one full collection (10-15 ms) instead
+                // keeps the std case's peak RSS at 167 rather than 205 MB, at no measurable cost in time
+                // (bench/results/memory.md, section 7). Not in a cohort: its cases share the heap and the pause.
+                System.gc();
+            }
         }
 
         // Statistics for every (structure, alpha/beta) pair the structure or a constraint needs.
         List<CourseInfo> infos = new ArrayList<>();
+        List<Integer> courseIndex = new ArrayList<>(); // each info's course in the sampler's per-course results
         for (ScheduledCourse c : timeline.courses()) {
             infos.add(new CourseInfo(c.label(), c.conversionFractions(), c.normalTissueWeight(), c.current()));
+            courseIndex.add(c.index());
         }
         Map<Role, String> roles = roles(spec, new ArrayList<>(masks.keySet()));
         ConstraintEvaluator evaluator = new ConstraintEvaluator(spec.constraintMetric());
         RolesOnly roleView = new RolesOnly(roles, masks.keySet(), timeline);
         Set<StatisticNeed> needs = evaluator.needs(constraints, roleView);
-        CourseDoseSampler sampler = planSum.sampler();
-        Map<String, StructureStatistics> stats = new LinkedHashMap<>();
-        List<StructureReport> reports = new ArrayList<>();
         Affine3 toMm = grid.indexToPatient();
+        // What the result needs of the inputs and the timeline, taken now: the dose grids they hold are let go
+        // before the last structure's statistics (below).
+        List<String> courseWarnings = new ArrayList<>();
+        List<CourseReport> courses = courseReports(in, timeline, courseWarnings);
+        String currentLabel = timeline.current().label();
+        String forgiveness = timeline.forgiveness().name();
+        InputFile caseFile = in.caseFile;
+        InputFile structureSetFile = in.structureSetFile;
+        Map<Path, String> inputSha256 = in.sha256ByPath();
+
+        // Every structure onto the output grid first (compact masks), so that the one with the most sample points
+        // (the External) goes last: the courses' dose grids are needed until its doses are gathered, and no longer
+        // during its statistics, the run's peak of memory. Results and warnings keep the structure set's order.
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
-            String name = e.getKey();
+            if (e.getValue() == null) {
+                e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
+            }
+        }
+        StageTimes.lap("rasterise");
+        List<String> order = new ArrayList<>(masks.keySet());
+        String largest = null;
+        for (String name : order) {
+            if (largest == null || masks.get(name).sampleSet().count() > masks.get(largest).sampleSet().count()) {
+                largest = name;
+            }
+        }
+        if (largest != null) {
+            order.remove(largest);
+            order.add(largest);
+        }
+        CourseDoseSampler sampler = planSum.sampler();
+        planSum = null;
+        Map<String, StructureStatistics> stats = new LinkedHashMap<>();
+        Map<String, List<StructureReport>> reportsByName = new LinkedHashMap<>();
+        Map<String, List<String>> warningsByName = new LinkedHashMap<>();
+        for (String name : masks.keySet()) {
+            reportsByName.put(name, new ArrayList<>());
+            warningsByName.put(name, new ArrayList<>());
+        }
+        Map<String, Map<Double, StructureStatistics>> statsByName = new LinkedHashMap<>();
+        for (String name : order) {
             Structure s = byName.get(name);
-            StageTimes.lap("statistics");
-            StructureMask mask = e.getValue() != null ? e.getValue() : Rasteriser.rasterise(s, grid, options);
-            e.setValue(null);
-            StageTimes.lap("rasterise");
+            StructureMask mask = masks.get(name);
+            masks.put(name, null);
+            List<String> structureWarnings = warningsByName.get(name);
             // the compact set: an External's interior voxel centres are not held as points (bench/results/memory.md)
             StructureDoseSamples samples = StructureDoseSamples.of(mask.sampleSet(),
                     sampler.physicalDose(mask.sampleSet()));
             double[] outside = sampler.outsideCourseGridCc(mask.sampleSet());
+            if (name.equals(largest)) {
+                // the last gather: the dose grids (held by the sampler, the inputs and the timeline) can go
+                sampler = null;
+                in = null;
+                timeline = null;
+            }
             StageTimes.lap("gather course doses at samples");
             Map<String, Double> outsideByCourse = new LinkedHashMap<>();
-            for (ScheduledCourse c : timeline.courses()) {
-                outsideByCourse.put(c.label(), outside[c.index()]);
-                if (outside[c.index()] > 0.0005) {
-                    warnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the dose grid of course %s,"
-                            + " which contributes 0 there", name, outside[c.index()], c.label()));
+            for (int i = 0; i < infos.size(); i++) {
+                CourseInfo c = infos.get(i);
+                int index = courseIndex.get(i);
+                outsideByCourse.put(c.label(), outside[index]);
+                if (outside[index] > 0.0005) {
+                    structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the dose grid of course"
+                            + " %s, which contributes 0 there", name, outside[index], c.label()));
                 }
             }
             if (mask.outsideGridCc() > 0.0005) {
-                warnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is not in its"
-                        + " statistics (percentages are of the part inside)", name, mask.outsideGridCc()));
+                structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is not"
+                        + " in its statistics (percentages are of the part inside)", name, mask.outsideGridCc()));
             }
             LinkedHashSet<Double> abs = new LinkedHashSet<>();
             abs.add(spec.alphaBeta().of(name));
@@ -204,18 +264,34 @@ final class CaseRunner {
             // all alpha/betas of the structure in one call: its physical scopes are computed once
             Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
                     s.isTarget(), Set.of(Scope.PLAN_SUM), true);
+            statsByName.put(name, byAb);
             for (double ab : abs) {
-                StructureStatistics st = byAb.get(ab);
-                stats.put(key(name, ab), st);
-                reports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, st, parsedByAb.get(ab),
-                        timeline, toMm));
+                reportsByName.get(name).add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, byAb.get(ab),
+                        parsedByAb.get(ab), infos, toMm));
+            }
+            StageTimes.lap("statistics");
+        }
+        List<StructureReport> reports = new ArrayList<>();
+        for (String name : reportsByName.keySet()) {
+            warnings.addAll(warningsByName.get(name));
+            reports.addAll(reportsByName.get(name));
+            Map<Double, StructureStatistics> byAb = statsByName.get(name);
+            for (Map.Entry<Double, StructureStatistics> e : byAb.entrySet()) {
+                stats.put(key(name, e.getKey()), e.getValue());
             }
         }
+        warnings.addAll(courseWarnings);
 
-        StageTimes.lap("statistics");
-        List<ConstraintResult> results = evaluator.evaluate(constraints,
-                new Evaluated(roleView, stats, timeline.current().label()));
+        List<ConstraintResult> results = evaluator.evaluate(constraints, new Evaluated(roleView, stats, currentLabel));
+        CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), caseFile,
+                structureSetFile, forgiveness, spec.outputGrid().toString(), spec.constraintMetric(),
+                courses, reports, results, warnings);
+        StageTimes.lap("constraints, result model");
+        return new Run(result, doseFiles, inputSha256);
+    }
 
+    /** One report per course (its files and dates); a warning for each course whose end date was estimated. */
+    private static List<CourseReport> courseReports(CaseInputs in, CourseTimeline timeline, List<String> warnings) {
         List<CourseReport> courses = new ArrayList<>();
         for (ScheduledCourse c : timeline.courses()) {
             CaseInputs.CourseFiles files = in.courses.get(c.index());
@@ -238,11 +314,7 @@ final class CaseRunner {
                     c.current() || c.course().startDate() == null ? null : c.intervalMonths(), c.reduction(),
                     files.spec().uniformDoseGy(), inputs, files.transformDescription()));
         }
-        CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), in.caseFile,
-                in.structureSetFile, timeline.forgiveness().name(), spec.outputGrid().toString(), spec.constraintMetric(),
-                courses, reports, results, warnings);
-        StageTimes.lap("constraints, result model");
-        return new Run(result, doseFiles, in.sha256ByPath());
+        return courses;
     }
 
     /** The EQD2 plan sum with the case's alpha/beta map, and one map per exportAlphaBeta; returns their names. */
@@ -293,13 +365,13 @@ final class CaseRunner {
 
     private static StructureReport report(String name, String role, double ab, boolean target, StructureMask mask,
                                           Map<String, Double> outsideByCourse, StructureStatistics st,
-                                          List<DoseStatistic> statistics, CourseTimeline timeline, Affine3 toMm) {
+                                          List<DoseStatistic> statistics, List<CourseInfo> courseInfos, Affine3 toMm) {
         List<StatisticReport> rows = new ArrayList<>();
         for (DoseStatistic d : statistics) {
             for (StatisticUnit u : d.units()) {
                 Map<String, Double> courses = new LinkedHashMap<>();
                 Map<String, Double> physical = new LinkedHashMap<>();
-                for (ScheduledCourse c : timeline.courses()) {
+                for (CourseInfo c : courseInfos) {
                     courses.put(c.label(), st.value(d, u, Scope.course(c.label())));
                     physical.put(c.label(), st.value(d, u, Scope.coursePhysical(c.label())));
                 }
@@ -315,7 +387,7 @@ final class CaseRunner {
         if (at != null) {
             maxAt.put("planSum", toMm.apply(at[0], at[1], at[2]));
         }
-        for (ScheduledCourse c : timeline.courses()) {
+        for (CourseInfo c : courseInfos) {
             double[] ci = st.maxLocationIndex(Scope.course(c.label()));
             if (ci != null) {
                 maxAt.put(c.label(), toMm.apply(ci[0], ci[1], ci[2]));
@@ -409,6 +481,14 @@ final class CaseRunner {
     }
 
     /** Engine errors name case fields (courses[1].endDate); in the CLI they also name the case file. */
+    private static CourseTimeline timeline(CaseSpec spec, CaseInputs in) {
+        return resourced(spec, () -> CourseTimeline.of(in.engineCourses(), spec.forgiveness()));
+    }
+
+    private static GridGeometry outputGrid(CaseSpec spec, CourseTimeline timeline, OutputGrid choice) {
+        return resourced(spec, () -> PlanSum.resolveOutputGrid(timeline, choice));
+    }
+
     private static <T> T resourced(CaseSpec spec, java.util.function.Supplier<T> step) {
         try {
             return step.get();
@@ -426,8 +506,13 @@ final class CaseRunner {
     }
 
     /** Roles and course facts, for deciding which statistics constraints need. */
-    private record RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline)
-            implements ConstraintInputs {
+    private record RolesOnly(Map<Role, String> roles, Set<String> contoured, boolean hasPriorCourse,
+                             OptionalDouble intervalMonths) implements ConstraintInputs {
+        /** The course facts taken from the timeline, which (with its dose grids) is not kept. */
+        RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline) {
+            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline));
+        }
+
         @Override
         public Optional<String> structureFor(Role role) {
             return Optional.ofNullable(roles.get(role));
@@ -438,13 +523,7 @@ final class CaseRunner {
             return contoured.contains(name);
         }
 
-        @Override
-        public boolean hasPriorCourse() {
-            return timeline.size() > 1;
-        }
-
-        @Override
-        public OptionalDouble intervalMonths() {
+        private static OptionalDouble intervalMonths(CourseTimeline timeline) {
             double best = Double.POSITIVE_INFINITY;
             for (ScheduledCourse c : timeline.courses()) {
                 if (!c.current()) {

@@ -42,7 +42,7 @@ public final class CohortSumPipeline {
                                      PrintStream err, Map<Path, String> inputSha256) {
         CaseSpec spec = CaseFileReader.read(caseFile, display);
         try {
-            CaseRunner.Run run = SumCommand.runInto(spec, dir, backend, err, !noDose);
+            CaseRunner.Run run = SumCommand.runInto(spec, dir, backend, err, !noDose, false);
             inputSha256.putAll(run.inputSha256());
             return run.result();
         } catch (IOException e) {

@@ -17,6 +17,8 @@ final class StageTimes {
     private static final Map<String, Long> NANOS = new LinkedHashMap<>();
     /** CPU time of the whole process (every thread, JIT and GC included) per stage: how parallel it ran. */
     private static final Map<String, Long> CPU_NANOS = new LinkedHashMap<>();
+    /** JVM uptime (ms) when each stage last ended: to line the stages up with a GC log (-Xlog:gc). */
+    private static final Map<String, Long> LAST_END_UPTIME_MS = new LinkedHashMap<>();
     private static long last = System.nanoTime();
     private static long lastCpu = ON ? processCpuNanos() : 0;
 
@@ -38,6 +40,7 @@ final class StageTimes {
         long cpu = processCpuNanos();
         NANOS.merge(stage, now - last, Long::sum);
         CPU_NANOS.merge(stage, cpu - lastCpu, Long::sum);
+        LAST_END_UPTIME_MS.put(stage, ManagementFactory.getRuntimeMXBean().getUptime());
         last = now;
         lastCpu = cpu;
     }
@@ -49,8 +52,8 @@ final class StageTimes {
         long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
         long total = 0;
         for (Map.Entry<String, Long> e : NANOS.entrySet()) {
-            err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms  (CPU %6.1f ms)%n", e.getKey(), e.getValue() / 1e6,
-                    CPU_NANOS.get(e.getKey()) / 1e6);
+            err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms  (CPU %6.1f ms, last ended at %5d ms)%n",
+                    e.getKey(), e.getValue() / 1e6, CPU_NANOS.get(e.getKey()) / 1e6, LAST_END_UPTIME_MS.get(e.getKey()));
             total += e.getValue();
         }
         err.printf(Locale.ROOT, "eqd2sum: timing %-34s %8.1f ms%n", "stages above", total / 1e6);

@@ -110,13 +110,16 @@ final class SumCommand implements Callable<Integer> {
 
     /** Runs a case and writes every output into {@code dir} (a temporary folder the caller moves into place). */
     static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err) throws IOException {
-        return runInto(c, dir, backend, err, true);
+        return runInto(c, dir, backend, err, true, true);
     }
 
-    /** @param writeDose false: the RT Dose maps are neither computed nor written (cohort --no-dose) */
-    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err, boolean writeDose)
-            throws IOException {
-        CaseRunner.Run run = new CaseRunner(backend, err, writeDose).run(c, dir);
+    /**
+     * @param writeDose false: the RT Dose maps are neither computed nor written (cohort --no-dose)
+     * @param oneCase   the only case this JVM runs (sum, demo), not one of a cohort's
+     */
+    static CaseRunner.Run runInto(CaseSpec c, Path dir, String backend, PrintStream err, boolean writeDose,
+                                  boolean oneCase) throws IOException {
+        CaseRunner.Run run = new CaseRunner(backend, err, writeDose, oneCase).run(c, dir);
         CaseResult result = run.result();
         StageTimes.lap("constraints, result model");
         // dvh.csv (the largest report, one row per 0.01 Gy bin) is written on a second core meanwhile.

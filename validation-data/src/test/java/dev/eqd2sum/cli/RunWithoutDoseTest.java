@@ -27,8 +27,8 @@ class RunWithoutDoseTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Path with = Files.createDirectory(dir.resolve("with"));
         Path without = Files.createDirectory(dir.resolve("without"));
-        CaseRunner.Run a = SumCommand.runInto(spec, with, "scalar", quiet, true);
-        CaseRunner.Run b = SumCommand.runInto(spec, without, "scalar", quiet, false);
+        CaseRunner.Run a = SumCommand.runInto(spec, with, "scalar", quiet, true, false);
+        CaseRunner.Run b = SumCommand.runInto(spec, without, "scalar", quiet, false, false);
         assertThat(a.files()).contains("plan-sum-eqd2.dcm", "plan-sum-eqd2-ab2.dcm", "plan-sum-eqd2-ab10.dcm");
         assertThat(b.files()).containsExactly("dvh.json", "dvh.csv", "metrics.csv", "constraints.json");
         try (Stream<Path> s = Files.list(without)) {

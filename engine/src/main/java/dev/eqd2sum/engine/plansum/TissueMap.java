@@ -87,7 +87,14 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         // Only the voxels the structures occupy are visited (a cord or a PTV is a tiny part of the
         // grid). Per touched voxel, scratch holds ~floatBits(prod(1 - f)), 0 meaning untouched, so
         // the products are the same float operations in the same order as a dense array of ones.
-        int[] scratch = withAlphaBeta.isEmpty() && targets.isEmpty() ? null : new int[n];
+        long touched = 0;
+        for (StructureAlphaBeta s : withAlphaBeta) {
+            touched += voxelsTouched(s.mask());
+        }
+        for (StructureMask m : targets) {
+            touched += voxelsTouched(m);
+        }
+        UncoveredFractions scratch = UncoveredFractions.forVoxels(n, touched);
         byte[] ab = null;
         float[] table = null;
         if (!withAlphaBeta.isEmpty()) {
@@ -120,17 +127,17 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
                 StructureMask m = s.mask();
                 for (int r = 0; r < m.runStart().length; r++) {
                     for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        if (scratch[v] != 0 && !coveredEnough(scratch, v)) {
+                        if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
                             ab[v] = 0;
                         }
-                        scratch[v] = 0;
+                        scratch.put(v, 0);
                     }
                 }
                 for (int v : m.partialIndex()) {
-                    if (scratch[v] != 0 && !coveredEnough(scratch, v)) {
+                    if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
                         ab[v] = 0;
                     }
-                    scratch[v] = 0;
+                    scratch.put(v, 0);
                 }
             }
         }
@@ -150,16 +157,16 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
             for (StructureMask m : targets) {
                 for (int r = 0; r < m.runStart().length; r++) {
                     for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        if (scratch[v] != 0) {
+                        if (scratch.get(v) != 0) {
                             target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
-                            scratch[v] = 0;
+                            scratch.put(v, 0);
                         }
                     }
                 }
                 for (int v : m.partialIndex()) {
-                    if (scratch[v] != 0) {
+                    if (scratch.get(v) != 0) {
                         target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
-                        scratch[v] = 0;
+                        scratch.put(v, 0);
                     }
                 }
             }
@@ -202,7 +209,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         float[] ab = new float[n];
         float dflt = (float) defaultAlphaBetaGy;
         java.util.Arrays.fill(ab, dflt);
-        int[] scratch = new int[n];
+        UncoveredFractions scratch = UncoveredFractions.forVoxels(n, n);
         for (StructureAlphaBeta s : withAlphaBeta) {
             float value = (float) s.alphaBetaGy();
             StructureMask m = s.mask();
@@ -220,7 +227,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
             }
         }
         for (int v = 0; v < n; v++) {
-            if (scratch[v] != 0 && !coveredEnough(scratch, v)) {
+            if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
                 ab[v] = dflt;
             }
         }
@@ -228,16 +235,82 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
     }
 
     /** Multiplies voxel v's uncovered fraction by 1 - f; true when v was untouched before. */
-    private static boolean cover(int[] scratch, int v, float f) {
-        int bits = scratch[v];
+    private static boolean cover(UncoveredFractions scratch, int v, float f) {
+        int bits = scratch.get(v);
         boolean first = bits == 0;
         float uncovered = first ? 1f : Float.intBitsToFloat(~bits);
-        scratch[v] = ~Float.floatToRawIntBits(uncovered * (1f - f));
+        scratch.put(v, ~Float.floatToRawIntBits(uncovered * (1f - f)));
         return first;
     }
 
-    private static boolean coveredEnough(int[] scratch, int v) {
-        return 1f - Float.intBitsToFloat(~scratch[v]) >= COVERAGE_THRESHOLD - 1e-6f;
+    private static boolean coveredEnough(UncoveredFractions scratch, int v) {
+        return 1f - Float.intBitsToFloat(~scratch.get(v)) >= COVERAGE_THRESHOLD - 1e-6f;
+    }
+
+    /** Voxels a mask's runs and partials name (an upper bound on those it touches). */
+    private static long voxelsTouched(StructureMask m) {
+        long t = m.partialIndex().length;
+        for (int len : m.runLength()) {
+            t += len;
+        }
+        return t;
+    }
+
+    /**
+     * Per voxel an int, 0 for untouched: a full-size array when the structures touch much of the grid, else an
+     * open-addressing table of the touched voxels only (a cord and a PTV are a tiny part of the grid: a few
+     * hundred kilobytes instead of 4 bytes per voxel, 24 MB on a 6 M-voxel grid).
+     */
+    static final class UncoveredFractions {
+        private final int[] dense;
+        private final int[] keys;   // voxel + 1; 0 marks an empty slot
+        private final int[] values;
+        private final int mask;
+
+        private UncoveredFractions(int[] dense, int[] keys, int[] values) {
+            this.dense = dense;
+            this.keys = keys;
+            this.values = values;
+            this.mask = keys == null ? 0 : keys.length - 1;
+        }
+
+        /** For a grid of {@code voxels}, of which the structures name at most {@code touched} (with repeats). */
+        static UncoveredFractions forVoxels(int voxels, long touched) {
+            // two int arrays at most half full cost 16 B per touched voxel against 4 B per voxel
+            if (touched * 4 >= voxels) {
+                return new UncoveredFractions(new int[voxels], null, null);
+            }
+            int capacity = Integer.highestOneBit((int) Math.max(8, touched * 2 - 1)) << 1;
+            return new UncoveredFractions(null, new int[capacity], new int[capacity]);
+        }
+
+        int get(int v) {
+            if (dense != null) {
+                return dense[v];
+            }
+            int h = slot(v);
+            return keys[h] == 0 ? 0 : values[h];
+        }
+
+        void put(int v, int bits) {
+            if (dense != null) {
+                dense[v] = bits;
+                return;
+            }
+            int h = slot(v);
+            keys[h] = v + 1;
+            values[h] = bits;
+        }
+
+        /** The slot of voxel v, or the empty slot where it would go (the table never fills: see forVoxels). */
+        private int slot(int v) {
+            int key = v + 1;
+            int h = (key * 0x9E3779B9) >>> 7 & mask;
+            while (keys[h] != 0 && keys[h] != key) {
+                h = (h + 1) & mask;
+            }
+            return h;
+        }
     }
 
     /** Alpha/beta of voxel v. */

@@ -40,9 +40,10 @@ import java.util.Locale;
  * by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  *
- * <p>Work is split for the common fork-join pool: the planes are rasterised in parallel, then the
- * slices are walked in chunks of {@value #SLICES_PER_CHUNK} in parallel and joined in slice order, so
- * runs and partials come out ascending. Safe to call from several threads at once.
+ * <p>Work is split for the common fork-join pool: the slices are walked in chunks of
+ * {@value #SLICES_PER_CHUNK} in parallel, each rasterising the planes it reaches (once each, kept only while
+ * a chunk needs them), and joined in slice order, so runs and partials come out ascending. Safe to call from
+ * several threads at once.
  */
 public final class Rasteriser {
     /** Contour points further than this from their plane (mm) make the contour oblique to the grid. */
@@ -79,11 +80,38 @@ public final class Rasteriser {
         final double k;
         final PlaneRegion region;
         double lo, hi;
-        PlaneRaster raster;
+        /** Rasterised when a slice walk first needs it, dropped when the last chunk that needs it is done. */
+        private PlaneRaster raster;
+        /** Whether the plane's slab overlaps the grid (else only its area counts, as outside the grid). */
+        private boolean onGrid;
+        /** Chunks of the slice walk that may read the raster and have not finished. */
+        private int users;
+        private double totalArea, insideArea;
+        private boolean areaKnown;
 
         Plane(double k, PlaneRegion region) {
             this.k = k;
             this.region = region;
+        }
+
+        /**
+         * The plane's raster, made on first use (the region's scan state is not shared: one thread at a time).
+         * Made again if a chunk needs it after its last counted user let it go (only a slower path).
+         */
+        synchronized PlaneRaster raster(int nx, int ny, int n) {
+            if (raster == null) {
+                raster = PlaneRaster.of(region, nx, ny, n, onGrid);
+                totalArea = raster.totalArea;
+                insideArea = raster.insideArea;
+                areaKnown = true;
+            }
+            return raster;
+        }
+
+        synchronized void release() {
+            if (--users <= 0) {
+                raster = null;
+            }
         }
     }
 
@@ -260,19 +288,8 @@ public final class Rasteriser {
     private static StructureMask assemble(GridGeometry grid, List<Plane> planes, int n) {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
         double gridLo = -0.5, gridHi = nz - 0.5;
-        java.util.stream.IntStream ids = java.util.stream.IntStream.range(0, planes.size());
-        (planes.size() >= 8 ? ids.parallel() : ids).forEach(q -> {
-            Plane p = planes.get(q);
-            double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
-            p.raster = PlaneRaster.of(p.region, nx, ny, n, inLen > 0);
-        });
-        double outsideVoxels = 0;
         for (Plane p : planes) {
-            double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
-            outsideVoxels += p.raster.totalArea * (p.hi - p.lo - inLen) + (p.raster.totalArea - p.raster.insideArea) * inLen;
-            if (inLen <= 0) {
-                p.raster = null; // only its area was needed
-            }
+            p.onGrid = Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo) > 0;
         }
         double lo = planes.get(0).lo, hi = planes.get(planes.size() - 1).hi;
         int kFirst = Math.max(0, (int) Math.floor(lo - 0.5) + 1);
@@ -281,13 +298,26 @@ public final class Rasteriser {
         for (int k = kFirst; k <= kLast; k += SLICES_PER_CHUNK) {
             chunks.add(new Assembly(grid, planes, n, k, Math.min(kLast, k + SLICES_PER_CHUNK - 1)));
         }
+        // Each chunk rasterises the planes its slices (and their neighbours) need, and lets each go when no chunk
+        // still needs it: a few dozen plane rasters exist at a time, not one per contour plane (peak memory).
+        for (Assembly a : chunks) {
+            for (Plane p : a.planesUsed()) {
+                p.users++;
+            }
+        }
         (chunks.size() > 1 ? chunks.parallelStream() : chunks.stream()).forEach(Assembly::run);
+        double outsideVoxels = 0;
+        for (Plane p : planes) {
+            if (!p.areaKnown) {
+                p.raster(nx, ny, n); // its area only: a slab beyond the grid, or a plane no slice reached
+            }
+            double inLen = Math.max(0, Math.min(p.hi, gridHi) - Math.max(p.lo, gridLo));
+            outsideVoxels += p.totalArea * (p.hi - p.lo - inLen) + (p.totalArea - p.insideArea) * inLen;
+            p.raster = null;
+        }
         Assembly vertices = new Assembly(grid, planes, n, 0, -1);
         vertices.addVertexSamples();
         chunks.add(vertices);
-        for (Plane p : planes) {
-            p.raster = null;
-        }
         return join(grid, chunks, outsideVoxels * grid.voxelVolumeCc());
     }
 
@@ -333,6 +363,8 @@ public final class Rasteriser {
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
         private float[] prev, cur, next;
         private int[] prevBox, curBox, nextBox;
+        /** The rasters this chunk has asked for, by plane index (null entries: not asked yet). */
+        private PlaneRaster[] rasters;
 
         private final int kFrom, kTo;
 
@@ -390,7 +422,35 @@ public final class Rasteriser {
                 nextBox = tb;
             }
             prev = cur = next = null;
+            rasters = null;
             samples.trim();
+            for (Plane p : planesUsed()) {
+                p.release();
+            }
+        }
+
+        /** Plane q's raster, asked of the plane once per chunk. */
+        private PlaneRaster rasterOf(int q) {
+            if (rasters == null) {
+                rasters = new PlaneRaster[planes.size()];
+            }
+            PlaneRaster r = rasters[q];
+            if (r == null) {
+                r = planes.get(q).raster(nx, ny, n);
+                rasters[q] = r;
+            }
+            return r;
+        }
+
+        /** The planes whose slabs reach slices kFrom - 1 .. kTo + 1, which occupancy and sub-sampling read. */
+        List<Plane> planesUsed() {
+            List<Plane> used = new ArrayList<>();
+            for (int q = firstPlaneFor(kFrom - 1); q < planes.size() && planes.get(q).lo < kTo + 1.5; q++) {
+                if (planes.get(q).onGrid) {
+                    used.add(planes.get(q));
+                }
+            }
+            return used;
         }
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
@@ -448,10 +508,13 @@ public final class Rasteriser {
             for (int q = firstPlaneFor(k); q < planes.size() && planes.get(q).lo < k + 0.5; q++) {
                 Plane p = planes.get(q);
                 double overlap = Math.min(p.hi, k + 0.5) - Math.max(p.lo, k - 0.5);
-                if (overlap <= 0 || p.raster == null || p.raster.width == 0) {
+                if (overlap <= 0 || !p.onGrid) {
                     continue;
                 }
-                PlaneRaster r = p.raster;
+                PlaneRaster r = rasterOf(q);
+                if (r.width == 0) {
+                    continue;
+                }
                 float ov = (float) overlap;
                 for (int lj = 0; lj < r.height; lj++) {
                     int base = r.i0 + nx * (r.j0 + lj);
@@ -514,10 +577,11 @@ public final class Rasteriser {
                 Plane p = planes.get(q);
                 double zLo = Math.max(p.lo, k - 0.5), zHi = Math.min(p.hi, k + 0.5);
                 double len = zHi - zLo;
-                if (len <= 0 || p.raster == null) {
+                if (len <= 0 || !p.onGrid) {
                     continue;
                 }
-                float c = p.raster.coverageAt(i, j);
+                PlaneRaster raster = rasterOf(q);
+                float c = raster.coverageAt(i, j);
                 if (c <= 0f) {
                     continue;
                 }
@@ -527,7 +591,7 @@ public final class Rasteriser {
                 if (c >= 1f) {
                     mask = (1 << (n * n)) - 1;
                 } else {
-                    mask = p.raster.sampleMask[(i - p.raster.i0) + p.raster.width * (j - p.raster.j0)];
+                    mask = raster.sampleMask[(i - raster.i0) + raster.width * (j - raster.j0)];
                     if (mask == 0) {
                         continue; // no point of the region found: a coverage of rounding size
                     }

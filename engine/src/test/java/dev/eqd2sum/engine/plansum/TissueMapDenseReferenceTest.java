@@ -17,32 +17,44 @@ import net.jqwik.api.Property;
  */
 class TissueMapDenseReferenceTest {
     private static final GridGeometry GRID = GridGeometry.axisAligned(9, 7, 5, 0, 0, 0, 2, 2, 2);
+    /** Structures in a small part of it: the per-voxel scratch is a table of the touched voxels, not an array. */
+    private static final GridGeometry LARGE_GRID = GridGeometry.axisAligned(60, 50, 40, 0, 0, 0, 2, 2, 2);
 
     @Property(tries = 300)
     void equalsTheDenseDefinition(@ForAll long seed) {
+        check(GRID, 0, GRID.voxelCount(), seed);
+    }
+
+    @Property(tries = 200)
+    void equalsTheDenseDefinitionWhereStructuresTouchFewVoxels(@ForAll long seed) {
+        int from = (int) Math.floorMod(seed, (long) LARGE_GRID.voxelCount() - 2000);
+        check(LARGE_GRID, from, from + 1 + (int) Math.floorMod(seed >>> 20, 1999L), seed);
+    }
+
+    /** Random structures whose voxels lie in [from, to) of the grid. */
+    private static void check(GridGeometry grid, int from, int to, long seed) {
         Random rnd = new Random(seed);
         List<TissueMap.StructureAlphaBeta> withAb = new ArrayList<>();
         for (int s = rnd.nextInt(4); s > 0; s--) {
-            withAb.add(new TissueMap.StructureAlphaBeta(randomMask(rnd), 1 + rnd.nextInt(12)));
+            withAb.add(new TissueMap.StructureAlphaBeta(randomMask(rnd, grid, from, to), 1 + rnd.nextInt(12)));
         }
         List<StructureMask> targets = new ArrayList<>();
         for (int s = rnd.nextInt(3); s > 0; s--) {
-            targets.add(randomMask(rnd));
+            targets.add(randomMask(rnd, grid, from, to));
         }
-        TissueMap sparse = TissueMap.fromStructures(GRID, 3.0, withAb, targets);
-        TissueMap dense = dense(GRID, 3.0, withAb, targets);
+        TissueMap sparse = TissueMap.fromStructures(grid, 3.0, withAb, targets);
+        TissueMap dense = dense(grid, 3.0, withAb, targets);
         assertThat(TissueMapTest.floats(sparse)).isEqualTo(dense.alphaBetaGy());
         assertThat(sparse.target()).isEqualTo(dense.target());
     }
 
     /** Disjoint ascending interior runs and boundary voxels with occupancies in (0, 1), some near 1/2. */
-    private static StructureMask randomMask(Random rnd) {
-        int n = GRID.voxelCount();
+    private static StructureMask randomMask(Random rnd, GridGeometry grid, int from, int n) {
         List<Integer> runStart = new ArrayList<>();
         List<Integer> runLength = new ArrayList<>();
         List<Integer> partial = new ArrayList<>();
         List<Float> occupancy = new ArrayList<>();
-        int v = rnd.nextInt(20);
+        int v = from + rnd.nextInt(20);
         while (v < n) {
             if (rnd.nextBoolean()) {
                 int len = 1 + rnd.nextInt(Math.min(12, n - v));
@@ -65,7 +77,7 @@ class TissueMapDenseReferenceTest {
         for (int i = 0; i < occ.length; i++) {
             occ[i] = occupancy.get(i);
         }
-        return new StructureMask(GRID, runStart.stream().mapToInt(Integer::intValue).toArray(),
+        return new StructureMask(grid, runStart.stream().mapToInt(Integer::intValue).toArray(),
                 runLength.stream().mapToInt(Integer::intValue).toArray(),
                 partial.stream().mapToInt(Integer::intValue).toArray(), occ, 0.0, SamplePoints.empty());
     }
