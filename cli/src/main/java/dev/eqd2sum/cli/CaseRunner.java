@@ -183,20 +183,18 @@ final class CaseRunner {
         InputFile structureSetFile = in.structureSetFile;
         Map<Path, String> inputSha256 = in.sha256ByPath();
 
-        // Every structure onto the output grid first (compact masks), so that the one with the most sample points
-        // (the External) goes last: the courses' dose grids are needed until its doses are gathered, and no longer
-        // during its statistics, the run's peak of memory. Results and warnings keep the structure set's order.
-        for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
-            if (e.getValue() == null) {
-                e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
-            }
-        }
-        StageTimes.lap("rasterise");
+        // The largest structure (by its contours' area, before anything is rasterised: usually the External) goes
+        // last: the courses' dose grids are needed until its doses are gathered, and no longer during its
+        // statistics, the run's peak of memory. Each mask is rasterised just before its doses are gathered and
+        // dropped after its statistics; results and warnings keep the structure set's order.
         List<String> order = new ArrayList<>(masks.keySet());
         String largest = null;
+        double largestArea = -1;
         for (String name : order) {
-            if (largest == null || masks.get(name).sampleSet().count() > masks.get(largest).sampleSet().count()) {
+            double area = byName.get(name).closedContourAreaMm2();
+            if (area > largestArea) {
                 largest = name;
+                largestArea = area;
             }
         }
         if (largest != null) {
@@ -215,8 +213,9 @@ final class CaseRunner {
         Map<String, Map<Double, StructureStatistics>> statsByName = new LinkedHashMap<>();
         for (String name : order) {
             Structure s = byName.get(name);
-            StructureMask mask = masks.get(name);
+            StructureMask mask = masks.get(name) != null ? masks.get(name) : Rasteriser.rasterise(s, grid, options);
             masks.put(name, null);
+            StageTimes.lap("rasterise");
             List<String> structureWarnings = warningsByName.get(name);
             // the compact set: an External's interior voxel centres are not held as points (bench/results/memory.md)
             StructureDoseSamples samples = StructureDoseSamples.of(mask.sampleSet(),

@@ -357,7 +357,6 @@ public final class Rasteriser {
         private final FloatList partialOcc = new FloatList();
         /** Interior voxel centres as segments, the other samples as points. */
         private SampleSet.Builder samples;
-        private final int capacity;
         private final int explicitCapacity;
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
@@ -379,28 +378,22 @@ public final class Rasteriser {
             this.voxelCc = grid.voxelVolumeCc();
             this.kFrom = kFrom;
             this.kTo = kTo;
-            // interior voxels get one sample, boundary voxels up to n^3: size the arrays once
-            double voxels = 0, boundary = 0, vertices = 0;
+            // boundary voxels get up to n^3 points (interior centres need no storage): size the arrays once
+            double boundary = 0, vertices = 0;
             for (Plane p : planes) {
                 double len = Math.min(p.hi, kTo + 0.5) - Math.max(p.lo, kFrom - 0.5);
                 vertices += p.region.vertices.length;
                 if (len <= 0) {
                     continue;
                 }
-                double bw = p.region.maxX - p.region.minX, bh = p.region.maxY - p.region.minY;
-                voxels += bw * bh * len; // the bounding box: an upper bound for the interior
                 boundary += (p.region.perimeter + 4) * (len + 1);
             }
-            double estimate = kTo < kFrom ? vertices : voxels + boundary * n * n * n;
-            int capacity = (int) Math.min(1 << 28, 1024 + estimate);
-            int explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? vertices : boundary * n * n * n));
-            // reserved when the chunk runs: only the chunks in flight hold their (bounding-box) estimates at once
-            this.capacity = capacity;
-            this.explicitCapacity = explicitCapacity;
+            // reserved when the chunk runs: only the chunks in flight hold their estimates at once
+            this.explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? vertices : boundary * n * n * n));
         }
 
         void run() {
-            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
+            samples = new SampleSet.Builder(nx, ny, explicitCapacity);
             int size = nx * ny;
             prev = new float[size];
             cur = new float[size];
@@ -455,7 +448,7 @@ public final class Rasteriser {
 
         /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
         private void addVertexSamples() {
-            samples = new SampleSet.Builder(nx, ny, capacity, explicitCapacity);
+            samples = new SampleSet.Builder(nx, ny, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
                 if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {

@@ -6,8 +6,10 @@ import java.util.Arrays;
  * A structure's sample points (the same points, volumes and order as {@link SamplePoints}) held compactly:
  * interior voxel centres, most of a large structure's samples (12.7 M of an External's 13 M on a 512x512x200
  * grid), are not stored one by one but as segments of consecutive voxels; only the other samples (sub-voxel
- * points of boundary voxels, contour vertices) keep their three float coordinates. The volume of each sample
- * is kept in one array, as the statistics read it.
+ * points of boundary voxels, contour vertices) keep their three float coordinates and their volume. Every
+ * centre has the same volume, a voxel's, so the array of every sample's volume that the statistics read is made
+ * only when first asked for: a mask waiting for its statistics holds 12 bytes per explicit point and nothing
+ * per centre.
  *
  * <p>Samples {@code [segmentStart(s), segmentStart(s + 1))} form segment {@code s}: either the centres of the
  * voxels {@code firstVoxel(s), firstVoxel(s) + 1, ...} (index {@code i + nx * (j + ny * k)} of the grid the
@@ -17,7 +19,12 @@ public final class SampleSet {
     private final int nx;
     private final int ny;
     private final int count;
-    private final float[] volumeCc;
+    /** The volume of every centre sample (NaN when there are none). */
+    private final float centreVolumeCc;
+    /** The volume of each explicit point, in the order of {@link #explicitI()}. */
+    private final float[] explicitVolumeCc;
+    /** Every sample's volume, made on first use. */
+    private float[] volumeCc;
     /** Start of each segment, and {@code count} after the last. */
     private final int[] segmentStart;
     /** A voxel index (centres) when at least 0, else {@code -1 - start} in the explicit arrays. */
@@ -26,16 +33,16 @@ public final class SampleSet {
     private final float[] explicitJ;
     private final float[] explicitK;
 
-    SampleSet(int nx, int ny, int count, float[] volumeCc, int[] segmentStart, int[] segmentFirst,
-              float[] explicitI, float[] explicitJ, float[] explicitK) {
-        if (volumeCc.length < count || segmentStart.length != segmentFirst.length + 1
-                || segmentStart[segmentFirst.length] != count) {
+    SampleSet(int nx, int ny, int count, float centreVolumeCc, float[] explicitVolumeCc, int[] segmentStart,
+              int[] segmentFirst, float[] explicitI, float[] explicitJ, float[] explicitK) {
+        if (segmentStart.length != segmentFirst.length + 1 || segmentStart[segmentFirst.length] != count) {
             throw new IllegalArgumentException("segments do not cover " + count + " samples");
         }
         this.nx = nx;
         this.ny = ny;
         this.count = count;
-        this.volumeCc = volumeCc;
+        this.centreVolumeCc = centreVolumeCc;
+        this.explicitVolumeCc = explicitVolumeCc;
         this.segmentStart = segmentStart;
         this.segmentFirst = segmentFirst;
         this.explicitI = explicitI;
@@ -47,27 +54,52 @@ public final class SampleSet {
     public static SampleSet of(SamplePoints points) {
         int n = points.count();
         return n == 0
-                ? new SampleSet(1, 1, 0, points.volumeCc(), new int[] {0}, new int[0], points.i(), points.j(), points.k())
-                : new SampleSet(1, 1, n, points.volumeCc(), new int[] {0, n}, new int[] {-1}, points.i(), points.j(),
-                        points.k());
+                ? new SampleSet(1, 1, 0, Float.NaN, points.volumeCc(), new int[] {0}, new int[0], points.i(),
+                        points.j(), points.k())
+                : new SampleSet(1, 1, n, Float.NaN, points.volumeCc(), new int[] {0, n}, new int[] {-1}, points.i(),
+                        points.j(), points.k());
     }
 
     public int count() {
         return count;
     }
 
-    /** Volume (cc) of each sample; read only. */
-    public float[] volumeCc() {
+    /** Volume (cc) of each sample; read only. Made on the first call (4 bytes a sample), then kept. */
+    public synchronized float[] volumeCc() {
+        if (volumeCc == null) {
+            if (segmentFirst.length == 1 && segmentFirst[0] == -1 || count == 0) {
+                volumeCc = explicitVolumeCc; // all explicit, in order: the points' own array
+            } else {
+                float[] v = new float[count];
+                for (int s = 0; s < segmentFirst.length; s++) {
+                    if (segmentFirst[s] >= 0) {
+                        Arrays.fill(v, segmentStart[s], segmentStart[s + 1], centreVolumeCc);
+                    } else {
+                        System.arraycopy(explicitVolumeCc, -1 - segmentFirst[s], v, segmentStart[s],
+                                segmentStart[s + 1] - segmentStart[s]);
+                    }
+                }
+                volumeCc = v;
+            }
+        }
         return volumeCc;
     }
 
-    /** The sum of the volumes, summed as {@link SamplePoints#totalVolumeCc()} sums them. */
+    /** The sum of the volumes, summed as {@link SamplePoints#totalVolumeCc()} sums them (in sample order). */
     public double totalVolumeCc() {
-        double s = 0;
-        for (int p = 0; p < count; p++) {
-            s += volumeCc[p];
+        double sum = 0;
+        for (int s = 0; s < segmentFirst.length; s++) {
+            if (segmentFirst[s] >= 0) {
+                for (int p = segmentStart[s]; p < segmentStart[s + 1]; p++) {
+                    sum += centreVolumeCc;
+                }
+            } else {
+                for (int p = segmentStart[s], e = -1 - segmentFirst[s]; p < segmentStart[s + 1]; p++, e++) {
+                    sum += explicitVolumeCc[e];
+                }
+            }
         }
-        return s;
+        return sum;
     }
 
     public int segmentCount() {
@@ -189,14 +221,14 @@ public final class SampleSet {
     public SamplePoints toPoints() {
         float[] i = new float[count], j = new float[count], k = new float[count];
         positions(0, count, i, j, k, 0);
-        return new SamplePoints(i, j, k, Arrays.copyOf(volumeCc, count), count);
+        return new SamplePoints(i, j, k, Arrays.copyOf(volumeCc(), count), count);
     }
 
     /** Builds a set sample by sample, in order; interior voxel centres go into segments. */
     static final class Builder {
         private final int nx;
         private final int ny;
-        private float[] volume;
+        private float centreVolume = Float.NaN;
         private int count;
         private int[] start = new int[64];
         private int[] first = new int[64];
@@ -205,24 +237,37 @@ public final class SampleSet {
         private float[] ei;
         private float[] ej;
         private float[] ek;
+        private float[] ev;
         private int explicit;
 
-        Builder(int nx, int ny, int capacity, int explicitCapacity) {
+        Builder(int nx, int ny, int explicitCapacity) {
             this.nx = nx;
             this.ny = ny;
-            volume = new float[Math.max(16, capacity)];
             int e = Math.max(16, explicitCapacity);
             ei = new float[e];
             ej = new float[e];
             ek = new float[e];
+            ev = new float[e];
         }
 
+        /**
+         * The centre of voxel {@code voxel}; a centre whose volume differs from the first centre's (never from the
+         * rasteriser: every centre is a whole voxel) is kept as an explicit point at the same position.
+         */
         void addCentre(int voxel, float volumeCc) {
+            if (Float.isNaN(centreVolume)) {
+                centreVolume = volumeCc;
+            }
+            if (Float.floatToRawIntBits(volumeCc) != Float.floatToRawIntBits(centreVolume)) {
+                int x = voxel % nx, yz = voxel / nx;
+                addPoint(x, yz % ny, yz / ny, volumeCc);
+                return;
+            }
             if (segments == 0 || first[segments - 1] < 0 || voxel != lastVoxel + 1) {
                 newSegment(voxel);
             }
             lastVoxel = voxel;
-            addVolume(volumeCc);
+            count++;
         }
 
         void addPoint(float i, float j, float k, float volumeCc) {
@@ -234,12 +279,14 @@ public final class SampleSet {
                 ei = Arrays.copyOf(ei, cap);
                 ej = Arrays.copyOf(ej, cap);
                 ek = Arrays.copyOf(ek, cap);
+                ev = Arrays.copyOf(ev, cap);
             }
             ei[explicit] = i;
             ej[explicit] = j;
             ek[explicit] = k;
+            ev[explicit] = volumeCc;
             explicit++;
-            addVolume(volumeCc);
+            count++;
         }
 
         private void newSegment(int firstValue) {
@@ -252,26 +299,17 @@ public final class SampleSet {
             segments++;
         }
 
-        private void addVolume(float volumeCc) {
-            if (count == volume.length) {
-                volume = Arrays.copyOf(volume, volume.length * 2);
-            }
-            volume[count++] = volumeCc;
-        }
-
         int count() {
             return count;
         }
 
         /** Gives back what the capacity estimate (a bounding box) over-reserved. */
         void trim() {
-            if (volume.length > count + (count >> 3) + 16) {
-                volume = Arrays.copyOf(volume, count);
-            }
             if (ei.length > explicit + (explicit >> 3) + 16) {
                 ei = Arrays.copyOf(ei, explicit);
                 ej = Arrays.copyOf(ej, explicit);
                 ek = Arrays.copyOf(ek, explicit);
+                ev = Arrays.copyOf(ev, explicit);
             }
         }
 
@@ -283,15 +321,23 @@ public final class SampleSet {
                 segs += b.segments;
                 exp += b.explicit;
             }
-            float[] volume = new float[n];
+            float centre = Float.NaN;
+            for (Builder b : parts) {
+                if (!Float.isNaN(b.centreVolume)) {
+                    if (!Float.isNaN(centre) && Float.floatToRawIntBits(centre) != Float.floatToRawIntBits(b.centreVolume)) {
+                        throw new IllegalStateException("parts of one sample set with centres of different volumes");
+                    }
+                    centre = b.centreVolume;
+                }
+            }
             int[] start = new int[segs + 1];
             int[] first = new int[segs];
-            float[] ei = new float[exp], ej = new float[exp], ek = new float[exp];
+            float[] ei = new float[exp], ej = new float[exp], ek = new float[exp], ev = new float[exp];
             int at = 0, s = 0, e = 0;
             int previousVoxel = -2;
             boolean previousCentres = false;
             for (Builder b : parts) {
-                System.arraycopy(b.volume, 0, volume, at, b.count);
+                System.arraycopy(b.ev, 0, ev, e, b.explicit);
                 System.arraycopy(b.ei, 0, ei, e, b.explicit);
                 System.arraycopy(b.ej, 0, ej, e, b.explicit);
                 System.arraycopy(b.ek, 0, ek, e, b.explicit);
@@ -320,7 +366,7 @@ public final class SampleSet {
                 e += b.explicit;
             }
             start[s] = n;
-            return new SampleSet(nx, ny, n, volume, Arrays.copyOf(start, s + 1), Arrays.copyOf(first, s),
+            return new SampleSet(nx, ny, n, centre, ev, Arrays.copyOf(start, s + 1), Arrays.copyOf(first, s),
                     ei, ej, ek);
         }
     }

@@ -31,6 +31,27 @@ public record Structure(int roiNumber, String name, String interpretedType, int[
         return contours.isEmpty();
     }
 
+    /**
+     * The summed areas (mm^2) of the closed contours, each as drawn in patient x and y (shoelace formula): a cheap
+     * measure of how large the structure is, for ordering work by size before anything is rasterised.
+     */
+    public double closedContourAreaMm2() {
+        double sum = 0;
+        for (PlanarContour c : contours) {
+            if (!c.type().enclosesVolume()) {
+                continue;
+            }
+            double[] p = c.pointsMm();
+            int n = p.length / 3;
+            double twice = 0;
+            for (int i = 0, j = n - 1; i < n; j = i++) {
+                twice += p[3 * j] * p[3 * i + 1] - p[3 * i] * p[3 * j + 1];
+            }
+            sum += Math.abs(twice) / 2;
+        }
+        return sum;
+    }
+
     /** Names match case-insensitively after trimming (CONTRACT). */
     public boolean hasName(String other) {
         return other != null && name.equalsIgnoreCase(other.trim());

@@ -98,22 +98,22 @@ class SampleSetTest {
         int nx = 10, ny = 4;
         List<SampleSet.Builder> parts = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
-        SampleSet.Builder a = new SampleSet.Builder(nx, ny, 4, 1);
+        SampleSet.Builder a = new SampleSet.Builder(nx, ny, 1);
         a.addPoint(0.25f, 1, 1, 0.5f);
         expected.add(new float[] {0.25f, 1, 1, 0.5f});
         a.addCentre(13, 1);
         a.addCentre(14, 1);
         expected.add(new float[] {3, 1, 0, 1});
         expected.add(new float[] {4, 1, 0, 1});
-        SampleSet.Builder b = new SampleSet.Builder(nx, ny, 1, 1);
+        SampleSet.Builder b = new SampleSet.Builder(nx, ny, 1);
         b.addCentre(15, 1); // continues a's last segment
         b.addCentre(57, 1); // a new one: (7, 1, 1)
         b.addPoint(7.5f, 1, 1, 0.25f);
         expected.add(new float[] {5, 1, 0, 1});
         expected.add(new float[] {7, 1, 1, 1});
         expected.add(new float[] {7.5f, 1, 1, 0.25f});
-        SampleSet.Builder empty = new SampleSet.Builder(nx, ny, 1, 1);
-        SampleSet.Builder c = new SampleSet.Builder(nx, ny, 1, 1);
+        SampleSet.Builder empty = new SampleSet.Builder(nx, ny, 1);
+        SampleSet.Builder c = new SampleSet.Builder(nx, ny, 1);
         c.addPoint(8.5f, 2, 3, 0.125f); // continues b's last (explicit) segment
         c.addCentre(58, 1);
         expected.add(new float[] {8.5f, 2, 3, 0.125f});
