@@ -158,6 +158,7 @@ final class CaseRunner {
                 // keeps the std case's peak RSS at 167 rather than 205 MB, at no measurable cost in time
                 // (bench/results/memory.md, section 7). Not in a cohort: its cases share the heap and the pause.
                 System.gc();
+                StageTimes.lap("full collection after the maps");
             }
         }
 
