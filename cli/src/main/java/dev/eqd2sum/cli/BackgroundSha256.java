@@ -25,9 +25,16 @@ final class BackgroundSha256 implements FileBytesSink, AutoCloseable {
     /** Room for every buffer and the end mark, so that ending never waits. */
     private final BlockingQueue<Piece> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final FutureTask<String> digest;
+    private final java.util.function.Supplier<Sha256> digests;
     private boolean ended;
 
     BackgroundSha256() {
+        this(Sha256::start);
+    }
+
+    /** @param digests makes the digest, on the digest thread (tests give one that fails) */
+    BackgroundSha256(java.util.function.Supplier<Sha256> digests) {
+        this.digests = digests;
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[BUFFER_BYTES]);
         }
@@ -36,14 +43,24 @@ final class BackgroundSha256 implements FileBytesSink, AutoCloseable {
     }
 
     private String digestPieces() throws InterruptedException {
-        Sha256 sha = Sha256.start(); // on this thread: linking OpenSSL overlaps the reader's first pieces
+        Sha256 sha = digests.get(); // on this thread: linking OpenSSL overlaps the reader's first pieces
+        RuntimeException failure = null;
         try {
             while (true) {
                 Piece p = filled.take();
                 if (p == END) {
+                    if (failure != null) {
+                        throw failure;
+                    }
                     return sha.hex();
                 }
-                sha.update(p.bytes(), 0, p.length());
+                if (failure == null) {
+                    try {
+                        sha.update(p.bytes(), 0, p.length());
+                    } catch (RuntimeException e) {
+                        failure = e; // the pieces are gone: report it at the end, and keep the reader going
+                    }
+                }
                 free.put(p.bytes());
             }
         } finally {
@@ -54,7 +71,7 @@ final class BackgroundSha256 implements FileBytesSink, AutoCloseable {
     @Override
     public void accept(byte[] bytes, int offset, int length) {
         while (length > 0) {
-            byte[] buffer = uninterruptibly(free::take);
+            byte[] buffer = uninterruptibly(this::freeBuffer);
             int n = Math.min(length, buffer.length);
             System.arraycopy(bytes, offset, buffer, 0, n);
             Piece piece = new Piece(buffer, n);
@@ -64,6 +81,23 @@ final class BackgroundSha256 implements FileBytesSink, AutoCloseable {
             });
             offset += n;
             length -= n;
+        }
+    }
+
+    /**
+     * The next free buffer. The digest thread returns each buffer it has read; if it ended without the end mark
+     * (it failed), waiting would never end: what it threw is thrown here instead.
+     */
+    private byte[] freeBuffer() throws InterruptedException {
+        while (true) {
+            byte[] b = free.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (b != null) {
+                return b;
+            }
+            if (digest.isDone()) {
+                Tasks.join(digest);
+                throw new IllegalStateException("the SHA-256 thread ended before the end of the file");
+            }
         }
     }
 

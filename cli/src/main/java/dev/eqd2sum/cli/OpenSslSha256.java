@@ -60,6 +60,10 @@ final class OpenSslSha256 extends Sha256 {
             if (!OpenSslSha256.class.getModule().isNativeAccessEnabled()) {
                 return none("native access not enabled (--enable-native-access)");
             }
+            if (ValueLayout.ADDRESS.byteSize() != 8
+                    || Linker.nativeLinker().canonicalLayouts().get("size_t").byteSize() != 8) {
+                return none("not a 64-bit platform (size_t is passed as a long)");
+            }
             for (String name : LIBRARIES) {
                 SymbolLookup lib;
                 try {
@@ -74,7 +78,7 @@ final class OpenSslSha256 extends Sha256 {
                     if (md.equals(MemorySegment.NULL)) {
                         return none(name + " has no SHA-256");
                     }
-                    return new Functions(name, null,
+                    Functions f = new Functions(name, null,
                             linker.downcallHandle(find(lib, "EVP_MD_CTX_new"), FunctionDescriptor.of(ValueLayout.ADDRESS)),
                             linker.downcallHandle(find(lib, "EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
                             linker.downcallHandle(find(lib, "EVP_DigestInit_ex"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
@@ -85,11 +89,32 @@ final class OpenSslSha256 extends Sha256 {
                             linker.downcallHandle(find(lib, "EVP_DigestFinal_ex"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                                     ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS)),
                             md);
+                    // A library can link and still not digest (an OpenSSL 3 configuration without the default
+                    // provider fails EVP_DigestInit_ex): a known answer decides before any input depends on it.
+                    String abc = selfTest(f);
+                    return KNOWN_ABC.equals(abc) ? f : none(name + " failed its self-test (" + abc + ")");
                 } catch (Throwable e) { // a missing symbol, a refused link: the JDK digest will do
                     return none(name + ": " + e);
                 }
             }
             return none("libcrypto not found");
+        }
+
+        private static final String KNOWN_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+        /** The SHA-256 of "abc" by these functions, or what went wrong. */
+        private static String selfTest(Functions f) {
+            try {
+                OpenSslSha256 sha = OpenSslSha256.start(f);
+                try {
+                    sha.update(new byte[] {'a', 'b', 'c'}, 0, 3);
+                    return sha.hex();
+                } finally {
+                    sha.discard();
+                }
+            } catch (RuntimeException | Error e) {
+                return e.getMessage();
+            }
         }
 
         private static MemorySegment find(SymbolLookup lib, String symbol) {
@@ -120,11 +145,14 @@ final class OpenSslSha256 extends Sha256 {
 
     /** A new digest; only when {@link #available()}. */
     static OpenSslSha256 start() {
-        Functions f = Functions.LINKED;
+        return start(Functions.LINKED);
+    }
+
+    private static OpenSslSha256 start(Functions f) {
         try {
             MemorySegment ctx = (MemorySegment) f.newContext.invokeExact();
             if (ctx.equals(MemorySegment.NULL)) {
-                throw new OutOfMemoryError("OpenSSL could not allocate a digest context");
+                throw new IllegalStateException("OpenSSL could not allocate a digest context");
             }
             OpenSslSha256 sha = new OpenSslSha256(f, ctx);
             sha.check((int) f.init.invokeExact(ctx, f.sha256, MemorySegment.NULL), "EVP_DigestInit_ex");

@@ -13,25 +13,41 @@ import java.util.HexFormat;
  *
  * <p>One digest per file, used by one thread; {@link #hex()} ends it and frees what it holds.
  */
-abstract sealed class Sha256 permits Sha256.Jdk, OpenSslSha256 {
+abstract class Sha256 {
     /** Below this many bytes the JDK's digest is used: linking OpenSSL costs more than it saves. */
     static final int NATIVE_MIN_BYTES = 256 * 1024;
 
-    /** A new digest, OpenSSL's when available. */
+    /** A new digest, OpenSSL's when available (the JDK's if OpenSSL cannot start one). */
     static Sha256 start() {
-        return OpenSslSha256.available() ? OpenSslSha256.start() : new Jdk();
+        if (OpenSslSha256.available()) {
+            try {
+                return OpenSslSha256.start();
+            } catch (RuntimeException e) {
+                // OpenSSL linked and passed its self-test but cannot start a digest now: nothing is lost yet
+            }
+        }
+        return new Jdk();
     }
 
     /** The lowercase hex SHA-256 of {@code bytes}. */
     static String of(byte[] bytes) {
-        Sha256 sha = bytes.length >= NATIVE_MIN_BYTES ? start() : new Jdk();
-        sha.update(bytes, 0, bytes.length);
-        return sha.hex();
+        if (bytes.length >= NATIVE_MIN_BYTES) {
+            Sha256 sha = start();
+            try {
+                sha.update(bytes, 0, bytes.length);
+                return sha.hex();
+            } catch (RuntimeException e) {
+                sha.discard(); // OpenSSL failed part way: the bytes are all here, so the JDK does it again
+            }
+        }
+        Sha256 jdk = new Jdk();
+        jdk.update(bytes, 0, bytes.length);
+        return jdk.hex();
     }
 
     /** Which implementation {@link #start()} gives, in words (for EQD2SUM_TIMINGS and the tests). */
     static String implementation() {
-        return OpenSslSha256.available() ? OpenSslSha256.description() : "JDK MessageDigest";
+        return OpenSslSha256.description(); // OpenSSL's library, or the JDK's and why not OpenSSL
     }
 
     abstract void update(byte[] bytes, int offset, int length);

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** OpenSSL's SHA-256 (the fast path) against the JDK's (the reference), on any length and any split. */
 class Sha256Test {
@@ -76,6 +83,108 @@ class Sha256Test {
             assertThatThrownBy(() -> sha.update(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
         } finally {
             sha.discard();
+        }
+    }
+
+    /**
+     * A digest that fails part way through a file (OpenSSL refusing an update) must not leave the reader waiting
+     * for a buffer forever: the failure comes back to the reader, as the file's error.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDigestFailingPartWayNeitherHangsTheReaderNorGivesADigest() {
+        BackgroundSha256 sha = new BackgroundSha256(() -> new FailingAfter(3));
+        byte[] piece = new byte[100_000];
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 200; i++) {
+                sha.accept(piece, 0, piece.length);
+            }
+            sha.hex();
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused");
+        sha.close();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDigestThatCannotStartDoesNotHangTheReaderEither() {
+        BackgroundSha256 sha = new BackgroundSha256(() -> {
+            throw new IllegalStateException("refused to start");
+        });
+        byte[] piece = new byte[300_000];
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 50; i++) {
+                sha.accept(piece, 0, piece.length);
+            }
+            sha.hex();
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused to start");
+        sha.close();
+    }
+
+    /**
+     * An OpenSSL 3 configured without its default provider links but cannot digest: its self-test fails, and the
+     * JDK's digest is used, with the same result (a fresh JVM, since the choice is made once per JVM).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anOpenSslThatCannotDigestFallsBackToTheJdk(@TempDir Path dir) throws Exception {
+        assumeTrue(OpenSslSha256.available(), "needs a working OpenSSL to break: " + Sha256.implementation());
+        Path conf = dir.resolve("base-only.cnf");
+        Files.writeString(conf, String.join("\n", "openssl_conf = openssl_init", "[openssl_init]",
+                "providers = provider_sect", "[provider_sect]", "base = base_sect", "[base_sect]", "activate = 1", ""));
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Probe.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("OPENSSL_CONF", conf.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        byte[] data = new byte[700_000];
+        new Random(7).nextBytes(data);
+        Sha256.Jdk reference = new Sha256.Jdk();
+        reference.update(data, 0, data.length);
+        assertThat(out).contains("JDK MessageDigest (OpenSSL: libcrypto").contains("self-test")
+                .endsWith(reference.hex());
+    }
+
+    /** Run in a JVM of its own by the test above: which implementation, and a 700 kB file's digest. */
+    static final class Probe {
+        public static void main(String[] args) {
+            byte[] data = new byte[700_000];
+            new Random(7).nextBytes(data);
+            System.out.println(Sha256.implementation());
+            System.out.println(Sha256.of(data));
+        }
+    }
+
+    /** Accepts {@code good} pieces, then refuses every update. */
+    private static final class FailingAfter extends Sha256 {
+        private final Sha256 inner = new Sha256.Jdk();
+        private int left;
+
+        FailingAfter(int good) {
+            left = good;
+        }
+
+        @Override
+        void update(byte[] bytes, int offset, int length) {
+            if (left-- <= 0) {
+                throw new IllegalStateException("OpenSSL refused the update");
+            }
+            inner.update(bytes, offset, length);
+        }
+
+        @Override
+        String hex() {
+            return inner.hex();
+        }
+
+        @Override
+        void discard() {
+            inner.discard();
         }
     }
 }

@@ -266,12 +266,15 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         private final int[] keys;   // voxel + 1; 0 marks an empty slot
         private final int[] values;
         private final int mask;
+        /** 32 - log2(capacity): the slot is the top bits of the hash (the low bits repeat along a grid's slices). */
+        private final int shift;
 
         private UncoveredFractions(int[] dense, int[] keys, int[] values) {
             this.dense = dense;
             this.keys = keys;
             this.values = values;
             this.mask = keys == null ? 0 : keys.length - 1;
+            this.shift = keys == null ? 0 : 32 - Integer.numberOfTrailingZeros(keys.length);
         }
 
         /** For a grid of {@code voxels}, of which the structures name at most {@code touched} (with repeats). */
@@ -305,7 +308,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         /** The slot of voxel v, or the empty slot where it would go (the table never fills: see forVoxels). */
         private int slot(int v) {
             int key = v + 1;
-            int h = (key * 0x9E3779B9) >>> 7 & mask;
+            int h = (key * 0x9E3779B9) >>> shift;
             while (keys[h] != 0 && keys[h] != key) {
                 h = (h + 1) & mask;
             }
