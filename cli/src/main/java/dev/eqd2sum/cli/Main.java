@@ -53,8 +53,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (args.length > 0 && (args[0].equals("sum") || args[0].equals("cohort"))) {
-            // the case file's JSON reader gets ready on the other core while picocli builds its model (~0.1 s)
-            Thread.ofPlatform().daemon().name("eqd2sum-prepare-json").start(CaseFileReader::prepare);
+            // the case file's JSON reader, and OpenSSL for the inputs' SHA-256 (linked and self-tested), get ready
+            // on the other core while picocli builds its model (~0.1 s)
+            Thread.ofPlatform().daemon().name("eqd2sum-prepare").start(() -> {
+                CaseFileReader.prepare();
+                Sha256.prepare();
+            });
         }
         System.exit(run(args, System.out, System.err));
     }

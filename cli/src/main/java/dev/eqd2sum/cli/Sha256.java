@@ -45,6 +45,11 @@ abstract class Sha256 {
         return jdk.hex();
     }
 
+    /** Links (and self-tests) OpenSSL now, so that the first digest does not wait for it. */
+    static void prepare() {
+        OpenSslSha256.available();
+    }
+
     /** Which implementation {@link #start()} gives, in words (for EQD2SUM_TIMINGS and the tests). */
     static String implementation() {
         return OpenSslSha256.description(); // OpenSSL's library, or the JDK's and why not OpenSSL
