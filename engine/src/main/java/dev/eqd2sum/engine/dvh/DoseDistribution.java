@@ -72,70 +72,42 @@ public final class DoseDistribution {
      * scanned while it is still in cache (one pass over memory instead of two).
      */
     static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
-        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
-        Scan scan = d.reduce(Scan::new, (a, from, to) -> {
-            fill.run(from, to);
-            return a.acceptRange(doseGy, volumeCc, from, to);
-        }, Scan::combine).finish();
-        d.summary = scan.summary;
-        d.zeroCount = scan.zeros;
-        d.bins = scan.bins;
-        d.chunkBinCounts = scan.chunkCounts();
-        return d;
+        return filled(fill, doseGy, volumeCc, count, parallel, CHUNK);
     }
 
-    /**
-     * As {@link #filled}, but filled and scanned {@link #BLOCK} samples at a time: the same sums, bit for bit, as
-     * {@link #scannedTogether} gives each of its distributions.
-     */
-    static DoseDistribution filledInBlocks(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
-        return scannedTogether(fill, new float[][] {doseGy}, volumeCc, count, parallel)[0];
-    }
-
-    /** Samples per block when several distributions are scanned together (all blocks fit in L2). */
+    /** Samples per block of {@link #filledInBlocks} (a block of doses and volumes stays in L2). */
     static final int BLOCK = 1 << 12;
 
     /**
-     * Distributions over the same samples whose first pass runs together, block by block: {@code fill}
-     * writes the blocks of those doses that are computed (e.g. converted from the physical doses in
-     * {@code doses}), then every dose array's block is scanned while in cache.
+     * As {@link #filled}, but filled and scanned {@link #BLOCK} samples at a time: the summary's sums are
+     * grouped per block (the plan-sum scopes of several courses have always been summed so).
      */
-    static DoseDistribution[] scannedTogether(Fill fill, float[][] doses, float[] volumeCc, int count,
-                                              boolean parallel) {
-        int m = doses.length;
-        DoseDistribution[] out = new DoseDistribution[m];
-        for (int i = 0; i < m; i++) {
-            out[i] = new DoseDistribution(doses[i], volumeCc, count, parallel);
-        }
-        Scan[] scans = out[0].reduce(() -> {
-            Scan[] s = new Scan[m];
-            for (int i = 0; i < m; i++) {
-                s[i] = new Scan();
-            }
-            return s;
-        }, (s, from, to) -> {
-            for (int b = from; b < to; b += BLOCK) {
-                int e = Math.min(to, b + BLOCK);
+    static DoseDistribution filledInBlocks(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
+        return filled(fill, doseGy, volumeCc, count, parallel, BLOCK);
+    }
+
+    /** Filled and scanned {@code block} samples at a time within each chunk (a chunk is at most one block of CHUNK). */
+    private static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel,
+                                           int block) {
+        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
+        d.adopt(d.reduce(Scan::new, (a, from, to) -> {
+            for (int b = from; b < to; b += block) {
+                int e = Math.min(to, b + block);
                 fill.run(b, e);
-                for (int i = 0; i < m; i++) {
-                    s[i].acceptRange(doses[i], volumeCc, b, e);
-                }
+                a.acceptRange(doseGy, volumeCc, b, e);
             }
-            return s;
-        }, (x, y) -> {
-            for (int i = 0; i < m; i++) {
-                x[i].combine(y[i]);
-            }
-            return x;
-        });
-        for (int i = 0; i < m; i++) {
-            scans[i].finish();
-            out[i].summary = scans[i].summary;
-            out[i].zeroCount = scans[i].zeros;
-            out[i].bins = scans[i].bins;
-            out[i].chunkBinCounts = scans[i].chunkCounts();
-        }
-        return out;
+            return a;
+        }, Scan::combine));
+        return d;
+    }
+
+    /** Takes the first pass's results (after the last combine). */
+    private void adopt(Scan scan) {
+        scan.finish();
+        summary = scan.summary;
+        zeroCount = scan.zeros;
+        bins = scan.bins;
+        chunkBinCounts = scan.chunkCounts();
     }
 
     /** The doses (read only). */
@@ -146,12 +118,7 @@ public final class DoseDistribution {
     /** Minimum, maximum (with their samples), mean and volume. */
     public DoseSummary summary() {
         if (summary == null) {
-            Scan scan = reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine)
-                    .finish();
-            summary = scan.summary;
-            zeroCount = scan.zeros;
-            bins = scan.bins;
-            chunkBinCounts = scan.chunkCounts();
+            adopt(reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine));
         }
         return summary;
     }

@@ -197,15 +197,8 @@ class KernelEquivalenceTest {
         GridGeometry sg = source.geometry();
         Affine3 map = rotated ? rotatedMap(r, sg)
                 : Affine3.of(1, 0, 0, r.nextInt(3) - 1, 0, 1, 0, 0, 0, 0, 1, r.nextDouble() - 0.5);
-        float[] pi = new float[points];
-        float[] pj = new float[points];
-        float[] pk = new float[points];
-        for (int s = 0; s < points; s++) {
-            // Points up to two voxels beyond every face, some exactly on voxel centres and faces.
-            pi[s] = coordinate(r, sg.nx());
-            pj[s] = coordinate(r, sg.ny());
-            pk[s] = coordinate(r, sg.nz());
-        }
+        float[][] xyz = points(r, sg, points);
+        float[] pi = xyz[0], pj = xyz[1], pk = xyz[2];
         float scale = 0.1f + 2 * r.nextFloat();
         int from = points == 0 ? 0 : r.nextInt(points + 1);
         int to = from + (points == from ? 0 : r.nextInt(points - from + 1));
@@ -232,14 +225,8 @@ class KernelEquivalenceTest {
         for (int call = 0; call < 4 * grids; call++) {
             DoseGrid source = sources[r.nextInt(grids)];
             GridGeometry sg = source.geometry();
-            float[] pi = new float[points];
-            float[] pj = new float[points];
-            float[] pk = new float[points];
-            for (int s = 0; s < points; s++) {
-                pi[s] = coordinate(r, sg.nx());
-                pj[s] = coordinate(r, sg.ny());
-                pk[s] = coordinate(r, sg.nz());
-            }
+            float[][] xyz = points(r, sg, points);
+            float[] pi = xyz[0], pj = xyz[1], pk = xyz[2];
             float[] ref = new float[points];
             ScalarDoseKernels.INSTANCE.gather(source, Affine3.identity(), pi, pj, pk, 1f, ref, 0, points);
             for (DoseKernelSupport k : available()) {
@@ -251,6 +238,17 @@ class KernelEquivalenceTest {
     }
 
     // --- random inputs ----------------------------------------------------------------------
+
+    /** Continuous indices (i, j, k) of n points up to two voxels beyond every face, some on centres and faces. */
+    private static float[][] points(Random r, GridGeometry g, int n) {
+        float[][] xyz = new float[3][n];
+        for (int s = 0; s < n; s++) {
+            xyz[0][s] = coordinate(r, g.nx());
+            xyz[1][s] = coordinate(r, g.ny());
+            xyz[2][s] = coordinate(r, g.nz());
+        }
+        return xyz;
+    }
 
     private static float coordinate(Random r, int n) {
         return switch (r.nextInt(4)) {
