@@ -25,13 +25,14 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>{@code std}: 200x200x150 voxels of 2 mm (6 M voxels);</li>
  *   <li>{@code large}: 512x512x200 voxels of 1 mm (52 M voxels);</li>
+ *   <li>{@code xl}: the large case's volume in 0.5 mm slices, 512x512x400 voxels (105 M voxels);</li>
  *   <li>{@code small}: 64x64x40 voxels of 4 mm (for the launcher's AOT training run);</li>
  * </ul>
  * with External, SpinalCord and PTV_High contoured on every current slice, an RT Plan per course
  * and {@code case.json}. Both courses share the frame of reference (no registration), so
  * plastimatch and eqd2sum resample the prior by geometry alone.
  *
- * <p>Usage: {@code GenerateComparisonCase std|large|small OUT_DIR}
+ * <p>Usage: {@code GenerateComparisonCase std|large|xl|small OUT_DIR}
  */
 public final class GenerateComparisonCase {
     private GenerateComparisonCase() {
@@ -50,14 +51,15 @@ public final class GenerateComparisonCase {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: GenerateComparisonCase std|large|small OUT_DIR");
+            System.err.println("usage: GenerateComparisonCase std|large|xl|small OUT_DIR");
             System.exit(2);
         }
         GridGeometry current = switch (args[0]) {
             case "std" -> GridGeometry.axisAligned(200, 200, 150, -199, -199, -149, 2, 2, 2);
             case "large" -> GridGeometry.axisAligned(512, 512, 200, -255.5, -255.5, -99.5, 1, 1, 1);
             case "small" -> GridGeometry.axisAligned(64, 64, 40, -126, -126, -78, 4, 4, 4);
-            default -> throw new IllegalArgumentException("size must be std, large or small: " + args[0]);
+            case "xl" -> GridGeometry.axisAligned(512, 512, 400, -255.5, -255.5, -99.75, 1, 1, 0.5);
+            default -> throw new IllegalArgumentException("size must be std, large, xl or small: " + args[0]);
         };
         write(args[0], current, Path.of(args[1]));
     }

@@ -207,15 +207,8 @@ public final class RtDoseWriter {
     /** The DoseGridScaling text for {@code dose}; refuses NaN and negative doses. */
     static String scalingText(float[] dose, int bits) {
         long maxInt = bits == 32 ? 0xFFFFFFFFL : 0xFFFFL;
-        // Math.max/min carry a NaN through, so one branch-free pass (vectorised by the JIT) finds
-        // the range; the offending value is looked for only when there is one.
-        float max = 0;
-        float min = 0;
-        for (float d : dose) {
-            max = Math.max(max, d);
-            min = Math.min(min, d);
-        }
-        if (Float.isNaN(max) || Float.isNaN(min) || min < -1e-6f) {
+        float max = maxOrNaN(dose);
+        if (Float.isNaN(max)) {
             for (float d : dose) {
                 if (Float.isNaN(d) || d < -1e-6f) {
                     throw new IllegalArgumentException("cannot write dose " + d + " Gy");
@@ -235,8 +228,27 @@ public final class RtDoseWriter {
         return text;
     }
 
+    /**
+     * The largest of 0 and the doses, or NaN when one of them is NaN or below -1e-6 Gy (the caller then looks
+     * for it). Plain comparisons, not Math.max/min: a single case runs on C1, where their NaN and -0 rules took
+     * 160 ms for 52 M voxels against 60 ms (C2: 20-30 ms either way).
+     */
+    private static float maxOrNaN(float[] dose) {
+        float max = 0;
+        boolean bad = false;
+        for (float d : dose) {
+            if (d > max) {
+                max = d;
+            }
+            if (!(d >= -1e-6f)) {
+                bad = true;
+            }
+        }
+        return bad ? Float.NaN : max;
+    }
+
     /** Voxels {@code from..to-1} as little-endian unsigned integers of {@code bits} into {@code out} from byte 0. */
-    private static void encode(float[] dose, int from, int to, double scaling, int bits, byte[] out) {
+    static void encode(float[] dose, int from, int to, double scaling, int bits, byte[] out) {
         double inv = 1.0 / scaling;
         if (bits == 32) {
             for (int i = from; i < to; i++) {

@@ -1,6 +1,7 @@
 package dev.eqd2sum.io.rt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.eqd2sum.engine.dose.DoseGrid;
@@ -86,6 +87,53 @@ class RtDoseWriterTest {
         for (int i = 0; i < d.length; i++) {
             long v = bits == 32 ? bb.getInt(4 * i) & 0xFFFFFFFFL : bb.getShort(2 * i) & 0xFFFF;
             assertThat(Math.abs(v * q.scaling() - d[i])).isLessThanOrEqualTo(q.scaling() * 0.5 + Math.ulp(d[i]));
+        }
+    }
+
+    @Test
+    void scalingComesFromTheMaximumWhereverItIsAndBadDosesAreRefused() {
+        for (int n : new int[] {5, (1 << 20) + 3}) {
+            for (int at : new int[] {0, n / 2 - 1, n / 2, n / 2 + 1, n - 1}) {
+                float[] d = new float[n];
+                java.util.Arrays.fill(d, 1f);
+                d[1] = -1e-7f; // rounding noise below zero is written as 0
+                d[at] = 70f;
+                assertThat(RtDoseWriter.scalingText(d, 32)).as("n %d, max at %d", n, at)
+                        .isEqualTo(RtDoseWriter.scalingText(new float[] {70f}, 32));
+                for (float bad : new float[] {Float.NaN, -0.5f}) {
+                    d[at] = bad;
+                    d[n - 1 == at ? 0 : n - 1] = Float.NaN; // a second offender after it (or before it)
+                    float first = at == n - 1 ? Float.NaN : bad;
+                    assertThatThrownBy(() -> RtDoseWriter.scalingText(d, 16)).as("n %d, %s at %d", n, bad, at)
+                            .isInstanceOf(IllegalArgumentException.class).hasMessage("cannot write dose " + first + " Gy");
+                    java.util.Arrays.fill(d, 1f);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 100)
+    void pixelsAreTheRoundedDosesInLittleEndian(@ForAll @IntRange(min = 0, max = 300) int n,
+                                               @ForAll @IntRange(min = 0, max = 1) int sixteen, @ForAll long seed) {
+        int bits = sixteen == 1 ? 16 : 32;
+        java.util.Random r = new java.util.Random(seed);
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = switch (r.nextInt(4)) {
+                case 0 -> 0f;
+                case 1 -> -1e-7f;
+                default -> r.nextFloat() * 80f;
+            };
+        }
+        double scaling = 80.0 / (bits == 32 ? 0xFFFFFFFFL : 0xFFFF) * (1 + r.nextDouble());
+        int from = n == 0 ? 0 : r.nextInt(n);
+        byte[] out = new byte[(n - from) * bits / 8];
+        RtDoseWriter.encode(d, from, n, scaling, bits, out);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < n; i++) {
+            long expected = Math.min(bits == 32 ? 0xFFFFFFFFL : 0xFFFF, Math.round(Math.max(0, d[i]) * (1.0 / scaling)));
+            long got = bits == 32 ? bb.getInt(4 * (i - from)) & 0xFFFFFFFFL : bb.getShort(2 * (i - from)) & 0xFFFF;
+            assertThat(got).as("voxel %d of %d, dose %s", i, n, d[i]).isEqualTo(expected);
         }
     }
 
