@@ -54,7 +54,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         if (args.length > 0 && (args[0].equals("sum") || args[0].equals("cohort"))) {
             // the case file's JSON reader, and OpenSSL for the inputs' SHA-256 (linked and self-tested), get ready
-            // on the other core while picocli builds its model (~0.1 s)
+            // on the other core while the command line is read (picocli builds its model in ~0.1 s; a plain sum
+            // is read without it) and the case file is opened
             Thread.ofPlatform().daemon().name("eqd2sum-prepare").start(() -> {
                 CaseFileReader.prepare();
                 Sha256.prepare();
@@ -63,10 +64,23 @@ public final class Main implements Runnable {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command line with the given streams; returns the exit status. */
+    /**
+     * Runs the command line with the given streams; returns the exit status. A plain {@code sum} (see
+     * {@link PlainSumArguments}) runs without picocli, with the same errors and exit statuses.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = commandLine(out, err);
-        return cl.execute(args);
+        SumCommand plain = PlainSumArguments.parse(args);
+        if (plain == null) {
+            return commandLine(out, err).execute(args);
+        }
+        plain.main = new Main(out, err);
+        try {
+            int status = plain.call();
+            out.flush();
+            return status;
+        } catch (Exception ex) {
+            return failed(ex, out, err);
+        }
     }
 
     static CommandLine commandLine(PrintStream out, PrintStream err) {
@@ -80,20 +94,23 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_BAD_INPUT;
         });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            out.flush();
-            if (ex instanceof InvalidInputException bad) {
-                err.println(ERROR_PREFIX + oneLine(bad.getMessage()));
-                err.flush();
-                return EXIT_BAD_INPUT;
-            }
-            ex.printStackTrace(err);
-            err.println(ERROR_PREFIX + "internal error (a bug; please report it with the lines above): "
-                    + oneLine(String.valueOf(ex)));
-            err.flush();
-            return EXIT_INTERNAL;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failed(ex, out, err));
         return cl;
+    }
+
+    /** What a command threw, as the user sees it: one line, and the exit status. */
+    private static int failed(Exception ex, PrintStream out, PrintStream err) {
+        out.flush();
+        if (ex instanceof InvalidInputException bad) {
+            err.println(ERROR_PREFIX + oneLine(bad.getMessage()));
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+        ex.printStackTrace(err);
+        err.println(ERROR_PREFIX + "internal error (a bug; please report it with the lines above): "
+                + oneLine(String.valueOf(ex)));
+        err.flush();
+        return EXIT_INTERNAL;
     }
 
     /** Error output is one line: multi-line messages are joined. */
