@@ -13,6 +13,35 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Statistics of weighted dose samples against analytic answers. */
 class DoseDistributionTest {
+    /** The refinement's range pass folds exactly as Math.min and Math.max would, signed zeros and NaN included. */
+    @Test
+    void rangeIsMathMinAndMaxFolded() {
+        Random random = new Random(5);
+        float[] pool = {0f, -0f, 1.5f, 1.5000001f, 2f, -3f, 40f, Float.MIN_VALUE, 7.25f, Float.NaN};
+        for (int trial = 0; trial < 20_000; trial++) {
+            int n = random.nextInt(12);
+            float[] d = new float[n + random.nextInt(3)]; // samples past n must not count
+            for (int p = 0; p < d.length; p++) {
+                d[p] = pool[random.nextInt(trial % 3 == 0 ? pool.length : pool.length - 1)];
+            }
+            int inBin = n == 0 || random.nextBoolean() ? -1 : OrderedHistogram.fixedBinOf(d[random.nextInt(n)]);
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            int size = 0;
+            for (int p = 0; p < n; p++) {
+                if (inBin < 0 || OrderedHistogram.fixedBinOf(d[p]) == inBin) {
+                    lo = Math.min(lo, d[p]);
+                    hi = Math.max(hi, d[p]);
+                    size++;
+                }
+            }
+            DoseDistribution.Range r = DoseDistribution.Range.of(d, n, inBin);
+            String what = Arrays.toString(Arrays.copyOf(d, n)) + " in bin " + inBin;
+            assertThat(Float.floatToRawIntBits(r.lo())).as(what).isEqualTo(Float.floatToRawIntBits(lo));
+            assertThat(Float.floatToRawIntBits(r.hi())).as(what).isEqualTo(Float.floatToRawIntBits(hi));
+            assertThat(r.size()).as(what).isEqualTo(size);
+        }
+    }
+
     private static DoseStatistic st(String name) {
         return DoseStatistic.parse(name, "test");
     }
