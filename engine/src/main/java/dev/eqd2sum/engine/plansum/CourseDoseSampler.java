@@ -454,20 +454,51 @@ public final class CourseDoseSampler {
             Affine3 map = s.outputIndexToSourceIndex;
             float[] vol = samples.volumeCc();
             float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE];
+            // An unrotated course's per-axis inside flags answer for voxel centres: the same test on the same
+            // coordinates (SeparableCells), without a matrix product per sample in this one-thread pass
+            SeparableCells cells = SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
             double cc = 0;
-            for (int from = 0; from < samples.count(); from += PIECE) {
-                int len = Math.min(PIECE, samples.count() - from);
-                samples.positions(from, from + len, pi, pj, pk, 0);
-                for (int p = 0; p < len; p++) {
-                    map.apply(pi[p], pj[p], pk[p], q);
-                    if (!s.inside(q[0], q[1], q[2])) {
-                        cc += vol[from + p];
+            for (int seg = 0; seg < samples.segmentCount(); seg++) {
+                int start = samples.segmentStart(seg), end = samples.segmentEnd(seg);
+                if (cells != null && samples.isCentres(seg)) {
+                    cc = outsideCentres(cells, samples, seg, vol, cc);
+                    continue;
+                }
+                for (int from = start; from < end; from += PIECE) {
+                    int len = Math.min(PIECE, end - from);
+                    samples.positions(from, from + len, pi, pj, pk, 0);
+                    for (int p = 0; p < len; p++) {
+                        map.apply(pi[p], pj[p], pk[p], q);
+                        if (!s.inside(q[0], q[1], q[2])) {
+                            cc += vol[from + p];
+                        }
                     }
                 }
             }
             out[c] = cc;
         }
         return out;
+    }
+
+    /** {@code cc} plus the volumes of a centre segment's voxels outside the course's grid, in sample order. */
+    private static double outsideCentres(SeparableCells cells, SampleSet samples, int seg, float[] vol, double cc) {
+        boolean[] inX = cells.inside[0], inY = cells.inside[1], inZ = cells.inside[2];
+        int nx = samples.nx(), ny = samples.ny();
+        int v = samples.firstVoxel(seg);
+        int i = v % nx, j = (v / nx) % ny, k = v / nx / ny;
+        for (int p = samples.segmentStart(seg), end = samples.segmentEnd(seg); p < end; p++) {
+            if (!(inX[i] && inY[j] && inZ[k])) {
+                cc += vol[p];
+            }
+            if (++i == nx) {
+                i = 0;
+                if (++j == ny) {
+                    j = 0;
+                    k++;
+                }
+            }
+        }
+        return cc;
     }
 
     /** lo i, hi i, lo j, hi j, lo k, hi k of a set's positions; null when it has none. */

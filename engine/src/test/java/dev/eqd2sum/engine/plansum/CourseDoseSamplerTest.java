@@ -200,6 +200,32 @@ class CourseDoseSamplerTest {
         }
         // the cylinder reaches past the rotated prior's grid: the per-sample sum ran, not the box test alone
         assertThat(planSum(1).sampler().outsideCourseGridCc(set)[0]).isPositive();
+        // and past the unrotated one's, where voxel centres are tested by the per-axis flags
+        assertThat(PlanSum.prepare(unrotated, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2).sampler()
+                .outsideCourseGridCc(set)[0]).isPositive();
+    }
+
+    /** An unrotated prior shifted past the body along each axis: voxel centres tested per axis, summed the same. */
+    @Test
+    void outsideVolumesOfAnUnrotatedCourseAgreeAlongEveryAxis() {
+        SampleSet set = cylinder().sampleSet();
+        SamplePoints points = set.toPoints();
+        GridGeometry prior = GridGeometry.axisAligned(17, 15, 10, -27.3, -22.1, -16.7, 2.5, 2.5, 3);
+        double[][] shifts = {{-20, 0, 0}, {20, 0, 0}, {0, -15, 0}, {0, 15, 0}, {0, 0, -9}, {0, 0, 9}, {7, -5, 4}};
+        for (double[] t : shifts) {
+            CourseTimeline shifted = CourseTimeline.of(List.of(
+                    Course.of("cEBRT", CourseDose.of(DoseComponent.perFraction(PlanSumTest.PRIOR_FIELD.sampledOn(prior), 10)),
+                            10, LocalDate.parse("2019-02-04"), LocalDate.parse("2019-02-15")).withTransform(
+                            RigidTransform.fromMatrix4x4(new double[] {1, 0, 0, t[0], 0, 1, 0, t[1], 0, 0, 1, t[2], 0, 0, 0, 1})),
+                    Course.of("reSBRT", CourseDose.of(DoseComponent.plan(PlanSumTest.CURRENT_FIELD.sampledOn(CURRENT))),
+                            3, LocalDate.parse("2020-10-20"), null)),
+                    ForgivenessSchedule.nelson2009());
+            CourseDoseSampler sampler = PlanSum.prepare(shifted, OutputGrid.current(), JavaDoseKernels.INSTANCE, 2).sampler();
+            double[] outside = sampler.outsideCourseGridCc(set);
+            assertThat(outside).as("shift %s", java.util.Arrays.toString(t))
+                    .containsExactly(sampler.outsideCourseGridCc(points));
+            assertThat(outside[0]).as("shift %s", java.util.Arrays.toString(t)).isPositive();
+        }
     }
 
     /** Voxel centres everywhere (last indices included) in runs, between sub-voxel points and points outside. */
