@@ -534,8 +534,14 @@ public final class CourseDoseSampler {
     }
 
     private static void include(float[] box, float lo, float hi, int axis) {
-        box[axis] = Math.min(box[axis], lo);
-        box[axis + 1] = Math.max(box[axis + 1], hi);
+        // Math.min/max without their -0 rule (the box only feeds comparisons, where -0 == +0), NaN kept: C1 runs
+        // Math's float min and max slowly, and this goes over every explicit sample of a structure
+        if (lo < box[axis] || lo != lo) {
+            box[axis] = lo;
+        }
+        if (hi > box[axis + 1] || hi != hi) {
+            box[axis + 1] = hi;
+        }
     }
 
     /** Patient coordinates (mm, the current course's frame) of sample {@code p} of a compact set. */
