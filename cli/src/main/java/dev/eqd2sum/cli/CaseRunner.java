@@ -54,6 +54,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs one case end to end: reads and checks the DICOM inputs, sums the courses voxel by voxel in EQD2 with
@@ -68,6 +72,8 @@ final class CaseRunner {
     private final int threads;
     private final boolean writeDose;
     private final boolean collectAfterMaps;
+    /** Statistics of all but the largest structure on a second thread, beside the next ones' work (one case). */
+    private final boolean statisticsBeside;
 
     CaseRunner(String backend, PrintStream err) {
         this(backend, err, true, false);
@@ -83,7 +89,14 @@ final class CaseRunner {
         this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.writeDose = writeDose;
         this.collectAfterMaps = oneCase && writeDose;
+        this.statisticsBeside = oneCase;
     }
+
+    /**
+     * At most this many samples for a structure's statistics to run on the second thread: its buffers then live
+     * beside the largest structure's (bench/results/memory.md), so only small ones go (a cord: about 40 k).
+     */
+    static final int BESIDE_MAX_SAMPLES = 1 << 20;
 
     /**
      * Outputs of a run: the result model, the files written into the output folder, and the SHA-256 of each
@@ -212,65 +225,92 @@ final class CaseRunner {
             warningsByName.put(name, new ArrayList<>());
         }
         Map<String, Map<Double, StructureStatistics>> statsByName = new LinkedHashMap<>();
-        for (String name : order) {
-            Structure s = byName.get(name);
-            StructureMask mask = masks.get(name) != null ? masks.get(name) : Rasteriser.rasterise(s, grid, options);
-            masks.put(name, null);
-            StageTimes.lap("rasterise");
-            List<String> structureWarnings = warningsByName.get(name);
-            // the compact set: an External's interior voxel centres are not held as points (bench/results/memory.md)
-            StructureDoseSamples samples = StructureDoseSamples.of(mask.sampleSet(),
-                    sampler.physicalDose(mask.sampleSet()));
-            double[] outside = sampler.outsideCourseGridCc(mask.sampleSet());
-            if (name.equals(largest)) {
-                // the last gather: the dose grids (held by the sampler, the inputs and the timeline) can go
-                sampler = null;
-                in = null;
-                timeline = null;
-            }
-            StageTimes.lap("gather course doses at samples");
-            Map<String, Double> outsideByCourse = new LinkedHashMap<>();
-            for (int i = 0; i < infos.size(); i++) {
-                CourseInfo c = infos.get(i);
-                int index = courseIndex.get(i);
-                outsideByCourse.put(c.label(), outside[index]);
-                if (outside[index] > 0.0005) {
-                    structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the dose grid of course"
-                            + " %s, which contributes 0 there", name, outside[index], c.label()));
+        // A small structure's statistics run one at a time on a second thread while the main thread goes on with
+        // the next structures (the largest one's sequential passes leave a core idle); joined below, in order.
+        Map<String, Future<Map<Double, StructureStatistics>>> beside = new LinkedHashMap<>();
+        ExecutorService besideThread = statisticsBeside && order.size() > 1
+                ? Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("eqd2sum-statistics")
+                        .unstarted(r))
+                : null;
+        try {
+            for (String name : order) {
+                Structure s = byName.get(name);
+                StructureMask mask = masks.get(name) != null ? masks.get(name) : Rasteriser.rasterise(s, grid, options);
+                masks.put(name, null);
+                StageTimes.lap("rasterise");
+                List<String> structureWarnings = warningsByName.get(name);
+                // the compact set: an External's interior voxel centres are not held as points
+                // (bench/results/memory.md)
+                StructureDoseSamples samples = StructureDoseSamples.of(mask.sampleSet(),
+                        sampler.physicalDose(mask.sampleSet()));
+                double[] outside = sampler.outsideCourseGridCc(mask.sampleSet());
+                if (name.equals(largest)) {
+                    // the last gather: the dose grids (held by the sampler, the inputs and the timeline) can go
+                    sampler = null;
+                    in = null;
+                    timeline = null;
                 }
-            }
-            if (mask.outsideGridCc() > 0.0005) {
-                structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is not"
-                        + " in its statistics (percentages are of the part inside)", name, mask.outsideGridCc()));
-            }
-            LinkedHashSet<Double> abs = new LinkedHashSet<>();
-            abs.add(spec.alphaBeta().of(name));
-            for (StatisticNeed n : needs) {
-                if (n.structure().equals(name)) {
-                    abs.add(n.alphaBeta());
-                }
-            }
-            String role = roleOf(roles, name);
-            Map<Double, List<DoseStatistic>> parsedByAb = new LinkedHashMap<>();
-            for (double ab : abs) {
-                List<String> wanted = new ArrayList<>(spec.statistics());
-                for (StatisticNeed n : needs) {
-                    if (n.structure().equals(name) && n.alphaBeta() == ab && !wanted.contains(n.statistic())) {
-                        wanted.add(n.statistic());
+                StageTimes.lap("gather course doses at samples");
+                Map<String, Double> outsideByCourse = new LinkedHashMap<>();
+                for (int i = 0; i < infos.size(); i++) {
+                    CourseInfo c = infos.get(i);
+                    int index = courseIndex.get(i);
+                    outsideByCourse.put(c.label(), outside[index]);
+                    if (outside[index] > 0.0005) {
+                        structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the dose grid of"
+                                + " course %s, which contributes 0 there", name, outside[index], c.label()));
                     }
                 }
-                parsedByAb.put(ab, DoseStatistic.parseAll(wanted, spec.source("statistics")));
+                if (mask.outsideGridCc() > 0.0005) {
+                    structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is"
+                            + " not in its statistics (percentages are of the part inside)", name,
+                            mask.outsideGridCc()));
+                }
+                LinkedHashSet<Double> abs = new LinkedHashSet<>();
+                abs.add(spec.alphaBeta().of(name));
+                for (StatisticNeed n : needs) {
+                    if (n.structure().equals(name)) {
+                        abs.add(n.alphaBeta());
+                    }
+                }
+                String role = roleOf(roles, name);
+                Map<Double, List<DoseStatistic>> parsedByAb = new LinkedHashMap<>();
+                for (double ab : abs) {
+                    List<String> wanted = new ArrayList<>(spec.statistics());
+                    for (StatisticNeed n : needs) {
+                        if (n.structure().equals(name) && n.alphaBeta() == ab && !wanted.contains(n.statistic())) {
+                            wanted.add(n.statistic());
+                        }
+                    }
+                    parsedByAb.put(ab, DoseStatistic.parseAll(wanted, spec.source("statistics")));
+                }
+                // all alpha/betas of the structure in one call: its physical scopes are computed once
+                List<StructureReport> structureReports = reportsByName.get(name);
+                Callable<Map<Double, StructureStatistics>> statistics = () -> {
+                    Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
+                            s.isTarget(), Set.of(Scope.PLAN_SUM), true);
+                    for (double ab : abs) {
+                        structureReports.add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, byAb.get(ab),
+                                parsedByAb.get(ab), infos, toMm));
+                    }
+                    return byAb;
+                };
+                if (besideThread != null && !name.equals(largest) && mask.sampleSet().count() <= BESIDE_MAX_SAMPLES) {
+                    beside.put(name, besideThread.submit(statistics));
+                } else {
+                    statsByName.put(name, call(statistics));
+                }
+                StageTimes.lap("statistics");
             }
-            // all alpha/betas of the structure in one call: its physical scopes are computed once
-            Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
-                    s.isTarget(), Set.of(Scope.PLAN_SUM), true);
-            statsByName.put(name, byAb);
-            for (double ab : abs) {
-                reportsByName.get(name).add(report(name, role, ab, s.isTarget(), mask, outsideByCourse, byAb.get(ab),
-                        parsedByAb.get(ab), infos, toMm));
+            for (Map.Entry<String, Future<Map<Double, StructureStatistics>>> e : beside.entrySet()) {
+                statsByName.put(e.getKey(), Tasks.join(e.getValue()));
             }
-            StageTimes.lap("statistics");
+        } finally {
+            if (besideThread != null) {
+                besideThread.shutdownNow();
+            }
         }
+        StageTimes.lap("statistics");
         List<StructureReport> reports = new ArrayList<>();
         for (String name : reportsByName.keySet()) {
             warnings.addAll(warningsByName.get(name));
@@ -291,6 +331,17 @@ final class CaseRunner {
     }
 
     /** One report per course (its files and dates); a warning for each course whose end date was estimated. */
+    /** Runs {@code work} here; what it throws is thrown as it was. */
+    private static <T> T call(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<CourseReport> courseReports(CaseInputs in, CourseTimeline timeline, List<String> warnings) {
         List<CourseReport> courses = new ArrayList<>();
         for (ScheduledCourse c : timeline.courses()) {
