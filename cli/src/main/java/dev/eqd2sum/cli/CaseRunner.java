@@ -54,10 +54,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Runs one case end to end: reads and checks the DICOM inputs, sums the courses voxel by voxel in EQD2 with
@@ -286,7 +286,7 @@ final class CaseRunner {
                 }
                 // all alpha/betas of the structure in one call: its physical scopes are computed once
                 List<StructureReport> structureReports = reportsByName.get(name);
-                Callable<Map<Double, StructureStatistics>> statistics = () -> {
+                Supplier<Map<Double, StructureStatistics>> statistics = () -> {
                     Map<Double, StructureStatistics> byAb = StructureStatistics.compute(samples, infos, parsedByAb,
                             s.isTarget(), Set.of(Scope.PLAN_SUM), true);
                     for (double ab : abs) {
@@ -296,9 +296,9 @@ final class CaseRunner {
                     return byAb;
                 };
                 if (besideThread != null && !name.equals(largest) && mask.sampleSet().count() <= BESIDE_MAX_SAMPLES) {
-                    beside.put(name, besideThread.submit(statistics));
+                    beside.put(name, besideThread.submit(statistics::get));
                 } else {
-                    statsByName.put(name, call(statistics));
+                    statsByName.put(name, statistics.get());
                 }
                 StageTimes.lap("statistics");
             }
@@ -331,17 +331,6 @@ final class CaseRunner {
     }
 
     /** One report per course (its files and dates); a warning for each course whose end date was estimated. */
-    /** Runs {@code work} here; what it throws is thrown as it was. */
-    private static <T> T call(Callable<T> work) {
-        try {
-            return work.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static List<CourseReport> courseReports(CaseInputs in, CourseTimeline timeline, List<String> warnings) {
         List<CourseReport> courses = new ArrayList<>();
         for (ScheduledCourse c : timeline.courses()) {
@@ -531,7 +520,6 @@ final class CaseRunner {
         };
     }
 
-    /** Engine errors name case fields (courses[1].endDate); in the CLI they also name the case file. */
     private static CourseTimeline timeline(CaseSpec spec, CaseInputs in) {
         return resourced(spec, () -> CourseTimeline.of(in.engineCourses(), spec.forgiveness()));
     }
@@ -540,7 +528,8 @@ final class CaseRunner {
         return resourced(spec, () -> PlanSum.resolveOutputGrid(timeline, choice));
     }
 
-    private static <T> T resourced(CaseSpec spec, java.util.function.Supplier<T> step) {
+    /** Engine errors name case fields (courses[1].endDate); in the CLI they also name the case file. */
+    private static <T> T resourced(CaseSpec spec, Supplier<T> step) {
         try {
             return step.get();
         } catch (InvalidInputException e) {

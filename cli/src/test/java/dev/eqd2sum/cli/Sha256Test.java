@@ -94,13 +94,8 @@ class Sha256Test {
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aDigestFailingPartWayNeitherHangsTheReaderNorGivesADigest() {
         BackgroundSha256 sha = new BackgroundSha256(() -> new FailingAfter(3));
-        byte[] piece = new byte[100_000];
-        assertThatThrownBy(() -> {
-            for (int i = 0; i < 200; i++) {
-                sha.accept(piece, 0, piece.length);
-            }
-            sha.hex();
-        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused");
+        assertThatThrownBy(() -> readThrough(sha, 100_000, 200))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused");
         sha.close();
     }
 
@@ -110,14 +105,18 @@ class Sha256Test {
         BackgroundSha256 sha = new BackgroundSha256(() -> {
             throw new IllegalStateException("refused to start");
         });
-        byte[] piece = new byte[300_000];
-        assertThatThrownBy(() -> {
-            for (int i = 0; i < 50; i++) {
-                sha.accept(piece, 0, piece.length);
-            }
-            sha.hex();
-        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused to start");
+        assertThatThrownBy(() -> readThrough(sha, 300_000, 50))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused to start");
         sha.close();
+    }
+
+    /** A reader's part: {@code pieces} pieces of {@code size} bytes handed over, then the digest asked for. */
+    private static String readThrough(BackgroundSha256 sha, int size, int pieces) {
+        byte[] piece = new byte[size];
+        for (int i = 0; i < pieces; i++) {
+            sha.accept(piece, 0, piece.length);
+        }
+        return sha.hex();
     }
 
     /**

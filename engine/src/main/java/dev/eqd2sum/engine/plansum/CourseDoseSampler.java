@@ -35,10 +35,21 @@ public final class CourseDoseSampler {
 
     private final PlanSum planSum;
     private final List<CourseDoseSource> sources;
+    /** Per course: its grid when that is the output grid itself (read directly), else null. */
+    private final OwnGrid[] own;
+    /** Per course: its per-axis cells and inside flags when its map is diagonal, else null. */
+    private final SeparableCells[] cells;
 
     CourseDoseSampler(PlanSum planSum, List<CourseDoseSource> sources) {
         this.planSum = planSum;
         this.sources = sources;
+        own = new OwnGrid[sources.size()];
+        cells = new SeparableCells[sources.size()];
+        for (int c = 0; c < own.length; c++) {
+            CourseDoseSource s = sources.get(c);
+            own[c] = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex) ? new OwnGrid(s) : null;
+            cells[c] = SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+        }
     }
 
     /** The courses, in the case's order, with fractions, weights, intervals and the current flag. */
@@ -114,7 +125,7 @@ public final class CourseDoseSampler {
 
     /**
      * One range {@code [from, to)} of a course's samples, and how that course is gathered: {@code own} when its
-     * grid is the output grid itself, else {@code cells} when its map is diagonal, else neither (the kernels).
+     * grid is the output grid itself, else {@code cells} when its map is diagonal, else the kernels.
      */
     private interface RangeGather {
         void gather(CourseDoseSource s, OwnGrid own, SeparableCells cells, int from, int to);
@@ -128,13 +139,13 @@ public final class CourseDoseSampler {
         }
         int tasks = Math.max(1, Math.min(planSum.threads(), n / MIN_SAMPLES_PER_TASK));
         int per = (n + tasks - 1) / tasks;
-        OwnGrid own = s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex) ? new OwnGrid(s) : null;
-        SeparableCells cells = own != null ? null : SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+        OwnGrid ownGrid = own[course];
+        SeparableCells separable = cells[course];
         planSum.runSlabs(tasks, t -> {
             int from = t * per;
             int to = Math.min(n, from + per);
             if (from < to) {
-                body.gather(s, own, cells, from, to);
+                body.gather(s, ownGrid, separable, from, to);
             }
         });
     }
@@ -201,14 +212,12 @@ public final class CourseDoseSampler {
 
     /** Whether course {@code course}'s voxel-centre samples are read directly (its grid is the output grid). */
     boolean readsDirectly(int course) {
-        CourseDoseSource s = sources.get(course);
-        return s.onOutputGrid && isIdentity(s.outputIndexToSourceIndex);
+        return own[course] != null;
     }
 
     /** Whether course {@code course}'s voxel-centre samples go through per-axis cells (no rotation). */
     boolean usesSeparableCells(int course) {
-        CourseDoseSource s = sources.get(course);
-        return !readsDirectly(course) && SeparableCells.of(s, planSum.outputGrid(), planSum.kernels()) != null;
+        return !readsDirectly(course) && cells[course] != null;
     }
 
     Affine3 mapOf(int course) {
@@ -456,12 +465,12 @@ public final class CourseDoseSampler {
             float[] pi = new float[PIECE], pj = new float[PIECE], pk = new float[PIECE];
             // An unrotated course's per-axis inside flags answer for voxel centres: the same test on the same
             // coordinates (SeparableCells), without a matrix product per sample in this one-thread pass
-            SeparableCells cells = SeparableCells.of(s, planSum.outputGrid(), planSum.kernels());
+            SeparableCells separable = cells[c];
             double cc = 0;
             for (int seg = 0; seg < samples.segmentCount(); seg++) {
                 int start = samples.segmentStart(seg), end = samples.segmentEnd(seg);
-                if (cells != null && samples.isCentres(seg)) {
-                    cc = outsideCentres(cells, samples, seg, vol, cc);
+                if (separable != null && samples.isCentres(seg)) {
+                    cc = outsideCentres(separable, samples, seg, vol, cc);
                     continue;
                 }
                 for (int from = start; from < end; from += PIECE) {
