@@ -379,17 +379,17 @@ public final class DoseDistribution {
             Group above = found.minGroup(q.above);
             Group below = found.maxGroup(q.below);
             if (heavy(h, q.bin)) {
-                refine(group, doseGy, volumeCc, count, q.bin, q.volumeAbove, above, below, total);
+                refine(group, doseGy, volumeCc, count, q.bin, q.volumeAbove, above, below, total, parallel);
                 continue;
             }
             int slot = found.slotOfBin[q.bin];
             ZeroVolumes zeros = found.zeros[slot];
             if (zeros == null || zeros.size == 0) {
                 refine(group, found.dose[slot], found.volume[slot], found.size[slot], -1, q.volumeAbove, above,
-                        below, total);
+                        below, total, parallel);
             } else {
                 refineWithZeros(group, found.dose[slot], found.volume[slot], found.size[slot], zeros,
-                        q.volumeAbove, above, below, total);
+                        q.volumeAbove, above, below, total, parallel);
             }
         }
     }
@@ -426,7 +426,8 @@ public final class DoseDistribution {
      * as usual (the same answer, its volumes summed in another order).
      */
     private static void refineWithZeros(List<Query> queries, float[] d, float[] v, int n, ZeroVolumes zeros,
-                                        double volumeAbove, Group above, Group below, double total) {
+                                        double volumeAbove, Group above, Group below, double total,
+                                        boolean parallel) {
         boolean onlyZeros = true;
         for (int p = 0; p < n && onlyZeros; p++) {
             onlyZeros = d[p] == 0f;
@@ -448,7 +449,7 @@ public final class DoseDistribution {
             Arrays.fill(vAll, at, to, Float.intBitsToFloat(zeros.bits[e]));
             at = to;
         }
-        refine(queries, dAll, vAll, all, -1, volumeAbove, above, below, total);
+        refine(queries, dAll, vAll, all, -1, volumeAbove, above, below, total, parallel);
     }
 
     /**
@@ -509,14 +510,18 @@ public final class DoseDistribution {
     }
 
     /**
-     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort.
+     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort. Its passes over
+     * more than one {@link #CHUNK} of samples (a heavy bin's range, sub-histogram and candidates: every sample of
+     * the structure) run in fixed chunks merged in chunk order, in parallel when {@code parallel}: the same bits
+     * either way.
      *
      * @param inBin -1: the bin's samples are {@code d, v [0, n)}; else they are those of {@code [0, n)} in this
      *              bin of the range-free histogram (the same samples in the same order as collected ones)
      */
     private static void refine(List<Query> queries, float[] d, float[] v, int n, int inBin, double volumeAbove,
-                               Group above, Group below, double total) {
-        Range r = Range.of(d, n, inBin);
+                               Group above, Group below, double total, boolean parallel) {
+        Range r = reduce(n, parallel, () -> Range.EMPTY, (a, from, to) -> Range.of(d, from, to, inBin),
+                Range::combine).settleZeros(d, n, inBin);
         float lo = r.lo, hi = r.hi;
         int size = r.size;
         if (size > LEAF && lo == hi) {
@@ -529,9 +534,10 @@ public final class DoseDistribution {
             }
         }
         if (size <= LEAF || lo == hi) {
+            float[] dIn = d, vIn = v;
             if (inBin >= 0) {
-                float[] dIn = new float[size];
-                float[] vIn = new float[size];
+                dIn = new float[size];
+                vIn = new float[size];
                 int m = 0;
                 for (int p = 0; p < n; p++) {
                     if (OrderedHistogram.fixedBinOf(d[p]) == inBin) {
@@ -539,32 +545,41 @@ public final class DoseDistribution {
                         vIn[m++] = v[p];
                     }
                 }
-                d = dIn;
-                v = vIn;
-                n = size;
             }
-            DoseVolumeNodes nodes = DoseVolumeNodes.window(d, v, n, volumeAbove, above, below);
+            DoseVolumeNodes nodes = DoseVolumeNodes.window(dIn, vIn, inBin >= 0 ? size : n, volumeAbove, above, below);
             for (Query q : queries) {
                 q.result = answer(q, nodes, total);
             }
             return;
         }
-        OrderedHistogram h = new OrderedHistogram(lo, hi, REFINE_BINS);
-        h.acceptRange(d, v, 0, n, inBin);
-        BinCandidates c = new BinCandidates(h);
+        OrderedHistogram empty = new OrderedHistogram(lo, hi, REFINE_BINS);
+        List<OrderedHistogram> parts = chunks(n, parallel, empty::emptyCopy,
+                (a, from, to) -> a.acceptRange(d, v, from, to, inBin));
+        int[][] chunkCounts = new int[parts.size()][];
+        for (int k = 0; k < chunkCounts.length; k++) {
+            chunkCounts[k] = parts.get(k).count.clone(); // before the merge adds into the first part
+        }
+        OrderedHistogram h = parts.getFirst();
+        for (int k = 1; k < parts.size(); k++) {
+            h.combine(parts.get(k));
+        }
+        BinCandidates wanted = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, volumeAbove, h.binCount() - 1);
-            c.want(q.bin, true);
-            c.want(q.above, false);
-            c.want(q.below, false);
+            wanted.want(q.bin, true);
+            wanted.want(q.above, false);
+            wanted.want(q.below, false);
         }
-        c.acceptRange(d, v, 0, n, inBin);
+        wanted.placeInChunkOrder(chunkCounts);
+        BinCandidates c = reduce(n, parallel, wanted::emptyCopy, (a, from, to) -> a.acceptChunk(d, v, from, to, inBin),
+                BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
             int slot = c.slotOfBin[q.bin];
             Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
             Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
-            refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total);
+            refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total,
+                    parallel);
         }
     }
 
@@ -576,11 +591,18 @@ public final class DoseDistribution {
      * and this pass goes over every sample of a heavy bin.
      */
     record Range(float lo, float hi, int size) {
+        static final Range EMPTY = new Range(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0);
+
         static Range of(float[] d, int n, int inBin) {
+            return of(d, 0, n, inBin).settleZeros(d, n, inBin);
+        }
+
+        /** Of {@code d[from, to)}, the signed zeros not yet settled (see {@link #settleZeros}). */
+        static Range of(float[] d, int from, int to, int inBin) {
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             boolean nan = false;
             int size = 0;
-            for (int p = 0; p < n; p++) {
+            for (int p = from; p < to; p++) {
                 float x = d[p];
                 if (inBin < 0 || OrderedHistogram.fixedBinOf(x) == inBin) {
                     if (x < lo) {
@@ -593,9 +615,22 @@ public final class DoseDistribution {
                     size++;
                 }
             }
-            if (nan) {
-                return new Range(Float.NaN, Float.NaN, size);
-            }
+            return nan ? new Range(Float.NaN, Float.NaN, size) : new Range(lo, hi, size);
+        }
+
+        /** Parts of consecutive samples merged: NaN wins, the rest is exact whatever the order. */
+        Range combine(Range other) {
+            boolean nan = Float.isNaN(lo) || Float.isNaN(other.lo);
+            return nan ? new Range(Float.NaN, Float.NaN, size + other.size)
+                    : new Range(lo < other.lo ? lo : other.lo, hi > other.hi ? hi : other.hi, size + other.size);
+        }
+
+        /**
+         * The range of all of {@code d[0, n)} with a zero end given the sign {@code Math.min} or {@code max} would
+         * have folded to (comparisons do not tell -0 from +0); this range unchanged unless an end is 0.
+         */
+        Range settleZeros(float[] d, int n, int inBin) {
+            float lo = this.lo, hi = this.hi;
             if (lo == 0f || hi == 0f) {
                 // Math.min gives -0 when any -0 was folded in, Math.max +0 when any +0 was
                 boolean negativeZero = false, positiveZero = false;
@@ -699,19 +734,31 @@ public final class DoseDistribution {
 
     /** Fixed chunks, merged in chunk order: the same bits whether or not the chunks ran in parallel. */
     private <A> A reduce(Supplier<A> make, RangeAccept<A> acceptRange, BinaryOperator<A> combine) {
-        int chunks = Math.max(1, (count + CHUNK - 1) / CHUNK);
+        return reduce(count, parallel, make, acceptRange, combine);
+    }
+
+    /** Of samples {@code [0, n)}: fixed chunks, merged in chunk order (the same bits, parallel or not). */
+    private static <A> A reduce(int n, boolean parallel, Supplier<A> make, RangeAccept<A> acceptRange,
+                                BinaryOperator<A> combine) {
+        List<A> parts = chunks(n, parallel, make, acceptRange);
+        A result = parts.getFirst();
+        for (int c = 1; c < parts.size(); c++) {
+            result = combine.apply(result, parts.get(c));
+        }
+        return result;
+    }
+
+    /** One part per {@link #CHUNK} of samples {@code [0, n)} (at least one), in chunk order. */
+    private static <A> List<A> chunks(int n, boolean parallel, Supplier<A> make, RangeAccept<A> acceptRange) {
+        int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
         if (chunks == 1) {
-            return acceptRange.accept(make.get(), 0, count);
+            return List.of(acceptRange.accept(make.get(), 0, n));
         }
         List<A> parts = new ArrayList<>(Arrays.asList(newArray(chunks)));
         IntStream range = IntStream.range(0, chunks);
         (parallel ? range.parallel() : range).forEach(c ->
-                parts.set(c, acceptRange.accept(make.get(), c * CHUNK, Math.min(count, (c + 1) * CHUNK))));
-        A result = parts.get(0);
-        for (int c = 1; c < chunks; c++) {
-            result = combine.apply(result, parts.get(c));
-        }
-        return result;
+                parts.set(c, acceptRange.accept(make.get(), c * CHUNK, Math.min(n, (c + 1) * CHUNK))));
+        return parts;
     }
 
     @SuppressWarnings("unchecked")
@@ -745,9 +792,9 @@ public final class DoseDistribution {
         float zeroVolume = Float.NaN;
         ZeroVolumes[] zeros = new ZeroVolumes[4];
         /**
-         * Per placed slot, where each chunk's samples start in the slot's one array (sized exactly from the first
-         * pass's counts, shared by every chunk's part); null for a slot collected in growing arrays (bin 0, whose
-         * zeros are counted, and the sequential refinements). Parts merge by adding sizes, without copying.
+         * Per placed slot, where each chunk's samples start in the slot's one array (sized exactly from the
+         * histogram's counts, shared by every chunk's part); null for a slot collected in growing arrays (bin 0 of
+         * the range-free bins, whose zeros are counted). Parts merge by adding sizes, without copying.
          */
         int[][] chunkStart = new int[4][];
         /** This part's first index in each placed slot's array (0 for the others). */
@@ -780,13 +827,8 @@ public final class DoseDistribution {
             if (!collectSamples) {
                 neighbour[s] = true;
             }
-            if (collectSamples && !collect[s]) {
-                collect[s] = true;
-                if (!bins.fixed) {
-                    // a sequential refinement's bin: one part scans all of its samples, whose number is known
-                    dose[s] = new float[Math.max(16, bins.count[bin])];
-                    volume[s] = new float[Math.max(16, bins.count[bin])];
-                } // the range-free bins' parts get their arrays from emptyCopy (placed, or growing from 16)
+            if (collectSamples) {
+                collect[s] = true; // the arrays come from placeInChunkOrder, or emptyCopy (growing from 16)
             }
         }
 
@@ -807,17 +849,15 @@ public final class DoseDistribution {
         }
 
         /**
-         * Collects every wanted bin but bin 0 straight into one exactly sized array per bin, each chunk's samples
-         * at the place the first pass's per-chunk counts give them: the same samples in the same order as
-         * growing per-chunk arrays merged in chunk order, without their copies and garbage.
+         * Collects every wanted bin (but bin 0 of the range-free bins, whose zeros are counted) straight into one
+         * exactly sized array per bin, each chunk's samples at the place the histogram's per-chunk counts give
+         * them: the same samples in the same order as growing per-chunk arrays merged in chunk order, without
+         * their copies and garbage.
          *
          * @param chunkCounts samples per bin of each {@link #CHUNK}, or null for a single chunk
          */
         void placeInChunkOrder(int[][] chunkCounts) {
-            if (!bins.fixed) {
-                throw new IllegalStateException("only the range-free bins have per-chunk counts");
-            }
-            for (int bin = 1; bin < slotOfBin.length; bin++) {
+            for (int bin = bins.fixed ? 1 : 0; bin < slotOfBin.length; bin++) {
                 int s = slotOfBin[bin];
                 if (s < 0 || !collect[s]) {
                     continue;
@@ -892,14 +932,19 @@ public final class DoseDistribution {
             return this;
         }
 
-        /** A chunk's part: its samples of the placed slots go where the first pass put that chunk. */
+        /** A chunk's part: its samples of the placed slots go where the histogram's counts put that chunk. */
         BinCandidates acceptChunk(float[] d, float[] v, int from, int to) {
+            return acceptChunk(d, v, from, to, -1);
+        }
+
+        /** As {@link #acceptChunk(float[], float[], int, int)}, of range-free bin {@code inBin} only (all: -1). */
+        BinCandidates acceptChunk(float[] d, float[] v, int from, int to, int inBin) {
             for (int s = 0; s < slots; s++) {
                 if (chunkStart[s] != null) {
                     base[s] = chunkStart[s][from / CHUNK];
                 }
             }
-            return acceptRange(d, v, from, to);
+            return acceptRange(d, v, from, to, inBin);
         }
 
         BinCandidates acceptRange(float[] d, float[] v, int from, int to) {

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Statistics of weighted dose samples against analytic answers. */
 class DoseDistributionTest {
-    /** The refinement's range pass folds exactly as Math.min and Math.max would, signed zeros and NaN included. */
+    /**
+     * The refinement's range pass folds exactly as Math.min and Math.max would, signed zeros and NaN included,
+     * whole or in two parts combined.
+     */
     @Test
     void rangeIsMathMinAndMaxFolded() {
         Random random = new Random(5);
@@ -34,12 +37,22 @@ class DoseDistributionTest {
                     size++;
                 }
             }
-            DoseDistribution.Range r = DoseDistribution.Range.of(d, n, inBin);
             String what = Arrays.toString(Arrays.copyOf(d, n)) + " in bin " + inBin;
-            assertThat(Float.floatToRawIntBits(r.lo())).as(what).isEqualTo(Float.floatToRawIntBits(lo));
-            assertThat(Float.floatToRawIntBits(r.hi())).as(what).isEqualTo(Float.floatToRawIntBits(hi));
-            assertThat(r.size()).as(what).isEqualTo(size);
+            assertRange(DoseDistribution.Range.of(d, n, inBin), lo, hi, size, what);
+            // in parts, as a heavy bin's range is found chunk by chunk
+            int cut = random.nextInt(n + 1);
+            DoseDistribution.Range parts = DoseDistribution.Range.EMPTY
+                    .combine(DoseDistribution.Range.of(d, 0, cut, inBin))
+                    .combine(DoseDistribution.Range.of(d, cut, n, inBin))
+                    .settleZeros(d, n, inBin);
+            assertRange(parts, lo, hi, size, what + " cut at " + cut);
         }
+    }
+
+    private static void assertRange(DoseDistribution.Range r, float lo, float hi, int size, String what) {
+        assertThat(Float.floatToRawIntBits(r.lo())).as(what).isEqualTo(Float.floatToRawIntBits(lo));
+        assertThat(Float.floatToRawIntBits(r.hi())).as(what).isEqualTo(Float.floatToRawIntBits(hi));
+        assertThat(r.size()).as(what).isEqualTo(size);
     }
 
     private static DoseStatistic st(String name) {
