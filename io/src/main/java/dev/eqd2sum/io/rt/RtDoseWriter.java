@@ -17,6 +17,8 @@ import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Writes RT Dose files: the EQD2 plan sum (DOMAIN.md, "Writing the EQD2 map") and, for synthetic
@@ -170,13 +172,25 @@ public final class RtDoseWriter {
                 return (long) dose.length * bytes;
             }
 
+            /**
+             * Pieces quantised two at a time, the second on the common pool: a one-case run has nothing else to
+             * do on its second core then (the structures are rasterised after the maps).
+             */
             @Override
             public void writeTo(OutputStream out) throws IOException {
-                byte[] chunk = new byte[CHUNK_VOXELS * bytes];
-                for (int from = 0; from < dose.length; from += CHUNK_VOXELS) {
-                    int to = Math.min(dose.length, from + CHUNK_VOXELS);
-                    encode(dose, from, to, scaling, bitsAllocated, chunk);
-                    out.write(chunk, 0, (to - from) * bytes);
+                byte[] first = new byte[CHUNK_VOXELS * bytes];
+                byte[] second = new byte[CHUNK_VOXELS * bytes];
+                for (int from = 0; from < dose.length; from += 2 * CHUNK_VOXELS) {
+                    int mid = Math.min(dose.length, from + CHUNK_VOXELS);
+                    int to = Math.min(dose.length, mid + CHUNK_VOXELS);
+                    ForkJoinTask<?> next = mid < to ? ForkJoinPool.commonPool().submit(
+                            () -> encode(dose, mid, to, scaling, bitsAllocated, second)) : null;
+                    encode(dose, from, mid, scaling, bitsAllocated, first);
+                    out.write(first, 0, (mid - from) * bytes);
+                    if (next != null) {
+                        next.join();
+                        out.write(second, 0, (to - mid) * bytes);
+                    }
                 }
             }
         };
@@ -234,9 +248,22 @@ public final class RtDoseWriter {
      * 160 ms for 52 M voxels against 60 ms (C2: 20-30 ms either way).
      */
     private static float maxOrNaN(float[] dose) {
+        if (dose.length < 2 * CHUNK_VOXELS) {
+            return maxOrNaN(dose, 0, dose.length);
+        }
+        // halves in parallel (the second on the common pool): the maximum is the same in any order
+        int half = dose.length / 2;
+        ForkJoinTask<Float> upper = ForkJoinPool.commonPool().submit(() -> maxOrNaN(dose, half, dose.length));
+        float lower = maxOrNaN(dose, 0, half);
+        float other = upper.join();
+        return Float.isNaN(lower) || Float.isNaN(other) ? Float.NaN : lower > other ? lower : other;
+    }
+
+    private static float maxOrNaN(float[] dose, int from, int to) {
         float max = 0;
         boolean bad = false;
-        for (float d : dose) {
+        for (int i = from; i < to; i++) {
+            float d = dose[i];
             if (d > max) {
                 max = d;
             }

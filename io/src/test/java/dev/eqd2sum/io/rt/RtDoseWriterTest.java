@@ -156,6 +156,38 @@ class RtDoseWriterTest {
         }
     }
 
+    /**
+     * A grid of several pieces, quantised two at a time (the second on the common pool), with a lone last piece
+     * and a short tail: every voxel comes back as the integer it rounds to, in its place.
+     */
+    @Test
+    void everyPieceIsWrittenInItsPlace() {
+        GridGeometry g = new GridGeometry(131, 128, 25, new double[] {0, 0, 0}, new double[] {2, 2, 2},
+                new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, 1});
+        float[] d = new float[g.voxelCount()]; // 419,200 voxels: 6.4 pieces of 65,536
+        java.util.Random r = new java.util.Random(11);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = r.nextFloat() * 60f;
+        }
+        for (int bits : new int[] {16, 32}) {
+            Path f = dir.resolve("pieces-" + bits + ".dcm");
+            RtDoseWriter.writePhysical(f, new DoseGrid(g, d), currentCourse().patientStudy(), "1.2.3.7", "1.2.3.8",
+                    bits);
+            var file = DicomReader.read(f);
+            var ds = file.dataset();
+            double scaling = ds.requireDouble(Tags.DoseGridScaling);
+            float[] back = dev.eqd2sum.io.dicom.PixelDecoder.decode(f.toString(), ds.get(Tags.PixelData),
+                    file.transferSyntax(), new dev.eqd2sum.io.dicom.PixelDecoder.Layout(131, 128, 25, bits, bits, false),
+                    scaling, new double[1]);
+            for (int i = 0; i < d.length; i++) {
+                long stored = Math.round(d[i] * (1.0 / scaling));
+                if (back[i] != (float) (stored * scaling)) {
+                    assertThat(back[i]).as("%d bits, voxel %d", bits, i).isEqualTo((float) (stored * scaling));
+                }
+            }
+        }
+    }
+
     @Test
     void physicalDoseRoundTripsThroughOurReader() {
         Path f = dir.resolve("RD.dcm");
