@@ -3,6 +3,8 @@ package dev.eqd2sum.engine.plansum;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.structure.StructureMask;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Per-output-voxel tissue properties for the EQD2 map: the alpha/beta of each voxel and whether
@@ -87,92 +89,119 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         // Only the voxels the structures occupy are visited (a cord or a PTV is a tiny part of the
         // grid). Per touched voxel, scratch holds ~floatBits(prod(1 - f)), 0 meaning untouched, so
         // the products are the same float operations in the same order as a dense array of ones.
-        long touched = 0;
-        for (StructureAlphaBeta s : withAlphaBeta) {
-            touched += voxelsTouched(s.mask());
-        }
-        for (StructureMask m : targets) {
-            touched += voxelsTouched(m);
-        }
-        UncoveredFractions scratch = UncoveredFractions.forVoxels(n, touched);
-        byte[] ab = null;
         float[] table = null;
         if (!withAlphaBeta.isEmpty()) {
             // Index 0 is the default; the structures' values follow, each once. Comparing table values
             // keeps the lowest alpha/beta exactly as with floats per voxel.
-            float dflt = (float) defaultAlphaBetaGy;
-            table = alphaBetaTable(dflt, withAlphaBeta);
+            table = alphaBetaTable((float) defaultAlphaBetaGy, withAlphaBeta);
             if (table == null) {
                 return fromStructuresAsFloats(grid, defaultAlphaBetaGy, withAlphaBeta, targets);
             }
-            ab = new byte[n];
-            for (StructureAlphaBeta s : withAlphaBeta) {
-                float value = (float) s.alphaBetaGy();
-                byte index = (byte) indexOf(table, value);
-                StructureMask m = s.mask();
-                for (int r = 0; r < m.runStart().length; r++) {
-                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        ab[v] = cover(scratch, v, 1f) || value < table[ab[v] & 0xFF] ? index : ab[v];
-                    }
-                }
-                for (int p = 0; p < m.partialIndex().length; p++) {
-                    int v = m.partialIndex()[p];
-                    float f = m.partialOccupancy()[p];
-                    if (f > 0) {
-                        ab[v] = cover(scratch, v, f) || value < table[ab[v] & 0xFF] ? index : ab[v];
-                    }
+        }
+        long abTouched = 0;
+        for (StructureAlphaBeta s : withAlphaBeta) {
+            abTouched += voxelsTouched(s.mask());
+        }
+        long targetTouched = 0;
+        for (StructureMask m : targets) {
+            targetTouched += voxelsTouched(m);
+        }
+        byte[] ab = null;
+        byte[] target;
+        if (!withAlphaBeta.isEmpty() && !targets.isEmpty() && abTouched * 4 < n && targetTouched * 4 < n) {
+            // The two maps do not depend on each other: the target map is made on the common pool meanwhile, each
+            // with a scratch table of its own voxels (a one-case run's second core is idle here). Not when either
+            // table would be a full-size array: then one scratch, shared in turn (peak memory).
+            UncoveredFractions targetScratch = UncoveredFractions.forVoxels(n, targetTouched);
+            ForkJoinTask<byte[]> targetMap = ForkJoinPool.commonPool().submit(
+                    () -> targetMap(n, targets, targetScratch));
+            ab = alphaBetaIndex(n, withAlphaBeta, table, UncoveredFractions.forVoxels(n, abTouched));
+            target = targetMap.join();
+        } else {
+            UncoveredFractions scratch = UncoveredFractions.forVoxels(n, abTouched + targetTouched);
+            if (!withAlphaBeta.isEmpty()) {
+                ab = alphaBetaIndex(n, withAlphaBeta, table, scratch);
+            }
+            target = targets.isEmpty() ? null : targetMap(n, targets, scratch);
+        }
+        return ab == null ? new TissueMap((float) defaultAlphaBetaGy, null, target)
+                : new TissueMap((float) defaultAlphaBetaGy, null, target, ab, table);
+    }
+
+    /**
+     * Per voxel the index into {@code table} of its alpha/beta (0: the default). Leaves {@code scratch} as it
+     * found it: every voxel it touched back to 0.
+     */
+    private static byte[] alphaBetaIndex(int n, List<StructureAlphaBeta> withAlphaBeta, float[] table,
+                                         UncoveredFractions scratch) {
+        byte[] ab = new byte[n];
+        for (StructureAlphaBeta s : withAlphaBeta) {
+            float value = (float) s.alphaBetaGy();
+            byte index = (byte) indexOf(table, value);
+            StructureMask m = s.mask();
+            for (int r = 0; r < m.runStart().length; r++) {
+                for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                    ab[v] = cover(scratch, v, 1f) || value < table[ab[v] & 0xFF] ? index : ab[v];
                 }
             }
-            for (StructureAlphaBeta s : withAlphaBeta) {
-                StructureMask m = s.mask();
-                for (int r = 0; r < m.runStart().length; r++) {
-                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
-                            ab[v] = 0;
-                        }
-                        scratch.put(v, 0);
-                    }
+            for (int p = 0; p < m.partialIndex().length; p++) {
+                int v = m.partialIndex()[p];
+                float f = m.partialOccupancy()[p];
+                if (f > 0) {
+                    ab[v] = cover(scratch, v, f) || value < table[ab[v] & 0xFF] ? index : ab[v];
                 }
-                for (int v : m.partialIndex()) {
+            }
+        }
+        for (StructureAlphaBeta s : withAlphaBeta) {
+            StructureMask m = s.mask();
+            for (int r = 0; r < m.runStart().length; r++) {
+                for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
                     if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
                         ab[v] = 0;
                     }
                     scratch.put(v, 0);
                 }
             }
-        }
-        byte[] target = null;
-        if (!targets.isEmpty()) {
-            target = new byte[n];
-            for (StructureMask m : targets) {
-                for (int r = 0; r < m.runStart().length; r++) {
-                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        cover(scratch, v, 1f);
-                    }
+            for (int v : m.partialIndex()) {
+                if (scratch.get(v) != 0 && !coveredEnough(scratch, v)) {
+                    ab[v] = 0;
                 }
-                for (int p = 0; p < m.partialIndex().length; p++) {
-                    cover(scratch, m.partialIndex()[p], m.partialOccupancy()[p]);
+                scratch.put(v, 0);
+            }
+        }
+        return ab;
+    }
+
+    /** Per voxel 1 where the union of the target structures covers enough of it. */
+    private static byte[] targetMap(int n, List<StructureMask> targets, UncoveredFractions scratch) {
+        byte[] target = new byte[n];
+        for (StructureMask m : targets) {
+            for (int r = 0; r < m.runStart().length; r++) {
+                for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
+                    cover(scratch, v, 1f);
                 }
             }
-            for (StructureMask m : targets) {
-                for (int r = 0; r < m.runStart().length; r++) {
-                    for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
-                        if (scratch.get(v) != 0) {
-                            target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
-                            scratch.put(v, 0);
-                        }
-                    }
-                }
-                for (int v : m.partialIndex()) {
+            for (int p = 0; p < m.partialIndex().length; p++) {
+                cover(scratch, m.partialIndex()[p], m.partialOccupancy()[p]);
+            }
+        }
+        for (StructureMask m : targets) {
+            for (int r = 0; r < m.runStart().length; r++) {
+                for (int v = m.runStart()[r], end = v + m.runLength()[r]; v < end; v++) {
                     if (scratch.get(v) != 0) {
                         target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
                         scratch.put(v, 0);
                     }
                 }
             }
+            for (int v : m.partialIndex()) {
+                if (scratch.get(v) != 0) {
+                    target[v] = (byte) (coveredEnough(scratch, v) ? 1 : 0);
+                    scratch.put(v, 0);
+                }
+            }
         }
-        return ab == null ? new TissueMap((float) defaultAlphaBetaGy, null, target)
-                : new TissueMap((float) defaultAlphaBetaGy, null, target, ab, table);
+        return target;
     }
 
     /** The default, then each structure's alpha/beta once; null when more than 256 values. */
