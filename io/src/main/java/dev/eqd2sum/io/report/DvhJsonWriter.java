@@ -83,11 +83,12 @@ public final class DvhJsonWriter {
     }
 
     static void number(JsonGenerator g, String name, Double v) throws IOException {
-        BigDecimal b = Numbers.json(v);
-        if (b == null) {
+        String text = Numbers.jsonText(v);
+        if (text == null) {
             g.writeNullField(name);
         } else {
-            g.writeNumberField(name, b);
+            g.writeFieldName(name);
+            g.writeNumber(text);
         }
     }
 
@@ -187,15 +188,14 @@ public final class DvhJsonWriter {
         g.writeArrayFieldStart(name);
         if (values != null) {
             for (double v : values) {
-                BigDecimal b = Numbers.json(v);
-                if (b == null) {
+                String text = Numbers.jsonText(v);
+                if (text == null) {
                     g.writeNull();
                 } else {
-                    g.writeNumber(b);
+                    g.writeNumber(text);
                 }
             }
         }
         g.writeEndArray();
     }
-
 }
