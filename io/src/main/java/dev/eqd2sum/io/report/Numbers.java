@@ -34,16 +34,10 @@ final class Numbers {
      * Null when in doubt (the caller uses the Formatter).
      */
     static String fourDecimals(double v) {
-        if (!(v >= 0 && v < FAST_LIMIT)) {
+        long q = roundedUnlessInDoubt(v, 1e4, TIE_MARGIN);
+        if (q < 0) {
             return null;
         }
-        double scaled = v * 1e4;
-        double floor = Math.floor(scaled);
-        double frac = scaled - floor;
-        if (Math.abs(frac - 0.5) < TIE_MARGIN) {
-            return null;
-        }
-        long q = (long) floor + (frac > 0.5 ? 1 : 0);
         long whole = q / 10_000;
         int part = (int) (q % 10_000);
         StringBuilder b = new StringBuilder(16).append(whole).append('.');
@@ -89,16 +83,10 @@ final class Numbers {
      * {@value #TIE_MARGIN_JSON} of a tie. Null when in doubt.
      */
     static String sixDecimals(double v) {
-        if (!(v >= 0 && v < FAST_LIMIT)) {
+        long q = roundedUnlessInDoubt(v, 1e6, TIE_MARGIN_JSON);
+        if (q < 0) {
             return null;
         }
-        double scaled = v * 1e6;
-        double floor = Math.floor(scaled);
-        double frac = scaled - floor;
-        if (Math.abs(frac - 0.5) < TIE_MARGIN_JSON) {
-            return null;
-        }
-        long q = (long) floor + (frac > 0.5 ? 1 : 0);
         long whole = q / 1_000_000;
         int part = (int) (q % 1_000_000);
         StringBuilder b = new StringBuilder(16).append(whole);
@@ -119,6 +107,24 @@ final class Numbers {
 
     /** As {@link #TIE_MARGIN}, for six decimals (v * 10^6 < 10^11 has an ulp of 2^-16 or less). */
     private static final double TIE_MARGIN_JSON = 1e-3;
+
+    /**
+     * v * scale rounded to an integer, for 0 <= v < {@link #FAST_LIMIT} when v * scale lies more than
+     * {@code margin} from a tie: then no way of breaking ties or of producing v's decimal digits changes it.
+     * -1 when in doubt.
+     */
+    private static long roundedUnlessInDoubt(double v, double scale, double margin) {
+        if (!(v >= 0 && v < FAST_LIMIT)) {
+            return -1;
+        }
+        double scaled = v * scale;
+        double floor = Math.floor(scaled);
+        double frac = scaled - floor;
+        if (Math.abs(frac - 0.5) < margin) {
+            return -1;
+        }
+        return (long) floor + (frac > 0.5 ? 1 : 0);
+    }
 
     /** Console: 2 decimals. */
     static String twoDecimals(Double v) {
