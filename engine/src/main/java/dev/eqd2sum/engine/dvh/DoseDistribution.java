@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -90,24 +91,24 @@ public final class DoseDistribution {
     private static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel,
                                            int block) {
         DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
-        d.adopt(d.reduce(Scan::new, (a, from, to) -> {
+        d.adopt(chunks(count, parallel, Scan::new, (a, from, to) -> {
             for (int b = from; b < to; b += block) {
                 int e = Math.min(to, b + block);
                 fill.run(b, e);
                 a.acceptRange(doseGy, volumeCc, b, e);
             }
             return a;
-        }, Scan::combine));
+        }));
         return d;
     }
 
-    /** Takes the first pass's results (after the last combine). */
-    private void adopt(Scan scan) {
-        scan.finish();
+    /** Takes the first pass's results from its chunks' parts. */
+    private void adopt(List<Scan> parts) {
+        chunkBinCounts = countsPerChunk(parts, Scan::counts);
+        Scan scan = merged(parts, Scan::combine).finish();
         summary = scan.summary;
         zeroCount = scan.zeros;
         bins = scan.bins;
-        chunkBinCounts = scan.chunkCounts();
     }
 
     /** The doses (read only). */
@@ -118,7 +119,7 @@ public final class DoseDistribution {
     /** Minimum, maximum (with their samples), mean and volume. */
     public DoseSummary summary() {
         if (summary == null) {
-            adopt(reduce(Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to), Scan::combine));
+            adopt(chunks(count, parallel, Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to)));
         }
         return summary;
     }
@@ -131,8 +132,6 @@ public final class DoseDistribution {
         // array would make each addition wait for the previous one's store
         private final OrderedHistogram odd = OrderedHistogram.rangeFree();
         long zeros;
-        /** The counts of each chunk combined so far, in chunk order (null while this holds one chunk). */
-        private List<int[]> chunkCounts;
 
         Scan acceptRange(float[] dose, float[] volume, int from, int to) {
             if (to <= from) {
@@ -175,11 +174,6 @@ public final class DoseDistribution {
         }
 
         Scan combine(Scan other) {
-            if (chunkCounts == null) {
-                chunkCounts = new ArrayList<>();
-                chunkCounts.add(countsOf(this));
-            }
-            chunkCounts.add(countsOf(other)); // other is one chunk (reduce combines them in order)
             summary.combine(other.summary);
             zeros += other.zeros;
             bins.combine(other.bins);
@@ -187,17 +181,14 @@ public final class DoseDistribution {
             return this;
         }
 
-        private static int[] countsOf(Scan one) {
-            int[] c = one.bins.count.clone();
-            int[] odd = one.odd.count;
+        /** Samples per bin, the odd ones included (a new array; before {@link #finish}). */
+        int[] counts() {
+            int[] c = bins.count.clone();
+            int[] oddCounts = odd.count;
             for (int b = 0; b < c.length; b++) {
-                c[b] += odd[b];
+                c[b] += oddCounts[b];
             }
             return c;
-        }
-
-        int[][] chunkCounts() {
-            return chunkCounts == null ? null : chunkCounts.toArray(new int[0][]);
         }
 
         /** Folds the odd samples' bins in; call once, after the last combine. */
@@ -555,14 +546,8 @@ public final class DoseDistribution {
         OrderedHistogram empty = new OrderedHistogram(lo, hi, REFINE_BINS);
         List<OrderedHistogram> parts = chunks(n, parallel, empty::emptyCopy,
                 (a, from, to) -> a.acceptRange(d, v, from, to, inBin));
-        int[][] chunkCounts = new int[parts.size()][];
-        for (int k = 0; k < chunkCounts.length; k++) {
-            chunkCounts[k] = parts.get(k).count.clone(); // before the merge adds into the first part
-        }
-        OrderedHistogram h = parts.getFirst();
-        for (int k = 1; k < parts.size(); k++) {
-            h.combine(parts.get(k));
-        }
+        int[][] chunkCounts = countsPerChunk(parts, part -> part.count.clone());
+        OrderedHistogram h = merged(parts, OrderedHistogram::combine);
         BinCandidates wanted = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, volumeAbove, h.binCount() - 1);
@@ -740,12 +725,31 @@ public final class DoseDistribution {
     /** Of samples {@code [0, n)}: fixed chunks, merged in chunk order (the same bits, parallel or not). */
     private static <A> A reduce(int n, boolean parallel, Supplier<A> make, RangeAccept<A> acceptRange,
                                 BinaryOperator<A> combine) {
-        List<A> parts = chunks(n, parallel, make, acceptRange);
+        return merged(chunks(n, parallel, make, acceptRange), combine);
+    }
+
+    /** The chunks' parts merged into the first, in chunk order. */
+    private static <A> A merged(List<A> parts, BinaryOperator<A> combine) {
         A result = parts.getFirst();
         for (int c = 1; c < parts.size(); c++) {
             result = combine.apply(result, parts.get(c));
         }
         return result;
+    }
+
+    /**
+     * Each chunk's samples per bin, taken before the parts are merged (the merge adds into the first); null for a
+     * single chunk (see {@link BinCandidates#placeInChunkOrder}).
+     */
+    private static <A> int[][] countsPerChunk(List<A> parts, Function<A, int[]> counts) {
+        if (parts.size() == 1) {
+            return null;
+        }
+        int[][] out = new int[parts.size()][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = counts.apply(parts.get(c));
+        }
+        return out;
     }
 
     /** One part per {@link #CHUNK} of samples {@code [0, n)} (at least one), in chunk order. */

@@ -233,8 +233,13 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
     /** More than 256 distinct alpha/beta values (no real case has them): the map as floats, per voxel. */
     private static TissueMap fromStructuresAsFloats(GridGeometry grid, double defaultAlphaBetaGy,
                                                     List<StructureAlphaBeta> withAlphaBeta, List<StructureMask> targets) {
-        TissueMap indexed = fromStructures(grid, defaultAlphaBetaGy, withAlphaBeta.subList(0, 0), targets);
         int n = grid.voxelCount();
+        long targetTouched = 0;
+        for (StructureMask m : targets) {
+            targetTouched += voxelsTouched(m);
+        }
+        byte[] target = targets.isEmpty() ? null
+                : targetMap(n, targets, UncoveredFractions.forVoxels(n, targetTouched));
         float[] ab = new float[n];
         float dflt = (float) defaultAlphaBetaGy;
         java.util.Arrays.fill(ab, dflt);
@@ -260,7 +265,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
                 ab[v] = dflt;
             }
         }
-        return new TissueMap(dflt, ab, indexed.target());
+        return new TissueMap(dflt, ab, target);
     }
 
     /** Multiplies voxel v's uncovered fraction by 1 - f; true when v was untouched before. */

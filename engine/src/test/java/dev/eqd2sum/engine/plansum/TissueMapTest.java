@@ -28,19 +28,40 @@ class TissueMapTest {
         return out;
     }
 
-    @Test
-    void moreThan256AlphaBetaValuesFallBackToFloatsPerVoxel() {
-        GridGeometry big = GridGeometry.axisAligned(300, 1, 1, 0, 0, 0, 1, 1, 1);
+    /** A 300-voxel row, and one structure per voxel with its own alpha/beta (1 + 0.01 * voxel): 300 values. */
+    private static final GridGeometry BIG = GridGeometry.axisAligned(300, 1, 1, 0, 0, 0, 1, 1, 1);
+
+    private static List<TissueMap.StructureAlphaBeta> oneVoxelEach() {
         List<TissueMap.StructureAlphaBeta> many = new java.util.ArrayList<>();
         for (int s = 0; s < 300; s++) {
-            StructureMask one = new StructureMask(big, new int[] {s}, new int[] {1}, new int[0], new float[0], 0,
+            StructureMask one = new StructureMask(BIG, new int[] {s}, new int[] {1}, new int[0], new float[0], 0,
                     SamplePoints.empty());
             many.add(new TissueMap.StructureAlphaBeta(one, 1 + 0.01 * s));
         }
-        TissueMap m = TissueMap.fromStructures(big, 10, many, List.of());
+        return many;
+    }
+
+    /** The floats-per-voxel fallback gives the same target map as the indexed map does. */
+    @Test
+    void floatFallbackKeepsTheTargets() {
+        List<TissueMap.StructureAlphaBeta> many = oneVoxelEach();
+        StructureMask target = new StructureMask(BIG, new int[] {10}, new int[] {20}, new int[] {30, 31},
+                new float[] {0.7f, 0.3f}, 0, SamplePoints.empty());
+        TissueMap floats = TissueMap.fromStructures(BIG, 10, many, List.of(target));
+        TissueMap indexed = TissueMap.fromStructures(BIG, 10, many.subList(0, 5), List.of(target));
+        assertThat(floats.alphaBetaIndex()).isNull();
+        assertThat(floats.target()).isEqualTo(indexed.target());
+        assertThat(floats.isTarget(30)).isTrue();
+        assertThat(floats.isTarget(31)).isFalse();
+    }
+
+    @Test
+    void moreThan256AlphaBetaValuesFallBackToFloatsPerVoxel() {
+        List<TissueMap.StructureAlphaBeta> many = oneVoxelEach();
+        TissueMap m = TissueMap.fromStructures(BIG, 10, many, List.of());
         assertThat(m.alphaBetaIndex()).isNull();
         assertThat(m.alphaBetaGy()).hasSize(300);
-        TissueMap few = TissueMap.fromStructures(big, 10, many.subList(0, 255), List.of());
+        TissueMap few = TissueMap.fromStructures(BIG, 10, many.subList(0, 255), List.of());
         assertThat(few.alphaBetaIndex()).as("255 structures and the default: 256 values").isNotNull();
         for (int v = 0; v < 300; v++) {
             assertThat(m.alphaBetaAt(v)).isEqualTo((float) (1 + 0.01 * v));

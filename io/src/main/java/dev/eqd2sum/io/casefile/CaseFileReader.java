@@ -36,7 +36,6 @@ public final class CaseFileReader {
     private CaseFileReader() {
     }
 
-    /** Reads a case file named on the command line as {@code display}. */
     /**
      * Builds the JSON reader and runs its parser once on an empty object, so that a fresh JVM has its classes
      * loaded and initialised before the first case file arrives (about 25 ms of a one-case run's start, which the
@@ -46,6 +45,7 @@ public final class CaseFileReader {
         StrictJson.parse(new byte[] {'{', '}'}, "(preparation)");
     }
 
+    /** Reads a case file named on the command line as {@code display}. */
     public static CaseSpec read(Path caseFile, String display) {
         JsonNode root = StrictJson.read(caseFile, display);
         StrictJson.Obj top = new StrictJson.Obj(display, "", root);
