@@ -543,7 +543,10 @@ public final class DoseDistribution {
             }
             return;
         }
-        OrderedHistogram empty = new OrderedHistogram(lo, hi, REFINE_BINS);
+        // Most of the samples at the lowest dose (a plateau, e.g. a prior course's low dose over a whole External):
+        // that dose gets a sub-bin of its own, so its samples are counted below rather than copied and refined.
+        boolean bottomAlone = r.atLo > LEAF && lo < hi;
+        OrderedHistogram empty = new OrderedHistogram(lo, hi, REFINE_BINS, bottomAlone);
         List<OrderedHistogram> parts = chunks(n, parallel, empty::emptyCopy,
                 (a, from, to) -> a.acceptRange(d, v, from, to, inBin));
         int[][] chunkCounts = countsPerChunk(parts, part -> part.count.clone());
@@ -551,18 +554,39 @@ public final class DoseDistribution {
         BinCandidates wanted = new BinCandidates(h);
         for (Query q : queries) {
             locate(q, h, volumeAbove, h.binCount() - 1);
-            wanted.want(q.bin, true);
             wanted.want(q.above, false);
             wanted.want(q.below, false);
+        }
+        Collection<List<Query>> groups = byBin(queries);
+        Map<Integer, CountedVolumes> singleDose = new LinkedHashMap<>();
+        for (List<Query> group : groups) {
+            int bin = group.get(0).bin;
+            // a sub-bin of one dose, with more samples than a sort would take: the samples' volumes counted in place
+            // (as the collected bin's refinement would count them, one level down) instead of copied out
+            CountedVolumes counted = h.count[bin] > LEAF && h.singleDose(bin)
+                    ? countVolumes(d, v, n, -1, true, Float.floatToRawIntBits(h.doseOfSingleDoseBin(bin))) : null;
+            if (counted != null) {
+                singleDose.put(bin, counted);
+            } else {
+                wanted.want(bin, true);
+            }
         }
         wanted.placeInChunkOrder(chunkCounts);
         BinCandidates c = reduce(n, parallel, wanted::emptyCopy, (a, from, to) -> a.acceptChunk(d, v, from, to, inBin),
                 BinCandidates::combine);
-        for (List<Query> group : byBin(queries)) {
+        for (List<Query> group : groups) {
             Query q = group.get(0);
-            int slot = c.slotOfBin[q.bin];
             Group newAbove = q.above >= 0 ? c.minGroup(q.above) : above;
             Group newBelow = q.below >= 0 ? c.maxGroup(q.below) : below;
+            CountedVolumes counted = singleDose.get(q.bin);
+            if (counted != null) {
+                DoseVolumeNodes nodes = counted.nodes(h.doseOfSingleDoseBin(q.bin), q.volumeAbove, newAbove, newBelow);
+                for (Query each : group) {
+                    each.result = answer(each, nodes, total);
+                }
+                continue;
+            }
+            int slot = c.slotOfBin[q.bin];
             refine(group, c.dose[slot], c.volume[slot], c.size[slot], -1, q.volumeAbove, newAbove, newBelow, total,
                     parallel);
         }
@@ -573,10 +597,11 @@ public final class DoseDistribution {
      * only, unless -1) exactly as {@code Math.min} and {@code Math.max} fold them (NaN wins; -0 is below +0),
      * and how many there are. Plain comparisons, with the rare signed zeros settled afterwards: a single case
      * runs on C1, which runs {@code Math}'s float min and max (their NaN and -0 rules) about 2.7 times slower,
-     * and this pass goes over every sample of a heavy bin.
+     * and this pass goes over every sample of a heavy bin. {@code atLo} counts the samples equal to {@code lo} as
+     * floats compare (either zero for a zero); with NaN it is 0.
      */
-    record Range(float lo, float hi, int size) {
-        static final Range EMPTY = new Range(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0);
+    record Range(float lo, float hi, int size, int atLo) {
+        static final Range EMPTY = new Range(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 0);
 
         static Range of(float[] d, int n, int inBin) {
             return of(d, 0, n, inBin).settleZeros(d, n, inBin);
@@ -587,11 +612,16 @@ public final class DoseDistribution {
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             boolean nan = false;
             int size = 0;
+            int atLo = 0;
             for (int p = from; p < to; p++) {
                 float x = d[p];
                 if (inBin < 0 || OrderedHistogram.fixedBinOf(x) == inBin) {
                     if (x < lo) {
                         lo = x;
+                        atLo = 0;
+                    }
+                    if (x == lo) {
+                        atLo++;
                     }
                     if (x > hi) {
                         hi = x;
@@ -600,14 +630,18 @@ public final class DoseDistribution {
                     size++;
                 }
             }
-            return nan ? new Range(Float.NaN, Float.NaN, size) : new Range(lo, hi, size);
+            return nan ? new Range(Float.NaN, Float.NaN, size, 0) : new Range(lo, hi, size, atLo);
         }
 
         /** Parts of consecutive samples merged: NaN wins, the rest is exact whatever the order. */
         Range combine(Range other) {
             boolean nan = Float.isNaN(lo) || Float.isNaN(other.lo);
-            return nan ? new Range(Float.NaN, Float.NaN, size + other.size)
-                    : new Range(lo < other.lo ? lo : other.lo, hi > other.hi ? hi : other.hi, size + other.size);
+            if (nan) {
+                return new Range(Float.NaN, Float.NaN, size + other.size, 0);
+            }
+            int atLowest = lo < other.lo ? atLo : other.lo < lo ? other.atLo : atLo + other.atLo;
+            return new Range(lo < other.lo ? lo : other.lo, hi > other.hi ? hi : other.hi, size + other.size,
+                    atLowest);
         }
 
         /**
@@ -636,7 +670,7 @@ public final class DoseDistribution {
                     hi = positiveZero ? 0f : -0f;
                 }
             }
-            return new Range(lo, hi, size);
+            return new Range(lo, hi, size, atLo);
         }
     }
 
@@ -652,6 +686,25 @@ public final class DoseDistribution {
      */
     static DoseVolumeNodes oneDose(float[] d, float[] v, int n, int inBin, float dose, double volumeAbove,
                                    Group above, Group below) {
+        CountedVolumes counted = countVolumes(d, v, n, inBin, false, 0);
+        return counted == null ? null : counted.nodes(dose, volumeAbove, above, below);
+    }
+
+    /** The distinct volumes of a window of one dose and how many samples have each (in no particular order). */
+    record CountedVolumes(int[] bits, long[] times) {
+        /** The window's one node between its neighbours, bit for bit the sort's (see {@link DoseVolumeNodes#singleDose}). */
+        DoseVolumeNodes nodes(float dose, double volumeAbove, Group above, Group below) {
+            return DoseVolumeNodes.singleDose(dose, new float[0], 0, bits, times, bits.length, volumeAbove, above,
+                    below);
+        }
+    }
+
+    /**
+     * The volumes of samples {@code [0, n)} counted by value: those whose dose has exactly the bits {@code doseBits}
+     * when {@code byBits}, else those in range-free bin {@code inBin} (all when -1). Null when they have more than
+     * {@link #ONE_DOSE_MAX_VOLUMES} distinct volumes.
+     */
+    static CountedVolumes countVolumes(float[] d, float[] v, int n, int inBin, boolean byBits, int doseBits) {
         int capacity = 2 * ONE_DOSE_MAX_VOLUMES;
         int[] keys = new int[capacity];
         long[] counts = new long[capacity];
@@ -660,7 +713,8 @@ public final class DoseDistribution {
         int lastBits = 0;
         int lastSlot = -1;
         for (int p = 0; p < n; p++) {
-            if (inBin >= 0 && OrderedHistogram.fixedBinOf(d[p]) != inBin) {
+            if (byBits ? Float.floatToRawIntBits(d[p]) != doseBits
+                    : inBin >= 0 && OrderedHistogram.fixedBinOf(d[p]) != inBin) {
                 continue;
             }
             int b = Float.floatToRawIntBits(v[p]);
@@ -693,7 +747,7 @@ public final class DoseDistribution {
                 times[e++] = counts[h];
             }
         }
-        return DoseVolumeNodes.singleDose(dose, new float[0], 0, bits, times, distinct, volumeAbove, above, below);
+        return new CountedVolumes(bits, times);
     }
 
     private DoseHistogram dvhHistogram() {

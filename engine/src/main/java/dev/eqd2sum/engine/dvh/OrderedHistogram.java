@@ -12,6 +12,8 @@ final class OrderedHistogram {
     static final int FIXED_SHIFT = 18;
 
     private final int lowKey;
+    /** 1 when the lowest dose has bin 0 to itself (the other bins start one key higher), else 0. */
+    private final int bottom;
     private final int shift;
     private final int binCount;
     /** Range-free: bin = max(raw float bits, 0) >>> FIXED_SHIFT, so negative doses, -0 and 0 share bin 0. */
@@ -26,6 +28,7 @@ final class OrderedHistogram {
 
     private OrderedHistogram() {
         this.lowKey = 0;
+        this.bottom = 0;
         this.shift = FIXED_SHIFT;
         this.binCount = (int) ((1L << 31) >>> FIXED_SHIFT);
         this.fixed = true;
@@ -33,16 +36,23 @@ final class OrderedHistogram {
         this.count = new int[binCount];
     }
 
-    /** Bins covering doses [low, high] with at most {@code maxBins} bins. */
-    OrderedHistogram(float low, float high, int maxBins) {
+    /**
+     * Bins covering doses [low, high] with at most {@code maxBins} bins; when {@code bottomAlone} (and
+     * {@code low < high}), bin 0 holds only the samples of exactly {@code low}'s bits.
+     */
+    OrderedHistogram(float low, float high, int maxBins, boolean bottomAlone) {
         this.lowKey = DoseVolumeNodes.sortable(low);
-        long range = (long) DoseVolumeNodes.sortable(high) - lowKey;
+        this.bottom = bottomAlone ? 1 : 0;
+        long range = (long) DoseVolumeNodes.sortable(high) - lowKey - bottom;
+        if (range < 0) {
+            throw new IllegalArgumentException("no doses above the lowest to bin: " + low + " to " + high);
+        }
         int s = 0;
-        while ((range >>> s) >= maxBins) {
+        while ((range >>> s) >= maxBins - bottom) {
             s++;
         }
         this.shift = s;
-        this.binCount = (int) (range >>> s) + 1;
+        this.binCount = (int) (range >>> s) + 1 + bottom;
         this.fixed = false;
         this.volume = new double[binCount];
         this.count = new int[binCount];
@@ -50,6 +60,7 @@ final class OrderedHistogram {
 
     private OrderedHistogram(OrderedHistogram bins) {
         this.lowKey = bins.lowKey;
+        this.bottom = bins.bottom;
         this.shift = bins.shift;
         this.binCount = bins.binCount;
         this.fixed = bins.fixed;
@@ -77,8 +88,21 @@ final class OrderedHistogram {
         if (offset <= 0) {
             return 0;
         }
-        long b = offset >>> shift;
+        long b = ((offset - bottom) >>> shift) + bottom;
         return b >= binCount ? binCount - 1 : (int) b;
+    }
+
+    /**
+     * Whether every dose in [low, high] that falls in this bin has the same bits: one key per bin, or the lowest
+     * dose's bin of its own.
+     */
+    boolean singleDose(int bin) {
+        return !fixed && (shift == 0 || (bottom == 1 && bin == 0));
+    }
+
+    /** The one dose of a {@link #singleDose} bin. */
+    float doseOfSingleDoseBin(int bin) {
+        return DoseVolumeNodes.unsortable(lowKey + bin);
     }
 
     /** The bin of a dose given in double: that of the largest float not above it. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DoseDistributionTest {
     /**
      * The refinement's range pass folds exactly as Math.min and Math.max would, signed zeros and NaN included,
-     * whole or in two parts combined.
+     * whole or in two parts combined, and counts the samples at its lowest dose.
      */
     @Test
     void rangeIsMathMinAndMaxFolded() {
@@ -37,22 +37,30 @@ class DoseDistributionTest {
                     size++;
                 }
             }
+            int atLo = 0;
+            for (int p = 0; p < n; p++) {
+                if ((inBin < 0 || OrderedHistogram.fixedBinOf(d[p]) == inBin) && d[p] == lo) {
+                    atLo++;
+                }
+            }
             String what = Arrays.toString(Arrays.copyOf(d, n)) + " in bin " + inBin;
-            assertRange(DoseDistribution.Range.of(d, n, inBin), lo, hi, size, what);
+            assertRange(DoseDistribution.Range.of(d, n, inBin), lo, hi, size, atLo, what);
             // in parts, as a heavy bin's range is found chunk by chunk
             int cut = random.nextInt(n + 1);
             DoseDistribution.Range parts = DoseDistribution.Range.EMPTY
                     .combine(DoseDistribution.Range.of(d, 0, cut, inBin))
                     .combine(DoseDistribution.Range.of(d, cut, n, inBin))
                     .settleZeros(d, n, inBin);
-            assertRange(parts, lo, hi, size, what + " cut at " + cut);
+            assertRange(parts, lo, hi, size, atLo, what + " cut at " + cut);
         }
     }
 
-    private static void assertRange(DoseDistribution.Range r, float lo, float hi, int size, String what) {
+    /** {@code atLo}: the samples equal to the lowest as floats compare (either zero), none when NaN is among them. */
+    private static void assertRange(DoseDistribution.Range r, float lo, float hi, int size, int atLo, String what) {
         assertThat(Float.floatToRawIntBits(r.lo())).as(what).isEqualTo(Float.floatToRawIntBits(lo));
         assertThat(Float.floatToRawIntBits(r.hi())).as(what).isEqualTo(Float.floatToRawIntBits(hi));
         assertThat(r.size()).as(what).isEqualTo(size);
+        assertThat(r.atLo()).as(what + ": samples at the lowest").isEqualTo(Float.isNaN(lo) ? 0 : atLo);
     }
 
     private static DoseStatistic st(String name) {
