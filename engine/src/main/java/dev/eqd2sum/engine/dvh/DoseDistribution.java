@@ -501,10 +501,11 @@ public final class DoseDistribution {
     }
 
     /**
-     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort. Its passes over
-     * more than one {@link #CHUNK} of samples (a heavy bin's range, sub-histogram and candidates: every sample of
-     * the structure) run in fixed chunks merged in chunk order, in parallel when {@code parallel}: the same bits
-     * either way.
+     * Narrows queries sharing a bin to their samples by sub-histograms until few enough to sort; a sub-bin that can
+     * hold only one dose (one float wide, or the lowest dose's own when many samples share it) is counted by volume
+     * where the samples lie instead of collected (see {@link #oneDose}). Its passes over more than one
+     * {@link #CHUNK} of samples (a heavy bin's range, sub-histogram and candidates: every sample of the structure)
+     * run in fixed chunks merged in chunk order, in parallel when {@code parallel}: the same bits either way.
      *
      * @param inBin -1: the bin's samples are {@code d, v [0, n)}; else they are those of {@code [0, n)} in this
      *              bin of the range-free histogram (the same samples in the same order as collected ones)
