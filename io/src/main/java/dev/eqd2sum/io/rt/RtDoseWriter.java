@@ -260,18 +260,45 @@ public final class RtDoseWriter {
     }
 
     private static float maxOrNaN(float[] dose, int from, int to) {
-        float max = 0;
-        boolean bad = false;
-        for (int i = from; i < to; i++) {
-            float d = dose[i];
-            if (d > max) {
-                max = d;
+        // Four running maxima: C1 (one case) runs this loop about 30 % faster than with one.
+        float m0 = 0;
+        float m1 = 0;
+        float m2 = 0;
+        float m3 = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            float a = dose[i];
+            float b = dose[i + 1];
+            float c = dose[i + 2];
+            float d = dose[i + 3];
+            if (a > m0) {
+                m0 = a;
             }
-            if (!(d >= -1e-6f)) {
-                bad = true;
+            if (b > m1) {
+                m1 = b;
+            }
+            if (c > m2) {
+                m2 = c;
+            }
+            if (d > m3) {
+                m3 = d;
+            }
+            if (!(a >= 0 && b >= 0 && c >= 0 && d >= 0) && !(a >= -1e-6f && b >= -1e-6f && c >= -1e-6f && d >= -1e-6f)) {
+                return Float.NaN;
             }
         }
-        return bad ? Float.NaN : max;
+        for (; i < to; i++) {
+            float d = dose[i];
+            if (d > m0) {
+                m0 = d;
+            }
+            if (!(d >= -1e-6f)) {
+                return Float.NaN;
+            }
+        }
+        float x = m0 > m1 ? m0 : m1;
+        float y = m2 > m3 ? m2 : m3;
+        return x > y ? x : y;
     }
 
     /** Voxels {@code from..to-1} as little-endian unsigned integers of {@code bits} into {@code out} from byte 0. */
@@ -279,14 +306,23 @@ public final class RtDoseWriter {
         double inv = 1.0 / scaling;
         if (bits == 32) {
             for (int i = from; i < to; i++) {
-                long q = Math.min(0xFFFFFFFFL, Math.round(Math.max(0, dose[i]) * inv));
-                INT_LE.set(out, 4 * (i - from), (int) q);
+                INT_LE.set(out, 4 * (i - from), (int) quantum(dose[i] * inv, 0xFFFFFFFFL));
             }
         } else {
             for (int i = from; i < to; i++) {
-                long q = Math.min(0xFFFFL, Math.round(Math.max(0, dose[i]) * inv));
-                SHORT_LE.set(out, 2 * (i - from), (short) q);
+                SHORT_LE.set(out, 2 * (i - from), (short) quantum(dose[i] * inv, 0xFFFFL));
             }
         }
+    }
+
+    /**
+     * {@code min(max, Math.round(max(0, x)))}, bit for bit, for any x (NaN and negatives give 0). Math.round's exact
+     * rule costs C1 (one case) as much as the rest of the loop; x + 0.5 rounds onto the next integer only for the
+     * largest double below 0.5, which the first test takes (for x >= 0.5 below 2^52 the sum is exact or cannot reach
+     * the next integer; from 2^32 on the result is max anyway).
+     */
+    static long quantum(double x, long max) {
+        long q = x < 0.5 ? 0 : (long) (x + 0.5);
+        return q > max ? max : q;
     }
 }

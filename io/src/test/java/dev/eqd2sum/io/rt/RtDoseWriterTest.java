@@ -138,6 +138,34 @@ class RtDoseWriterTest {
     }
 
     @Test
+    void quantumIsMathRoundClampedForEveryKindOfValue() {
+        double[] special = {0, -0.0, -1, -1e-7, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Math.nextDown(0.5), 0.5, Math.nextUp(0.5), Math.nextDown(1.5), 1.5, 2.5, Math.nextDown(2.5),
+            65534.5, Math.nextDown(65535.5), 65535.5, 4294967294.5, Math.nextDown(4294967295.5), 4294967295.5,
+            4294967296.0, 0x1p52, Math.nextDown(0x1p52), 0x1p52 + 1, 1e300};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        for (double x : special) {
+            xs.add(x);
+        }
+        for (int i = 0; i < 200_000; i++) {
+            double half = r.nextLong(0, 1L << 33) + 0.5; // near every kind of tie
+            xs.add(switch (i % 4) {
+                case 0 -> half;
+                case 1 -> Math.nextDown(half);
+                case 2 -> Math.nextUp(half);
+                default -> Double.longBitsToDouble(r.nextLong(0, Double.doubleToRawLongBits(1e10)));
+            });
+        }
+        for (double x : xs) {
+            for (long max : new long[] {0xFFFFL, 0xFFFFFFFFL}) {
+                assertThat(RtDoseWriter.quantum(x, max)).as("x %s, max %d", x, max)
+                        .isEqualTo(Math.min(max, Math.round(Math.max(0, x))));
+            }
+        }
+    }
+
+    @Test
     void sixteenAndThirtyTwoBitReadBackGeometryAndValues() {
         for (int bits : new int[] {16, 32}) {
             Path f = write(dir, "eqd2-" + bits + ".dcm", bits);
