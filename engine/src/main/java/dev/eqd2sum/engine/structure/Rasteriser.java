@@ -527,6 +527,11 @@ public final class Rasteriser {
         private void emitSlice(int k) {
             int[] box = curBox;
             int sliceBase = nx * ny * k;
+            float centreCc = (float) voxelCc;
+            // Consecutive centre voxels are handed over as one run (a call per voxel was most of this loop's time
+            // for a body on a fine grid); the run is closed before any sub-sample, so the order stays the same.
+            int centresFrom = -1;
+            int centres = 0;
             for (int j = box[1]; j <= box[3]; j++) {
                 int runFrom = -1;
                 for (int i = box[0]; i <= box[2] + 1; i++) {
@@ -547,17 +552,28 @@ public final class Rasteriser {
                         if (i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1
                                 && cur[v - 1] >= FULL && cur[v + 1] >= FULL && cur[v - nx] >= FULL
                                 && cur[v + nx] >= FULL && prev[v] >= FULL && next[v] >= FULL) {
-                            samples.addCentre(v + sliceBase, (float) voxelCc);
+                            if (centres > 0 && centresFrom + centres == v + sliceBase) {
+                                centres++;
+                            } else {
+                                samples.addCentres(centresFrom, centres, centreCc);
+                                centresFrom = v + sliceBase;
+                                centres = 1;
+                            }
                         } else {
+                            samples.addCentres(centresFrom, centres, centreCc);
+                            centres = 0;
                             subSample(i, j, k);
                         }
                     } else if (f > EMPTY) {
+                        samples.addCentres(centresFrom, centres, centreCc);
+                        centres = 0;
                         partialIndex.add(sliceBase + i + nx * j);
                         partialOcc.add(f);
                         subSample(i, j, k);
                     }
                 }
             }
+            samples.addCentres(centresFrom, centres, centreCc);
         }
 
         private void addSample(float i, float j, float k, float volumeCc) {

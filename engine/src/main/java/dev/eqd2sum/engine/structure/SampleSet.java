@@ -184,16 +184,25 @@ public final class SampleSet {
                 int yz = v / nx;
                 int y = yz % ny;
                 int z = yz / ny;
+                // Float copies of the indices, counted alongside (exact below 2^24): C1's int-to-float conversion
+                // waits on its register's previous value, which made this loop twice as slow.
+                float fx = x;
+                float fy = y;
+                float fz = z;
                 for (; p < end; p++) {
-                    i[at] = x;
-                    j[at] = y;
-                    k[at] = z;
+                    i[at] = fx;
+                    j[at] = fy;
+                    k[at] = fz;
                     at++;
+                    fx += 1f;
                     if (++x == nx) {
                         x = 0;
+                        fx = 0f;
+                        fy += 1f;
                         if (++y == ny) {
                             y = 0;
-                            z++;
+                            fy = 0f;
+                            fz += 1f;
                         }
                     }
                 }
@@ -268,6 +277,27 @@ public final class SampleSet {
             }
             lastVoxel = voxel;
             count++;
+        }
+
+        /** {@code n} consecutive voxels from {@code voxel} by their centres: {@link #addCentre} for each, in order. */
+        void addCentres(int voxel, int n, float volumeCc) {
+            if (n <= 0) {
+                return;
+            }
+            if (Float.isNaN(centreVolume)) {
+                centreVolume = volumeCc;
+            }
+            if (Float.floatToRawIntBits(volumeCc) != Float.floatToRawIntBits(centreVolume)) {
+                for (int v = voxel; v < voxel + n; v++) {
+                    addCentre(v, volumeCc);
+                }
+                return;
+            }
+            if (segments == 0 || first[segments - 1] < 0 || voxel != lastVoxel + 1) {
+                newSegment(voxel);
+            }
+            lastVoxel = voxel + n - 1;
+            count += n;
         }
 
         void addPoint(float i, float j, float k, float volumeCc) {
