@@ -1063,7 +1063,8 @@ public final class DoseDistribution {
                     }
                 }
                 if (zc > 0) {
-                    zeros(zs).add(zv, zc);
+                    // always counted, also when other volumes have filled the table: these samples are nowhere else
+                    zeros(zs).addBeyondLimit(zv, zc);
                 }
                 return this;
             }
@@ -1194,6 +1195,11 @@ public final class DoseDistribution {
             counts[size++] = n;
             total += n;
             return true;
+        }
+
+        /** Counts {@code n} samples of volume {@code volumeCc}, whether or not the table is full. */
+        void addBeyondLimit(float volumeCc, long n) {
+            add(Float.floatToRawIntBits(volumeCc), n, Integer.MAX_VALUE);
         }
 
         void addAll(ZeroVolumes other) {

@@ -133,6 +133,42 @@ class DoseVolumeSelectionPropertiesTest {
     }
 
     /**
+     * The 0 Gy samples of the usual volume are counted in a register and added to the table of counted volumes
+     * at the end of each range; when more than {@value DoseDistribution.ZeroVolumes#MAX_DISTINCT} other volumes at
+     * 0 Gy (an External's sub-voxel points outside every field) had filled the table first, that count was
+     * dropped, and the 0 Gy group came out short (found by the property above: seed 452, 262,236 samples of the
+     * quantised shape, D90.3132% off by 1e-4 Gy). One and several chunks.
+     */
+    @Example
+    void zeroDoseSamplesOfTheUsualVolumeCountAlsoWhenOtherVolumesFilledTheTable() {
+        for (int n : new int[] {5000, DoseDistribution.CHUNK + 5000}) {
+            float[] d = new float[n];
+            float[] v = new float[n];
+            Random r = new Random(7);
+            for (int p = 0; p < n; p++) {
+                if (p < 200) {
+                    d[p] = 0f; // first in each range: 200 distinct sub-voxel volumes at 0 Gy fill the table
+                    v[p] = 0.001f + p * 1e-5f;
+                } else if (p % 3 == 0) {
+                    d[p] = (float) (10 + r.nextDouble() * 40);
+                    v[p] = 0.008f;
+                } else {
+                    d[p] = 0f; // the usual volume (the middle sample's)
+                    v[p] = 0.008f;
+                }
+            }
+            DoseVolumeNodes reference = DoseVolumeNodes.of(d, v, n);
+            DoseDistribution dist = new DoseDistribution(d, v, n, true);
+            double total = dist.summary().volumeCc();
+            for (double percent : new double[] {33.5, 34.0, 40.0, 45.0}) {
+                DoseStatistic st = DoseStatistic.of(DoseStatistic.Kind.DOSE_AT_VOLUME_PERCENT, percent);
+                assertThat(dist.statistics(List.of(st)).value(st)).as("n %d, %s", n, st.name())
+                        .isCloseTo(reference.doseAtVolume(percent / 100 * total), within(1e-9));
+            }
+        }
+    }
+
+    /**
      * Like an External: most samples at exactly 0 Gy (some -0), most of those with one voxel's volume and
      * the rest sub-voxel points; the 0 Gy samples of the common volume are counted instead of collected.
      */
