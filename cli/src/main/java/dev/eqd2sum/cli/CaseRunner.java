@@ -451,19 +451,30 @@ final class CaseRunner {
     /** Names in byStructure and roles must exist in the structure set (CONTRACT). */
     private static void checkNames(CaseSpec spec, List<Structure> structures, CaseInputs in) {
         for (String name : spec.alphaBeta().byStructure().keySet()) {
-            if (structures.stream().noneMatch(s -> s.hasName(name))) {
+            if (!hasStructure(structures, name)) {
                 throw new InvalidInputException(spec.source("alphaBeta.byStructure." + name), "the structure set "
                         + spec.displayStructureSet() + " has no structure named " + name + " (it has "
                         + names(structures) + ")");
             }
         }
         for (Map.Entry<String, String> e : spec.roles().entrySet()) {
-            if (structures.stream().noneMatch(s -> s.hasName(e.getValue()))) {
+            if (!hasStructure(structures, e.getValue())) {
                 throw new InvalidInputException(spec.source("roles." + e.getKey()), "the structure set "
                         + spec.displayStructureSet() + " has no structure named " + e.getValue() + " (it has "
                         + names(structures) + ")");
             }
         }
+    }
+
+    // Plain loops here and in roles(), not lambdas: a lambda the start-up cache's training (demo) never ran is
+    // spun on first use, 5-30 ms in a fresh JVM (the case files of demo give no roles and no alpha/beta by name).
+    private static boolean hasStructure(List<Structure> structures, String name) {
+        for (Structure s : structures) {
+            if (s.hasName(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String names(List<Structure> structures) {
@@ -480,10 +491,17 @@ final class CaseRunner {
         for (Role r : Role.values()) {
             String given = spec.roles().get(r.key());
             if (given != null) {
-                contoured.stream().filter(n -> n.equalsIgnoreCase(given.trim())).findFirst()
-                        .ifPresent(n -> out.put(r, n));
+                for (String n : contoured) {
+                    if (n.equalsIgnoreCase(given.trim())) {
+                        out.put(r, n);
+                        break;
+                    }
+                }
             } else {
-                r.findIn(contoured).ifPresent(n -> out.put(r, n));
+                Optional<String> found = r.findIn(contoured);
+                if (found.isPresent()) {
+                    out.put(r, found.get());
+                }
             }
         }
         return out;

@@ -56,12 +56,21 @@ public final class Main implements Runnable {
             // the case file's JSON reader, and OpenSSL for the inputs' SHA-256 (linked and self-tested), get ready
             // on the other core while the command line is read (picocli builds its model in ~0.1 s; a plain sum
             // is read without it) and the case file is opened
-            Thread.ofPlatform().daemon().name("eqd2sum-prepare").start(() -> {
-                CaseFileReader.prepare();
-                Sha256.prepare();
-            });
+            Thread.ofPlatform().daemon().name("eqd2sum-prepare").start(new Prepare());
         }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * What the other core does while the command line is read. A class, not a lambda: the start-up cache's training
+     * (demo) never starts it, and the first lambda spun in a fresh JVM cost the main thread about 25 ms.
+     */
+    private static final class Prepare implements Runnable {
+        @Override
+        public void run() {
+            CaseFileReader.prepare();
+            Sha256.prepare();
+        }
     }
 
     /**

@@ -214,8 +214,12 @@ public final class ConstraintEvaluator {
         for (Role fallback : c.fallbackRoles()) {
             Optional<String> s = in.structureFor(fallback).filter(in::hasStructure);
             if (s.isPresent()) {
-                String deviation = s.get() + " (" + fallback.words() + ") used instead of the " + c.role().words()
-                        + ": the case has no " + c.role().words() + " structure (roles." + c.role().key() + ")";
+                // a StringBuilder, not +: this concatenation's shape is not in the start-up cache, and making it on
+                // first use cost a fresh JVM about 9 ms
+                String deviation = new StringBuilder(s.get()).append(" (").append(fallback.words())
+                        .append(") used instead of the ").append(c.role().words()).append(": the case has no ")
+                        .append(c.role().words()).append(" structure (roles.").append(c.role().key()).append(')')
+                        .toString();
                 return new Resolution(s.get(), fallback, List.of(deviation), null);
             }
         }

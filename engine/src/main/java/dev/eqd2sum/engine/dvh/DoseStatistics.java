@@ -18,6 +18,18 @@ public final class DoseStatistics {
     private final int minSample;
 
     private record Key(DoseStatistic statistic, StatisticUnit unit) {
+        // equals and hashCode written out, with the values the record's own would give: a record's generated ones are
+        // bootstrapped through invokedynamic on first use, which the start-up cache does not keep (5-15 ms each in a
+        // fresh JVM, on the path of every sum).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && java.util.Objects.equals(statistic, k.statistic) && unit == k.unit;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(statistic) * 31 + java.util.Objects.hashCode(unit);
+        }
     }
 
     DoseStatistics(double volumeCc, int maxSample, int minSample) {

@@ -37,11 +37,31 @@ public final class MetricsCsvWriter {
         }
     }
 
-    static final Comparator<Row> ORDER = Comparator.comparing(Row::structure)
-            .thenComparing(Row::alphaBeta, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(Row::statistic)
-            .thenComparing(Row::scope)
-            .thenComparing(Row::unit);
+    /** By structure, alpha/beta (none first), statistic, scope and unit. */
+    static final Comparator<Row> ORDER = new RowOrder();
+
+    /**
+     * Written out rather than composed with Comparator.comparing/thenComparing, whose lambdas inside the JDK are
+     * spun on first use in every fresh JVM (the start-up cache does not keep them).
+     */
+    private static final class RowOrder implements Comparator<Row> {
+        @Override
+        public int compare(Row a, Row b) {
+            int c = a.structure().compareTo(b.structure());
+            if (c == 0) {
+                c = a.alphaBeta() == null || b.alphaBeta() == null
+                        ? Boolean.compare(b.alphaBeta() == null, a.alphaBeta() == null)
+                        : a.alphaBeta().compareTo(b.alphaBeta());
+            }
+            if (c == 0) {
+                c = a.statistic().compareTo(b.statistic());
+            }
+            if (c == 0) {
+                c = a.scope().compareTo(b.scope());
+            }
+            return c != 0 ? c : a.unit().compareTo(b.unit());
+        }
+    }
 
     /** The rows of one case, sorted. Cohorts concatenate these. */
     public static List<Row> rows(CaseResult r) {
