@@ -164,12 +164,14 @@ public final class JavaDoseKernels implements DoseKernelSupport {
                     && z >= -EDGE_TOLERANCE && z <= nz - 1 + EDGE_TOLERANCE)) {
                 return 0f;
             }
-            int x0 = nx == 1 ? 0 : Math.max(0, Math.min(nx - 2, (int) Math.floor(x)));
-            int y0 = ny == 1 ? 0 : Math.max(0, Math.min(ny - 2, (int) Math.floor(y)));
-            int z0 = nz == 1 ? 0 : Math.max(0, Math.min(nz - 2, (int) Math.floor(z)));
-            float fx = nx == 1 ? 0f : (float) Math.max(0, Math.min(1, x - x0));
-            float fy = ny == 1 ? 0f : (float) Math.max(0, Math.min(1, y - y0));
-            float fz = nz == 1 ? 0f : (float) Math.max(0, Math.min(1, z - z0));
+            // (int) c is floor(c) clamped at 0 for every c >= -EDGE_TOLERANCE > -1 (the test above): the reference's
+            // cell without Math.floor, which C1 (one case) runs as StrictMath's bit manipulation
+            int x0 = nx == 1 ? 0 : Math.max(0, Math.min(nx - 2, (int) x));
+            int y0 = ny == 1 ? 0 : Math.max(0, Math.min(ny - 2, (int) y));
+            int z0 = nz == 1 ? 0 : Math.max(0, Math.min(nz - 2, (int) z));
+            float fx = nx == 1 ? 0f : unit(x - x0);
+            float fy = ny == 1 ? 0f : unit(y - y0);
+            float fz = nz == 1 ? 0f : unit(z - z0);
             int b = x0 + y0 * nx + z0 * nx * ny;
             float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
             float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
@@ -179,6 +181,14 @@ public final class JavaDoseKernels implements DoseKernelSupport {
             float c1 = Math.fma(c11 - c01, fy, c01);
             return Math.fma(c1 - c0, fz, c0);
         }
+    }
+
+    /**
+     * {@code (float) Math.max(0, Math.min(1, t))} for the finite t of a cell (-0 gives +0 as there), by plain
+     * comparisons: C1 (one case) runs Math's double min and max, with their NaN and signed-zero rules, slowly.
+     */
+    private static float unit(double t) {
+        return t <= 0 ? 0f : t >= 1 ? 1f : (float) t;
     }
 
     /** One course's conversion ({@link FoldedConversion}: the same folded constants as the vector kernels) in plain loops. */
