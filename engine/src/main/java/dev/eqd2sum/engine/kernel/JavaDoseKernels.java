@@ -198,7 +198,15 @@ public final class JavaDoseKernels implements DoseKernelSupport {
         }
 
         void accumulate(float[] dose, int doseFrom, float[] acc, int accFrom, int count) {
+            // the constants in locals: C1 (one case) reads a field on every iteration otherwise
+            byte[] abIndex = this.abIndex;
+            float[] abMap = this.abMap;
+            byte[] target = this.target;
+            float scale = this.scale;
+            float invFractions = this.invFractions;
+            float weight = this.weight;
             if (abIndex != null) {
+                float[] abTable = this.abTable;
                 for (int t = 0; t < count; t++) {
                     float dGy = dose[doseFrom + t] * scale;
                     float ab = abTable[abIndex[accFrom + t] & 0xFF];
@@ -207,11 +215,15 @@ public final class JavaDoseKernels implements DoseKernelSupport {
                     acc[accFrom + t] = Math.fma(e, wv, acc[accFrom + t]);
                 }
             } else if (abMap == null && target == null) {
+                float aw = this.aw;
+                float bw = this.bw;
                 for (int t = 0; t < count; t++) {
                     float d = dose[doseFrom + t];
                     acc[accFrom + t] = Math.fma(Math.fma(d, aw, bw), d, acc[accFrom + t]);
                 }
             } else if (abMap == null) {
+                float a = this.a;
+                float b = this.b;
                 for (int t = 0; t < count; t++) {
                     float d = dose[doseFrom + t];
                     float e = Math.fma(d, a, b) * d;

@@ -531,15 +531,32 @@ public final class CourseDoseSampler {
                 include(b, z0 == z1 ? y0 : 0, z0 == z1 ? y1 : ny - 1, 2);
                 include(b, z0, z1, 4);
             } else {
+                // one axis at a time, in a method of its own: called per segment, it is compiled early, where this
+                // method (called once per structure) runs its loops in the interpreter until they are replaced
                 int e = samples.explicitStart(seg);
-                for (int p = e; p < e + len; p++) {
-                    include(b, ei[p], ei[p], 0);
-                    include(b, ej[p], ej[p], 2);
-                    include(b, ek[p], ek[p], 4);
-                }
+                extent(ei, e, e + len, b, 0);
+                extent(ej, e, e + len, b, 2);
+                extent(ek, e, e + len, b, 4);
             }
         }
         return b;
+    }
+
+    /** {@link #include} of every {@code a[from, to)} on {@code axis}. */
+    private static void extent(float[] a, int from, int to, float[] box, int axis) {
+        float lo = box[axis];
+        float hi = box[axis + 1];
+        for (int p = from; p < to; p++) {
+            float x = a[p];
+            if (x < lo || x != x) {
+                lo = x;
+            }
+            if (x > hi || x != x) {
+                hi = x;
+            }
+        }
+        box[axis] = lo;
+        box[axis + 1] = hi;
     }
 
     private static void include(float[] box, float lo, float hi, int axis) {
