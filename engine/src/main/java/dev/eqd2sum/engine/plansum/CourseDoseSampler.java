@@ -7,6 +7,7 @@ import dev.eqd2sum.engine.kernel.DoseKernelSupport;
 import dev.eqd2sum.engine.kernel.JavaDoseKernels;
 import dev.eqd2sum.engine.structure.SamplePoints;
 import dev.eqd2sum.engine.structure.SampleSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ObjIntConsumer;
 
@@ -110,6 +111,8 @@ public final class CourseDoseSampler {
                 int end = Math.min(to, samples.segmentEnd(seg));
                 if (own != null && samples.isCentres(seg)) {
                     p = own.centres(samples.firstVoxel(seg) + (p - samples.segmentStart(seg)), out, p, end);
+                } else if (cells != null && samples.isCentres(seg)) {
+                    p = cells.centres(s, samples.firstVoxel(seg) + (p - samples.segmentStart(seg)), out, p, end);
                 }
                 while (p < end) {
                     int len = Math.min(PIECE, end - p);
@@ -325,6 +328,63 @@ public final class CourseDoseSampler {
             dx = g.nx() > 1 ? 1 : 0;
             dy = g.ny() > 1 ? g.nx() : 0;
             dz = g.nz() > 1 ? g.nx() * g.ny() : 0;
+            outNx = output.nx();
+            outNy = output.ny();
+        }
+
+        final int outNx;
+        final int outNy;
+
+        /**
+         * Voxel centres {@code voxel, voxel + 1, ...} of the output grid (samples {@code [from, to)}), walked row
+         * by row: what {@link #gatherSeparable} computes for each from its float position, term by term, without
+         * the positions (an External's interior is most of its samples). Returns {@code to}.
+         */
+        int centres(CourseDoseSource s, int voxel, float[] out, int from, int to) {
+            float[] d = s.grid.doseGy();
+            float scale = (float) s.doseScale;
+            boolean[] inX = inside[0], inY = inside[1], inZ = inside[2];
+            int[] oX = offset[0], oY = offset[1], oZ = offset[2];
+            float[] fX = frac[0], fY = frac[1], fZ = frac[2];
+            int x = voxel % outNx;
+            int y = (voxel / outNx) % outNy;
+            int z = voxel / outNx / outNy;
+            int p = from;
+            while (p < to) {
+                int len = Math.min(to - p, outNx - x); // the rest of this row
+                if (!(inY[y] && inZ[z])) {
+                    Arrays.fill(out, p, p + len, scale * 0f);
+                } else {
+                    int row = oY[y] + oZ[z];
+                    float fy = fY[y];
+                    float fz = fZ[z];
+                    for (int q = 0; q < len; q++, x++) {
+                        float v;
+                        if (!inX[x]) {
+                            v = 0f;
+                        } else {
+                            // JavaDoseKernels.Trilinear.at, term by term, as gatherSeparable
+                            int b = oX[x] + row;
+                            float fx = fX[x];
+                            float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
+                            float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
+                            float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
+                            float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
+                            float c0 = Math.fma(c10 - c00, fy, c00);
+                            float c1 = Math.fma(c11 - c01, fy, c01);
+                            v = Math.fma(c1 - c0, fz, c0);
+                        }
+                        out[p + q] = scale * v;
+                    }
+                }
+                p += len;
+                x = 0;
+                if (++y == outNy) {
+                    y = 0;
+                    z++;
+                }
+            }
+            return to;
         }
     }
 
