@@ -206,8 +206,10 @@ public final class CourseDoseSampler {
             }
             // along i only: the run stays in its row while x <= lastI
             int len = Math.min(to - from, lastI - x + 1);
+            float[] d = dose; // in locals: C1 (one case) would read the fields on every iteration
+            float sc = scale;
             for (int q = 0; q < len; q++) {
-                out[from + q] = scale * dose[voxel + q];
+                out[from + q] = sc * d[voxel + q];
             }
             return from + Math.max(0, len);
         }
