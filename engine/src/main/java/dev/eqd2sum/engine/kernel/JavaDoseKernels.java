@@ -172,15 +172,23 @@ public final class JavaDoseKernels implements DoseKernelSupport {
             float fx = nx == 1 ? 0f : unit(x - x0);
             float fy = ny == 1 ? 0f : unit(y - y0);
             float fz = nz == 1 ? 0f : unit(z - z0);
-            int b = x0 + y0 * nx + z0 * nx * ny;
-            float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
-            float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
-            float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
-            float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
-            float c0 = Math.fma(c10 - c00, fy, c00);
-            float c1 = Math.fma(c11 - c01, fy, c01);
-            return Math.fma(c1 - c0, fz, c0);
+            return blend(d, x0 + y0 * nx + z0 * nx * ny, dx, dy, dz, fx, fy, fz);
         }
+    }
+
+    /**
+     * The trilinear blend of the cell at {@code b} (strides dx, dy, dz; 0 on an axis of one voxel) with weights
+     * fx, fy, fz: along x, then y, then z, in float with fused multiply-adds. Every path of this backend and the
+     * statistics' sampler blend through here, so they agree bit for bit. (The launcher has C1 inline it.)
+     */
+    public static float blend(float[] d, int b, int dx, int dy, int dz, float fx, float fy, float fz) {
+        float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
+        float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
+        float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
+        float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
+        float c0 = Math.fma(c10 - c00, fy, c00);
+        float c1 = Math.fma(c11 - c01, fy, c01);
+        return Math.fma(c1 - c0, fz, c0);
     }
 
     /**

@@ -365,16 +365,7 @@ public final class CourseDoseSampler {
                         if (!inX[x]) {
                             v = 0f;
                         } else {
-                            // JavaDoseKernels.Trilinear.at, term by term, as gatherSeparable
-                            int b = oX[x] + row;
-                            float fx = fX[x];
-                            float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
-                            float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
-                            float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
-                            float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
-                            float c0 = Math.fma(c10 - c00, fy, c00);
-                            float c1 = Math.fma(c11 - c01, fy, c01);
-                            v = Math.fma(c1 - c0, fz, c0);
+                            v = JavaDoseKernels.blend(d, oX[x] + row, dx, dy, dz, fX[x], fy, fz);
                         }
                         out[p + q] = scale * v;
                     }
@@ -421,17 +412,7 @@ public final class CourseDoseSampler {
                 if (!(inX[ix] && inY[iy] && inZ[iz])) {
                     v = 0f;
                 } else {
-                    // JavaDoseKernels.Trilinear.at, term by term
-                    int b = oX[ix] + oY[iy] + oZ[iz];
-                    float fx = fX[ix];
-                    float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
-                    float c10 = Math.fma(d[b + dy + dx] - d[b + dy], fx, d[b + dy]);
-                    float c01 = Math.fma(d[b + dz + dx] - d[b + dz], fx, d[b + dz]);
-                    float c11 = Math.fma(d[b + dz + dy + dx] - d[b + dz + dy], fx, d[b + dz + dy]);
-                    float fy = fY[iy];
-                    float c0 = Math.fma(c10 - c00, fy, c00);
-                    float c1 = Math.fma(c11 - c01, fy, c01);
-                    v = Math.fma(c1 - c0, fZ[iz], c0);
+                    v = JavaDoseKernels.blend(d, oX[ix] + oY[iy] + oZ[iz], dx, dy, dz, fX[ix], fY[iy], fZ[iz]);
                 }
                 out[q] = scale * v;
             }
