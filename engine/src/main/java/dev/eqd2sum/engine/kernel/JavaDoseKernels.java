@@ -178,8 +178,9 @@ public final class JavaDoseKernels implements DoseKernelSupport {
 
     /**
      * The trilinear blend of the cell at {@code b} (strides dx, dy, dz; 0 on an axis of one voxel) with weights
-     * fx, fy, fz: along x, then y, then z, in float with fused multiply-adds. Every path of this backend and the
-     * statistics' sampler blend through here, so they agree bit for bit. (The launcher has C1 inline it.)
+     * fx, fy, fz: along x, then y, then z, in float with fused multiply-adds. {@link Trilinear} (this backend's
+     * points) and the statistics' sampler on per-axis cells blend through here, so they agree bit for bit. (The
+     * launcher has C1 inline it.)
      */
     public static float blend(float[] d, int b, int dx, int dy, int dz, float fx, float fy, float fz) {
         float c00 = Math.fma(d[b + dx] - d[b], fx, d[b]);
