@@ -64,7 +64,7 @@ public final class CohortCommand implements Callable<Integer> {
 
     @Option(names = "--resume",
             description = "Keep the outputs of cases whose inputs (SHA-256 of the case file and every file it"
-                    + " names), tool version and options are unchanged; run the rest.")
+                    + " names), tool version and build, and options are unchanged; run the rest.")
     boolean resume;
 
     @Option(names = "--no-dose", description = "Write no RT Dose files (statistics and constraints only).")
@@ -126,7 +126,9 @@ public final class CohortCommand implements Callable<Integer> {
             CaseOptions options = new CaseOptions(noDose, backend);
             stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
                     + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
-            CohortRun run = new CohortRun(runner, options, version, n, heapBytes,
+            // the resume records name the build too: a snapshot's version stays the same from build to build
+            CohortRun run = new CohortRun(runner, options, version + " (build " + BuildFingerprint.of(
+                    CohortCommand.class, CohortRun.class, KernelProvider.class) + ")", n, heapBytes,
                     new CohortProgress(stderr, CohortProgress.onTerminal()));
             List<CaseOutcome> outcomes = run.run(cases, out, resume);
             CohortTables.write(out, outcomes);
