@@ -2,6 +2,7 @@ package dev.eqd2sum.cli.cohort;
 
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.kernel.KernelProvider;
+import dev.eqd2sum.io.cohort.BuildFingerprint;
 import dev.eqd2sum.io.cohort.CaseDiscovery;
 import dev.eqd2sum.io.cohort.CaseOptions;
 import dev.eqd2sum.io.cohort.CaseOutcome;

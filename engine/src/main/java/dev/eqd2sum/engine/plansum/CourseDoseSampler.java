@@ -290,6 +290,9 @@ public final class CourseDoseSampler {
         final int dz;
         /** The course's map (output index to its own index), row-major 3x4. */
         final double[] map;
+        /** The output grid's rows and columns, for walking its voxel centres. */
+        final int outNx;
+        final int outNy;
 
         /** Null when the map is not diagonal or the kernels are not the plain-Java ones. */
         static SeparableCells of(CourseDoseSource s, GridGeometry output, DoseKernelSupport kernels) {
@@ -333,9 +336,6 @@ public final class CourseDoseSampler {
             outNx = output.nx();
             outNy = output.ny();
         }
-
-        final int outNx;
-        final int outNy;
 
         /**
          * Voxel centres {@code voxel, voxel + 1, ...} of the output grid (samples {@code [from, to)}), walked row

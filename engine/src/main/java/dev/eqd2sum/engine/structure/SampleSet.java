@@ -259,27 +259,16 @@ public final class SampleSet {
             ev = new float[e];
         }
 
-        /**
-         * The centre of voxel {@code voxel}; a centre whose volume differs from the first centre's (never from the
-         * rasteriser: every centre is a whole voxel) is kept as an explicit point at the same position.
-         */
+        /** The centre of voxel {@code voxel} ({@link #addCentres} of one). */
         void addCentre(int voxel, float volumeCc) {
-            if (Float.isNaN(centreVolume)) {
-                centreVolume = volumeCc;
-            }
-            if (Float.floatToRawIntBits(volumeCc) != Float.floatToRawIntBits(centreVolume)) {
-                int x = voxel % nx, yz = voxel / nx;
-                addPoint(x, yz % ny, yz / ny, volumeCc);
-                return;
-            }
-            if (segments == 0 || first[segments - 1] < 0 || voxel != lastVoxel + 1) {
-                newSegment(voxel);
-            }
-            lastVoxel = voxel;
-            count++;
+            addCentres(voxel, 1, volumeCc);
         }
 
-        /** {@code n} consecutive voxels from {@code voxel} by their centres: {@link #addCentre} for each, in order. */
+        /**
+         * The centres of the {@code n} consecutive voxels from {@code voxel}, in order. Centres whose volume differs
+         * from the first centre's (never from the rasteriser: every centre is a whole voxel) are kept as explicit
+         * points at the same positions.
+         */
         void addCentres(int voxel, int n, float volumeCc) {
             if (n <= 0) {
                 return;
@@ -289,7 +278,8 @@ public final class SampleSet {
             }
             if (Float.floatToRawIntBits(volumeCc) != Float.floatToRawIntBits(centreVolume)) {
                 for (int v = voxel; v < voxel + n; v++) {
-                    addCentre(v, volumeCc);
+                    int x = v % nx, yz = v / nx;
+                    addPoint(x, yz % ny, yz / ny, volumeCc);
                 }
                 return;
             }

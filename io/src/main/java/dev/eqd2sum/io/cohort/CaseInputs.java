@@ -3,11 +3,8 @@ package dev.eqd2sum.io.cohort;
 import dev.eqd2sum.engine.InvalidInputException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -52,17 +49,9 @@ public final class CaseInputs {
         if (k != null) {
             return k;
         }
-        MessageDigest md;
+        MessageDigest md = Sha256Files.newDigest();
         try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
+            Sha256Files.update(md, file);
         } catch (IOException e) {
             throw new InvalidInputException(display, "cannot be read: " + e.getMessage());
         }

@@ -1,14 +1,13 @@
-package dev.eqd2sum.cli.cohort;
+package dev.eqd2sum.io.cohort;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,14 +18,14 @@ import java.util.stream.Stream;
  * its version string from build to build, so {@code --resume} keys its records on this as well: a case computed by
  * another build (one with a fix, say) is computed again rather than kept.
  */
-final class BuildFingerprint {
+public final class BuildFingerprint {
     private static final int HEX_DIGITS = 12;
 
     private BuildFingerprint() {
     }
 
     /** The fingerprint of the code that holds these classes (one per module: cli, io, engine). */
-    static String of(Class<?>... classes) {
+    public static String of(Class<?>... classes) {
         List<Path> sources = new ArrayList<>();
         for (Class<?> c : classes) {
             CodeSource cs = c.getProtectionDomain().getCodeSource();
@@ -48,36 +47,25 @@ final class BuildFingerprint {
     /** The fingerprint of these jars or class folders (a folder: every file under it, by relative path, sorted). */
     static String of(List<Path> sources) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256Files.newDigest();
             for (Path source : sources) {
-                md.update(source.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(source.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 if (Files.isDirectory(source)) {
                     List<Path> files;
                     try (Stream<Path> walk = Files.walk(source)) {
                         files = walk.filter(Files::isRegularFile).sorted().toList();
                     }
                     for (Path f : files) {
-                        md.update(source.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                        digest(md, f);
+                        md.update(source.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                        Sha256Files.update(md, f);
                     }
                 } else {
-                    digest(md, source);
+                    Sha256Files.update(md, source);
                 }
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, HEX_DIGITS);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read eqd2sum's own code to fingerprint it", e);
-        }
-    }
-
-    private static void digest(MessageDigest md, Path file) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.eqd2sum.cli.cohort;
+package dev.eqd2sum.io.cohort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,10 +39,9 @@ class BuildFingerprintTest {
 
     @Test
     void theRunningCodeHasOne() {
-        String f = BuildFingerprint.of(CohortCommand.class, dev.eqd2sum.io.cohort.CohortRun.class,
-                dev.eqd2sum.engine.kernel.KernelProvider.class);
+        String f = BuildFingerprint.of(CohortRun.class, dev.eqd2sum.engine.kernel.KernelProvider.class);
         assertThat(f).hasSize(12).matches("[0-9a-f]+");
-        assertThat(BuildFingerprint.of(CohortCommand.class, dev.eqd2sum.io.cohort.CohortRun.class,
-                dev.eqd2sum.engine.kernel.KernelProvider.class)).isEqualTo(f);
+        assertThat(BuildFingerprint.of(CohortRun.class, dev.eqd2sum.engine.kernel.KernelProvider.class))
+                .isEqualTo(f);
     }
 }
