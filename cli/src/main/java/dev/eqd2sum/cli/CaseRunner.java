@@ -323,8 +323,8 @@ final class CaseRunner {
         warnings.addAll(courseWarnings);
 
         List<ConstraintResult> results = evaluator.evaluate(constraints, new Evaluated(roleView, stats, currentLabel));
-        CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), selection.name(), caseFile,
-                structureSetFile, forgiveness, spec.outputGrid().toString(), spec.constraintMetric(),
+        CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), Main.Version.build(),
+                selection.name(), caseFile, structureSetFile, forgiveness, spec.outputGrid().toString(), spec.constraintMetric(),
                 courses, reports, results, warnings);
         StageTimes.lap("constraints, result model");
         return new Run(result, doseFiles, inputSha256);

@@ -1,7 +1,10 @@
 package dev.eqd2sum.cli;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.plansum.PlanSum;
 import dev.eqd2sum.io.casefile.CaseFileReader;
+import dev.eqd2sum.io.cohort.BuildFingerprint;
+import dev.eqd2sum.io.report.CaseResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +73,7 @@ public final class Main implements Runnable {
         public void run() {
             CaseFileReader.prepare();
             Sha256.prepare();
+            Version.build();
         }
     }
 
@@ -134,7 +138,7 @@ public final class Main implements Runnable {
     }
 
     /** Version from the jar manifest (or "dev" when run from classes). */
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"eqd2sum " + version()};
@@ -143,6 +147,20 @@ public final class Main implements Runnable {
         static String version() {
             String v = Main.class.getPackage().getImplementationVersion();
             return v == null ? "dev" : v;
+        }
+
+        /**
+         * Which build runs: the fingerprint of eqd2sum's own jars (cli, io, engine), made once per process. A
+         * snapshot's version stays the same from build to build, so dvh.json, cohort.json and the resume records
+         * name this too.
+         */
+        public static String build() {
+            return Build.FINGERPRINT;
+        }
+
+        /** Holds the fingerprint: made when first asked for (a one-case run asks on the prepare thread). */
+        private static final class Build {
+            static final String FINGERPRINT = BuildFingerprint.of(Main.class, CaseResult.class, PlanSum.class);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.eqd2sum.cli.cohort;
 
+import dev.eqd2sum.cli.Main;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.kernel.KernelProvider;
-import dev.eqd2sum.io.cohort.BuildFingerprint;
 import dev.eqd2sum.io.cohort.CaseDiscovery;
 import dev.eqd2sum.io.cohort.CaseOptions;
 import dev.eqd2sum.io.cohort.CaseOutcome;
@@ -128,13 +128,13 @@ public final class CohortCommand implements Callable<Integer> {
             stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
                     + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
             // the resume records name the build too: a snapshot's version stays the same from build to build
-            CohortRun run = new CohortRun(runner, options, version + " (build " + BuildFingerprint.of(
-                    CohortCommand.class, CohortRun.class, KernelProvider.class) + ")", n, heapBytes,
+            String build = Main.Version.build();
+            CohortRun run = new CohortRun(runner, options, version + " (build " + build + ")", n, heapBytes,
                     new CohortProgress(stderr, CohortProgress.onTerminal()));
             List<CaseOutcome> outcomes = run.run(cases, out, resume);
             CohortTables.write(out, outcomes);
             double wall = (System.nanoTime() - t0) / 1e9;
-            CohortReport.write(out, input, outcomes, wall, version, options, n, heapBytes, run.timing());
+            CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing());
             for (CaseOutcome o : outcomes) {
                 if (o.bug() != null) {
                     stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");

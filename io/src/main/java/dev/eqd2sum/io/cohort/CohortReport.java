@@ -29,13 +29,14 @@ public final class CohortReport {
      * @param input the input folder or manifest as the user named it
      */
     public static void write(Path outDir, String input, List<CaseOutcome> outcomes, double wallSeconds,
-                             String toolVersion, CaseOptions options, int threads, long heapBytes,
+                             String toolVersion, String toolBuild, CaseOptions options, int threads, long heapBytes,
                              CohortRun.Timing timing) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", 1);
         root.put("kind", "eqd2sum-cohort");
         ObjectNode tool = root.putObject("tool");
         tool.put("version", toolVersion);
+        tool.put("build", toolBuild);
         TreeSet<String> backends = new TreeSet<>();
         for (CaseOutcome o : outcomes) {
             if (o.backend() != null) {

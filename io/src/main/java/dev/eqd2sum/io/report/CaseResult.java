@@ -11,11 +11,13 @@ import java.util.Map;
  * Everything a summed case reports, in the shape of CONTRACT's outputs (dvh.json, dvh.csv, metrics.csv,
  * constraints.json, the console table). Plain data: the writers only format it.
  *
+ * @param toolBuild    which build of eqd2sum ran (its own jars' fingerprint; a snapshot's version stays the same
+ *                     from build to build)
  * @param structureSet the structure set file read, or null
  * @param warnings     things the user should know that did not stop the run
  */
-public record CaseResult(String caseId, String toolVersion, String backend, InputFile caseFile, InputFile structureSet,
-                         String forgiveness, String outputGrid, String constraintMetric,
+public record CaseResult(String caseId, String toolVersion, String toolBuild, String backend, InputFile caseFile,
+                         InputFile structureSet, String forgiveness, String outputGrid, String constraintMetric,
                          List<CourseReport> courses, List<StructureReport> structures,
                          List<ConstraintResult> constraints, List<String> warnings) {
     public CaseResult {

@@ -39,6 +39,7 @@ public final class DvhJsonWriter {
             g.writeStringField("caseId", r.caseId());
             g.writeObjectFieldStart("tool");
             g.writeStringField("version", r.toolVersion());
+            g.writeStringField("build", r.toolBuild());
             g.writeStringField("backend", r.backend());
             g.writeEndObject();
             if (r.caseFile() != null) {

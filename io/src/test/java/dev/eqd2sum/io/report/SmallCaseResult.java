@@ -57,7 +57,7 @@ final class SmallCaseResult {
         ConstraintResult n = new ConstraintResult("kowalchuk2024-ptv-dmin", "PTV", "Kowalchuk 2024", null, null, "Dmin",
                 10.0, ConstraintScope.COURSE, EvaluationMethod.SUMMARY, Comparison.GREATER_OR_EQUAL, 32.2, "Gy", null,
                 null, ConstraintResult.Status.NOT_EVALUATED, "no contoured structure for the high-dose PTV", List.of());
-        return new CaseResult("pt017-T1", "0.1.0", "scalar", new InputFile("pt017/case.json", null, "ef56"),
+        return new CaseResult("pt017-T1", "0.1.0", "0123456789ab", "scalar", new InputFile("pt017/case.json", null, "ef56"),
                 new InputFile("pt017/RS.dcm", "2.25.3", "0789"), "nelson2009", "current", "Dmax",
                 List.of(prior, current), List.of(cord2, cord3, ptv), List.of(c, i, n),
                 List.of("course cEBRT: endDate estimated"));
