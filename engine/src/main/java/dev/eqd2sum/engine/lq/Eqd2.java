@@ -10,6 +10,13 @@ package dev.eqd2sum.engine.lq;
  * </pre>
  */
 public final class Eqd2 {
+    /**
+     * The alpha/beta a case may give (Gy): published values lie between about 0.5 and 20 Gy. Below 0.01 Gy a value
+     * rounds towards 0 in the kernels' float arithmetic, and above 10,000 Gy EQD2 equals the physical dose anyway.
+     */
+    public static final double MIN_ALPHA_BETA_GY = 0.01;
+    public static final double MAX_ALPHA_BETA_GY = 10_000;
+
     private Eqd2() {
     }
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.course.ForgivenessSchedule;
+import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.dvh.DoseStatistic;
+import dev.eqd2sum.engine.lq.Eqd2;
+import dev.eqd2sum.engine.plansum.OutputGrid;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +128,7 @@ public final class CaseFileReader {
         List<JsonNode> export = top.array("exportAlphaBeta");
         if (export != null) {
             for (int i = 0; i < export.size(); i++) {
-                double v = top.positive(export.get(i), "exportAlphaBeta[" + i + "]");
+                double v = top.positive(export.get(i), "exportAlphaBeta[" + i + "]", Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
                 if (exportAlphaBeta.contains(v)) {
                     throw new InvalidInputException(display + ": exportAlphaBeta[" + i + "]",
                             "alpha/beta " + export.get(i).asText() + " is listed twice");
@@ -179,7 +182,7 @@ public final class CaseFileReader {
         }
         List<Path> doses = new ArrayList<>();
         List<String> displayDoses = new ArrayList<>();
-        Double uniform = o.positiveNumber("uniformDoseGy");
+        Double uniform = o.positiveNumber("uniformDoseGy", 0, DoseGrid.MAX_DOSE_GY, "Gy");
         JsonNode dose = o.get("dose");
         if (dose != null && !dose.isNull()) {
             if (uniform != null) {
@@ -254,7 +257,7 @@ public final class CaseFileReader {
     private static AlphaBetaSpec alphaBeta(StrictJson.Obj o) {
         o.allowOnly(Set.of("default", "byStructure"));
         o.require("default", "the alpha/beta (Gy) of every voxel and structure not listed in byStructure");
-        double def = o.positiveNumber("default");
+        double def = o.positiveNumber("default", Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
         Map<String, Double> by = new LinkedHashMap<>();
         StrictJson.Obj b = o.object("byStructure");
         if (b != null) {
@@ -270,7 +273,7 @@ public final class CaseFileReader {
                     throw b.error(name, "structure \"" + name.trim() + "\" is listed twice (names match"
                             + " case-insensitively)");
                 }
-                by.put(name.trim(), b.positive(e.getValue(), b.field(name)));
+                by.put(name.trim(), b.positive(e.getValue(), b.field(name), Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy"));
             }
         }
         return new AlphaBetaSpec(def, by);
@@ -340,7 +343,8 @@ public final class CaseFileReader {
         }
         double[] spacing = new double[3];
         for (int i = 0; i < 3; i++) {
-            spacing[i] = o.positive(s.get(i), o.field("spacingMm[" + i + "]"));
+            spacing[i] = o.positive(s.get(i), o.field("spacingMm[" + i + "]"), OutputGrid.MIN_SPACING_MM,
+                    OutputGrid.MAX_SPACING_MM, "mm");
         }
         return new OutputGridSpec(OutputGridSpec.Kind.SPACING, spacing);
     }

@@ -183,6 +183,29 @@ final class StrictJson {
             return d;
         }
 
+        /** A positive number from {@code min} to {@code max} (in {@code unit}), or null when absent. */
+        Double positiveNumber(String name, double min, double max, String unit) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            return positive(v, field(name), min, max, unit);
+        }
+
+        /** {@link #positive(JsonNode, String)}, and from {@code min} to {@code max} (in {@code unit}). */
+        double positive(JsonNode v, String fieldPath, double min, double max, String unit) {
+            double d = positive(v, fieldPath);
+            if (d < min || d > max) {
+                throw new InvalidInputException(source(fieldPath), "must lie between " + plain(min) + " and "
+                        + plain(max) + " " + unit + ", got " + v.asText());
+            }
+            return d;
+        }
+
+        private static String plain(double d) {
+            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+
         Integer positiveInt(String name) {
             JsonNode v = node.get(name);
             if (v == null || v.isNull()) {

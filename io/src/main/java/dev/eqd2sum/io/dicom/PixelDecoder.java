@@ -32,11 +32,13 @@ public final class PixelDecoder {
     }
 
     /**
-     * @param source   file name for messages
-     * @param minValue receives the smallest stored value times scale (index 0), for callers that refuse negatives
+     * @param source file name for messages
+     * @param range  receives, times scale, the smallest stored value (index 0; 0 when unsigned), for callers that
+     *               refuse negatives, and a bound on the largest (index 1): at least the largest, below twice it plus
+     *               one stored unit, for callers that refuse implausible values
      */
     public static float[] decode(String source, DicomElement pixelData, TransferSyntax ts, Layout layout, double scale,
-                                 double[] minValue) {
+                                 double[] range) {
         checkLayout(source, layout);
         long count = layout.count();
         long needed = count * layout.bytesPerValue();
@@ -62,9 +64,12 @@ public final class PixelDecoder {
             order = bulk.order();
         }
         float[] out = new float[(int) count];
-        minValue[0] = convert(array, offset, order, layout, scale, out, 0, out.length);
+        long[] high = new long[1];
+        range[0] = convert(array, offset, order, layout, scale, out, 0, out.length, high);
+        range[1] = high[0] * scale;
         return out;
     }
+
 
     private static void checkLayout(String source, Layout layout) {
         if (layout.bitsAllocated() != 16 && layout.bitsAllocated() != 32) {
@@ -100,6 +105,7 @@ public final class PixelDecoder {
         private final float[] out;
         private int decoded;
         private double min = Double.POSITIVE_INFINITY;
+        private final long[] high = new long[1];
 
         /**
          * Checks the layout against the value's length (the same refusals as {@link #decode}) before the
@@ -135,17 +141,18 @@ public final class PixelDecoder {
             }
             int count = length / bytes;
             if (count > 0) {
-                min = Math.min(min, convert(piece, offset, order, layout, scale, out, decoded, count));
+                min = Math.min(min, convert(piece, offset, order, layout, scale, out, decoded, count, high));
                 decoded += count;
             }
         }
 
-        /** The physical values; {@code minValue[0]} receives the smallest (as {@link #decode} gives it). */
-        public float[] finish(double[] minValue) {
+        /** The physical values; {@code range} receives the smallest and a bound on the largest, as {@link #decode} gives them. */
+        public float[] finish(double[] range) {
             if (decoded != out.length) {
                 throw new IllegalStateException(decoded + " of " + out.length + " values decoded");
             }
-            minValue[0] = out.length == 0 ? 0 : min;
+            range[0] = out.length == 0 ? 0 : min;
+            range[1] = high[0] * scale;
             return out;
         }
     }
@@ -156,62 +163,83 @@ public final class PixelDecoder {
      * called through a method handle per voxel, several times slower. Other layouts go through a
      * ByteBuffer view.
      */
-    /** Values a[off..] into out[from, from + n); returns the smallest stored value times scale (0 when unsigned). */
+    /**
+     * Values a[off..] into out[from, from + n); returns the smallest stored value times scale (0 when unsigned), and
+     * ORs into {@code high[0]} a bound on the largest: the OR of the stored values (or of the largest, where it is
+     * tracked anyway) is at least each of them and below twice the largest, and costs the unsigned loops one OR per
+     * value where a maximum would cost C1 code a compare and branch.
+     */
     private static double convert(byte[] a, int off, ByteOrder order, Layout layout, double scale, float[] out,
-                                  int from, int n) {
+                                  int from, int n, long[] high) {
         boolean signed = layout.signed();
         int bits = layout.bitsStored();
         if (order == ByteOrder.LITTLE_ENDIAN && bits == layout.bitsAllocated()) {
             if (bits == 32) {
-                return signed ? signed32(a, off, scale, out, from, n) : unsigned32(a, off, scale, out, from, n);
+                return signed ? signed32(a, off, scale, out, from, n, high)
+                        : unsigned32(a, off, scale, out, from, n, high);
             }
-            return signed ? signed16(a, off, scale, out, from, n) : unsigned16(a, off, scale, out, from, n);
+            return signed ? signed16(a, off, scale, out, from, n, high) : unsigned16(a, off, scale, out, from, n, high);
         }
         ByteBuffer bb = ByteBuffer.wrap(a).order(order);
         long min = Long.MAX_VALUE;
+        long max = 0;
         boolean is32 = layout.bitsAllocated() == 32;
         for (int i = 0; i < n; i++) {
             int raw = is32 ? bb.getInt(off + 4 * i) : bb.getShort(off + 2 * i) & 0xFFFF;
             long v = storedBits(raw, bits, signed);
             min = Math.min(min, v);
+            max = Math.max(max, v);
             out[from + i] = (float) (v * scale);
         }
+        high[0] |= max;
         return min * scale;
     }
 
-    private static double unsigned32(byte[] a, int off, double scale, float[] out, int from, int n) {
+    private static double unsigned32(byte[] a, int off, double scale, float[] out, int from, int n, long[] high) {
+        long or = 0;
         for (int i = 0; i < n; i++) {
             long v = ((int) INT_LE.get(a, off + 4 * i)) & 0xFFFFFFFFL;
+            or |= v;
             out[from + i] = (float) ((Jit.C1_ONLY ? exactDouble(v) : (double) v) * scale);
         }
+        high[0] |= or;
         return 0;
     }
 
-    private static double signed32(byte[] a, int off, double scale, float[] out, int from, int n) {
+    private static double signed32(byte[] a, int off, double scale, float[] out, int from, int n, long[] high) {
         int min = Integer.MAX_VALUE;
+        int max = 0;
         for (int i = 0; i < n; i++) {
             int v = (int) INT_LE.get(a, off + 4 * i);
             min = Math.min(min, v);
+            max = Math.max(max, v);
             out[from + i] = (float) ((Jit.C1_ONLY ? exactDouble(v + 0x8000_0000L) - 0x1p31 : (double) v) * scale);
         }
+        high[0] |= max;
         return min * scale;
     }
 
-    private static double unsigned16(byte[] a, int off, double scale, float[] out, int from, int n) {
+    private static double unsigned16(byte[] a, int off, double scale, float[] out, int from, int n, long[] high) {
+        int or = 0;
         for (int i = 0; i < n; i++) {
             int v = ((short) SHORT_LE.get(a, off + 2 * i)) & 0xFFFF;
+            or |= v;
             out[from + i] = (float) ((Jit.C1_ONLY ? exactDouble(v) : (double) v) * scale);
         }
+        high[0] |= or;
         return 0;
     }
 
-    private static double signed16(byte[] a, int off, double scale, float[] out, int from, int n) {
+    private static double signed16(byte[] a, int off, double scale, float[] out, int from, int n, long[] high) {
         int min = Integer.MAX_VALUE;
+        int max = 0;
         for (int i = 0; i < n; i++) {
             short v = (short) SHORT_LE.get(a, off + 2 * i);
             min = Math.min(min, v);
+            max = Math.max(max, v);
             out[from + i] = (float) ((Jit.C1_ONLY ? exactDouble(v + 0x8000L) - 0x1p15 : (double) v) * scale);
         }
+        high[0] |= max;
         return min * scale;
     }
 

@@ -49,12 +49,12 @@ public final class StreamedDicomFile implements AutoCloseable {
      *
      * @param inMemory the data set's own pixel data element to decode (a file read whole, or pixel data that
      *                 follows the one left in the file), or null for the pixel data left in the file
-     * @param minValue receives the smallest stored value times scale (index 0)
+     * @param range    receives the smallest value and a bound on the largest, as {@link PixelDecoder#decode} gives them
      */
-    public float[] decodePixels(DicomElement inMemory, PixelDecoder.Layout layout, double scale, double[] minValue,
+    public float[] decodePixels(DicomElement inMemory, PixelDecoder.Layout layout, double scale, double[] range,
                                 FileBytesSink sink) {
         if (inMemory != null) {
-            float[] out = PixelDecoder.decode(file.source(), inMemory, file.transferSyntax(), layout, scale, minValue);
+            float[] out = PixelDecoder.decode(file.source(), inMemory, file.transferSyntax(), layout, scale, range);
             passAllBytes(sink);
             return out;
         }
@@ -77,7 +77,7 @@ public final class StreamedDicomFile implements AutoCloseable {
             sink.accept(piece, 0, n);
             done += n;
         }
-        float[] out = decoder.finish(minValue);
+        float[] out = decoder.finish(range);
         if (tail != null) {
             sink.accept(tail, 0, tail.length);
         }

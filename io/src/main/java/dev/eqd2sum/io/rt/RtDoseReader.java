@@ -127,13 +127,23 @@ public final class RtDoseReader {
             }
             throw ds.missing(Tags.PixelData);
         }
-        double[] min = new double[1];
+        double[] range = new double[2];
         float[] dose = pixelSource.decode(pixels,
                 new PixelDecoder.Layout(columns, rows, frames, bitsAllocated, bitsStored, pixelRepresentation == 1),
-                scaling, min);
-        if (min[0] < 0) {
+                scaling, range);
+        if (range[0] < 0) {
             throw new InvalidInputException(src, String.format(Locale.ROOT,
-                    "PixelData holds negative doses (down to %.4g Gy)", min[0]));
+                    "PixelData holds negative doses (down to %.4g Gy)", range[0]));
+        }
+        DoseGrid grid = new DoseGrid(geometry, dose);
+        // the decoder's bound is below twice the largest dose: only a dose near the limit needs the exact maximum
+        if (range[1] > DoseGrid.MAX_DOSE_GY && grid.maxGy() > DoseGrid.MAX_DOSE_GY) {
+            float max = grid.maxGy(); // infinite where the product overflows float: then the bound, to 2x
+            double shown = Float.isInfinite(max) ? range[1] : max;
+            throw new InvalidInputException(src, String.format(Locale.ROOT, "PixelData holds doses up to %s"
+                            + " Gy (DoseGridScaling %s): above %.0f Gy it cannot be a dose in Gy",
+                    (Float.isInfinite(max) ? "about " : "") + String.format(Locale.ROOT, shown < 1e7 ? "%.1f" : "%.4g",
+                            shown), ds.getString(Tags.DoseGridScaling), DoseGrid.MAX_DOSE_GY));
         }
 
         List<String> planUids = new ArrayList<>();
@@ -143,7 +153,7 @@ public final class RtDoseReader {
                 planUids.add(uid);
             }
         }
-        return new RtDose(src, new DoseGrid(geometry, dose), ds.requireString(Tags.SOPInstanceUID),
+        return new RtDose(src, grid, ds.requireString(Tags.SOPInstanceUID),
                 ds.requireString(Tags.FrameOfReferenceUID), doseType, summation, planUids, PatientStudy.from(ds),
                 ds.getString(Tags.SeriesDescription), file.transferSyntaxUid(), scaling, bitsAllocated);
     }

@@ -198,6 +198,10 @@ class CaseFileReaderTest {
                 "positive number");
         fails(r -> course(r, 1).put("uniformDoseGy", 24).remove("dose"), DISPLAY + ": courses[1].uniformDoseGy",
                 "only a prior course");
+        assertThat(readEdited(r -> course(r, 0).put("uniformDoseGy", 10_000).remove(List.of("dose", "plan")))
+                .courses().get(0).uniformDoseGy()).isEqualTo(10_000.0);
+        fails(r -> course(r, 0).put("uniformDoseGy", 1e308).remove(List.of("dose", "plan")),
+                DISPLAY + ": courses[0].uniformDoseGy", "must lie between 0 and 10000 Gy, got 1.0E308");
     }
 
     @Test
@@ -312,6 +316,10 @@ class CaseFileReaderTest {
                 "3 values");
         fails(r -> r.putObject("outputGrid").putArray("spacingMm").add(1).add(0).add(1),
                 DISPLAY + ": outputGrid.spacingMm[1]", "positive");
+        fails(r -> r.putObject("outputGrid").putArray("spacingMm").add(1).add(1).add(0.01),
+                DISPLAY + ": outputGrid.spacingMm[2]", "must lie between 0.05 and 100 mm, got 0.01");
+        fails(r -> r.putObject("outputGrid").putArray("spacingMm").add(1e9).add(1).add(1),
+                DISPLAY + ": outputGrid.spacingMm[0]", "must lie between 0.05 and 100 mm");
         fails(r -> r.putObject("outputGrid"), DISPLAY + ": outputGrid.spacingMm", "is required");
     }
 
@@ -324,6 +332,13 @@ class CaseFileReaderTest {
                 "must be a number");
         fails(r -> ((ObjectNode) r.get("alphaBeta").get("byStructure")).put("SpinalCord", -2),
                 DISPLAY + ": alphaBeta.byStructure.SpinalCord", "positive");
+        // beyond these the kernels' float arithmetic fails (1e-300 rounds to 0, 1e308 to infinity)
+        fails(r -> ((ObjectNode) r.get("alphaBeta")).put("default", 1e-300), DISPLAY + ": alphaBeta.default",
+                "must lie between 0.01 and 10000 Gy, got 1.0E-300");
+        fails(r -> ((ObjectNode) r.get("alphaBeta").get("byStructure")).put("SpinalCord", 1e308),
+                DISPLAY + ": alphaBeta.byStructure.SpinalCord", "must lie between 0.01 and 10000 Gy");
+        fails(r -> r.putArray("exportAlphaBeta").add(0.001), DISPLAY + ": exportAlphaBeta[0]",
+                "must lie between 0.01 and 10000 Gy");
         fails(r -> ((ObjectNode) r.get("alphaBeta").get("byStructure")).put("spinalcord", 2),
                 DISPLAY + ": alphaBeta.byStructure.spinalcord", "listed twice");
     }

@@ -84,6 +84,8 @@ class ConstraintFileReaderTest {
                 "pt/limits.json: constraints[0].statistic", "unknown statistic");
         fails("{" + base.replace(", \"alphaBeta\": 2", "") + ", \"unit\": \"Gy\"}",
                 "pt/limits.json: constraints[0].alphaBeta", "is required");
+        fails("{" + base.replace("\"alphaBeta\": 2", "\"alphaBeta\": 1e6") + ", \"unit\": \"Gy\"}",
+                "pt/limits.json: constraints[0].alphaBeta", "must lie between 0.01 and 10000 Gy");
         fails("{" + base + ", \"unit\": \"Gy\"}, {" + base + ", \"unit\": \"Gy\"}",
                 "pt/limits.json: constraints[1].id", "unique");
         fails("{\"id\": \"i\", \"scope\": \"interval\", \"comparator\": \">=\", \"limit\": 5, \"unit\": \"months\","

@@ -51,13 +51,27 @@ class PixelDecoderTest {
                 PixelDecoder.Pieces pieces = new PixelDecoder.Pieces("t.dcm", layout, ByteOrder.LITTLE_ENDIAN,
                         bb.capacity(), scale);
                 pieces.decode(bb.array(), 0, bb.capacity());
-                double[] min = new double[1];
-                float[] out = pieces.finish(min);
+                double[] range = new double[2];
+                float[] out = pieces.finish(range);
                 for (int i = 0; i < n; i++) {
                     assertThat(out[i]).as("%d-bit, signed %s, stored %d", bits, signed, stored[i])
                             .isEqualTo((float) (stored[i] * scale));
                 }
-                assertThat(min[0]).isEqualTo(signed ? lo * scale : 0);
+                assertThat(range[0]).isEqualTo(signed ? lo * scale : 0);
+                // the bound on the largest: at least it, below twice it plus one stored unit
+                assertThat(range[1]).isGreaterThanOrEqualTo(hi * scale).isLessThan((2 * hi + 1) * scale);
+                long largest = 0;
+                for (int i = 4; i < n; i++) {
+                    largest = Math.max(largest, stored[i]);
+                }
+                double[] withoutExtremes = new double[2];
+                PixelDecoder.Pieces rest = new PixelDecoder.Pieces("t.dcm",
+                        new PixelDecoder.Layout(n - 4, 1, 1, bits, bits, signed), ByteOrder.LITTLE_ENDIAN,
+                        bb.capacity() - 4L * bits / 8, scale);
+                rest.decode(bb.array(), 4 * bits / 8, bb.capacity() - 4 * bits / 8);
+                rest.finish(withoutExtremes);
+                assertThat(withoutExtremes[1]).isGreaterThanOrEqualTo(largest * scale)
+                        .isLessThan((2 * largest + 1) * scale);
             }
         }
     }

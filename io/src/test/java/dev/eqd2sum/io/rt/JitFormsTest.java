@@ -77,7 +77,7 @@ class JitFormsTest {
                             new PixelDecoder.Layout(n, 1, 1, bits, bits, signed), ByteOrder.LITTLE_ENDIAN,
                             bb.capacity(), 1.2345678e-5);
                     pieces.decode(bb.array(), 0, bb.capacity());
-                    float[] decoded = pieces.finish(new double[1]);
+                    float[] decoded = pieces.finish(new double[2]);
                     ByteBuffer asBytes = ByteBuffer.allocate(4 * n);
                     asBytes.asFloatBuffer().put(decoded);
                     md.update(asBytes.array());

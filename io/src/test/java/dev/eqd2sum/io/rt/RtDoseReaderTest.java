@@ -145,6 +145,33 @@ class RtDoseReaderTest {
     }
 
     @Test
+    void dosesUpToTenThousandGyAreReadAndAboveAreRefused() {
+        float stored = read(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "1")).grid().maxGy();
+        for (boolean sixteenBitSigned : new boolean[] {false, true}) {
+            Consumer<DicomObject> layout = ds -> {
+                if (sixteenBitSigned) {
+                    ds.setInts(Tags.BitsAllocated, 16);
+                    ds.setInts(Tags.BitsStored, 16);
+                    ds.setInts(Tags.HighBit, 15);
+                    ds.setInts(Tags.PixelRepresentation, 1);
+                    ds.setBytes(Tags.PixelData, Vr.OW, DoseFixture.pixels16());
+                }
+            };
+            // 6,000 Gy: the decoder's bound on the largest dose may exceed 10,000 Gy, the exact maximum does not
+            for (double top : new double[] {6000, 9999}) {
+                RtDose d = read(layout.andThen(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS,
+                        String.format(java.util.Locale.ROOT, "%.12e", top / stored))));
+                assertThat(d.grid().maxGy()).isCloseTo((float) top, within(0.01f));
+            }
+            refused(layout.andThen(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS,
+                            String.format(java.util.Locale.ROOT, "%.12e", 10001 / stored))),
+                    "PixelData holds doses up to 10001.0 Gy (DoseGridScaling ");
+            refused(layout.andThen(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "1e38")),
+                    "PixelData holds doses up to about ");
+        }
+    }
+
+    @Test
     void wrongObjectForTheRoleIsNamed() {
         refused(ds -> ds.setString(Tags.SOPClassUID, Vr.UI, "1.2.840.10008.5.1.4.1.1.481.3"),
                 "is an RT Structure Set, not an RT Dose");

@@ -174,7 +174,7 @@ class RtDoseWriterTest {
             var ds = file.dataset();
             double scaling = ds.requireDouble(Tags.DoseGridScaling);
             float[] back = dev.eqd2sum.io.dicom.PixelDecoder.decode(f.toString(), ds.get(Tags.PixelData), file.transferSyntax(),
-                    new dev.eqd2sum.io.dicom.PixelDecoder.Layout(5, 4, 3, bits, bits, false), scaling, new double[1]);
+                    new dev.eqd2sum.io.dicom.PixelDecoder.Layout(5, 4, 3, bits, bits, false), scaling, new double[2]);
             float[] in = grid().doseGy();
             for (int i = 0; i < in.length; i++) {
                 assertThat((double) back[i]).isCloseTo(in[i], within(scaling * 0.5 + Math.ulp(in[i])));
@@ -206,7 +206,7 @@ class RtDoseWriterTest {
             double scaling = ds.requireDouble(Tags.DoseGridScaling);
             float[] back = dev.eqd2sum.io.dicom.PixelDecoder.decode(f.toString(), ds.get(Tags.PixelData),
                     file.transferSyntax(), new dev.eqd2sum.io.dicom.PixelDecoder.Layout(131, 128, 25, bits, bits, false),
-                    scaling, new double[1]);
+                    scaling, new double[2]);
             for (int i = 0; i < d.length; i++) {
                 long stored = Math.round(d[i] * (1.0 / scaling));
                 if (back[i] != (float) (stored * scaling)) {
