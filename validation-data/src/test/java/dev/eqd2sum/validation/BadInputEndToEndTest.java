@@ -136,6 +136,23 @@ class BadInputEndToEndTest {
     }
 
     @Test
+    void aDoseGridScalingThatMakesTheDoseImplausible() throws IOException {
+        // 1e20 Gy per stored unit: the EQD2 (a dose squared) would overflow float, and the DVH its bins
+        Path rd = dir.resolve("pt/current/RD.dcm");
+        dev.eqd2sum.io.dicom.DicomFile f = dev.eqd2sum.io.dicom.DicomReader.read(rd);
+        f.dataset().setString(dev.eqd2sum.io.dicom.Tags.DoseGridScaling, dev.eqd2sum.io.dicom.Vr.DS, "1e20");
+        dev.eqd2sum.io.dicom.DicomWriter.write(rd, f.dataset(), "1.2.3", "TEST");
+        rejected(rd.toString(), "(DoseGridScaling 1e20): above 10000 Gy it cannot be a dose in Gy");
+    }
+
+    @Test
+    void anAlphaBetaBeyondFloatArithmetic() throws IOException {
+        assertThat(json).containsPattern("\"default\": *[0-9.]+");
+        Files.writeString(caseFile, json.replaceFirst("\"default\": *[0-9.]+", "\"default\": 1e300"));
+        rejected(casePath() + ": alphaBeta.default: ", "must lie between 0.01 and 10000 Gy");
+    }
+
+    @Test
     void theOutputFolderIsNotEmpty() throws IOException {
         Files.writeString(outParent.resolve("result"), "x");
         NeuropathyPatientEndToEndTest.Run r = eqd2sum("sum", caseFile.toString(), "--out",

@@ -209,10 +209,11 @@ public final class DicomWriter {
             }
             Vr vr = e.vr();
             if (e.bulk() != null) {
-                ByteBuffer b = e.bulk().duplicate();
-                if (b.order() != ByteOrder.LITTLE_ENDIAN && vr.binaryUnit() > 1) {
+                // the element's own order: a duplicate's is always big endian
+                if (e.bulk().order() != ByteOrder.LITTLE_ENDIAN && vr.binaryUnit() > 1) {
                     throw new IllegalArgumentException("big endian bulk data cannot be written as little endian");
                 }
+                ByteBuffer b = e.bulk().duplicate();
                 int n = b.remaining();
                 header(e.tag(), vr, n + (n & 1));
                 if (b.hasArray()) {

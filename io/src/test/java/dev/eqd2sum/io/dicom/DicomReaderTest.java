@@ -34,6 +34,21 @@ class DicomReaderTest {
     }
 
     @Test
+    void aFileReadWritesBackWithItsPixelDataWhateverTheBulkViewsOrder() {
+        byte[] original = DoseFixture.encode(DoseFixture.dataset("RD.dcm"));
+        DicomFile read = DicomReader.parse(original, "RD.dcm");
+        assertThat(read.dataset().get(Tags.PixelData).bulk()).isNotNull(); // pixel data kept as a view of the file
+        byte[] again = DicomWriter.toBytes(read.dataset(), "1.2.3", "TEST");
+        assertThat(again).isEqualTo(original);
+
+        DicomObject bigEndian = DicomReader.parse(original, "RD.dcm").dataset();
+        bigEndian.put(DicomElement.ofBulk(Tags.PixelData, Vr.OW,
+                ByteBuffer.wrap(DoseFixture.pixels32(false)).order(ByteOrder.BIG_ENDIAN)));
+        assertThatThrownBy(() -> DicomWriter.toBytes(bigEndian, "1.2.3", "TEST"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("big endian bulk data");
+    }
+
+    @Test
     void truncatedPixelDataNamesTheByteAndTheDeclaredLength() {
         byte[] full = DoseFixture.encode(DoseFixture.dataset("RD.dcm"));
         byte[] cut = Arrays.copyOf(full, full.length - 10);
