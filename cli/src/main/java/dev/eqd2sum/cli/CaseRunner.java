@@ -156,7 +156,7 @@ final class CaseRunner {
         if (writeDose) {
             for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
                 if (shapesTissueMap(spec, byName.get(e.getKey()))) {
-                    e.setValue(Rasteriser.rasterise(byName.get(e.getKey()), grid, options));
+                    e.setValue(rasterise(spec, byName.get(e.getKey()), grid, options));
                 }
             }
             StageTimes.lap("rasterise");
@@ -235,7 +235,7 @@ final class CaseRunner {
         try {
             for (String name : order) {
                 Structure s = byName.get(name);
-                StructureMask mask = masks.get(name) != null ? masks.get(name) : Rasteriser.rasterise(s, grid, options);
+                StructureMask mask = masks.get(name) != null ? masks.get(name) : rasterise(spec, s, grid, options);
                 masks.put(name, null);
                 StageTimes.lap("rasterise");
                 List<String> structureWarnings = warningsByName.get(name);
@@ -324,10 +324,19 @@ final class CaseRunner {
 
         List<ConstraintResult> results = evaluator.evaluate(constraints, new Evaluated(roleView, stats, currentLabel));
         CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), Main.Version.build(),
-                selection.name(), caseFile, structureSetFile, forgiveness, spec.outputGrid().toString(), spec.constraintMetric(),
-                courses, reports, results, warnings);
+                selection.name(), caseFile, structureSetFile, forgiveness, spec.outputGrid().toString(),
+                spec.constraintMetric(), courses, reports, results, warnings);
         StageTimes.lap("constraints, result model");
         return new Run(result, doseFiles, inputSha256);
+    }
+
+    /** The structure's mask; a contour the rasteriser refuses is named with the structure set's file. */
+    private static StructureMask rasterise(CaseSpec spec, Structure s, GridGeometry grid, RasterOptions options) {
+        try {
+            return Rasteriser.rasterise(s, grid, options);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(spec.displayStructureSet(), e.getMessage(), e);
+        }
     }
 
     /** One report per course (its files and dates); a warning for each course whose end date was estimated. */

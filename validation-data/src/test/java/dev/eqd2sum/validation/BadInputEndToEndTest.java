@@ -146,6 +146,33 @@ class BadInputEndToEndTest {
     }
 
     @Test
+    void aContourNotPerpendicularToTheDoseGridNamesTheStructureSet() throws IOException {
+        List<dev.eqd2sum.engine.structure.PlanarContour> tilted = new java.util.ArrayList<>();
+        for (dev.eqd2sum.engine.structure.PlanarContour c : NeuropathyPatient.cord().contours()) {
+            double[] p = c.pointsMm().clone();
+            p[2] += 5; // the first point 5 mm off its plane
+            tilted.add(new dev.eqd2sum.engine.structure.PlanarContour(c.type(), p));
+        }
+        dev.eqd2sum.engine.structure.Structure cord = NeuropathyPatient.cord();
+        dev.eqd2sum.io.rt.RtStructureSetWriter.write(dir.resolve("pt/RS.dcm"),
+                List.of(new dev.eqd2sum.engine.structure.Structure(cord.roiNumber(), cord.name(), cord.interpretedType(),
+                        cord.colourRgb(), cord.frameOfReferenceUid(), tilted), NeuropathyPatient.ptvHigh()),
+                dev.eqd2sum.io.rt.PatientStudy.synthetic("Neuropathy^Patient", "NP001", "20201020"),
+                NeuropathyPatient.CURRENT_FRAME);
+        // found while rasterising, after the backend line: that line, then the one error
+        NeuropathyPatientEndToEndTest.Run r = eqd2sum("sum", caseFile.toString(), "--out",
+                outParent.resolve("result").toString(), "--backend", "scalar");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).as(r.err())
+                .singleElement().asString().startsWith("eqd2sum: error: " + dir.resolve("pt/RS.dcm") + ": structure '"
+                        + cord.name() + "': contour 1 is not perpendicular");
+        assertThat(r.err()).doesNotContain("\tat ");
+        try (Stream<Path> out = Files.list(outParent)) {
+            assertThat(out.toList()).as("nothing written").isEmpty();
+        }
+    }
+
+    @Test
     void anAlphaBetaBeyondFloatArithmetic() throws IOException {
         assertThat(json).containsPattern("\"default\": *[0-9.]+");
         Files.writeString(caseFile, json.replaceFirst("\"default\": *[0-9.]+", "\"default\": 1e300"));

@@ -14,6 +14,17 @@ import java.util.Locale;
 public final class GridGeometry {
     /** Largest grid we accept: Java arrays are int-indexed. */
     public static final long MAX_VOXELS = Integer.MAX_VALUE - 16L;
+    /**
+     * The spacings (mm) a grid read or asked for may have: finer than any dose grid's, coarser than any voxel's. A
+     * structure smaller than a voxel of a far coarser grid would hold none of its sub-voxel points.
+     */
+    public static final double MIN_SPACING_MM = 0.05;
+    public static final double MAX_SPACING_MM = 100;
+    /**
+     * The farthest a position (mm) read from a file may lie from its frame's origin: 100 m, far beyond any patient or
+     * couch position. Farther, positions lose the precision that indices on a millimetre grid need.
+     */
+    public static final double MAX_COORDINATE_MM = 100_000;
 
     private final int nx, ny, nz;
     private final double[] origin;   // mm, centre of voxel (0,0,0)

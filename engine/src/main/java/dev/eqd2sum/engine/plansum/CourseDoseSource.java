@@ -66,7 +66,11 @@ final class CourseDoseSource {
                 .after(t.inverse().asAffine())
                 .after(output.indexToPatient());
         boolean same = t.isIdentity(IDENTITY_TOLERANCE) && summed.geometry().sameGridAs(output);
-        return new CourseDoseSource(sc, summed, scale, map, same, false);
+        // On the output grid the plan sum reads the course voxel for voxel (the same-grid pass), so its map is the
+        // identity, exactly: the composed map is only within rounding of it (a diagonal of 0.9999999999999999 for
+        // 1.2 mm spacings, 1.0000000000000002 for 1.1 mm), which kept the sampler from reading such a grid directly
+        // (CourseDoseSampler.OwnGrid wants the exact identity) and let it interpolate where the map reads
+        return new CourseDoseSource(sc, summed, scale, same ? Affine3.identity() : map, same, false);
     }
 
     /**

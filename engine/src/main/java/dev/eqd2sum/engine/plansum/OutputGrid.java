@@ -12,9 +12,6 @@ import java.util.List;
  * course's orientation; the plan sum lives in the current course's patient coordinates.
  */
 public sealed interface OutputGrid {
-    /** The spacings (mm) a given output grid may have: finer than any dose grid's, coarser than any voxel's. */
-    double MIN_SPACING_MM = 0.05;
-    double MAX_SPACING_MM = 100;
     /** Index slack when snapping a covering range to whole voxels: float noise must not add a slice. */
     double SNAP = 1e-6;
 
@@ -75,9 +72,9 @@ public sealed interface OutputGrid {
                 throw new InvalidInputException("outputGrid.spacingMm", "needs 3 values (x, y, z), got " + spacingMm.length);
             }
             for (double s : spacingMm) {
-                if (!(s >= MIN_SPACING_MM && s <= MAX_SPACING_MM)) {
+                if (!(s >= GridGeometry.MIN_SPACING_MM && s <= GridGeometry.MAX_SPACING_MM)) {
                     throw new InvalidInputException("outputGrid.spacingMm", "each spacing must lie between "
-                            + MIN_SPACING_MM + " and " + MAX_SPACING_MM + " mm, got " + Arrays.toString(spacingMm));
+                            + GridGeometry.MIN_SPACING_MM + " and " + GridGeometry.MAX_SPACING_MM + " mm, got " + Arrays.toString(spacingMm));
                 }
             }
             spacingMm = spacingMm.clone();

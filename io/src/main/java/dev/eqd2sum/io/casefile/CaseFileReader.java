@@ -6,8 +6,8 @@ import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.dvh.DoseStatistic;
+import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.lq.Eqd2;
-import dev.eqd2sum.engine.plansum.OutputGrid;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -343,8 +343,8 @@ public final class CaseFileReader {
         }
         double[] spacing = new double[3];
         for (int i = 0; i < 3; i++) {
-            spacing[i] = o.positive(s.get(i), o.field("spacingMm[" + i + "]"), OutputGrid.MIN_SPACING_MM,
-                    OutputGrid.MAX_SPACING_MM, "mm");
+            spacing[i] = o.positive(s.get(i), o.field("spacingMm[" + i + "]"), GridGeometry.MIN_SPACING_MM,
+                    GridGeometry.MAX_SPACING_MM, "mm");
         }
         return new OutputGridSpec(OutputGridSpec.Kind.SPACING, spacing);
     }

@@ -174,6 +174,20 @@ public final class RtDoseReader {
             throw ds.invalid(Tags.PixelSpacing, String.format(Locale.ROOT, "is %s\\%s; spacings must be positive",
                     ps[0], ps[1]));
         }
+        for (double p : ps) {
+            if (p < GridGeometry.MIN_SPACING_MM || p > GridGeometry.MAX_SPACING_MM) {
+                throw ds.invalid(Tags.PixelSpacing, String.format(Locale.ROOT, "is %s\\%s mm; a dose grid's"
+                        + " spacings lie between %s and %s mm", fmt(ps[0]), fmt(ps[1]),
+                        fmt(GridGeometry.MIN_SPACING_MM), fmt(GridGeometry.MAX_SPACING_MM)));
+            }
+        }
+        for (double x : ipp) {
+            if (Math.abs(x) > GridGeometry.MAX_COORDINATE_MM) {
+                throw ds.invalid(Tags.ImagePositionPatient, String.format(Locale.ROOT, "is %s\\%s\\%s mm: more"
+                        + " than %s mm from the frame's origin", fmt(ipp[0]), fmt(ipp[1]), fmt(ipp[2]),
+                        fmt(GridGeometry.MAX_COORDINATE_MM)));
+            }
+        }
         double[] u = axis(ds, iop, 0);
         double[] v = axis(ds, iop, 3);
         double dot = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
@@ -231,6 +245,11 @@ public final class RtDoseReader {
                 w = new double[] {0.0 - n[0], 0.0 - n[1], 0.0 - n[2]}; // 0.0 - x: no negative zeros
             }
         }
+        if (sz < GridGeometry.MIN_SPACING_MM || sz > GridGeometry.MAX_SPACING_MM) {
+            throw ds.invalid(frames == 1 ? Tags.SliceThickness : Tags.GridFrameOffsetVector, String.format(Locale.ROOT,
+                    "gives frames %s mm apart; a dose grid's spacings lie between %s and %s mm", fmt(sz),
+                    fmt(GridGeometry.MIN_SPACING_MM), fmt(GridGeometry.MAX_SPACING_MM)));
+        }
         // PixelSpacing is (between rows, between columns): the column-index step along u is ps[1].
         return new GridGeometry(columns, rows, frames, ipp, new double[] {ps[1], ps[0], sz}, u, v, w);
     }
@@ -270,6 +289,9 @@ public final class RtDoseReader {
     }
 
     private static String fmt(double d) {
+        if (Math.abs(d) >= 1e7) {
+            return String.format(Locale.ROOT, "%.4g", d);
+        }
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.eqd2sum.io.rt;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.structure.ContourType;
 import dev.eqd2sum.engine.structure.PlanarContour;
 import dev.eqd2sum.engine.structure.Structure;
@@ -105,6 +106,13 @@ public final class RtStructureSetReader {
                 if (points.length % 3 != 0) {
                     throw new InvalidInputException(src, where + ": ContourData has " + points.length
                             + " values, not x,y,z triplets");
+                }
+                for (int k = 0; k < points.length; k++) {
+                    if (Math.abs(points[k]) > GridGeometry.MAX_COORDINATE_MM) {
+                        throw new InvalidInputException(src, where + ": point " + (k / 3 + 1) + " has "
+                                + "xyz".charAt(k % 3) + " = " + points[k] + " mm, more than "
+                                + (long) GridGeometry.MAX_COORDINATE_MM + " mm from the frame's origin");
+                    }
                 }
                 int[] declared = c.getInts(Tags.NumberOfContourPoints);
                 if (declared.length > 0 && declared[0] != points.length / 3) {

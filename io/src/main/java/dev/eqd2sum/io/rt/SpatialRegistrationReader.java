@@ -1,6 +1,7 @@
 package dev.eqd2sum.io.rt;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.geometry.RigidTransform;
 import dev.eqd2sum.io.dicom.DicomFile;
 import dev.eqd2sum.io.dicom.DicomObject;
@@ -67,6 +68,13 @@ public final class SpatialRegistrationReader {
                     throw new InvalidInputException(src, where + ", matrix " + m
                             + ": FrameOfReferenceTransformationMatrix (3006,00C6) has " + values.length
                             + " values, expected 16");
+                }
+                for (int r = 0; r < 3; r++) {
+                    if (Math.abs(values[4 * r + 3]) > GridGeometry.MAX_COORDINATE_MM) {
+                        throw new InvalidInputException(src, where + ", matrix " + m + ": translates by "
+                                + values[4 * r + 3] + " mm along " + "xyz".charAt(r) + ", more than "
+                                + (long) GridGeometry.MAX_COORDINATE_MM + " mm");
+                    }
                 }
                 RigidTransform t;
                 try {

@@ -136,6 +136,13 @@ class RtDoseReaderTest {
         refused(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "NaN"), "is not a number");
         refused(ds -> ds.remove(Tags.ImagePositionPatient), "ImagePositionPatient (0020,0032) is missing");
         refused(ds -> ds.setString(Tags.PixelSpacing, Vr.DS, "2"), "PixelSpacing (0028,0030) has 1 values, expected 2");
+        refused(ds -> ds.setString(Tags.PixelSpacing, Vr.DS, "0.01", "2"),
+                "PixelSpacing (0028,0030) is 0.01\\2 mm; a dose grid's spacings lie between 0.05 and 100 mm");
+        refused(ds -> ds.setString(Tags.PixelSpacing, Vr.DS, "2", "1e9"), "is 2\\1.000e+09 mm; a dose grid's");
+        refused(ds -> ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "0", "500"),
+                "GridFrameOffsetVector (3004,000C) gives frames 500 mm apart");
+        refused(ds -> ds.setString(Tags.ImagePositionPatient, Vr.DS, "-10", "2e5", "30"),
+                "ImagePositionPatient (0020,0032) is -10\\200000\\30 mm: more than 100000 mm from the frame's origin");
         refused(ds -> ds.setBytes(Tags.PixelData, Vr.OW, new byte[40]), "PixelData has 40 bytes, but");
         refused(ds -> {
             ds.setInts(Tags.PixelRepresentation, 1);

@@ -179,6 +179,17 @@ class RtStructureSetReaderTest {
     }
 
     @Test
+    void aPointFarBeyondAnyPatientIsRefused() throws IOException {
+        // 1e30 mm: indices on a millimetre grid lose every digit, and the volume outside the grid overflows
+        String far = dump("ISO_IR 100", "Cord").replace("(3006,0050) DS [-1.5\\ -2.25", "(3006,0050) DS [-1e30\\ -2.25");
+        assertThat(far).contains("-1e30");
+        Path f = Dcmtk.variants(dir, "far", far, StandardCharsets.ISO_8859_1).get("explicit-le");
+        assertThatThrownBy(() -> RtStructureSetReader.read(f)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("ROI 'Cord' (ROINumber 1) contour 1: point 1 has x = -1.0E30 mm, more than 100000 mm"
+                        + " from the frame's origin");
+    }
+
+    @Test
     void aDoseIsNotAStructureSet() throws IOException {
         Path f = dir.resolve("RD.dcm");
         java.nio.file.Files.write(f, dev.eqd2sum.io.testsupport.DoseFixture.encode(

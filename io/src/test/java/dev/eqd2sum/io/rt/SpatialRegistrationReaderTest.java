@@ -116,6 +116,14 @@ class SpatialRegistrationReaderTest {
     }
 
     @Test
+    void aTranslationFarBeyondAnyPatientIsRefused() throws IOException {
+        String far = "1\\0\\0\\0\\0\\1\\0\\0\\0\\0\\1\\2e5\\0\\0\\0\\1";
+        Path f = Dcmtk.variants(dir, "far", dump("RIGID", ROT_Z_90, far), StandardCharsets.US_ASCII).get("explicit-le");
+        assertThatThrownBy(() -> SpatialRegistrationReader.read(f)).isInstanceOf(InvalidInputException.class)
+                .hasMessageEndingWith("registration 1, matrix 2: translates by 200000.0 mm along z, more than 100000 mm");
+    }
+
+    @Test
     void pydicomReadsOurRegMatrix() {
         Path f = dir.resolve("REG.dcm");
         SpatialRegistrationWriter.write(f, PatientStudy.synthetic("Doe^Jane", "pt9", "20240506"), CURRENT,
