@@ -79,6 +79,8 @@ final class PlaneRaster {
         double[] iv = new double[region.maxIntervalValues()];
         double[][] sampleRows = new double[n][region.maxIntervalValues()];
         int[] sampleRowCount = new int[n];
+        double[][] sampleRowsUpper = new double[n][region.maxIntervalValues()];
+        int[] sampleRowUpperCount = new int[n];
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;
         int[] ivEdges = new int[region.maxIntervalValues()];
@@ -135,6 +137,7 @@ final class PlaneRaster {
             if (partialInRow) {
                 for (int r = 0; r < n; r++) {
                     sampleRowCount[r] = region.intervalsAt(j + sampleOffset(r, n), sampleRows[r]);
+                    sampleRowUpperCount[r] = region.upperIntervalsAt(j + sampleOffset(r, n), sampleRowsUpper[r]);
                 }
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
@@ -143,7 +146,9 @@ final class PlaneRaster {
                         int mask = 0;
                         for (int r = 0; r < n; r++) {
                             for (int s = 0; s < n; s++) {
-                                if (within(i + sampleOffset(s, n), sampleRows[r], sampleRowCount[r])) {
+                                double x = i + sampleOffset(s, n);
+                                if (within(x, sampleRows[r], sampleRowCount[r])
+                                        || within(x, sampleRowsUpper[r], sampleRowUpperCount[r])) {
                                     mask |= 1 << (r * n + s);
                                 }
                             }

@@ -18,6 +18,7 @@ import java.util.List;
 final class PlaneRegion {
     private final int edgeCount;
     private final double[] ex0, ey0, ey1, slope; // edges stored upwards: ey0 < ey1, x at y = ex0 + (y - ey0) * slope
+    private final double[] ex1;                  // x at ey1, exactly (the vertex)
     private final int[] delta;                  // winding change when a scanline crosses left to right; 0 = XOR toggle
     private final int[] byYMin;                 // edge indices sorted by ey0
     final double minX, maxX, minY, maxY;
@@ -30,15 +31,17 @@ final class PlaneRegion {
     private int[] active;
     private int activeCount;
     private double[] crossX;
+    private double[] crossS;
     private int[] crossD;
     private int[] crossE;
     private double[] bandLo = new double[0], bandHi = new double[0];
     private int[] bandOrder = new int[0];
 
-    private PlaneRegion(int edgeCount, double[] ex0, double[] ey0, double[] ey1, double[] slope, int[] delta,
+    private PlaneRegion(int edgeCount, double[] ex0, double[] ex1, double[] ey0, double[] ey1, double[] slope, int[] delta,
                         double minX, double maxX, double minY, double maxY, double perimeter, double[] vertices) {
         this.edgeCount = edgeCount;
         this.ex0 = ex0;
+        this.ex1 = ex1;
         this.ey0 = ey0;
         this.ey1 = ey1;
         this.slope = slope;
@@ -52,6 +55,7 @@ final class PlaneRegion {
         this.byYMin = sortedByKey(ey0, edgeCount);
         this.active = new int[edgeCount];
         this.crossX = new double[edgeCount];
+        this.crossS = new double[edgeCount];
         this.crossD = new int[edgeCount];
         this.crossE = new int[edgeCount];
     }
@@ -76,7 +80,7 @@ final class PlaneRegion {
                 edges += polygons.get(a).length / 2;
             }
         }
-        double[] ex0 = new double[edges], ey0 = new double[edges], ey1 = new double[edges], slope = new double[edges];
+        double[] ex0 = new double[edges], ex1 = new double[edges], ey0 = new double[edges], ey1 = new double[edges], slope = new double[edges];
         int[] delta = new int[edges];
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -104,6 +108,7 @@ final class PlaneRegion {
                 boolean down = by < ay;
                 double lx = down ? bx : ax, ly = down ? by : ay, ux = down ? ax : bx, uy = down ? ay : by;
                 ex0[e] = lx;
+                ex1[e] = ux;
                 ey0[e] = ly;
                 ey1[e] = uy;
                 slope[e] = (ux - lx) / (uy - ly);
@@ -124,7 +129,7 @@ final class PlaneRegion {
                 vc += p.length - p.length % 2;
             }
         }
-        return new PlaneRegion(e, ex0, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
+        return new PlaneRegion(e, ex0, ex1, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
                 java.util.Arrays.copyOf(vertices, vc));
     }
 
@@ -190,7 +195,16 @@ final class PlaneRegion {
      * @return the number of values written (twice the number of intervals)
      */
     int intervalsAt(double y, double[] out) {
-        return sweep(y, out, null);
+        return sweep(y, out, null, false);
+    }
+
+    /**
+     * Like {@link #intervalsAt}, with edges counted on (ey0, ey1] instead of [ey0, ey1): the intervals of the
+     * region just below y. Their union with {@link #intervalsAt}'s holds every point of the closed region on the
+     * scanline, top edges and top vertices included (points on the path count as inside).
+     */
+    int upperIntervalsAt(double y, double[] out) {
+        return sweep(y, out, null, true);
     }
 
     /**
@@ -198,7 +212,7 @@ final class PlaneRegion {
      * right edge) into {@code edges}; the returned count is again two per interval.
      */
     int intervalEdgesAt(double y, double[] out, int[] edges) {
-        return sweep(y, out, edges);
+        return sweep(y, out, edges, false);
     }
 
     /**
@@ -304,21 +318,27 @@ final class PlaneRegion {
         return 2 * activeCount + activeCount * (activeCount - 1) / 2;
     }
 
-    private int sweep(double y, double[] out, int[] edges) {
+    private int sweep(double y, double[] out, int[] edges, boolean upper) {
         int n = 0;
         for (int q = 0; q < activeCount; q++) {
             int ed = active[q];
-            if (ey0[ed] <= y && y < ey1[ed]) {
-                double x = ex0[ed] + (y - ey0[ed]) * slope[ed];
+            if (upper ? ey0[ed] < y && y <= ey1[ed] : ey0[ed] <= y && y < ey1[ed]) {
+                double x = y == ey1[ed] ? ex1[ed] : ex0[ed] + (y - ey0[ed]) * slope[ed];
                 int d = delta[ed];
                 int r = n - 1;
-                while (r >= 0 && crossX[r] > x) { // insertion sort: few crossings per scanline
+                // insertion sort (few crossings per scanline); at equal x, in their order just beyond the scanline on
+                // the side the rule counts (above for [ey0, ey1), below for (ey0, ey1]), so that a tip of the region
+                // on the scanline gives the interval [x, x] instead of cancelling out
+                double s = upper ? -slope[ed] : slope[ed];
+                while (r >= 0 && (crossX[r] > x || (crossX[r] == x && crossS[r] > s))) {
                     crossX[r + 1] = crossX[r];
+                    crossS[r + 1] = crossS[r];
                     crossD[r + 1] = crossD[r];
                     crossE[r + 1] = crossE[r];
                     r--;
                 }
                 crossX[r + 1] = x;
+                crossS[r + 1] = s;
                 crossD[r + 1] = d;
                 crossE[r + 1] = ed;
                 n++;
