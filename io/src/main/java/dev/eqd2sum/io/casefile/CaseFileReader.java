@@ -179,6 +179,10 @@ public final class CaseFileReader {
             label = "course" + (index + 1);
         } else {
             label = label.trim();
+            // the label is a column value in metrics.csv and dvh.csv and a line of the console table
+            if (label.chars().anyMatch(Character::isISOControl)) {
+                throw o.error("label", "must not contain control characters such as line breaks or tabs");
+            }
         }
         List<Path> doses = new ArrayList<>();
         List<String> displayDoses = new ArrayList<>();

@@ -289,7 +289,7 @@ public final class RtDoseReader {
     }
 
     private static String fmt(double d) {
-        if (Math.abs(d) >= 1e7) {
+        if (Math.abs(d) >= 1e7 || (d != 0 && Math.abs(d) < 1e-4)) {
             return String.format(Locale.ROOT, "%.4g", d);
         }
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();

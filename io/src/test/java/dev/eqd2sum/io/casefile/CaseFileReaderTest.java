@@ -171,6 +171,7 @@ class CaseFileReaderTest {
                 "must be a JSON object");
         fails(r -> course(r, 1).put("label", "cebrt"), DISPLAY + ": courses[1].label", "unique");
         fails(r -> course(r, 1).put("label", " "), DISPLAY + ": courses[1].label", "must not be empty");
+        fails(r -> course(r, 1).put("label", "re\nSBRT"), DISPLAY + ": courses[1].label", "control characters");
     }
 
     @Test
