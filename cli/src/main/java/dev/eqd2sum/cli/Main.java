@@ -141,7 +141,7 @@ public final class Main implements Runnable {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"eqd2sum " + version()};
+            return new String[] {"eqd2sum " + version() + " (build " + build() + ")"};
         }
 
         static String version() {

@@ -26,7 +26,8 @@ class MainTest {
     void versionAndHelp() {
         Run v = run("--version");
         assertThat(v.status()).isZero();
-        assertThat(v.out()).startsWith("eqd2sum ");
+        assertThat(v.out().strip()).matches("eqd2sum \\S+ \\(build [0-9a-f]{12}\\)");
+        assertThat(run("cohort", "--version").out()).isEqualTo(v.out());
         Run h = run("--help");
         assertThat(h.status()).isZero();
         assertThat(h.out()).contains("eqd2sum demo --out demo-out").contains("Exit status");

@@ -187,11 +187,11 @@ public final class CohortCommand implements Callable<Integer> {
         return "eqd2sum " + (v == null ? "dev" : v);
     }
 
-    /** Same version string as {@code eqd2sum --version}. */
+    /** Same version line as {@code eqd2sum --version}, the build included. */
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {versionString()};
+            return new Main.Version().getVersion();
         }
     }
 
