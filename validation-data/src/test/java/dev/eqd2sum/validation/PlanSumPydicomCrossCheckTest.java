@@ -1,0 +1,560 @@
+package dev.eqd2sum.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eqd2sum.cli.Main;
+import dev.eqd2sum.engine.dose.DoseGrid;
+import dev.eqd2sum.engine.geometry.GridGeometry;
+import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.engine.structure.ContourType;
+import dev.eqd2sum.engine.structure.PlanarContour;
+import dev.eqd2sum.engine.structure.Structure;
+import dev.eqd2sum.io.dicom.DicomFile;
+import dev.eqd2sum.io.dicom.DicomReader;
+import dev.eqd2sum.io.dicom.DicomWriter;
+import dev.eqd2sum.io.dicom.Tags;
+import dev.eqd2sum.io.dicom.Vr;
+import dev.eqd2sum.io.rt.PatientStudy;
+import dev.eqd2sum.io.rt.RtDoseWriter;
+import dev.eqd2sum.io.rt.RtPlanWriter;
+import dev.eqd2sum.io.rt.RtStructureSetWriter;
+import dev.eqd2sum.io.rt.SpatialRegistrationWriter;
+import dev.eqd2sum.io.rt.Uids;
+import dev.eqd2sum.io.testsupport.CrossCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end cross-check of the voxel-wise EQD2 plan sum against an independent reference: a Python script
+ * ({@code plansum_reference.py}, Debian's pydicom and numpy only) that reads the case file and the DICOM files
+ * itself (grid geometry from ImagePositionPatient, ImageOrientationPatient, PixelSpacing and
+ * GridFrameOffsetVector; DoseGridScaling; the REG matrices and their direction from the frame UIDs), samples
+ * every course trilinearly by hand (0 outside a grid, 1e-3 index tolerance), converts to EQD2, weights the prior
+ * courses for forgiveness and compares, voxel by voxel, with the RT Dose maps that {@code eqd2sum sum} wrote
+ * (plan-sum-eqd2.dcm and each plan-sum-eqd2-ab&lt;v&gt;.dcm), after checking each map's grid against the
+ * outputGrid rule and its DoseType, DoseUnits, DoseSummationType, SpatialTransformOfDose, frame of reference,
+ * SeriesDescription and the referenced plans and registrations.
+ *
+ * <p>The structure set holds only an External (EXTERNAL, no alpha/beta, no target), so every voxel is normal
+ * tissue with the case's default alpha/beta: the maps do not depend on how structures are rasterised.
+ *
+ * <p>Tolerance per voxel (in the script): half the output's DoseGridScaling (the written map's quantisation)
+ * + 2e-6 x the sum over courses of |w_c EQD2_c| + 1e-6 Gy. eqd2sum keeps doses, alpha/beta, weights, the
+ * interpolated dose and the accumulated sum in float32 (6e-8 relative per rounding, about doubled by the
+ * quadratic EQD2); the reference computes in float64. The 16-bit inputs' quantisation is no part of it: both
+ * read the same stored values.
+ *
+ * <p>The cases are random (seeded) with a fixed list of features each, so that every feature is always covered:
+ * <ol>
+ *   <li>a prior course in the current frame on a grid of another spacing, size and origin, partly outside the
+ *       current grid, 16-bit (the current course 32-bit), fractions from the RT Plans, 12-24 months before; a
+ *       second prior 6-12 months before whose grid edges lie 0.0005 (inside, by the 1e-3 index tolerance) and
+ *       0.003 (outside) of its spacing beyond planes of output voxel centres; nelson2009; outputGrid
+ *       "current"</li>
+ *   <li>a prior course in another frame of reference, registered by a REG whose own frame is the current one
+ *       (rotation + translation); a FRACTION dose; custom forgiveness steps given out of order; outputGrid
+ *       "union"</li>
+ *   <li>the current course as two BEAM doses on different grids (16- and 32-bit); a prior course in another
+ *       frame, by a REG whose own frame is the prior's (the current frame registered into it); nelson2009 after
+ *       more than 24 months; outputGrid {"spacingMm"}</li>
+ *   <li>three courses: a prior course with uniformDoseGy and fewer fractions delivered than planned, a prior
+ *       course as two BEAM doses on different grids, fewer fractions delivered, no endDate (estimated from its
+ *       start and delivered fractions); custom steps, out of order, two of whose thresholds are exactly the
+ *       priors' intervals in months (so a day off in the estimated end date changes the weight); outputGrid
+ *       "union"</li>
+ *   <li>flipped orientations: the current grid head-first prone with descending frame offsets, a prior in the
+ *       current frame feet-first supine, a prior in another frame feet-first prone, by a REG whose own frame is
+ *       a third one registering both; forgiveness "none"; outputGrid {"spacingMm"}</li>
+ *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
+ * </ol>
+ * Cases 2 and 5 run with {@code --backend vector}, the others with {@code auto}. Each case's largest difference
+ * is printed and named in the assertion message.
+ */
+class PlanSumPydicomCrossCheckTest {
+    private static final long SEED = 0x5EED_2025L;
+    private static final String SCRIPT = "plansum_reference.py";
+    private static final LocalDate CURRENT_START = LocalDate.of(2024, 3, 12); // a Tuesday
+
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run eqd2sum(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void voxelWisePlanSumMatchesAnIndependentPydicomReference() throws IOException {
+        CrossCheck.requirePydicom();
+        Random rnd = new Random(SEED);
+        List<String> scriptArgs = new ArrayList<>();
+        List<CaseWriter> writers = List.of(this::sameFramePrior, this::registeredFractionDose,
+                this::currentBeamsPriorOwnFrame, this::threeCourses, this::flippedOrientations, this::oneCourse);
+        for (int n = 0; n < writers.size(); n++) {
+            Path caseDir = dir.resolve("case" + n);
+            Files.createDirectories(caseDir);
+            Path caseFile = writers.get(n).write(caseDir, rnd, "xcheck-" + n);
+            Path out = caseDir.resolve("out");
+            // cases 2 and 5 on the Vector API, the others as a user's run chooses (scalar for grids this small)
+            String backend = n % 3 == 1 ? "vector" : "auto";
+            Run r = eqd2sum("sum", caseFile.toString(), "--out", out.toString(), "--quiet", "--backend", backend);
+            assertThat(r.status()).as("case %d: %s", n, r.err()).isZero();
+            if (!backend.equals("auto")) {
+                assertThat(r.err()).contains("eqd2sum: backend " + backend);
+            }
+            scriptArgs.add(caseFile.toString());
+            scriptArgs.add(out.toString());
+        }
+        String stdout = CrossCheck.python(dir, script(), scriptArgs.toArray(String[]::new));
+
+        ObjectMapper json = new ObjectMapper();
+        List<String> problems = new ArrayList<>();
+        StringBuilder summary = new StringBuilder();
+        int maps = 0;
+        for (String line : stdout.strip().split("\n")) {
+            JsonNode r = json.readTree(line);
+            maps++;
+            String name = r.get("case").asText() + " " + r.get("map").asText();
+            for (JsonNode p : r.get("problems")) {
+                problems.add(name + ": " + p.asText());
+            }
+            if (r.has("maxAbsDiff")) {
+                summary.append(String.format(Locale.ROOT,
+                        "%n  %s: grid %s (%d voxels, %d non-zero), max %.4f Gy; largest difference %.3e Gy"
+                                + " (relative %.2e) at %s (reference %.6f, written %.6f); %d over tolerance;"
+                                + " weights %s",
+                        name, r.get("grid"), r.get("voxels").asInt(), r.get("nonzero").asInt(),
+                        r.get("maxRef").asDouble(), r.get("maxAbsDiff").asDouble(), r.get("maxRelDiff").asDouble(),
+                        r.get("worstVoxel"), r.get("worstRef").asDouble(), r.get("worstGot").asDouble(),
+                        r.get("voxelsOverTolerance").asInt(), r.get("weights")));
+                if (r.get("voxelsOverTolerance").asInt() > 0) {
+                    problems.add(name + ": " + r.get("voxelsOverTolerance").asInt()
+                            + " voxels over tolerance, first " + r.get("firstOver"));
+                }
+            }
+        }
+        System.out.println("PlanSumPydicomCrossCheckTest:" + summary);
+        assertThat(maps).as("maps compared").isEqualTo(13);
+        assertThat(problems).as("differences from the pydicom reference:%s", summary).isEmpty();
+    }
+
+    private static String script() {
+        try (InputStream in = PlanSumPydicomCrossCheckTest.class.getResourceAsStream(SCRIPT)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CaseWriter {
+        Path write(Path caseDir, Random rnd, String caseId) throws IOException;
+    }
+
+    // ---- the cases ----
+
+    /** Case 1: a prior in the current frame, partly outside; fractions from the plans; nelson2009; "current". */
+    private Path sameFramePrior(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 20, 28), range(rnd, 18, 26), range(rnd, 12, 18),
+                jitter(rnd, 3), spacing(rnd, 1.5, 2.6), HFS, false);
+        String rs = s.structureSet(current);
+        String rpCur = s.plan("current/RP.dcm", s.frame, "reSBRT", 3, rs);
+        s.dose("current/RD.dcm", field(current, rnd, 24), s.frame, rpCur, 32);
+        GridGeometry prior = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
+                offset(rnd, 12, 18), spacing(rnd, 2.2, 3.6), HFS, false);
+        String rpPrior = s.plan("prior/RP.dcm", s.frame, "cEBRT", 10, null);
+        s.dose("prior/RD.dcm", field(prior, rnd, 33), s.frame, rpPrior, 16);
+        // A second prior whose edges lie just off planes of output voxel centres, in index units of its own grid:
+        // its first column 0.0005 beyond a plane (the plane is inside, within the 1e-3 tolerance), its first row
+        // 0.003 beyond one (the plane is outside: 0 from this course), its last frame 0.0005 beyond one (inside).
+        double[] sb = spacing(rnd, 2.0, 3.2);
+        int nxb = range(rnd, 8, 12);
+        int nyb = range(rnd, 8, 12);
+        int nzb = range(rnd, 6, 8);
+        double[] plane = current.voxelCentreMm(range(rnd, 2, 6), range(rnd, 2, 6), current.nz() - 1 - range(rnd, 1, 3));
+        GridGeometry edges = GridGeometry.axisAligned(nxb, nyb, nzb, plane[0] + 0.0005 * sb[0], plane[1] + 0.003 * sb[1],
+                plane[2] + 0.0005 * sb[2] - (nzb - 1) * sb[2], sb[0], sb[1], sb[2]);
+        s.dose("prior2/RD.dcm", field(edges, rnd, 12), s.frame, null, 32);
+        LocalDate end = CURRENT_START.minusDays(range(rnd, 370, 720));
+        LocalDate end2 = CURRENT_START.minusDays(range(rnd, 185, 360));
+        return s.caseFile(List.of(
+                course("cEBRT", "\"prior/RD.dcm\"", "\"plan\": \"prior/RP.dcm\"", end.minusDays(13), end),
+                course("edges", "\"prior2/RD.dcm\"", "\"fractions\": 5", end2.minusDays(6), end2),
+                course("reSBRT", "\"current/RD.dcm\"", "\"plan\": \"current/RP.dcm\"", CURRENT_START, null)),
+                2.0, "[3, 10]", "\"nelson2009\"", "\"current\"");
+    }
+
+    /** Case 2: a prior in its own frame by a REG into the current frame; a FRACTION dose; steps; "union". */
+    private Path registeredFractionDose(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 18, 26), range(rnd, 18, 26), range(rnd, 12, 16),
+                jitter(rnd, 3), spacing(rnd, 1.8, 2.8), HFS, false);
+        String rs = s.structureSet(current);
+        s.dose("current/RD.dcm", field(current, rnd, 18), s.frame, null, 32);
+        RigidTransform priorToCurrent = randomRigid(rnd, 25, 20);
+        String priorFrame = Uids.newUid();
+        GridGeometry prior = centred(range(rnd, 12, 18), range(rnd, 12, 16), range(rnd, 8, 12),
+                priorToCurrentInverse(priorToCurrent, offset(rnd, 8, 14)), spacing(rnd, 2.4, 3.6), HFS, false);
+        s.dose("prior/RD.dcm", field(prior, rnd, 3.2), priorFrame, null, 16);
+        s.setSummationType("prior/RD.dcm", "FRACTION");
+        SpatialRegistrationWriter.write(d.resolve("prior/REG.dcm"), s.patient, s.frame,
+                Map.of(priorFrame, priorToCurrent));
+        LocalDate end = CURRENT_START.minusDays(range(rnd, 100, 340));
+        return s.caseFile(List.of(
+                course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 1", CURRENT_START, null),
+                course("cEBRT", "\"prior/RD.dcm\"", "\"fractions\": 10, \"registration\": \"prior/REG.dcm\"",
+                        end.minusDays(11), end)),
+                3.0, "[2]",
+                "{ \"steps\": [ {\"afterMonths\": 12, \"reduction\": 0.4}, {\"afterMonths\": 3, \"reduction\": 0.1},"
+                        + " {\"afterMonths\": 6.5, \"reduction\": 0.2} ] }",
+                "\"union\"");
+    }
+
+    /** Case 3: current BEAM doses on two grids; a prior by a REG whose own frame is the prior's; "spacingMm". */
+    private Path currentBeamsPriorOwnFrame(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry beam1 = centred(range(rnd, 18, 24), range(rnd, 18, 24), range(rnd, 10, 14),
+                jitter(rnd, 3), spacing(rnd, 1.6, 2.4), HFS, false);
+        GridGeometry beam2 = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
+                offset(rnd, 6, 12), spacing(rnd, 2.0, 3.0), HFS, false);
+        String rs = s.structureSet(beam1);
+        String rpCur = s.plan("current/RP.dcm", s.frame, "reSBRT", 3, rs);
+        s.dose("current/RD_beam1.dcm", field(beam1, rnd, 9), s.frame, rpCur, 16);
+        s.dose("current/RD_beam2.dcm", field(beam2, rnd, 12), s.frame, rpCur, 32);
+        s.setSummationType("current/RD_beam1.dcm", "BEAM");
+        s.setSummationType("current/RD_beam2.dcm", "BEAM");
+        RigidTransform priorToCurrent = randomRigid(rnd, 20, 15);
+        String priorFrame = Uids.newUid();
+        GridGeometry prior = centred(range(rnd, 14, 18), range(rnd, 12, 16), range(rnd, 8, 12),
+                priorToCurrentInverse(priorToCurrent, offset(rnd, 5, 12)), spacing(rnd, 2.5, 3.5), HFS, false);
+        String rpPrior = s.plan("prior/RP.dcm", priorFrame, "cEBRT", 5, null);
+        s.dose("prior/RD.dcm", field(prior, rnd, 25), priorFrame, rpPrior, 32);
+        // The REG's own frame is the prior's: it registers the current frame into it.
+        SpatialRegistrationWriter.write(d.resolve("prior/REG.dcm"), s.patient, priorFrame,
+                Map.of(s.frame, priorToCurrent.inverse()));
+        LocalDate end = CURRENT_START.minusDays(range(rnd, 740, 1500));
+        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
+            round(1.3 + 2 * rnd.nextDouble())};
+        return s.caseFile(List.of(
+                course("cEBRT", "\"prior/RD.dcm\"", "\"plan\": \"prior/RP.dcm\", \"registration\": \"prior/REG.dcm\"",
+                        end.minusDays(6), end),
+                course("reSBRT", "[\"current/RD_beam1.dcm\", \"current/RD_beam2.dcm\"]", "\"plan\": \"current/RP.dcm\"",
+                        CURRENT_START, null)),
+                10.0, "[2]", "\"nelson2009\"",
+                String.format(Locale.ROOT, "{ \"spacingMm\": [%s, %s, %s] }", sp[0], sp[1], sp[2]));
+    }
+
+    /**
+     * Case 4: three courses: a uniform prior (fewer fractions delivered), a prior of two BEAM doses on different
+     * grids (fewer delivered, end date estimated); one step threshold exactly at an interval; "union".
+     */
+    private Path threeCourses(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 18, 24), range(rnd, 18, 24), range(rnd, 12, 16),
+                jitter(rnd, 3), spacing(rnd, 1.8, 2.6), HFS, false);
+        String rs = s.structureSet(current);
+        s.dose("current/RD.dcm", field(current, rnd, 20), s.frame, null, 32);
+        GridGeometry beamA = centred(range(rnd, 10, 14), range(rnd, 10, 14), range(rnd, 8, 10),
+                offset(rnd, 4, 10), spacing(rnd, 2.5, 3.5), HFS, false);
+        GridGeometry beamB = centred(range(rnd, 10, 14), range(rnd, 10, 14), range(rnd, 6, 10),
+                offset(rnd, 4, 10), spacing(rnd, 2.0, 3.0), HFS, false);
+        String rpB = s.plan("priorB/RP.dcm", s.frame, "priorB", 10, null);
+        s.dose("priorB/RD_a.dcm", field(beamA, rnd, 15), s.frame, rpB, 16);
+        s.dose("priorB/RD_b.dcm", field(beamB, rnd, 15), s.frame, rpB, 32);
+        s.setSummationType("priorB/RD_a.dcm", "BEAM");
+        s.setSummationType("priorB/RD_b.dcm", "BEAM");
+        // the uniform prior: its interval in months is exactly the threshold of a step
+        long uniformDays = range(rnd, 400, 700);
+        LocalDate uniformEnd = CURRENT_START.minusDays(uniformDays);
+        double exactThreshold = uniformDays / 30.4375;
+        // priorB: starts on a Monday, no end date: its 7 delivered fractions end on the Tuesday of the next week
+        // (start + 6 working days), and its interval in months from that day is exactly a step's threshold too
+        LocalDate priorBStart = CURRENT_START.minusWeeks(range(rnd, 20, 40)).minusDays(1);
+        double priorBThreshold = (priorBStart.until(CURRENT_START, java.time.temporal.ChronoUnit.DAYS) - 8) / 30.4375;
+        String steps = String.format(Locale.ROOT, "{ \"steps\": [ {\"afterMonths\": 4, \"reduction\": 0.15},"
+                + " {\"afterMonths\": %s, \"reduction\": 0.45}, {\"afterMonths\": 40, \"reduction\": 0.6},"
+                + " {\"afterMonths\": %s, \"reduction\": 0.3} ] }",
+                Double.toString(exactThreshold), Double.toString(priorBThreshold));
+        return s.caseFile(List.of(
+                course("uniform", null, "\"uniformDoseGy\": 30, \"fractions\": 10, \"fractionsDelivered\": 8",
+                        uniformEnd.minusDays(13), uniformEnd),
+                course("priorB", "[\"priorB/RD_a.dcm\", \"priorB/RD_b.dcm\"]",
+                        "\"plan\": \"priorB/RP.dcm\", \"fractionsDelivered\": 7", priorBStart, null),
+                course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 2", CURRENT_START, null)),
+                3.0, "[2, 10]", steps, "\"union\"");
+    }
+
+    /** Case 5: flipped orientations, descending frames, a third-frame REG; forgiveness none; "spacingMm". */
+    private Path flippedOrientations(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 18, 24), range(rnd, 18, 24), range(rnd, 12, 16),
+                jitter(rnd, 3), spacing(rnd, 1.8, 2.6), HFP, true);
+        String rs = s.structureSet(current);
+        s.dose("current/RD.dcm", field(current, rnd, 16), s.frame, null, 32);
+        GridGeometry sameFrame = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
+                offset(rnd, 6, 12), spacing(rnd, 2.2, 3.2), FFS, false);
+        s.dose("priorA/RD.dcm", field(sameFrame, rnd, 30), s.frame, null, 16);
+        RigidTransform priorToCurrent = randomRigid(rnd, 25, 15);
+        String priorFrame = Uids.newUid();
+        GridGeometry other = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
+                priorToCurrentInverse(priorToCurrent, offset(rnd, 6, 12)), spacing(rnd, 2.2, 3.2), FFP, true);
+        s.dose("priorB/RD.dcm", field(other, rnd, 24), priorFrame, null, 32);
+        // The REG's own frame is a third one: both frames are registered into it.
+        String thirdFrame = Uids.newUid();
+        RigidTransform currentToThird = randomRigid(rnd, 30, 40);
+        Map<String, RigidTransform> maps = new LinkedHashMap<>();
+        maps.put(s.frame, currentToThird);
+        maps.put(priorFrame, currentToThird.after(priorToCurrent));
+        SpatialRegistrationWriter.write(d.resolve("priorB/REG.dcm"), s.patient, thirdFrame, maps);
+        LocalDate endA = CURRENT_START.minusDays(range(rnd, 60, 900));
+        LocalDate endB = CURRENT_START.minusDays(range(rnd, 60, 900));
+        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
+            round(1.3 + 2 * rnd.nextDouble())};
+        return s.caseFile(List.of(
+                course("priorA", "\"priorA/RD.dcm\"", "\"fractions\": 5", endA.minusDays(6), endA),
+                course("priorB", "\"priorB/RD.dcm\"", "\"fractions\": 3, \"registration\": \"priorB/REG.dcm\"",
+                        endB.minusDays(4), endB),
+                course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 1", CURRENT_START, null)),
+                2.5, "[]", "\"none\"",
+                String.format(Locale.ROOT, "{ \"spacingMm\": [%s, %s, %s] }", sp[0], sp[1], sp[2]));
+    }
+
+    /** Case 6: one course of two BEAM doses on one grid, no dates: DoseSummationType PLAN. */
+    private Path oneCourse(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 20, 30), range(rnd, 20, 30), range(rnd, 14, 20),
+                jitter(rnd, 3), spacing(rnd, 1.0, 2.0), HFS, false);
+        String rs = s.structureSet(current);
+        String rp = s.plan("current/RP.dcm", s.frame, "SBRT", 5, rs);
+        s.dose("current/RD_1.dcm", field(current, rnd, 20), s.frame, rp, 32);
+        s.dose("current/RD_2.dcm", field(current, rnd, 15), s.frame, rp, 16);
+        s.setSummationType("current/RD_1.dcm", "BEAM");
+        s.setSummationType("current/RD_2.dcm", "BEAM");
+        return s.caseFile(List.of(course("SBRT", "[\"current/RD_1.dcm\", \"current/RD_2.dcm\"]",
+                        "\"plan\": \"current/RP.dcm\"", null, null)),
+                10.0, "[3]", "\"nelson2009\"", "\"current\"");
+    }
+
+    // ---- writing ----
+
+    /** One patient's files in one case folder; the current course's frame is {@link #frame}. */
+    private static final class Study {
+        final Path dir;
+        final String caseId;
+        final PatientStudy patient;
+        final String frame = Uids.newUid();
+
+        Study(Path dir, String caseId) {
+            this.dir = dir;
+            this.caseId = caseId;
+            this.patient = PatientStudy.synthetic("Cross^Check", caseId, "20240312");
+        }
+
+        /** A structure set with only an External box around the grid's voxel centres, a contour per frame. */
+        String structureSet(GridGeometry g) throws IOException {
+            double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+            for (int c = 0; c < 8; c++) {
+                double[] p = g.voxelCentreMm((c & 1) == 0 ? 0 : g.nx() - 1, (c & 2) == 0 ? 0 : g.ny() - 1,
+                        (c & 4) == 0 ? 0 : g.nz() - 1);
+                for (int a = 0; a < 3; a++) {
+                    lo[a] = Math.min(lo[a], p[a]);
+                    hi[a] = Math.max(hi[a], p[a]);
+                }
+            }
+            List<PlanarContour> contours = new ArrayList<>();
+            for (int k = 0; k < g.nz(); k++) {
+                double z = g.voxelCentreMm(0, 0, k)[2];
+                contours.add(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {
+                    lo[0] - 1, lo[1] - 1, z, hi[0] + 1, lo[1] - 1, z, hi[0] + 1, hi[1] + 1, z, lo[0] - 1, hi[1] + 1, z}));
+            }
+            Structure external = new Structure(1, "External", "EXTERNAL", new int[] {0, 255, 0}, frame, contours);
+            return RtStructureSetWriter.write(dir.resolve("RS.dcm"), List.of(external), patient, frame);
+        }
+
+        String plan(String file, String planFrame, String label, int fractions, String rsUid) throws IOException {
+            Files.createDirectories(dir.resolve(file).getParent());
+            return RtPlanWriter.write(dir.resolve(file), patient, planFrame, label, fractions, 30.0, rsUid);
+        }
+
+        void dose(String file, DoseGrid grid, String doseFrame, String planUid, int bits) throws IOException {
+            Files.createDirectories(dir.resolve(file).getParent());
+            RtDoseWriter.writePhysical(dir.resolve(file), grid, patient, doseFrame, planUid, bits);
+        }
+
+        /** Rewrites an RT Dose with another DoseSummationType (the writer writes PLAN). */
+        void setSummationType(String file, String type) throws IOException {
+            Path path = dir.resolve(file);
+            DicomFile f = DicomReader.read(path);
+            f.dataset().setString(Tags.DoseSummationType, Vr.CS, type);
+            Path tmp = path.resolveSibling(path.getFileName() + ".new");
+            DicomWriter.write(tmp, f.dataset(), Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        Path caseFile(List<String> courses, double defaultAlphaBeta, String exportAlphaBeta, String forgiveness,
+                      String outputGrid) throws IOException {
+            String text = String.format(Locale.ROOT, """
+                    {
+                      "caseId": "%s",
+                      "structureSet": "RS.dcm",
+                      "courses": [
+                        %s
+                      ],
+                      "alphaBeta": { "default": %s },
+                      "forgiveness": %s,
+                      "outputGrid": %s,
+                      "statistics": ["Dmax"],
+                      "exportAlphaBeta": %s
+                    }
+                    """, caseId, String.join(",\n    ", courses), defaultAlphaBeta, forgiveness, outputGrid,
+                    exportAlphaBeta);
+            Path file = dir.resolve("case.json");
+            Files.writeString(file, text);
+            return file;
+        }
+    }
+
+    private static String course(String label, String dose, String extra, LocalDate start, LocalDate end) {
+        StringBuilder b = new StringBuilder("{ \"label\": \"" + label + "\"");
+        if (dose != null) {
+            b.append(", \"dose\": ").append(dose);
+        }
+        b.append(", ").append(extra);
+        if (start != null) {
+            b.append(", \"startDate\": \"").append(start).append('"');
+        }
+        if (end != null) {
+            b.append(", \"endDate\": \"").append(end).append('"');
+        }
+        return b.append(" }").toString();
+    }
+
+    // ---- geometry and doses ----
+
+    /** Orientations (row direction, column direction): head-first supine and prone, feet-first supine and prone. */
+    private static final double[][] HFS = {{1, 0, 0}, {0, 1, 0}};
+    private static final double[][] HFP = {{-1, 0, 0}, {0, -1, 0}};
+    private static final double[][] FFS = {{-1, 0, 0}, {0, 1, 0}};
+    private static final double[][] FFP = {{1, 0, 0}, {0, -1, 0}};
+
+    /** A grid whose voxel centres are centred on {@code centre}; frames along -normal when descending. */
+    private static GridGeometry centred(int nx, int ny, int nz, double[] centre, double[] spacing,
+                                        double[][] orientation, boolean descending) {
+        double[] u = orientation[0];
+        double[] v = orientation[1];
+        double sign = descending ? -1 : 1;
+        double[] w = {sign * (u[1] * v[2] - u[2] * v[1]), sign * (u[2] * v[0] - u[0] * v[2]),
+            sign * (u[0] * v[1] - u[1] * v[0])};
+        double[] origin = new double[3];
+        for (int a = 0; a < 3; a++) {
+            origin[a] = round(centre[a] - 0.5 * ((nx - 1) * spacing[0] * u[a] + (ny - 1) * spacing[1] * v[a]
+                    + (nz - 1) * spacing[2] * w[a]));
+        }
+        return new GridGeometry(nx, ny, nz, origin, spacing, u, v, w);
+    }
+
+    /**
+     * A random dose field in the grid's own patient coordinates: a Gaussian peak over a floor of 15 % of the
+     * peak dose, with 5 % voxel-to-voxel noise (so that a misplaced interpolation shows), never 0.
+     */
+    private static DoseGrid field(GridGeometry g, Random rnd, double peakGy) {
+        double[] c = g.voxelCentreMm(g.nx() / 2, g.ny() / 2, g.nz() / 2);
+        double[] centre = {c[0] + 8 * (rnd.nextDouble() - 0.5), c[1] + 8 * (rnd.nextDouble() - 0.5),
+            c[2] + 8 * (rnd.nextDouble() - 0.5)};
+        double sigma = 6 + 8 * rnd.nextDouble();
+        float[] dose = new float[g.voxelCount()];
+        for (int k = 0; k < g.nz(); k++) {
+            for (int j = 0; j < g.ny(); j++) {
+                for (int i = 0; i < g.nx(); i++) {
+                    double[] p = g.voxelCentreMm(i, j, k);
+                    double r2 = 0;
+                    for (int a = 0; a < 3; a++) {
+                        r2 += (p[a] - centre[a]) * (p[a] - centre[a]);
+                    }
+                    double shape = 0.15 + 0.85 * Math.exp(-r2 / (2 * sigma * sigma));
+                    dose[g.index(i, j, k)] = (float) (peakGy * shape * (1 + 0.05 * (rnd.nextDouble() - 0.5)));
+                }
+            }
+        }
+        return new DoseGrid(g, dose);
+    }
+
+    /** A rotation of up to {@code maxDegrees} about a random axis and a translation of up to {@code maxMm}. */
+    private static RigidTransform randomRigid(Random rnd, double maxDegrees, double maxMm) {
+        double[] axis = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+        double norm = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+        double x = axis[0] / norm;
+        double y = axis[1] / norm;
+        double z = axis[2] / norm;
+        double t = Math.toRadians((0.3 + 0.7 * rnd.nextDouble()) * maxDegrees);
+        double c = Math.cos(t);
+        double s = Math.sin(t);
+        double k = 1 - c;
+        return RigidTransform.fromMatrix4x4(new double[] {
+            c + x * x * k, x * y * k - z * s, x * z * k + y * s, maxMm * (2 * rnd.nextDouble() - 1),
+            y * x * k + z * s, c + y * y * k, y * z * k - x * s, maxMm * (2 * rnd.nextDouble() - 1),
+            z * x * k - y * s, z * y * k + x * s, c + z * z * k, maxMm * (2 * rnd.nextDouble() - 1),
+            0, 0, 0, 1});
+    }
+
+    /** The prior-frame point that {@code priorToCurrent} maps onto {@code currentPoint}. */
+    private static double[] priorToCurrentInverse(RigidTransform priorToCurrent, double[] currentPoint) {
+        double[] out = new double[3];
+        priorToCurrent.inverse().apply(currentPoint[0], currentPoint[1], currentPoint[2], out);
+        return out;
+    }
+
+    private static int range(Random rnd, int from, int to) {
+        return from + rnd.nextInt(to - from + 1);
+    }
+
+    private static double[] spacing(Random rnd, double from, double to) {
+        return new double[] {round(from + (to - from) * rnd.nextDouble()), round(from + (to - from) * rnd.nextDouble()),
+            round(from + (to - from) * rnd.nextDouble())};
+    }
+
+    private static double[] jitter(Random rnd, double mm) {
+        return new double[] {mm * (2 * rnd.nextDouble() - 1), mm * (2 * rnd.nextDouble() - 1),
+            mm * (2 * rnd.nextDouble() - 1)};
+    }
+
+    /** A point between {@code from} and {@code to} mm from the origin along a random direction per axis. */
+    private static double[] offset(Random rnd, double from, double to) {
+        double[] p = new double[3];
+        for (int a = 0; a < 3; a++) {
+            p[a] = (rnd.nextBoolean() ? 1 : -1) * (from + (to - from) * rnd.nextDouble());
+        }
+        return p;
+    }
+
+    /** Millimetres to 0.001 mm (short DS values). */
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""Independent reference for eqd2sum's voxel-wise EQD2 plan sum (DOMAIN.md, CONTRACT.md).
+
+Usage: plansum_reference.py CASE_JSON OUT_DIR [CASE_JSON OUT_DIR ...]
+
+For each case it reads the case file and the DICOM files it names with pydicom and numpy only (nothing of
+eqd2sum's but the written RT Dose maps it checks), computes the plan sum
+
+    S(x) = sum over courses c of w_c * EQD2(D_c(x), n_c, ab),   EQD2(D, n, ab) = D (D/n + ab) / (2 + ab)
+
+on the output grid that the case's outputGrid rule gives, and compares it voxel by voxel with
+OUT_DIR/plan-sum-eqd2.dcm (the case's default alpha/beta: the case has no structure with an alpha/beta and no
+target, so that map is uniform too) and OUT_DIR/plan-sum-eqd2-ab<v>.dcm for each exportAlphaBeta value.
+
+Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CONTRACT is silent):
+- RT Dose: dose = stored value * DoseGridScaling; PixelSpacing is (row spacing, column spacing); frame k lies at
+  IPP + GridFrameOffsetVector[k] * (row dir x column dir) (relative form, first value 0), or the absolute form
+  (values are z) for orientation (1,0,0,0,1,0) with the first value equal to IPP z. FRACTION doses are
+  multiplied by the planned fractions; the BEAM doses of one course are summed physically: on one grid voxel by
+  voxel, on different grids resampled onto the first dose's lattice extended to cover every dose's voxel
+  centres.
+- Fractions: the case's "fractions", else the RT Plan's NumberOfFractionsPlanned; "fractionsDelivered" scales
+  the dose by delivered / planned and the LQ conversion uses the delivered count.
+- Frames: a course in another frame than the current course's is mapped by its REG: each RegistrationSequence
+  item's matrix maps that item's frame into the REG's own frame (MatrixSequence items applied first item
+  first); prior -> current = inverse(toOwn(current)) . toOwn(prior); the prior is sampled at the inverse of
+  that.
+- Sampling: trilinear in the course grid's continuous index; a point within [0, n-1] +- 1e-3 on every axis is
+  inside (the cell clamped to the grid, the fraction to [0, 1]); outside the course contributes 0. A
+  uniformDoseGy course gives its dose (times delivered / planned) everywhere.
+- Forgiveness: the current course is the one with the latest startDate; a prior course's interval runs from its
+  endDate (or start + (delivered fractions - 1) working days, Monday to Friday) to the current start, in days;
+  months = days / 30.4375; the reduction is that of the step with the largest threshold <= months
+  (nelson2009: 25 % at 6, 33 % at 12, 50 % at 24 months; "none": 0); w = 1 - reduction, 1 for the current
+  course.
+- Output grid: "current" = the current course's grid (the BEAM cover grid when its doses lie on different
+  grids); "union" = the current grid's lattice extended to cover every voxel centre of every course's dose
+  grids; {"spacingMm": [sx, sy, sz]} = along the current grid's row, column and frame directions, first voxel
+  centre on the current grid's first, covering its voxel centres.
+
+Tolerance per voxel: half the output's DoseGridScaling (its quantisation) plus REL_TOL times the sum of the
+courses' |w_c * EQD2_c| at that voxel plus ABS_TOL: eqd2sum keeps doses, the alpha/beta, the weights, the
+interpolated dose and the accumulated sum in float32 (2^-24 = 6e-8 relative each, about doubled by the
+quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes in float64.
+
+Prints one JSON object per case and map on stdout.
+"""
+import datetime
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import pydicom
+
+EDGE = 1e-3
+SNAP = 1e-6
+REL_TOL = 2e-6
+ABS_TOL = 1e-6
+DAYS_PER_MONTH = 30.4375
+
+
+def floats(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, pydicom.multival.MultiValue)):
+        return [float(v) for v in value]
+    return [float(value)]
+
+
+class Grid:
+    """A dose grid: index (i, j, k) = (column, row, frame) -> patient mm: origin + A @ (i, j, k)."""
+
+    def __init__(self, shape, origin, axes):
+        self.shape = tuple(int(s) for s in shape)  # (nx, ny, nz)
+        self.origin = np.asarray(origin, dtype=np.float64)
+        self.axes = np.asarray(axes, dtype=np.float64)  # columns: step vectors along i, j, k
+        self.inv = np.linalg.inv(self.axes)
+
+    @staticmethod
+    def from_dataset(ds, where):
+        ipp = np.array(floats(ds.ImagePositionPatient))
+        iop = floats(ds.ImageOrientationPatient)
+        row = np.array(iop[:3])
+        col = np.array(iop[3:])
+        normal = np.cross(row, col)
+        row_spacing, col_spacing = floats(ds.PixelSpacing)
+        nx, ny = int(ds.Columns), int(ds.Rows)
+        nz = int(ds.get('NumberOfFrames', 1) or 1)
+        offsets = np.array(floats(ds.get('GridFrameOffsetVector')) or [0.0])
+        if len(offsets) != nz:
+            raise ValueError(where + ': GridFrameOffsetVector has %d values for %d frames' % (len(offsets), nz))
+        if offsets[0] != 0:
+            if iop == [1, 0, 0, 0, 1, 0] and abs(offsets[0] - ipp[2]) < 1e-6:
+                offsets = offsets - ipp[2]
+            else:
+                raise ValueError(where + ': GridFrameOffsetVector neither relative nor absolute')
+        if nz > 1:
+            steps = np.diff(offsets)
+            if np.max(np.abs(steps - steps[0])) > 1e-4 * abs(steps[0]):
+                raise ValueError(where + ': frames are not evenly spaced')
+            frame_step = steps[0]
+        else:
+            frame_step = float(ds.get('SliceThickness', 1) or 1)
+        axes = np.column_stack([col_spacing * row, row_spacing * col, frame_step * normal])
+        return Grid((nx, ny, nz), ipp, axes)
+
+    def centres(self):
+        """Patient coordinates of every voxel centre, in pixel order (frame, row, column) flattened."""
+        nx, ny, nz = self.shape
+        k, j, i = np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx), indexing='ij')
+        idx = np.stack([i.ravel(), j.ravel(), k.ravel()]).astype(np.float64)
+        return self.origin[:, None] + self.axes @ idx
+
+    def to_index(self, points):
+        return self.inv @ (points - self.origin[:, None])
+
+    def corners(self):
+        nx, ny, nz = self.shape
+        idx = np.array([[a, b, c] for a in (0, nx - 1) for b in (0, ny - 1) for c in (0, nz - 1)],
+                       dtype=np.float64).T
+        return self.origin[:, None] + self.axes @ idx
+
+    def same_as(self, other):
+        return (self.shape == other.shape and np.allclose(self.origin, other.origin, atol=1e-4, rtol=0)
+                and np.allclose(self.axes, other.axes, atol=1e-6, rtol=0))
+
+    def covering(self, placed):
+        """This grid's lattice extended to cover the voxel centres of the grids in placed [(grid, 4x4 map)]."""
+        lo = np.zeros(3)
+        hi = np.array(self.shape, dtype=np.float64) - 1
+        for g, m in placed:
+            c = g.corners()
+            c = m[:3, :3] @ c + m[:3, 3:4]
+            idx = self.to_index(c)
+            lo = np.minimum(lo, idx.min(axis=1))
+            hi = np.maximum(hi, idx.max(axis=1))
+        first = np.floor(lo + SNAP)
+        last = np.ceil(hi - SNAP)
+        size = (last - first + 1).astype(int)
+        return Grid(size, self.origin + self.axes @ first, self.axes)
+
+
+def trilinear(vol, grid, idx):
+    """vol[k, j, i] sampled at continuous indices idx (3 x N); 0 outside [0, n-1] +- EDGE."""
+    nx, ny, nz = grid.shape
+    x, y, z = idx
+    inside = ((x >= -EDGE) & (x <= nx - 1 + EDGE) & (y >= -EDGE) & (y <= ny - 1 + EDGE)
+              & (z >= -EDGE) & (z <= nz - 1 + EDGE))
+    out = np.zeros(idx.shape[1])
+    if not inside.any():
+        return out
+
+    def cell(c, n):
+        if n == 1:
+            return np.zeros(c.shape, dtype=int), np.zeros(c.shape), 0
+        c0 = np.clip(np.floor(c), 0, n - 2).astype(int)
+        return c0, np.clip(c - c0, 0.0, 1.0), 1
+
+    x0, fx, dx = cell(x[inside], nx)
+    y0, fy, dy = cell(y[inside], ny)
+    z0, fz, dz = cell(z[inside], nz)
+    acc = np.zeros(x0.shape)
+    for a in (0, 1):
+        wx = fx if a else 1 - fx
+        for b in (0, 1):
+            wy = fy if b else 1 - fy
+            for c in (0, 1):
+                wz = fz if c else 1 - fz
+                acc += wx * wy * wz * vol[z0 + c * dz, y0 + b * dy, x0 + a * dx]
+    out[inside] = acc
+    return out
+
+
+def read_dose(path):
+    ds = pydicom.dcmread(path)
+    where = os.path.basename(path)
+    if ds.Modality != 'RTDOSE':
+        raise ValueError(where + ': not an RT Dose')
+    if ds.DoseUnits != 'GY' or ds.DoseType not in ('PHYSICAL',):
+        raise ValueError(where + ': DoseUnits %s, DoseType %s' % (ds.DoseUnits, ds.DoseType))
+    grid = Grid.from_dataset(ds, where)
+    nx, ny, nz = grid.shape
+    values = ds.pixel_array.astype(np.float64).reshape(nz, ny, nx)
+    return ds, grid, values * float(ds.DoseGridScaling)
+
+
+def read_registration(path):
+    ds = pydicom.dcmread(path)
+    own = ds.FrameOfReferenceUID
+    to_own = {}
+    for item in ds.RegistrationSequence:
+        total = np.eye(4)
+        for m in item.MatrixRegistrationSequence[0].MatrixSequence:
+            if m.FrameOfReferenceTransformationMatrixType != 'RIGID':
+                raise ValueError(path + ': not RIGID')
+            matrix = np.array(floats(m.FrameOfReferenceTransformationMatrix)).reshape(4, 4)
+            total = matrix @ total
+        to_own[item.FrameOfReferenceUID] = total
+    return ds, own, to_own
+
+
+def mapping(reg, from_frame, to_frame):
+    _, own, to_own = reg
+
+    def to(frame):
+        if frame in to_own:
+            return to_own[frame]
+        if frame == own:
+            return np.eye(4)
+        raise ValueError('REG does not register ' + frame)
+
+    return np.linalg.inv(to(to_frame)) @ to(from_frame)
+
+
+def add_working_days(start, days):
+    d = start
+    while days > 0:
+        d += datetime.timedelta(days=1)
+        if d.weekday() < 5:
+            days -= 1
+    return d
+
+
+def reduction_after(forgiveness, months):
+    if forgiveness == 'none':
+        return 0.0
+    if forgiveness == 'nelson2009':
+        steps = [(6, 0.25), (12, 0.33), (24, 0.5)]
+    else:
+        steps = [(s['afterMonths'], s['reduction']) for s in forgiveness['steps']]
+    r, best = 0.0, -1.0
+    for after, red in steps:
+        if months >= after and after > best:
+            r, best = red, after
+    return r
+
+
+def plain(v):
+    s = repr(float(v))
+    return s[:-2] if s.endswith('.0') else s
+
+
+def run_case(case_path, out_dir):
+    base = os.path.dirname(os.path.abspath(case_path))
+    with open(case_path) as f:
+        case = json.load(f)
+    courses = []
+    for n, c in enumerate(case['courses']):
+        course = {'label': c.get('label', 'course%d' % (n + 1)), 'spec': c}
+        plan_ds = pydicom.dcmread(os.path.join(base, c['plan'])) if 'plan' in c else None
+        planned = c.get('fractions')
+        if planned is None:
+            planned = int(plan_ds.FractionGroupSequence[0].NumberOfFractionsPlanned)
+        delivered = c.get('fractionsDelivered', planned)
+        course.update(planned=planned, delivered=delivered, scale=delivered / planned,
+                      plan_uids=[plan_ds.SOPInstanceUID] if plan_ds is not None else [])
+        course['start'] = datetime.date.fromisoformat(c['startDate']) if 'startDate' in c else None
+        course['end'] = datetime.date.fromisoformat(c['endDate']) if 'endDate' in c else None
+        if 'uniformDoseGy' in c:
+            course['uniform'] = float(c['uniformDoseGy'])
+            course['doses'] = []
+        else:
+            files = c['dose'] if isinstance(c['dose'], list) else [c['dose']]
+            doses = []
+            for fname in files:
+                ds, grid, dose = read_dose(os.path.join(base, fname))
+                mult = planned if ds.DoseSummationType == 'FRACTION' else 1
+                doses.append((ds, grid, dose * mult))
+            course['doses'] = doses
+            course['frame'] = doses[0][0].FrameOfReferenceUID
+            if plan_ds is None:
+                for ds, _, _ in doses:
+                    for ref in ds.get('ReferencedRTPlanSequence', []):
+                        if ref.ReferencedSOPInstanceUID not in course['plan_uids']:
+                            course['plan_uids'].append(ref.ReferencedSOPInstanceUID)
+        course['reg'] = read_registration(os.path.join(base, c['registration'])) if 'registration' in c else None
+        courses.append(course)
+
+    current = max(courses, key=lambda c: c['start'] or datetime.date.min) if len(courses) > 1 else courses[0]
+    current_frame = current['frame']
+    forgiveness = case['forgiveness']
+    for c in courses:
+        if c is current:
+            c['weight'] = 1.0
+            c['months'] = None
+            continue
+        end = c['end'] or add_working_days(c['start'], c['delivered'] - 1)
+        days = (current['start'] - end).days
+        c['months'] = days / DAYS_PER_MONTH
+        c['weight'] = 1.0 - reduction_after(forgiveness, c['months'])
+
+    # each course's dose as one grid (prior -> current map m: 4x4, patient mm)
+    for c in courses:
+        if 'uniform' in c:
+            continue
+        if c['frame'] == current_frame:
+            c['to_current'] = np.eye(4)
+        else:
+            c['to_current'] = mapping(c['reg'], c['frame'], current_frame)
+        doses = c['doses']
+        first = doses[0][1]
+        if len(doses) == 1:
+            c['grid'], c['dose'] = first, doses[0][2]
+        elif all(g.same_as(first) for _, g, _ in doses):
+            c['grid'], c['dose'] = first, sum(d for _, _, d in doses)
+        else:
+            cover = first.covering([(g, np.eye(4)) for _, g, _ in doses])
+            pts = cover.centres()
+            total = np.zeros(pts.shape[1])
+            for _, g, d in doses:
+                total += trilinear(d, g, g.to_index(pts))
+            nx, ny, nz = cover.shape
+            c['grid'], c['dose'] = cover, total.reshape(nz, ny, nx)
+
+    cur = current['grid']
+    choice = case.get('outputGrid', 'current')
+    if choice == 'current':
+        out_grid = cur
+    elif choice == 'union':
+        placed = [(g, c['to_current']) for c in courses if 'uniform' not in c for _, g, _ in c['doses']]
+        out_grid = cur.covering(placed)
+    else:
+        sp = choice['spacingMm']
+        size = []
+        for a in range(3):
+            extent = (cur.shape[a] - 1) * np.linalg.norm(cur.axes[:, a])
+            size.append(int(math.ceil(extent / sp[a] - SNAP)) + 1)
+        units = cur.axes / np.linalg.norm(cur.axes, axis=0)
+        out_grid = Grid(size, cur.origin, units * np.array(sp))
+
+    points = out_grid.centres()
+    contributions = []  # per course: physical dose at the output voxels
+    for c in courses:
+        if 'uniform' in c:
+            phys = np.full(points.shape[1], c['uniform'])
+        else:
+            to_course = np.linalg.inv(c['to_current'])
+            p = to_course[:3, :3] @ points + to_course[:3, 3:4]
+            phys = trilinear(c['dose'], c['grid'], c['grid'].to_index(p))
+        contributions.append(phys * c['scale'])
+
+    expected_plans = set()
+    for c in courses:
+        expected_plans.update(c['plan_uids'])
+    regs = set(c['reg'][0].SOPInstanceUID for c in courses if c['reg'] is not None)
+
+    maps = [('plan-sum-eqd2.dcm', case['alphaBeta']['default'])]
+    maps += [('plan-sum-eqd2-ab%s.dcm' % plain(ab), ab) for ab in case.get('exportAlphaBeta', [])]
+    results = []
+    for name, ab in maps:
+        problems = []
+        terms = [c['weight'] * D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, contributions)]
+        ref = sum(terms)
+        mag = sum(np.abs(t) for t in terms)
+        path = os.path.join(out_dir, name)
+        if not os.path.isfile(path):
+            results.append({'case': case['caseId'], 'map': name, 'problems': ['missing ' + name]})
+            continue
+        ds = pydicom.dcmread(path)
+        # header fields that DOMAIN.md ("Writing the EQD2 map") and CONTRACT.md prescribe
+        want = {'Modality': 'RTDOSE', 'DoseType': 'EFFECTIVE', 'DoseUnits': 'GY',
+                'DoseSummationType': 'MULTI_PLAN' if len(courses) > 1 else 'PLAN',
+                'SpatialTransformOfDose': 'RIGID' if regs else 'NONE',
+                'FrameOfReferenceUID': current_frame}
+        for key, value in want.items():
+            if ds.get(key) != value:
+                problems.append('%s is %r, expected %r' % (key, ds.get(key), value))
+        desc = ds.get('SeriesDescription', '')
+        if 'EQD2' not in desc or plain(ab) not in desc:
+            problems.append('SeriesDescription %r does not name EQD2 and alpha/beta %s' % (desc, plain(ab)))
+        plans = set(r.ReferencedSOPInstanceUID for r in ds.get('ReferencedRTPlanSequence', []))
+        if plans != expected_plans:
+            problems.append('ReferencedRTPlanSequence %s, expected %s' % (sorted(plans), sorted(expected_plans)))
+        reg_refs = set(r.ReferencedSOPInstanceUID for r in ds.get('ReferencedSpatialRegistrationSequence', []))
+        if reg_refs != regs:
+            problems.append('ReferencedSpatialRegistrationSequence %s, expected %s' % (sorted(reg_refs), sorted(regs)))
+        # geometry of the written grid against the outputGrid rule
+        written = Grid.from_dataset(ds, name)
+        if written.shape != out_grid.shape:
+            problems.append('grid size %s, expected %s' % (written.shape, out_grid.shape))
+        if not np.allclose(written.origin, out_grid.origin, atol=1e-4, rtol=0):
+            problems.append('origin %s, expected %s' % (written.origin.tolist(), out_grid.origin.tolist()))
+        if not np.allclose(written.axes, out_grid.axes, atol=1e-6, rtol=0):
+            problems.append('axes %s, expected %s' % (written.axes.tolist(), out_grid.axes.tolist()))
+        result = {'case': case['caseId'], 'map': name, 'voxels': int(points.shape[1]),
+                  'grid': list(out_grid.shape), 'problems': problems,
+                  'weights': [c['weight'] for c in courses],
+                  'months': [c['months'] for c in courses]}
+        if written.shape == out_grid.shape:
+            scaling = float(ds.DoseGridScaling)
+            got = ds.pixel_array.astype(np.float64).ravel() * scaling
+            diff = np.abs(got - ref)
+            tol = 0.5 * scaling + REL_TOL * mag + ABS_TOL
+            worst = int(np.argmax(diff))
+            excess = int(np.argmax(diff - tol))
+            nx, ny, _ = out_grid.shape
+            result.update(maxAbsDiff=float(diff[worst]), maxRelDiff=float(np.max(diff / np.maximum(mag, 1e-30))),
+                          worstVoxel=[worst % nx, (worst // nx) % ny, worst // (nx * ny)],
+                          worstRef=float(ref[worst]), worstGot=float(got[worst]),
+                          voxelsOverTolerance=int(np.count_nonzero(diff > tol)),
+                          firstOver=None if diff[excess] <= tol[excess] else
+                          {'voxel': [excess % nx, (excess // nx) % ny, excess // (nx * ny)],
+                           'ref': float(ref[excess]), 'got': float(got[excess]), 'tol': float(tol[excess]),
+                           'physical': [float(p[excess]) for p in contributions]},
+                          maxRef=float(ref.max()), nonzero=int(np.count_nonzero(ref)),
+                          outputScaling=scaling)
+        results.append(result)
+    return results
+
+
+def main(args):
+    for n in range(0, len(args), 2):
+        for r in run_case(args[n], args[n + 1]):
+            print(json.dumps(r))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
