@@ -180,8 +180,10 @@ public final class CaseFileReader {
         } else {
             label = label.trim();
             // the label is a column value in metrics.csv and dvh.csv and a line of the console table
-            if (label.chars().anyMatch(Character::isISOControl)) {
-                throw o.error("label", "must not contain control characters such as line breaks or tabs");
+            for (int i = 0; i < label.length(); i++) {
+                if (Character.isISOControl(label.charAt(i))) {
+                    throw o.error("label", "must not contain control characters such as line breaks or tabs");
+                }
             }
         }
         List<Path> doses = new ArrayList<>();
