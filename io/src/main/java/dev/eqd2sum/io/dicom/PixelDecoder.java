@@ -167,7 +167,8 @@ public final class PixelDecoder {
      * Values a[off..] into out[from, from + n); returns the smallest stored value times scale (0 when unsigned), and
      * ORs into {@code high[0]} a bound on the largest: the OR of the stored values (or of the largest, where it is
      * tracked anyway) is at least each of them and below twice the largest, and costs the unsigned loops one OR per
-     * value where a maximum would cost C1 code a compare and branch.
+     * value where a maximum would cost C1 code a compare and branch. (C2 code pays more: a reduction in the loop
+     * makes the reader about 20 % slower in perf-guard, 0.25 ns a value; a separate OR loop cost twice that.)
      */
     private static double convert(byte[] a, int off, ByteOrder order, Layout layout, double scale, float[] out,
                                   int from, int n, long[] high) {
@@ -196,13 +197,14 @@ public final class PixelDecoder {
     }
 
     private static double unsigned32(byte[] a, int off, double scale, float[] out, int from, int n, long[] high) {
-        long or = 0;
+        int or = 0;
         for (int i = 0; i < n; i++) {
-            long v = ((int) INT_LE.get(a, off + 4 * i)) & 0xFFFFFFFFL;
-            or |= v;
+            int raw = (int) INT_LE.get(a, off + 4 * i);
+            or |= raw;
+            long v = raw & 0xFFFFFFFFL;
             out[from + i] = (float) ((Jit.C1_ONLY ? exactDouble(v) : (double) v) * scale);
         }
-        high[0] |= or;
+        high[0] |= or & 0xFFFFFFFFL;
         return 0;
     }
 
