@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.eqd2sum.cli.Main;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.geometry.RigidTransform;
@@ -23,10 +22,8 @@ import dev.eqd2sum.io.rt.RtStructureSetWriter;
 import dev.eqd2sum.io.rt.SpatialRegistrationWriter;
 import dev.eqd2sum.io.rt.Uids;
 import dev.eqd2sum.io.testsupport.CrossCheck;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,17 +93,6 @@ class PlanSumPydicomCrossCheckTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run eqd2sum(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void voxelWisePlanSumMatchesAnIndependentPydicomReference() throws IOException {
         CrossCheck.requirePydicom();
@@ -121,7 +107,8 @@ class PlanSumPydicomCrossCheckTest {
             Path out = caseDir.resolve("out");
             // cases 2 and 5 on the Vector API, the others as a user's run chooses (scalar for grids this small)
             String backend = n % 3 == 1 ? "vector" : "auto";
-            Run r = eqd2sum("sum", caseFile.toString(), "--out", out.toString(), "--quiet", "--backend", backend);
+            NeuropathyPatientEndToEndTest.Run r = NeuropathyPatientEndToEndTest.eqd2sum("sum", caseFile.toString(),
+                    "--out", out.toString(), "--quiet", "--backend", backend);
             assertThat(r.status()).as("case %d: %s", n, r.err()).isZero();
             if (!backend.equals("auto")) {
                 assertThat(r.err()).contains("eqd2sum: backend " + backend);
