@@ -37,8 +37,9 @@ final class PlaneRegion {
     private double[] bandLo = new double[0], bandHi = new double[0];
     private int[] bandOrder = new int[0];
 
-    private PlaneRegion(int edgeCount, double[] ex0, double[] ex1, double[] ey0, double[] ey1, double[] slope, int[] delta,
-                        double minX, double maxX, double minY, double maxY, double perimeter, double[] vertices) {
+    private PlaneRegion(int edgeCount, double[] ex0, double[] ex1, double[] ey0, double[] ey1, double[] slope,
+                        int[] delta, double minX, double maxX, double minY, double maxY, double perimeter,
+                        double[] vertices) {
         this.edgeCount = edgeCount;
         this.ex0 = ex0;
         this.ex1 = ex1;
@@ -80,7 +81,8 @@ final class PlaneRegion {
                 edges += polygons.get(a).length / 2;
             }
         }
-        double[] ex0 = new double[edges], ex1 = new double[edges], ey0 = new double[edges], ey1 = new double[edges], slope = new double[edges];
+        double[] ex0 = new double[edges], ex1 = new double[edges], ey0 = new double[edges], ey1 = new double[edges];
+        double[] slope = new double[edges];
         int[] delta = new int[edges];
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;

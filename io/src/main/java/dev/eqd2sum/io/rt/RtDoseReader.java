@@ -138,12 +138,13 @@ public final class RtDoseReader {
         DoseGrid grid = new DoseGrid(geometry, dose);
         // the decoder's bound is below twice the largest dose: only a dose near the limit needs the exact maximum
         if (range[1] > DoseGrid.MAX_DOSE_GY && grid.maxGy() > DoseGrid.MAX_DOSE_GY) {
-            float max = grid.maxGy(); // infinite where the product overflows float: then the bound, to 2x
-            double shown = Float.isInfinite(max) ? range[1] : max;
-            throw new InvalidInputException(src, String.format(Locale.ROOT, "PixelData holds doses up to %s"
-                            + " Gy (DoseGridScaling %s): above %.0f Gy it cannot be a dose in Gy",
-                    (Float.isInfinite(max) ? "about " : "") + String.format(Locale.ROOT, shown < 1e7 ? "%.1f" : "%.4g",
-                            shown), ds.getString(Tags.DoseGridScaling), DoseGrid.MAX_DOSE_GY));
+            float max = grid.maxGy();
+            String shown = Float.isInfinite(max) // the product overflowed float: the bound, within 2x
+                    ? String.format(Locale.ROOT, "about %.4g", range[1])
+                    : String.format(Locale.ROOT, max < 1e7 ? "%.1f" : "%.4g", max);
+            throw new InvalidInputException(src, String.format(Locale.ROOT, "PixelData holds doses up to %s Gy"
+                            + " (DoseGridScaling %s): above %.0f Gy it cannot be a dose in Gy", shown,
+                    ds.getString(Tags.DoseGridScaling), DoseGrid.MAX_DOSE_GY));
         }
 
         List<String> planUids = new ArrayList<>();
@@ -203,7 +204,8 @@ public final class RtDoseReader {
             // One frame has no frame spacing; use SliceThickness when given, else the finer pixel
             // spacing, so the single plane gets a slab of plausible thickness.
             double[] thickness = ds.getDoubles(Tags.SliceThickness);
-            sz = thickness.length > 0 && thickness[0] > 0 ? thickness[0] : Math.min(ps[0], ps[1]);
+            sz = thickness.length > 0 && thickness[0] >= GridGeometry.MIN_SPACING_MM
+                    && thickness[0] <= GridGeometry.MAX_SPACING_MM ? thickness[0] : Math.min(ps[0], ps[1]);
             if (offsets.length == 1) {
                 ipp = offsetOrigin(ds, ipp, u, v, n, offsets[0]);
             }
@@ -246,7 +248,7 @@ public final class RtDoseReader {
             }
         }
         if (sz < GridGeometry.MIN_SPACING_MM || sz > GridGeometry.MAX_SPACING_MM) {
-            throw ds.invalid(frames == 1 ? Tags.SliceThickness : Tags.GridFrameOffsetVector, String.format(Locale.ROOT,
+            throw ds.invalid(Tags.GridFrameOffsetVector, String.format(Locale.ROOT,
                     "gives frames %s mm apart; a dose grid's spacings lie between %s and %s mm", fmt(sz),
                     fmt(GridGeometry.MIN_SPACING_MM), fmt(GridGeometry.MAX_SPACING_MM)));
         }

@@ -112,6 +112,16 @@ class RtDoseReaderTest {
         });
         assertThat(d.grid().geometry().nz()).isEqualTo(1);
         assertThat(d.grid().geometry().spacingZ()).isEqualTo(2.5);
+        // an implausible SliceThickness (0.001 mm, 1 km) gives way to the finer pixel spacing, as a missing one does
+        for (String thickness : new String[] {"0.001", "1e6", "0"}) {
+            RtDose odd = read(ds -> {
+                ds.setInts(Tags.NumberOfFrames, 1);
+                ds.remove(Tags.GridFrameOffsetVector);
+                ds.setString(Tags.SliceThickness, Vr.DS, thickness);
+                ds.setBytes(Tags.PixelData, Vr.OW, java.util.Arrays.copyOf(DoseFixture.pixels32(false), 48));
+            });
+            assertThat(odd.grid().geometry().spacingZ()).as(thickness).isEqualTo(2);
+        }
     }
 
     @Test
