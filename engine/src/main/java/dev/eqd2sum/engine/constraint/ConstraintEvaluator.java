@@ -217,7 +217,7 @@ public final class ConstraintEvaluator {
                 // a StringBuilder, not +: this concatenation's shape is not in the start-up cache, and making it on
                 // first use cost a fresh JVM about 9 ms
                 String deviation = new StringBuilder(s.get()).append(" (").append(fallback.words())
-                        .append(") used instead of the ").append(c.role().words()).append(": the case has no ")
+                        .append(") used instead of the ").append(c.role().words()).append(": the case has no contoured ")
                         .append(c.role().words()).append(" structure (roles.").append(c.role().key()).append(')')
                         .toString();
                 return new Resolution(s.get(), fallback, List.of(deviation), null);
