@@ -30,15 +30,18 @@ import net.jqwik.api.Property;
  * the voxel-wise deviation of a course-scope entry (no sum is involved), the status of cumulative scopes when there
  * is no prior course, and the exact wording of reasons and deviations (only what they must name is checked).
  */
-class ConstraintEvaluatorPropertiesTest {
+public class ConstraintEvaluatorPropertiesTest {
 
     static final String CITE_S = "Sahgal 2012";
     static final String CORD = "SpinalCord";
     static final String SAC = "ThecalSac";
     static final String PTV = "PTV_High";
 
-    /** The built-in set as CONTRACT/DOMAIN state it (ids as in the resource file). */
-    static List<Constraint> spineSet() {
+    /**
+     * The built-in set as CONTRACT/DOMAIN state it (ids as in the resource file); io's
+     * SpineReirradiationNeuropathyPatientTest checks that the shipped file equals it but for descriptions and citations.
+     */
+    public static List<Constraint> spineSet() {
         List<EvaluationMethod> both = List.of(EvaluationMethod.VOXELWISE, EvaluationMethod.SUMMARY);
         Constraint.Published pSac = new Constraint.Published(Role.THECAL_SAC, "Pmax", EvaluationMethod.SUMMARY);
         return List.of(

@@ -95,6 +95,22 @@ class SpineReirradiationNeuropathyPatientTest {
     }
 
     @Test
+    void theShippedSetIsTheOneTheEvaluatorsPropertyTestChecks() {
+        // the engine's ConstraintEvaluatorPropertiesTest cannot read io's resource and keeps a copy: keep them one
+        List<Constraint> shipped = ConstraintSets.builtIn(ConstraintSets.SPINE_REIRRADIATION);
+        List<Constraint> copy = dev.eqd2sum.engine.constraint.ConstraintEvaluatorPropertiesTest.spineSet();
+        assertThat(shipped).hasSameSizeAs(copy);
+        for (int i = 0; i < copy.size(); i++) {
+            Constraint a = shipped.get(i), b = copy.get(i);
+            assertThat(new Constraint(a.id(), "", "", a.role(), a.fallbackRoles(), a.structure(), a.statistic(),
+                    a.alphaBeta(), a.scope(), a.methods(), a.comparison(), a.limit(), a.unit(), a.published()))
+                    .as(a.id()).isEqualTo(new Constraint(b.id(), "", "", b.role(), b.fallbackRoles(), b.structure(),
+                            b.statistic(), b.alphaBeta(), b.scope(), b.methods(), b.comparison(), b.limit(), b.unit(),
+                            b.published()));
+        }
+    }
+
+    @Test
     void theWorkedConversionsAreTheStudys() {
         assertThat(Eqd2.eqd2(32.8, 10, 2)).isCloseTo(43.30, within(0.005));
         assertThat(Eqd2.eqd2(32.8, 10, 3)).isCloseTo(41.20, within(0.005));
