@@ -22,14 +22,15 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Whatever a case file holds, reading it either succeeds or fails with one {@link InvalidInputException} naming the
- * case file: never another exception (a NullPointerException on a field of an unexpected type, say). The contract's
- * example is mutated at random, one to four times: a field removed, a value replaced by another JSON type or an
+ * Whatever a case file or a constraint file holds, reading it either succeeds or fails with one
+ * {@link InvalidInputException} naming the file: never another exception (a NullPointerException on a field of an
+ * unexpected type, say). The contract's example case file, and the built-in spine constraint set as a user's file, are
+ * mutated at random, one to four times: a field removed, a value replaced by another JSON type or an
  * extreme number (0, -1, 1e308, -0.0, a huge integer), a string emptied or made odd, an array or object emptied or
- * given an extra element, a field added. Case files are small JSON read before any DICOM file, so this runs fast; the
- * DICOM readers have their own fuzz targets (DicomFuzzTest).
+ * given an extra element, a field added. These are small JSON files read before any DICOM file, so this runs fast;
+ * the DICOM readers have their own fuzz targets (DicomFuzzTest).
  */
-class CaseFileMutationPropertiesTest {
+class JsonInputMutationPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String DISPLAY = "pt017/case.json";
@@ -61,6 +62,26 @@ class CaseFileMutationPropertiesTest {
             }
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    @Property(tries = 400)
+    void everyConstraintFileMutationIsReadOrRefusedWithOneErrorNamingTheFile(@ForAll long seed) throws IOException {
+        JsonNode root;
+        try (var in = ConstraintSets.class.getResourceAsStream(ConstraintSets.SPINE_REIRRADIATION + ".json")) {
+            root = JSON.readTree(in);
+        }
+        Random r = new Random(seed);
+        int mutations = 1 + r.nextInt(4);
+        for (int i = 0; i < mutations; i++) {
+            root = mutate(root, r);
+        }
+        String text = JSON.writeValueAsString(root);
+        try {
+            ConstraintFileReader.read(text.getBytes(StandardCharsets.UTF_8), "pt/limits.json");
+        } catch (InvalidInputException e) {
+            assertThat(e.getMessage()).as(text).startsWith("pt/limits.json");
+            assertThat(e.problem()).as(text).isNotBlank();
         }
     }
 
