@@ -83,10 +83,13 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
  * </ol>
  * Cases 2 and 5 run with {@code --backend vector}, the others with {@code auto}. Each case's largest difference
- * is printed and named in the assertion message.
+ * is printed and named in the assertion message. The cases come from a fixed seed; to hunt, give another in the
+ * environment: {@code EQD2SUM_XCHECK_SEED=7 ./mvnw -pl validation-data test -Dtest=PlanSumPydicomCrossCheckTest}
+ * (seeds 1 to 20 ran clean when this was written).
  */
 class PlanSumPydicomCrossCheckTest {
-    private static final long SEED = 0x5EED_2025L;
+    private static final long SEED = System.getenv("EQD2SUM_XCHECK_SEED") == null ? 0x5EED_2025L
+            : Long.parseLong(System.getenv("EQD2SUM_XCHECK_SEED"));
     private static final String SCRIPT = "plansum_reference.py";
     private static final LocalDate CURRENT_START = LocalDate.of(2024, 3, 12); // a Tuesday
 
