@@ -7,7 +7,6 @@ import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.dvh.DoseStatistic;
 import dev.eqd2sum.engine.geometry.GridGeometry;
-import dev.eqd2sum.engine.lq.Eqd2;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +127,7 @@ public final class CaseFileReader {
         List<JsonNode> export = top.array("exportAlphaBeta");
         if (export != null) {
             for (int i = 0; i < export.size(); i++) {
-                double v = top.positive(export.get(i), "exportAlphaBeta[" + i + "]", Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
+                double v = top.alphaBeta(export.get(i), "exportAlphaBeta[" + i + "]");
                 if (exportAlphaBeta.contains(v)) {
                     throw new InvalidInputException(display + ": exportAlphaBeta[" + i + "]",
                             "alpha/beta " + export.get(i).asText() + " is listed twice");
@@ -263,7 +262,7 @@ public final class CaseFileReader {
     private static AlphaBetaSpec alphaBeta(StrictJson.Obj o) {
         o.allowOnly(Set.of("default", "byStructure"));
         o.require("default", "the alpha/beta (Gy) of every voxel and structure not listed in byStructure");
-        double def = o.positiveNumber("default", Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
+        double def = o.alphaBeta("default");
         Map<String, Double> by = new LinkedHashMap<>();
         StrictJson.Obj b = o.object("byStructure");
         if (b != null) {
@@ -279,7 +278,7 @@ public final class CaseFileReader {
                     throw b.error(name, "structure \"" + name.trim() + "\" is listed twice (names match"
                             + " case-insensitively)");
                 }
-                by.put(name.trim(), b.positive(e.getValue(), b.field(name), Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy"));
+                by.put(name.trim(), b.alphaBeta(e.getValue(), b.field(name)));
             }
         }
         return new AlphaBetaSpec(def, by);

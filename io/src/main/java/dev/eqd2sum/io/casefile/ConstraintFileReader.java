@@ -8,7 +8,6 @@ import dev.eqd2sum.engine.constraint.ConstraintScope;
 import dev.eqd2sum.engine.constraint.EvaluationMethod;
 import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.dvh.DoseStatistic;
-import dev.eqd2sum.engine.lq.Eqd2;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,7 +108,7 @@ public final class ConstraintFileReader {
             throw o.error("fallbackRoles", "fall-back roles need a \"role\"");
         }
         String statistic = o.string("statistic");
-        Double alphaBeta = o.positiveNumber("alphaBeta", Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
+        Double alphaBeta = o.alphaBeta("alphaBeta");
         List<EvaluationMethod> methods;
         String method = o.string("method");
 

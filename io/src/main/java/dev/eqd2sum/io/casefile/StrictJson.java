@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.lq.Eqd2;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -200,6 +201,16 @@ final class StrictJson {
                         + plain(max) + " " + unit + ", got " + v.asText());
             }
             return d;
+        }
+
+        /** An alpha/beta (Gy) in the range the kernels' float arithmetic holds ({@link Eqd2}), or null when absent. */
+        Double alphaBeta(String name) {
+            return positiveNumber(name, Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
+        }
+
+        /** {@link #alphaBeta(String)} for a value found elsewhere (a list element, a map entry). */
+        double alphaBeta(JsonNode v, String fieldPath) {
+            return positive(v, fieldPath, Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
         }
 
         private static String plain(double d) {
