@@ -213,10 +213,6 @@ final class StrictJson {
             return positive(v, fieldPath, Eqd2.MIN_ALPHA_BETA_GY, Eqd2.MAX_ALPHA_BETA_GY, "Gy");
         }
 
-        private static String plain(double d) {
-            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-        }
-
         Integer positiveInt(String name) {
             JsonNode v = node.get(name);
             if (v == null || v.isNull()) {
