@@ -1,16 +1,19 @@
 package dev.eqd2sum.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.engine.kernel.KernelProvider;
 import dev.eqd2sum.engine.structure.ContourType;
 import dev.eqd2sum.engine.structure.PlanarContour;
 import dev.eqd2sum.engine.structure.Structure;
 import dev.eqd2sum.io.dicom.DicomFile;
+import dev.eqd2sum.io.dicom.DicomObject;
 import dev.eqd2sum.io.dicom.DicomReader;
 import dev.eqd2sum.io.dicom.DicomWriter;
 import dev.eqd2sum.io.dicom.Tags;
@@ -50,8 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
  * outputGrid rule and its DoseType, DoseUnits, DoseSummationType, SpatialTransformOfDose, frame of reference,
  * SeriesDescription and the referenced plans and registrations.
  *
- * <p>The structure set holds only an External (EXTERNAL, no alpha/beta, no target), so every voxel is normal
- * tissue with the case's default alpha/beta: the maps do not depend on how structures are rasterised.
+ * <p>In cases 1 to 6 the structure set holds only an External (EXTERNAL, no alpha/beta, no target), so every
+ * voxel is normal tissue with the case's default alpha/beta: the maps do not depend on how structures are
+ * rasterised. Case 7 adds boxes of whole voxels with alpha/betas and targets, whose occupancy the script
+ * computes exactly.
  *
  * <p>Tolerance per voxel (in the script): half the output's DoseGridScaling (the written map's quantisation)
  * + 2e-6 x the sum over courses of |w_c EQD2_c| + 1e-6 Gy. eqd2sum keeps doses, alpha/beta, weights, the
@@ -81,11 +86,17 @@ import org.junit.jupiter.api.io.TempDir;
  *       current frame feet-first supine, a prior in another frame feet-first prone, by a REG whose own frame is
  *       a third one registering both; forgiveness "none"; outputGrid {"spacingMm"}</li>
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
+ *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
+ *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
+ *       exported maps; a prior in its own frame by a REG item of three matrices (first applied first);
+ *       nelson2009; outputGrid "union"</li>
  * </ol>
- * Cases 2 and 5 run with {@code --backend vector}, the others with {@code auto}. Each case's largest difference
+ * Cases 2 and 5 run with {@code --backend vector}, case 7 with {@code --backend opencl} (the Vector API where
+ * OpenCL cannot start, except under EQD2SUM_REQUIRE_CROSSCHECK=1, where that fails), the others with
+ * {@code auto}. Each case's largest difference
  * is printed and named in the assertion message. The cases come from a fixed seed; to hunt, give another in the
  * environment: {@code EQD2SUM_XCHECK_SEED=7 ./mvnw -pl validation-data test -Dtest=PlanSumPydicomCrossCheckTest}
- * (seeds 1 to 20 ran clean when this was written).
+ * (seeds 1 to 20 ran clean when this was written, and again when case 7 was added).
  */
 class PlanSumPydicomCrossCheckTest {
     private static final long SEED = System.getenv("EQD2SUM_XCHECK_SEED") == null ? 0x5EED_2025L
@@ -102,14 +113,16 @@ class PlanSumPydicomCrossCheckTest {
         Random rnd = new Random(SEED);
         List<String> scriptArgs = new ArrayList<>();
         List<CaseWriter> writers = List.of(this::sameFramePrior, this::registeredFractionDose,
-                this::currentBeamsPriorOwnFrame, this::threeCourses, this::flippedOrientations, this::oneCourse);
+                this::currentBeamsPriorOwnFrame, this::threeCourses, this::flippedOrientations, this::oneCourse,
+                this::tissues);
         for (int n = 0; n < writers.size(); n++) {
             Path caseDir = dir.resolve("case" + n);
             Files.createDirectories(caseDir);
             Path caseFile = writers.get(n).write(caseDir, rnd, "xcheck-" + n);
             Path out = caseDir.resolve("out");
-            // cases 2 and 5 on the Vector API, the others as a user's run chooses (scalar for grids this small)
-            String backend = n % 3 == 1 ? "vector" : "auto";
+            // cases 2 and 5 on the Vector API, case 7 on OpenCL, the others as a user's run chooses (scalar for
+            // grids this small)
+            String backend = n == 6 ? openClOrVector() : n % 3 == 1 ? "vector" : "auto";
             NeuropathyPatientEndToEndTest.Run r = NeuropathyPatientEndToEndTest.eqd2sum("sum", caseFile.toString(),
                     "--out", out.toString(), "--quiet", "--backend", backend);
             assertThat(r.status()).as("case %d: %s", n, r.err()).isZero();
@@ -136,11 +149,12 @@ class PlanSumPydicomCrossCheckTest {
                 summary.append(String.format(Locale.ROOT,
                         "%n  %s: grid %s (%d voxels, %d non-zero), max %.4f Gy; largest difference %.3e Gy"
                                 + " (relative %.2e) at %s (reference %.6f, written %.6f); %d over tolerance;"
-                                + " weights %s",
+                                + " weights %s; %d target voxels; voxels by alpha/beta %s",
                         name, r.get("grid"), r.get("voxels").asInt(), r.get("nonzero").asInt(),
                         r.get("maxRef").asDouble(), r.get("maxAbsDiff").asDouble(), r.get("maxRelDiff").asDouble(),
                         r.get("worstVoxel"), r.get("worstRef").asDouble(), r.get("worstGot").asDouble(),
-                        r.get("voxelsOverTolerance").asInt(), r.get("weights")));
+                        r.get("voxelsOverTolerance").asInt(), r.get("weights"), r.get("targetVoxels").asInt(),
+                        r.get("alphaBetaVoxels")));
                 if (r.get("voxelsOverTolerance").asInt() > 0) {
                     problems.add(name + ": " + r.get("voxelsOverTolerance").asInt()
                             + " voxels over tolerance, first " + r.get("firstOver"));
@@ -148,7 +162,7 @@ class PlanSumPydicomCrossCheckTest {
             }
         }
         System.out.println("PlanSumPydicomCrossCheckTest:" + summary);
-        assertThat(maps).as("maps compared").isEqualTo(13);
+        assertThat(maps).as("maps compared").isEqualTo(16);
         assertThat(problems).as("differences from the pydicom reference:%s", summary).isEmpty();
     }
 
@@ -350,6 +364,93 @@ class PlanSumPydicomCrossCheckTest {
                 10.0, "[3]", "\"nelson2009\"", "\"current\"");
     }
 
+    /**
+     * Case 7: per-structure alpha/beta and targets. Box structures whose faces lie on voxel boundaries of the
+     * current grid (so every voxel is wholly in or out, and the reference can compute occupancy exactly): two
+     * overlapping organs with alpha/betas (the overlap takes the lower), a PTV with its own alpha/beta
+     * overlapping both, a CTV by RTROIInterpretedType only with the default alpha/beta; names in byStructure in
+     * another case. A prior in the current frame (16-bit) and one in its own frame registered by a REG whose
+     * item holds three matrices (applied first item first); nelson2009; "union". Run on OpenCL where it starts.
+     */
+    private Path tissues(Path d, Random rnd, String id) throws IOException {
+        Study s = new Study(d, id);
+        GridGeometry current = centred(range(rnd, 20, 26), range(rnd, 20, 26), range(rnd, 14, 18),
+                jitter(rnd, 3), spacing(rnd, 1.8, 2.6), HFS, false);
+        List<Structure> boxes = new ArrayList<>();
+        boxes.add(box(2, "SpinalCord", "ORGAN", current, rnd, s.frame));
+        boxes.add(box(3, "Esophagus", "ORGAN", current, rnd, s.frame));
+        boxes.add(box(4, "PTV_High", "PTV", current, rnd, s.frame));
+        boxes.add(box(5, "Boost", "CTV", current, rnd, s.frame));
+        s.structureSet(current, boxes);
+        s.dose("current/RD.dcm", field(current, rnd, 22), s.frame, null, 32);
+        GridGeometry sameFrame = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
+                offset(rnd, 4, 10), spacing(rnd, 2.2, 3.4), HFS, false);
+        s.dose("priorA/RD.dcm", field(sameFrame, rnd, 30), s.frame, null, 16);
+        RigidTransform priorToCurrent = randomRigid(rnd, 25, 20);
+        String priorFrame = Uids.newUid();
+        GridGeometry other = centred(range(rnd, 12, 18), range(rnd, 12, 16), range(rnd, 8, 12),
+                priorToCurrentInverse(priorToCurrent, offset(rnd, 4, 10)), spacing(rnd, 2.4, 3.4), HFS, false);
+        s.dose("priorB/RD.dcm", field(other, rnd, 26), priorFrame, null, 32);
+        SpatialRegistrationWriter.write(d.resolve("priorB/REG.dcm"), s.patient, s.frame,
+                Map.of(priorFrame, priorToCurrent));
+        // the same map as three matrices whose product (last . middle . first) is priorToCurrent
+        RigidTransform first = randomRigid(rnd, 40, 60);
+        RigidTransform middle = randomRigid(rnd, 40, 60);
+        s.splitMatrices("priorB/REG.dcm", priorFrame,
+                List.of(first, middle, priorToCurrent.after(first.inverse().after(middle.inverse()))));
+        LocalDate endA = CURRENT_START.minusDays(range(rnd, 190, 700));
+        LocalDate endB = CURRENT_START.minusDays(range(rnd, 190, 900));
+        return s.caseFile(List.of(
+                course("priorA", "\"priorA/RD.dcm\"", "\"fractions\": 10", endA.minusDays(13), endA),
+                course("priorB", "\"priorB/RD.dcm\"", "\"fractions\": 5, \"registration\": \"priorB/REG.dcm\"",
+                        endB.minusDays(6), endB),
+                course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 2", CURRENT_START, null)),
+                "{ \"default\": 3, \"byStructure\": { \"spinalcord\": 2, \" ESOPHAGUS \": 4, \"PTV_High\": 10 } }",
+                "[2, 10]", "\"nelson2009\"", "\"union\"");
+    }
+
+    /**
+     * A box of whole voxels of {@code g} (axis-aligned, head-first supine), 2-6 voxels a side near the grid's
+     * centre: one rectangle per frame, its edges on voxel boundaries; the end caps (half a frame spacing) reach
+     * the boundaries of the first and last frames.
+     */
+    private static Structure box(int roi, String name, String type, GridGeometry g, Random rnd, String frame) {
+        int[] n = {g.nx(), g.ny(), g.nz()};
+        int[] lo = new int[3];
+        int[] hi = new int[3];
+        for (int a = 0; a < 3; a++) {
+            lo[a] = Math.max(1, n[a] / 2 - range(rnd, 1, 5));
+            hi[a] = Math.min(n[a] - 2, lo[a] + range(rnd, 1, 5));
+        }
+        double[] from = g.voxelCentreMm(lo[0], lo[1], lo[2]);
+        double[] to = g.voxelCentreMm(hi[0], hi[1], hi[2]);
+        double x0 = from[0] - 0.5 * g.spacingX();
+        double x1 = to[0] + 0.5 * g.spacingX();
+        double y0 = from[1] - 0.5 * g.spacingY();
+        double y1 = to[1] + 0.5 * g.spacingY();
+        List<PlanarContour> contours = new ArrayList<>();
+        for (int k = lo[2]; k <= hi[2]; k++) {
+            double z = g.voxelCentreMm(0, 0, k)[2];
+            contours.add(new PlanarContour(ContourType.CLOSED_PLANAR,
+                    new double[] {x0, y0, z, x1, y0, z, x1, y1, z, x0, y1, z}));
+        }
+        return new Structure(roi, name, type, new int[] {255, 0, roi * 40}, frame, contours);
+    }
+
+    /** Whether OpenCL starts here: case 7 runs on it, else (unless CI requires it) on the Vector API. */
+    private static String openClOrVector() {
+        KernelProvider.Attempt a = KernelProvider.start("opencl");
+        if (a.kernels().isPresent()) {
+            return "opencl";
+        }
+        if (CrossCheck.required()) {
+            fail("OpenCL cannot start, and EQD2SUM_REQUIRE_CROSSCHECK=1: " + a.reason());
+        }
+        System.out.println("PlanSumPydicomCrossCheckTest: case 7 runs on the Vector API, since OpenCL cannot start"
+                + " here: " + a.reason());
+        return "vector";
+    }
+
     // ---- writing ----
 
     /** One patient's files in one case folder; the current course's frame is {@link #frame}. */
@@ -367,6 +468,11 @@ class PlanSumPydicomCrossCheckTest {
 
         /** A structure set with only an External box around the grid's voxel centres, a contour per frame. */
         String structureSet(GridGeometry g) throws IOException {
+            return structureSet(g, List.of());
+        }
+
+        /** The External box and {@code others}. */
+        String structureSet(GridGeometry g, List<Structure> others) throws IOException {
             double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
             double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
             for (int c = 0; c < 8; c++) {
@@ -383,8 +489,10 @@ class PlanSumPydicomCrossCheckTest {
                 contours.add(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {
                     lo[0] - 1, lo[1] - 1, z, hi[0] + 1, lo[1] - 1, z, hi[0] + 1, hi[1] + 1, z, lo[0] - 1, hi[1] + 1, z}));
             }
-            Structure external = new Structure(1, "External", "EXTERNAL", new int[] {0, 255, 0}, frame, contours);
-            return RtStructureSetWriter.write(dir.resolve("RS.dcm"), List.of(external), patient, frame);
+            List<Structure> all = new ArrayList<>();
+            all.add(new Structure(1, "External", "EXTERNAL", new int[] {0, 255, 0}, frame, contours));
+            all.addAll(others);
+            return RtStructureSetWriter.write(dir.resolve("RS.dcm"), all, patient, frame);
         }
 
         String plan(String file, String planFrame, String label, int fractions, String rsUid) throws IOException {
@@ -407,7 +515,41 @@ class PlanSumPydicomCrossCheckTest {
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
 
+        /**
+         * Rewrites the REG's item for {@code itemFrame} with a MatrixSequence of {@code matrices}, the first
+         * applied first.
+         */
+        void splitMatrices(String file, String itemFrame, List<RigidTransform> matrices) throws IOException {
+            Path path = dir.resolve(file);
+            DicomFile f = DicomReader.read(path);
+            DicomObject ds = f.dataset();
+            int found = 0;
+            for (DicomObject item : ds.requireSequence(Tags.RegistrationSequence)) {
+                if (itemFrame.equals(item.getString(Tags.FrameOfReferenceUID))) {
+                    List<DicomObject> items = new ArrayList<>();
+                    for (RigidTransform t : matrices) {
+                        DicomObject m = ds.newItem();
+                        m.setString(Tags.FrameOfReferenceTransformationMatrixType, Vr.CS, "RIGID");
+                        m.setDecimals(Tags.FrameOfReferenceTransformationMatrix, t.toMatrix4x4());
+                        items.add(m);
+                    }
+                    item.requireSequence(Tags.MatrixRegistrationSequence).get(0).setSequence(Tags.MatrixSequence, items);
+                    found++;
+                }
+            }
+            assertThat(found).as("REG items for frame %s", itemFrame).isEqualTo(1);
+            Path tmp = path.resolveSibling(path.getFileName() + ".new");
+            DicomWriter.write(tmp, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+
         Path caseFile(List<String> courses, double defaultAlphaBeta, String exportAlphaBeta, String forgiveness,
+                      String outputGrid) throws IOException {
+            return caseFile(courses, String.format(Locale.ROOT, "{ \"default\": %s }", defaultAlphaBeta),
+                    exportAlphaBeta, forgiveness, outputGrid);
+        }
+
+        Path caseFile(List<String> courses, String alphaBeta, String exportAlphaBeta, String forgiveness,
                       String outputGrid) throws IOException {
             String text = String.format(Locale.ROOT, """
                     {
@@ -416,13 +558,13 @@ class PlanSumPydicomCrossCheckTest {
                       "courses": [
                         %s
                       ],
-                      "alphaBeta": { "default": %s },
+                      "alphaBeta": %s,
                       "forgiveness": %s,
                       "outputGrid": %s,
                       "statistics": ["Dmax"],
                       "exportAlphaBeta": %s
                     }
-                    """, caseId, String.join(",\n    ", courses), defaultAlphaBeta, forgiveness, outputGrid,
+                    """, caseId, String.join(",\n    ", courses), alphaBeta, forgiveness, outputGrid,
                     exportAlphaBeta);
             Path file = dir.resolve("case.json");
             Files.writeString(file, text);

@@ -9,8 +9,9 @@ eqd2sum's but the written RT Dose maps it checks), computes the plan sum
     S(x) = sum over courses c of w_c * EQD2(D_c(x), n_c, ab),   EQD2(D, n, ab) = D (D/n + ab) / (2 + ab)
 
 on the output grid that the case's outputGrid rule gives, and compares it voxel by voxel with
-OUT_DIR/plan-sum-eqd2.dcm (the case's default alpha/beta: the case has no structure with an alpha/beta and no
-target, so that map is uniform too) and OUT_DIR/plan-sum-eqd2-ab<v>.dcm for each exportAlphaBeta value.
+OUT_DIR/plan-sum-eqd2.dcm (the alpha/beta map of the case's byStructure and default) and
+OUT_DIR/plan-sum-eqd2-ab<v>.dcm for each exportAlphaBeta value (that alpha/beta everywhere); in both, prior
+courses are not forgiven in target voxels.
 
 Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CONTRACT is silent):
 - RT Dose: dose = stored value * DoseGridScaling; PixelSpacing is (row spacing, column spacing); frame k lies at
@@ -37,6 +38,15 @@ Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CON
   grids); "union" = the current grid's lattice extended to cover every voxel centre of every course's dose
   grids; {"spacingMm": [sx, sy, sz]} = along the current grid's row, column and frame directions, first voxel
   centre on the current grid's first, covering its voxel centres.
+
+- Tissue (CONTRACT, alphaBeta map and forgiveness): a structure has an alpha/beta when its name is in byStructure
+  (names compared case-insensitively after trimming); it is a target when its RTROIInterpretedType is
+  PTV/CTV/GTV or its name starts with PTV/CTV/GTV. A voxel whose union coverage 1 - prod(1 - f_i) by structures
+  with an alpha/beta is >= 0.5 takes the lowest alpha/beta of those covering it at all (f_i > 0), else the
+  default; a voxel whose union coverage by targets is >= 0.5 is target. Occupancy f_i is computed exactly, for
+  structures that are axis-aligned boxes only (the same rectangle on evenly spaced planes, no gap; the end
+  planes reach half a plane spacing further) on an axis-aligned output grid: the product over the axes of the
+  overlap of the voxel with the box. Any other shape of a structure that matters here is refused.
 
 Tolerance per voxel: half the output's DoseGridScaling (its quantisation) plus REL_TOL times the sum of the
 courses' |w_c * EQD2_c| at that voxel plus ABS_TOL: eqd2sum keeps doses, the alpha/beta, the weights, the
@@ -214,6 +224,83 @@ def mapping(reg, from_frame, to_frame):
     return np.linalg.inv(to(to_frame)) @ to(from_frame)
 
 
+def read_structures(path):
+    """[(name, interpreted type, [contour points (N x 3)])] of an RT Structure Set."""
+    ds = pydicom.dcmread(path)
+    names = {int(r.ROINumber): str(r.ROIName) for r in ds.StructureSetROISequence}
+    types = {int(o.ReferencedROINumber): str(o.get('RTROIInterpretedType', '') or '')
+             for o in ds.get('RTROIObservationsSequence', [])}
+    contours = {}
+    for rc in ds.get('ROIContourSequence', []):
+        contours[int(rc.ReferencedROINumber)] = [np.array(floats(c.ContourData)).reshape(-1, 3)
+                                                 for c in rc.get('ContourSequence', [])]
+    return [(names[n], types.get(n, ''), contours.get(n, [])) for n in names]
+
+
+def box_extent(name, contours):
+    """The box [lo, hi] (mm, per axis) of a structure that is one axis-aligned rectangle on evenly spaced planes."""
+    xy = None
+    zs = []
+    for c in contours:
+        if np.ptp(c[:, 2]) > 1e-6:
+            raise ValueError(name + ': a contour is not planar')
+        rect = (c[:, 0].min(), c[:, 0].max(), c[:, 1].min(), c[:, 1].max())
+        on_edges = np.all((np.isclose(c[:, 0], rect[0]) | np.isclose(c[:, 0], rect[1]))
+                          & (np.isclose(c[:, 1], rect[2]) | np.isclose(c[:, 1], rect[3])))
+        if len(c) != 4 or not on_edges or (xy is not None and not np.allclose(rect, xy)):
+            raise ValueError(name + ': not one axis-aligned rectangle repeated on every plane')
+        xy = rect
+        zs.append(float(c[0, 2]))
+    zs = sorted(zs)
+    if len(zs) < 2:
+        raise ValueError(name + ': fewer than two planes')
+    gaps = np.diff(zs)
+    if np.max(np.abs(gaps - gaps[0])) > 1e-6:
+        raise ValueError(name + ': planes not evenly spaced')
+    half = gaps[0] / 2
+    return np.array([xy[0], xy[2], zs[0] - half]), np.array([xy[1], xy[3], zs[-1] + half])
+
+
+def occupancy(grid, lo, hi):
+    """Fraction of each voxel of an axis-aligned grid (pixel order) inside the box [lo, hi]."""
+    axes = grid.axes
+    if np.any(np.abs(axes - np.diag(np.diag(axes))) > 1e-9) or np.any(np.diag(axes) <= 0):
+        raise ValueError('exact occupancy needs an axis-aligned output grid with positive steps')
+    nx, ny, nz = grid.shape
+    per_axis = []
+    for a, n in enumerate((nx, ny, nz)):
+        s = axes[a, a]
+        c = grid.origin[a] + s * np.arange(n)
+        f = np.clip(np.minimum(hi[a], c + s / 2) - np.maximum(lo[a], c - s / 2), 0, None) / s
+        # a face on a voxel boundary: rounding leaves a sliver (1e-31) or a gap that is none
+        per_axis.append(np.where(f < 1e-9, 0.0, np.where(f > 1 - 1e-9, 1.0, f)))
+    fx, fy, fz = per_axis
+    return (fz[:, None, None] * fy[None, :, None] * fx[None, None, :]).ravel()
+
+
+def tissue(case, base, grid):
+    """Per output voxel: the alpha/beta of the main map and whether it is target."""
+    by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
+    n = int(np.prod(grid.shape))
+    ab = np.full(n, float(case['alphaBeta']['default']))
+    ab_uncovered = np.ones(n)
+    ab_lowest = np.full(n, np.inf)
+    target_uncovered = np.ones(n)
+    for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
+        key = name.strip().upper()
+        is_target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
+        if key not in by_structure and not is_target:
+            continue
+        f = occupancy(grid, *box_extent(name, contours))
+        if key in by_structure:
+            ab_uncovered *= 1 - f
+            ab_lowest = np.where(f > 0, np.minimum(ab_lowest, by_structure[key]), ab_lowest)
+        if is_target:
+            target_uncovered *= 1 - f
+    ab = np.where(1 - ab_uncovered >= 0.5, ab_lowest, ab)
+    return ab, 1 - target_uncovered >= 0.5
+
+
 def add_working_days(start, days):
     d = start
     while days > 0:
@@ -346,12 +433,14 @@ def run_case(case_path, out_dir):
         expected_plans.update(c['plan_uids'])
     regs = set(c['reg'][0].SOPInstanceUID for c in courses if c['reg'] is not None)
 
-    maps = [('plan-sum-eqd2.dcm', case['alphaBeta']['default'])]
-    maps += [('plan-sum-eqd2-ab%s.dcm' % plain(ab), ab) for ab in case.get('exportAlphaBeta', [])]
+    ab_map, target = tissue(case, base, out_grid)
+    maps = [('plan-sum-eqd2.dcm', case['alphaBeta']['default'], ab_map)]
+    maps += [('plan-sum-eqd2-ab%s.dcm' % plain(ab), ab, ab) for ab in case.get('exportAlphaBeta', [])]
     results = []
-    for name, ab in maps:
+    for name, ab_named, ab in maps:
         problems = []
-        terms = [c['weight'] * D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, contributions)]
+        terms = [np.where(target, 1.0, c['weight']) * D * (D / c['delivered'] + ab) / (2 + ab)
+                 for c, D in zip(courses, contributions)]
         ref = sum(terms)
         mag = sum(np.abs(t) for t in terms)
         path = os.path.join(out_dir, name)
@@ -368,8 +457,8 @@ def run_case(case_path, out_dir):
             if ds.get(key) != value:
                 problems.append('%s is %r, expected %r' % (key, ds.get(key), value))
         desc = ds.get('SeriesDescription', '')
-        if 'EQD2' not in desc or plain(ab) not in desc:
-            problems.append('SeriesDescription %r does not name EQD2 and alpha/beta %s' % (desc, plain(ab)))
+        if 'EQD2' not in desc or plain(ab_named) not in desc:
+            problems.append('SeriesDescription %r does not name EQD2 and alpha/beta %s' % (desc, plain(ab_named)))
         plans = set(r.ReferencedSOPInstanceUID for r in ds.get('ReferencedRTPlanSequence', []))
         if plans != expected_plans:
             problems.append('ReferencedRTPlanSequence %s, expected %s' % (sorted(plans), sorted(expected_plans)))
@@ -387,7 +476,9 @@ def run_case(case_path, out_dir):
         result = {'case': case['caseId'], 'map': name, 'voxels': int(points.shape[1]),
                   'grid': list(out_grid.shape), 'problems': problems,
                   'weights': [c['weight'] for c in courses],
-                  'months': [c['months'] for c in courses]}
+                  'months': [c['months'] for c in courses],
+                  'targetVoxels': int(np.count_nonzero(target)),
+                  'alphaBetaVoxels': {plain(v): int(np.count_nonzero(ab_map == v)) for v in np.unique(ab_map)}}
         if written.shape == out_grid.shape:
             scaling = float(ds.DoseGridScaling)
             got = ds.pixel_array.astype(np.float64).ravel() * scaling
