@@ -58,6 +58,12 @@ import org.junit.jupiter.api.io.TempDir;
  * rasterised. Case 7 adds boxes of whole voxels with alpha/betas and targets, whose occupancy the script
  * computes exactly.
  *
+ * <p>The script also checks each case's dvh.json for the structures inside an axis-aligned output grid (all of
+ * case 7's, the External where it fits): volume against the box's (1e-6 cc), alpha/beta and target flag, and the
+ * plan-sum Dmax and Dmin against the EQD2 at the box corners at every plane's slab ends, points the statistics
+ * sample by the README's rule: Dmax at least their largest, Dmin at most their smallest (1e-4 Gy + 1e-5
+ * relative).
+ *
  * <p>Tolerance per voxel (in the script): half the output's DoseGridScaling (the written map's quantisation)
  * + 2e-6 x the sum over courses of |w_c EQD2_c| + 1e-6 Gy. eqd2sum keeps doses, alpha/beta, weights, the
  * interpolated dose and the accumulated sum in float32 (6e-8 relative per rounding, about doubled by the
@@ -145,6 +151,10 @@ class PlanSumPydicomCrossCheckTest {
             for (JsonNode p : r.get("problems")) {
                 problems.add(name + ": " + p.asText());
             }
+            if (r.has("structuresChecked")) {
+                summary.append(String.format(Locale.ROOT, "%n  %s: structures checked %s", name,
+                        r.get("structuresChecked")));
+            }
             if (r.has("maxAbsDiff")) {
                 summary.append(String.format(Locale.ROOT,
                         "%n  %s: grid %s (%d voxels, %d non-zero), max %.4f Gy; largest difference %.3e Gy"
@@ -162,7 +172,7 @@ class PlanSumPydicomCrossCheckTest {
             }
         }
         System.out.println("PlanSumPydicomCrossCheckTest:" + summary);
-        assertThat(maps).as("maps compared").isEqualTo(16);
+        assertThat(maps).as("maps and dvh.json files compared").isEqualTo(16 + writers.size());
         assertThat(problems).as("differences from the pydicom reference:%s", summary).isEmpty();
     }
 
@@ -561,7 +571,7 @@ class PlanSumPydicomCrossCheckTest {
                       "alphaBeta": %s,
                       "forgiveness": %s,
                       "outputGrid": %s,
-                      "statistics": ["Dmax"],
+                      "statistics": ["Dmax", "Dmin"],
                       "exportAlphaBeta": %s
                     }
                     """, caseId, String.join(",\n    ", courses), alphaBeta, forgiveness, outputGrid,

@@ -53,7 +53,11 @@ courses' |w_c * EQD2_c| at that voxel plus ABS_TOL: eqd2sum keeps doses, the alp
 interpolated dose and the accumulated sum in float32 (2^-24 = 6e-8 relative each, about doubled by the
 quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes in float64.
 
-Prints one JSON object per case and map on stdout.
+Beside the maps, each case's dvh.json is checked for the structures that lie inside an axis-aligned output grid
+(check_structures): volume, alpha/beta, target flag, and plan-sum Dmax and Dmin bounded by the EQD2 at the
+box corners that the statistics sample.
+
+Prints one JSON object per case and map (and one per case for dvh.json) on stdout.
 """
 import datetime
 import json
@@ -418,15 +422,7 @@ def run_case(case_path, out_dir):
         out_grid = Grid(size, cur.origin, units * np.array(sp))
 
     points = out_grid.centres()
-    contributions = []  # per course: physical dose at the output voxels
-    for c in courses:
-        if 'uniform' in c:
-            phys = np.full(points.shape[1], c['uniform'])
-        else:
-            to_course = np.linalg.inv(c['to_current'])
-            p = to_course[:3, :3] @ points + to_course[:3, 3:4]
-            phys = trilinear(c['dose'], c['grid'], c['grid'].to_index(p))
-        contributions.append(phys * c['scale'])
+    contributions = physical_at(courses, points)  # per course: physical dose at the output voxels
 
     expected_plans = set()
     for c in courses:
@@ -498,7 +494,74 @@ def run_case(case_path, out_dir):
                           maxRef=float(ref.max()), nonzero=int(np.count_nonzero(ref)),
                           outputScaling=scaling)
         results.append(result)
+    results.append(check_structures(case, base, out_dir, courses, out_grid))
     return results
+
+
+def physical_at(courses, points):
+    """Per course, its physical dose (Gy, delivered) at points (3 x N, current frame, mm)."""
+    out = []
+    for c in courses:
+        if 'uniform' in c:
+            phys = np.full(points.shape[1], c['uniform'])
+        else:
+            to_course = np.linalg.inv(c['to_current'])
+            p = to_course[:3, :3] @ points + to_course[:3, 3:4]
+            phys = trilinear(c['dose'], c['grid'], c['grid'].to_index(p))
+        out.append(phys * c['scale'])
+    return out
+
+
+def check_structures(case, base, out_dir, courses, out_grid):
+    """
+    dvh.json against the structure set, for every structure inside the output grid: its volume (the box's, cc),
+    its alpha/beta (byStructure, else the default) and target flag; and its plan-sum Dmax and Dmin against the
+    EQD2 at the box's corners at every plane's slab ends, which the statistics sample (README: zero-volume
+    samples at every contour vertex): Dmax >= the largest of them, Dmin <= the smallest, in the structure's
+    alpha/beta, forgiven unless it is a target.
+    """
+    by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
+    with open(os.path.join(out_dir, 'dvh.json')) as f:
+        reported = {r['name']: r for r in json.load(f)['structures']}
+    problems = []
+    checked = []
+    if np.any(np.abs(out_grid.axes - np.diag(np.diag(out_grid.axes))) > 1e-9) or np.any(np.diag(out_grid.axes) <= 0):
+        return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
+                'note': 'the output grid is not axis-aligned with positive steps'}
+    first = out_grid.origin - 0.5 * np.diag(out_grid.axes)
+    last = out_grid.origin + (np.array(out_grid.shape) - 0.5) * np.diag(out_grid.axes)
+    for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
+        lo, hi = box_extent(name, contours)
+        if np.any(lo < first - 1e-6) or np.any(hi > last + 1e-6):
+            continue
+        checked.append(name)
+        r = reported.get(name)
+        if r is None:
+            problems.append(name + ': not in dvh.json')
+            continue
+        key = name.strip().upper()
+        target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
+        ab = by_structure.get(key, float(case['alphaBeta']['default']))
+        volume = float(np.prod(hi - lo)) / 1000
+        if abs(r['volumeCc'] - volume) > 1e-6 + 1e-6 * volume:
+            problems.append('%s: volumeCc %s, the box is %.6f cc' % (name, r['volumeCc'], volume))
+        if r['alphaBeta'] != ab or r['target'] != target:
+            problems.append('%s: alphaBeta %s, target %s; expected %s, %s' % (name, r['alphaBeta'], r['target'],
+                                                                            ab, target))
+        zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
+        phys = physical_at(courses, corners)
+        eqd2 = sum((1.0 if target else c['weight']) * D * (D / c['delivered'] + ab) / (2 + ab)
+                   for c, D in zip(courses, phys))
+        stats = r['statistics']
+        tol = 1e-4 + 1e-5 * float(np.max(eqd2))
+        if stats['Dmax']['planSum'] < float(np.max(eqd2)) - tol:
+            problems.append('%s: Dmax %s below the EQD2 at a corner, %.6f' % (name, stats['Dmax']['planSum'],
+                                                                             float(np.max(eqd2))))
+        if stats['Dmin']['planSum'] > float(np.min(eqd2)) + tol:
+            problems.append('%s: Dmin %s above the EQD2 at a corner, %.6f' % (name, stats['Dmin']['planSum'],
+                                                                             float(np.min(eqd2))))
+    return {'case': case['caseId'], 'map': 'dvh.json', 'problems': problems, 'structuresChecked': checked}
 
 
 def main(args):
