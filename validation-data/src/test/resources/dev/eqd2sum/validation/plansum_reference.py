@@ -54,8 +54,14 @@ interpolated dose and the accumulated sum in float32 (2^-24 = 6e-8 relative each
 quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes in float64.
 
 Beside the maps, each case's dvh.json is checked for the structures that lie inside an axis-aligned output grid
-(check_structures): volume, alpha/beta, target flag, and plan-sum Dmax and Dmin bounded by the EQD2 at the
-box corners that the statistics sample.
+(check_structures): volume, alpha/beta, target flag, Dmax and Dmin of every scope bounded by the doses at the box
+corners that the statistics sample, and the summary sums against the weighted courses. For a box of whole voxels
+off the grid's surface, the script also makes the statistics' sample points itself by the rule README and the
+Rasteriser state (centres of voxels whose six neighbours are inside, 4 x 4 x 4 sub-cells elsewhere, the contour
+vertices at both slab ends with no volume) and recomputes every statistic of every scope from them
+(compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
+(Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
+courses; within STATISTIC_TOL (float32 doses in eqd2sum, 6 decimals in dvh.json).
 
 Prints one JSON object per case and map (and one per case for dvh.json) on stdout.
 """
@@ -512,19 +518,150 @@ def physical_at(courses, points):
     return out
 
 
+AUTO_SAMPLE_BUDGET = 250000
+# statistics recomputed from the samples: relative to the value (Gy), the volume (cc) or 100 (%)
+STATISTIC_TOL = 2e-5
+
+
+def whole_voxel_box(grid, lo, hi):
+    """The box's first and last voxel (i, j, k) when its faces lie on voxel boundaries of the axis-aligned grid
+    and it keeps off the grid's surface (voxels 0 and n-1), else None."""
+    s = np.diag(grid.axes)
+    first = (lo - grid.origin) / s + 0.5
+    last = (hi - grid.origin) / s - 0.5
+    if np.any(np.abs(first - np.round(first)) > 1e-6) or np.any(np.abs(last - np.round(last)) > 1e-6):
+        return None
+    first, last = np.round(first).astype(int), np.round(last).astype(int)
+    if np.any(first < 1) or np.any(last > np.array(grid.shape) - 2) or np.any(last < first):
+        return None
+    return first, last
+
+
+def box_samples(grid, first, last):
+    """
+    The sample points (grid index, 3 x N) and volumes (cc) of a box of whole voxels, by the rule in README /
+    Rasteriser: a voxel whose six face neighbours are inside is its centre; every other voxel of the box is
+    n x n sub-cell centres at n heights (n = 4 unless the box's surface is large), each with 1/n^3 of its volume;
+    every contour vertex at both ends of its plane's slab carries no volume.
+    """
+    size = last - first + 1
+    planes = size[2]
+    boundary = planes * 2.0 * (size[0] + size[1]) + 2.0 * size[0] * size[1]
+    n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
+    voxel_cc = float(np.prod(np.diag(grid.axes))) / 1000
+    i, j, k = np.meshgrid(*(np.arange(first[a], last[a] + 1) for a in range(3)), indexing='ij')
+    i, j, k = i.ravel(), j.ravel(), k.ravel()
+    inner = ((i > first[0]) & (i < last[0]) & (j > first[1]) & (j < last[1]) & (k > first[2]) & (k < last[2]))
+    points = [np.stack([i[inner], j[inner], k[inner]]).astype(np.float64)]
+    volumes = [np.full(int(inner.sum()), voxel_cc)]
+    offsets = (np.arange(n) + 0.5) / n - 0.5
+    di, dj, dk = np.meshgrid(offsets, offsets, offsets, indexing='ij')
+    sub = np.stack([di.ravel(), dj.ravel(), dk.ravel()])
+    outer = np.stack([i[~inner], j[~inner], k[~inner]]).astype(np.float64)
+    points.append((outer[:, :, None] + sub[:, None, :]).reshape(3, -1))
+    volumes.append(np.full(points[-1].shape[1], voxel_cc / n ** 3))
+    corners = [[x, y, z] for x in (first[0] - 0.5, last[0] + 0.5) for y in (first[1] - 0.5, last[1] + 0.5)
+               for z in np.arange(first[2] - 0.5, last[2] + 1.0)]
+    points.append(np.array(corners, dtype=np.float64).T)
+    volumes.append(np.zeros(len(corners)))
+    return np.concatenate(points, axis=1), np.concatenate(volumes)
+
+
+class Nodes:
+    """The weighted midpoint rule (Hyndman & Fan 1996, definition 5): each distinct dose a node at the middle of
+    its samples' cumulative volume, by descending dose; linear between nodes, constant beyond."""
+
+    def __init__(self, dose, volume):
+        order = np.argsort(-dose, kind='stable')
+        d, v = dose[order], volume[order]
+        self.dose, start = np.unique(-d, return_index=True)
+        self.dose = -self.dose
+        group_volume = np.add.reduceat(v, start)
+        above = np.concatenate([[0.0], np.cumsum(group_volume)[:-1]])
+        self.position = above + group_volume / 2
+        self.total = float(v.sum())
+
+    def dose_at(self, x):
+        k = int(np.searchsorted(self.position, x, side='right')) - 1  # the last node at or before x
+        if k < 0:
+            return float(self.dose[0])
+        if k >= len(self.dose) - 1 or self.position[k + 1] <= self.position[k]:
+            return float(self.dose[k])
+        t = (x - self.position[k]) / (self.position[k + 1] - self.position[k])
+        return float(self.dose[k] + (self.dose[k + 1] - self.dose[k]) * t)
+
+    def volume_at(self, e):
+        if e > self.dose[0]:
+            return 0.0
+        if e <= self.dose[-1]:
+            return self.total
+        return float(np.clip(np.interp(-e, -self.dose, self.position), 0, self.total))
+
+
+def statistic_values(dose, volume, names):
+    """name -> value (Gy, cc or %; None when undefined) of one scope's sample doses."""
+    nodes = Nodes(dose, volume)
+    total = nodes.total
+    out = {}
+    for name in names:
+        if name == 'Dmax':
+            out[name] = float(dose.max())
+        elif name == 'Dmin':
+            out[name] = float(dose.min())
+        elif name == 'Dmean':
+            out[name] = float(np.sum(dose * volume) / total)
+        elif name == 'volume':
+            out[name] = total
+        elif name.startswith('D'):
+            x = float(name[1:-2]) if name.endswith('cc') else float(name[1:-1]) / 100 * total
+            out[name] = None if x > total * (1 + 1e-6) else nodes.dose_at(min(x, total))
+        else:
+            cc = nodes.volume_at(float(name[1:-2]))
+            out[name] = cc
+            out[name + '%'] = cc / total * 100
+    return out
+
+
+def course_eqd2_values(physical, names, fractions, ab, dose, volume):
+    """A course's EQD2 statistics in a case of several courses (README): its physical statistic converted;
+    Dmean the mean EQD2; V<x>Gy the physical volume at the dose whose EQD2 is x."""
+    def to_eqd2(d):
+        return None if d is None else d * (d / fractions + ab) / (2 + ab)
+
+    def from_eqd2(e):
+        return (-ab + math.sqrt(ab * ab + 4 * e * (2 + ab) / fractions)) / (2 / fractions)
+
+    out = {}
+    for name in names:
+        if name == 'volume':
+            out[name] = physical[name]
+        elif name == 'Dmean':
+            out[name] = float(np.sum(to_eqd2(dose) * volume) / np.sum(volume))
+        elif name.startswith('D'):
+            out[name] = to_eqd2(physical[name])
+        else:
+            v = statistic_values(dose, volume, ['V%sGy' % plain(from_eqd2(float(name[1:-2])))])
+            out[name], out[name + '%'] = list(v.values())
+    return out
+
+
 def check_structures(case, base, out_dir, courses, out_grid):
     """
     dvh.json against the structure set, for every structure inside the output grid: its volume (the box's, cc),
-    its alpha/beta (byStructure, else the default) and target flag; and its plan-sum Dmax and Dmin against the
-    EQD2 at the box's corners at every plane's slab ends, which the statistics sample (README: zero-volume
-    samples at every contour vertex): Dmax >= the largest of them, Dmin <= the smallest, in the structure's
-    alpha/beta, forgiven unless it is a target.
+    its alpha/beta (byStructure, else the default) and target flag; its Dmax and Dmin in every scope (plan sum,
+    unforgiven, physical, each course in EQD2 and physical) against the doses at the box's corners at every
+    plane's slab ends, which the statistics sample (README: zero-volume samples at every contour vertex): Dmax
+    >= the largest of them, Dmin <= the smallest, in the structure's alpha/beta, forgiven unless it is a target;
+    the summary sums against the weighted courses' values; and, for a box of whole voxels, every statistic
+    recomputed from the samples (compare_statistics).
     """
     by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
     with open(os.path.join(out_dir, 'dvh.json')) as f:
         reported = {r['name']: r for r in json.load(f)['structures']}
     problems = []
     checked = []
+    exact = []
+    worst = {'relative': 0.0}
     if np.any(np.abs(out_grid.axes - np.diag(np.diag(out_grid.axes))) > 1e-9) or np.any(np.diag(out_grid.axes) <= 0):
         return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
                 'note': 'the output grid is not axis-aligned with positive steps'}
@@ -551,17 +688,82 @@ def check_structures(case, base, out_dir, courses, out_grid):
         zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
         corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
         phys = physical_at(courses, corners)
-        eqd2 = sum((1.0 if target else c['weight']) * D * (D / c['delivered'] + ab) / (2 + ab)
-                   for c, D in zip(courses, phys))
+        eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
+        weights = [1.0 if target else c['weight'] for c in courses]
+        # per scope: the value at the sampled corners (CONTRACT: courses are unweighted EQD2)
+        at_corners = {('planSum',): sum(w * e for w, e in zip(weights, eqd2)),
+                      ('planSumUnforgiven',): sum(eqd2),
+                      ('planSumPhysical',): sum(phys)}
+        for c, e, D in zip(courses, eqd2, phys):
+            at_corners[('courses', c['label'])] = e
+            at_corners[('coursesPhysical', c['label'])] = D
         stats = r['statistics']
-        tol = 1e-4 + 1e-5 * float(np.max(eqd2))
-        if stats['Dmax']['planSum'] < float(np.max(eqd2)) - tol:
-            problems.append('%s: Dmax %s below the EQD2 at a corner, %.6f' % (name, stats['Dmax']['planSum'],
-                                                                             float(np.max(eqd2))))
-        if stats['Dmin']['planSum'] > float(np.min(eqd2)) + tol:
-            problems.append('%s: Dmin %s above the EQD2 at a corner, %.6f' % (name, stats['Dmin']['planSum'],
-                                                                             float(np.min(eqd2))))
-    return {'case': case['caseId'], 'map': 'dvh.json', 'problems': problems, 'structuresChecked': checked}
+        for scope, values in at_corners.items():
+            tol = 1e-4 + 1e-5 * float(np.max(np.abs(values)))
+            for statistic, bound, beyond in (('Dmax', float(np.max(values)), lambda v, b: v < b - tol),
+                                              ('Dmin', float(np.min(values)), lambda v, b: v > b + tol)):
+                v = stats[statistic]
+                for key in scope:
+                    v = None if v is None else v.get(key)
+                if v is None or beyond(v, bound):
+                    problems.append('%s: %s %s is %s, %s the EQD2 at a sampled corner (%.6f)' % (
+                        name, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
+        box = whole_voxel_box(out_grid, lo, hi)
+        if box is not None:
+            exact.append(name)
+            compare_statistics(name, r, box, out_grid, courses, ab, weights, case.get('statistics'), problems,
+                               worst)
+        # the summary sums are the courses' statistics, weighted (CONTRACT: sum of w_i * course i's statistic)
+        if len(courses) > 1:
+            for statistic in [x for x in case.get('statistics', ['Dmax']) if x.startswith('D')]:
+                st = stats[statistic]
+                for scope, ws in (('summarySum', weights), ('summarySumUnforgiven', [1.0] * len(courses))):
+                    values = [st['courses'][c['label']] for c in courses]
+                    want = None if None in values else sum(w * v for w, v in zip(ws, values))
+                    if want is None and st.get(scope) is None:
+                        continue
+                    if want is None or st.get(scope) is None or abs(st[scope] - want) > 1e-5 * len(courses):
+                        problems.append('%s: %s %s is %s, the weighted courses give %s' % (
+                            name, statistic, scope, st.get(scope), want))
+    return {'case': case['caseId'], 'map': 'dvh.json', 'problems': problems, 'structuresChecked': checked,
+            'statisticsRecomputed': exact, 'worstStatistic': worst}
+
+
+def compare_statistics(name, reported, box, grid, courses, ab, weights, names, problems, worst):
+    """Every statistic of every scope in dvh.json against the statistics of the box's samples (README rules)."""
+    index, volume = box_samples(grid, *box)
+    points = grid.origin[:, None] + grid.axes @ index
+    phys = physical_at(courses, points)
+    eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
+    want = {('planSum',): statistic_values(sum(w * e for w, e in zip(weights, eqd2)), volume, names),
+            ('planSumUnforgiven',): statistic_values(sum(eqd2), volume, names),
+            ('planSumPhysical',): statistic_values(sum(phys), volume, names)}
+    for c, e, D in zip(courses, eqd2, phys):
+        physical = statistic_values(D, volume, names)
+        want[('coursesPhysical', c['label'])] = physical
+        want[('courses', c['label'])] = statistic_values(e, volume, names) if len(courses) == 1 else \
+            course_eqd2_values(physical, names, c['delivered'], ab, D, volume)
+    total = float(volume.sum())
+    stats = reported['statistics']
+    for scope, values in want.items():
+        for statistic, expected in values.items():
+            got = stats.get(statistic)
+            for key in scope:
+                got = None if got is None else got.get(key)
+            if expected is None or got is None:
+                if expected is not got:
+                    problems.append('%s: %s %s is %s, the samples give %s' % (name, statistic, '.'.join(scope), got,
+                                                                             expected))
+                continue
+            scale = total if statistic.startswith('V') and not statistic.endswith('%') \
+                else 100.0 if statistic.endswith('%') else max(abs(expected), 1.0)
+            relative = abs(got - expected) / scale
+            if relative > worst['relative']:
+                worst.update(relative=relative, structure=name, statistic=statistic, scope='.'.join(scope),
+                             got=got, expected=expected)
+            if relative > STATISTIC_TOL:
+                problems.append('%s: %s %s is %s, the samples give %.6f' % (name, statistic, '.'.join(scope), got,
+                                                                            expected))
 
 
 def main(args):

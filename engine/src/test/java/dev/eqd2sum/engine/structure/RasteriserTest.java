@@ -41,6 +41,55 @@ class RasteriserTest {
         assertThat(m.samples().totalVolumeCc()).isCloseTo(m.volumeInsideGridCc(), within(1e-6));
     }
 
+    /**
+     * Contour planes on the slices of a grid whose origin and spacing are not binary fractions: their k comes
+     * out a few ulps off the slice centre, and the slab ends used to reach 4e-16 into the next slice, giving it
+     * a layer of sub-samples of 1e-19 cc that the dose-volume rule counted as nodes (found by the pydicom
+     * cross-check: 3e-4 of a box's D0.03cc). Each surface voxel now has its 4 x 4 x 4 sub-samples of 1/64 of
+     * its volume and nothing else.
+     */
+    @Test
+    void planesOnSlicesOfAnAwkwardGridLeaveNoSliverSamples() {
+        double[][] grids = {{-32.532, -27.02, -15.697, 2.173, 2.053, 1.881}, {-10.1, 3.3, -7.7, 1.1, 0.9, 0.3},
+            {5.55, -1.15, 12.345, 2.5, 2.5, 2.2}};
+        for (double[] g : grids) {
+            GridGeometry grid = GridGeometry.axisAligned(26, 24, 21, g[0], g[1], g[2], g[3], g[4], g[5]);
+            for (int k0 = 2; k0 < 8; k0++) {
+                int planes = 2 + k0 % 3;
+                double[] lo = grid.voxelCentreMm(10, 9, k0);
+                double[] hi = grid.voxelCentreMm(12, 12, k0 + planes - 1);
+                List<PlanarContour> c = new ArrayList<>();
+                for (int k = k0; k < k0 + planes; k++) {
+                    double z = grid.voxelCentreMm(0, 0, k)[2];
+                    c.add(rectangle(lo[0] - g[3] / 2, lo[1] - g[4] / 2, hi[0] + g[3] / 2, hi[1] + g[4] / 2, z));
+                }
+                StructureMask m = raster(c, grid, RasterOptions.defaults());
+                double voxelCc = g[3] * g[4] * g[5] / 1000;
+                SamplePoints p = m.samples();
+                int sub = 0;
+                int centres = 0;
+                int vertices = 0;
+                for (int q = 0; q < p.count(); q++) {
+                    double v = p.volumeCc()[q];
+                    String where = String.format("grid %s, planes %d-%d, sample %d at k %s, %s cc",
+                            java.util.Arrays.toString(g), k0, k0 + planes - 1, q, p.k()[q], v);
+                    if (v == 0) {
+                        vertices++;
+                    } else if (Math.abs(v - voxelCc) <= voxelCc * 1e-6) {
+                        centres++;
+                    } else {
+                        assertThat(v).as(where).isCloseTo(voxelCc / 64, within(voxelCc * 1e-6));
+                        sub++;
+                    }
+                }
+                int inner = 1 * 2 * (planes - 2); // voxels whose six neighbours are inside: their centres
+                assertThat(centres).isEqualTo(inner);
+                assertThat(sub).as("sub-samples").isEqualTo(64 * (3 * 4 * planes - inner));
+                assertThat(vertices).isEqualTo(4 * 2 * planes);
+            }
+        }
+    }
+
     @Test
     void endCapsNoneStopsAtTheOuterPlanes() {
         StructureMask m = raster(stack(z -> rectangle(-4, -2, 6, 4, z), -5, 2, 6), GRID, NO_CAPS);
