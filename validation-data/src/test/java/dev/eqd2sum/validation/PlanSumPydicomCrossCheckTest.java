@@ -62,13 +62,19 @@ import org.junit.jupiter.api.io.TempDir;
  * case 7's, the External where it fits): volume against the box's (1e-6 cc), alpha/beta and target flag, Dmax and
  * Dmin of every scope against the doses at the box corners at every plane's slab ends, points the statistics
  * sample by the README's rule (Dmax at least their largest, Dmin at most their smallest, 1e-4 Gy + 1e-5
- * relative), and the summary sums against the weighted courses' values. For case 7's boxes of whole voxels it
- * makes the sample points itself by the documented rule and recomputes every statistic of every scope (Dmax,
+ * relative), and the summary sums against the weighted courses' values. For case 7's boxes (of whole voxels, and
+ * two that cut voxels, on CT-like planes unrelated to the grid's) it makes the sample points itself by the
+ * documented rule and recomputes every statistic of every scope (Dmax,
  * Dmin, Dmean, volume, D&lt;x&gt;cc, D&lt;x&gt;%, V&lt;x&gt;Gy in cc and %; plan sum, unforgiven, physical, each
- * course in EQD2 and physical) by the weighted midpoint rule, and the plan sum's DVH curve at every 0.01 Gy edge,
+ * course in EQD2 and physical) by the weighted midpoint rule, each course's outsideCourseGridCc, where each
+ * maximum lies (maxLocationMm), and the plan sum's DVH curve at every 0.01 Gy edge,
  * within 2e-5 of the value (Gy), the volume (cc) or 100 (%), plus a slack where eqd2sum's float32 doses may
- * make one node of two samples a few ulps apart; seeds 0-20 stayed within 5e-6, the rounding of dvh.json's six
- * decimals. This found slivers of slab
+ * make one node of two samples a few ulps apart, or swap them; beyond dvh.json's rounding to six decimals, seeds
+ * 0-40 stayed within 3e-7. Every metrics.csv row of a checked structure must equal its dvh.json value (four
+ * decimals), and every dvh.json value have its row; a structure that a constraint reads at another alpha/beta has
+ * an entry per alpha/beta, each checked. Every constraints.json entry of case 7 must carry the dvh.json value
+ * its scope and method name (the current course alone, the unforgiven or forgiven plan sum or summary sum, their
+ * ratio, the interval) and the status its limit gives. This found slivers of slab
  * (4e-16 of a slice) that gave a layer of 1e-19 cc sub-samples, moving a box's D0.03cc by 3e-4 relative; the
  * rasteriser now puts slab ends within 1e-9 of a slice boundary on it.
  *
@@ -102,7 +108,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
- *       exported maps; a prior in its own frame by a REG item of three matrices (first applied first);
+ *       exported maps; two organs that cut voxels, for the statistics; the spine-reirradiation constraints
+ *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High); a prior in its own frame by a REG item of three matrices (first applied first);
  *       nelson2009; outputGrid "union"</li>
  * </ol>
  * Cases 2 and 5 run with {@code --backend vector}, case 7 with {@code --backend opencl} (the Vector API where
@@ -152,6 +159,7 @@ class PlanSumPydicomCrossCheckTest {
         List<String> problems = new ArrayList<>();
         StringBuilder summary = new StringBuilder();
         int maps = 0;
+        int constraintsChecked = 0;
         for (String line : stdout.strip().split("\n")) {
             JsonNode r = json.readTree(line);
             maps++;
@@ -161,8 +169,10 @@ class PlanSumPydicomCrossCheckTest {
             }
             if (r.has("structuresChecked")) {
                 summary.append(String.format(Locale.ROOT, "%n  %s: structures checked %s, statistics recomputed"
-                        + " from their samples %s, worst %s", name, r.get("structuresChecked"),
-                        r.get("statisticsRecomputed"), r.get("worstStatistic")));
+                        + " from their samples %s, worst %s; constraints checked %s", name,
+                        r.get("structuresChecked"), r.get("statisticsRecomputed"), r.get("worstStatistic"),
+                        r.get("constraintsChecked")));
+                constraintsChecked += r.path("constraintsChecked").asInt();
             }
             if (r.has("maxAbsDiff")) {
                 summary.append(String.format(Locale.ROOT,
@@ -182,6 +192,8 @@ class PlanSumPydicomCrossCheckTest {
         }
         System.out.println("PlanSumPydicomCrossCheckTest:" + summary);
         assertThat(maps).as("maps and dvh.json files compared").isEqualTo(16 + writers.size());
+        // case 7's spine set: the interval, Sahgal 2-4 and Nelson by both methods, PTV_High's Dmin
+        assertThat(constraintsChecked).as("constraints.json entries checked").isGreaterThanOrEqualTo(9);
         assertThat(problems).as("differences from the pydicom reference:%s", summary).isEmpty();
     }
 
@@ -332,12 +344,19 @@ class PlanSumPydicomCrossCheckTest {
                 3.0, "[2, 10]", steps, "\"union\"");
     }
 
-    /** Case 5: flipped orientations, descending frames, a third-frame REG; forgiveness none; "spacingMm". */
+    /**
+     * Case 5: flipped orientations, descending frames, a third-frame REG; forgiveness none; "spacingMm"; two box
+     * organs on the output grid (prone, descending), one of whole voxels, one that cuts voxels.
+     */
     private Path flippedOrientations(Path d, Random rnd, String id) throws IOException {
         Study s = new Study(d, id);
         GridGeometry current = centred(range(rnd, 18, 24), range(rnd, 18, 24), range(rnd, 12, 16),
                 jitter(rnd, 3), spacing(rnd, 1.8, 2.6), HFP, true);
-        String rs = s.structureSet(current);
+        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
+            round(1.3 + 2 * rnd.nextDouble())};
+        GridGeometry output = spacedLike(current, sp);
+        String rs = s.structureSet(current, List.of(box(2, "Bladder", "ORGAN", output, rnd, s.frame),
+                offGridBox(3, "Rectum", output, rnd, s.frame)));
         s.dose("current/RD.dcm", field(current, rnd, 16), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
                 offset(rnd, 6, 12), spacing(rnd, 2.2, 3.2), FFS, false);
@@ -356,8 +375,6 @@ class PlanSumPydicomCrossCheckTest {
         SpatialRegistrationWriter.write(d.resolve("priorB/REG.dcm"), s.patient, thirdFrame, maps);
         LocalDate endA = CURRENT_START.minusDays(range(rnd, 60, 900));
         LocalDate endB = CURRENT_START.minusDays(range(rnd, 60, 900));
-        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
-            round(1.3 + 2 * rnd.nextDouble())};
         return s.caseFile(List.of(
                 course("priorA", "\"priorA/RD.dcm\"", "\"fractions\": 5", endA.minusDays(6), endA),
                 course("priorB", "\"priorB/RD.dcm\"", "\"fractions\": 3, \"registration\": \"priorB/REG.dcm\"",
@@ -400,6 +417,8 @@ class PlanSumPydicomCrossCheckTest {
         boxes.add(box(3, "Esophagus", "ORGAN", current, rnd, s.frame));
         boxes.add(box(4, "PTV_High", "PTV", current, rnd, s.frame));
         boxes.add(box(5, "Boost", "CTV", current, rnd, s.frame));
+        boxes.add(offGridBox(6, "Stomach", current, rnd, s.frame));
+        boxes.add(offGridBox(7, "Liver", current, rnd, s.frame));
         s.structureSet(current, boxes);
         s.dose("current/RD.dcm", field(current, rnd, 22), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
@@ -425,7 +444,7 @@ class PlanSumPydicomCrossCheckTest {
                         endB.minusDays(6), endB),
                 course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 2", CURRENT_START, null)),
                 "{ \"default\": 3, \"byStructure\": { \"spinalcord\": 2, \" ESOPHAGUS \": 4, \"PTV_High\": 10 } }",
-                "[2, 10]", "\"nelson2009\"", "\"union\"");
+                "[2, 10]", "\"nelson2009\"", "\"union\"", "\"constraints\": \"spine-reirradiation\",\n  ");
     }
 
     /**
@@ -441,12 +460,13 @@ class PlanSumPydicomCrossCheckTest {
             lo[a] = Math.max(1, n[a] / 2 - range(rnd, 1, 5));
             hi[a] = Math.min(n[a] - 2, lo[a] + range(rnd, 1, 5));
         }
+        // the voxels' centres may run either way along each patient axis (feet-first, prone, descending frames)
         double[] from = g.voxelCentreMm(lo[0], lo[1], lo[2]);
         double[] to = g.voxelCentreMm(hi[0], hi[1], hi[2]);
-        double x0 = from[0] - 0.5 * g.spacingX();
-        double x1 = to[0] + 0.5 * g.spacingX();
-        double y0 = from[1] - 0.5 * g.spacingY();
-        double y1 = to[1] + 0.5 * g.spacingY();
+        double x0 = Math.min(from[0], to[0]) - 0.5 * g.spacingX();
+        double x1 = Math.max(from[0], to[0]) + 0.5 * g.spacingX();
+        double y0 = Math.min(from[1], to[1]) - 0.5 * g.spacingY();
+        double y1 = Math.max(from[1], to[1]) + 0.5 * g.spacingY();
         List<PlanarContour> contours = new ArrayList<>();
         for (int k = lo[2]; k <= hi[2]; k++) {
             double z = g.voxelCentreMm(0, 0, k)[2];
@@ -454,6 +474,47 @@ class PlanSumPydicomCrossCheckTest {
                     new double[] {x0, y0, z, x1, y0, z, x1, y1, z, x0, y1, z}));
         }
         return new Structure(roi, name, type, new int[] {255, 0, roi * 40}, frame, contours);
+    }
+
+    /**
+     * A box that cuts voxels: its x and y faces at a quarter, half or three quarters of a voxel (+- 0.08, so that
+     * every pixel it partly covers holds a sub-cell centre and none lies on a face), on 2-6 planes of a CT-like
+     * spacing (1 to 3 mm) unrelated to the grid's, starting anywhere in a slice; kept off the grid's surface.
+     */
+    private static Structure offGridBox(int roi, String name, GridGeometry g, Random rnd, String frame) {
+        double[] face = new double[4];
+        int[] n = {g.nx(), g.ny()};
+        double[] sp = {g.spacingX(), g.spacingY()};
+        for (int a = 0; a < 2; a++) {
+            int from = Math.max(2, n[a] / 2 - range(rnd, 1, 5));
+            int to = Math.min(n[a] - 3, from + range(rnd, 1, 5));
+            double c0 = g.voxelCentreMm(a == 0 ? from : 0, a == 1 ? from : 0, 0)[a];
+            double c1 = g.voxelCentreMm(a == 0 ? to : 0, a == 1 ? to : 0, 0)[a];
+            // the lowest and highest voxel centre along the patient axis, whichever way the grid runs
+            face[2 * a] = Math.min(c0, c1) + sp[a] * (-0.5 + 0.25 * range(rnd, 1, 3) + 0.16 * (rnd.nextDouble() - 0.5));
+            face[2 * a + 1] = Math.max(c0, c1)
+                    + sp[a] * (-0.5 + 0.25 * range(rnd, 1, 3) + 0.16 * (rnd.nextDouble() - 0.5));
+        }
+        double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
+        double planeSpacing = spacings[rnd.nextInt(spacings.length)];
+        double zA = g.voxelCentreMm(0, 0, 2)[2];
+        double zB = g.voxelCentreMm(0, 0, g.nz() - 3)[2];
+        double z0 = round(Math.min(zA, zB) + g.spacingZ() * rnd.nextDouble());
+        // 2-6 planes, as many as fit (the slab of the last reaching half a spacing beyond it)
+        int fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        while (fit < 1) {
+            planeSpacing /= 2;
+            fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        }
+        int planes = Math.min(range(rnd, 2, 6), fit + 1);
+        List<PlanarContour> contours = new ArrayList<>();
+        for (int q = 0; q < planes; q++) {
+            double z = round(z0 + q * planeSpacing);
+            assertThat(z + planeSpacing / 2).as("%s inside the grid", name).isLessThan(Math.max(zA, zB));
+            contours.add(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {
+                face[0], face[2], z, face[1], face[2], z, face[1], face[3], z, face[0], face[3], z}));
+        }
+        return new Structure(roi, name, "ORGAN", new int[] {200, 100, roi * 20}, frame, contours);
     }
 
     /** Whether OpenCL starts here: case 7 runs on it, else (unless CI requires it) on the Vector API. */
@@ -570,6 +631,12 @@ class PlanSumPydicomCrossCheckTest {
 
         Path caseFile(List<String> courses, String alphaBeta, String exportAlphaBeta, String forgiveness,
                       String outputGrid) throws IOException {
+            return caseFile(courses, alphaBeta, exportAlphaBeta, forgiveness, outputGrid, "");
+        }
+
+        /** {@code extra}: further top-level fields, each followed by a comma. */
+        Path caseFile(List<String> courses, String alphaBeta, String exportAlphaBeta, String forgiveness,
+                      String outputGrid, String extra) throws IOException {
             String text = String.format(Locale.ROOT, """
                     {
                       "caseId": "%s",
@@ -582,9 +649,9 @@ class PlanSumPydicomCrossCheckTest {
                       "outputGrid": %s,
                       "statistics": ["Dmax", "Dmin", "Dmean", "volume", "D0.03cc", "D0.1cc", "D1cc", "D2cc",
                         "D2%%", "D50%%", "D95%%", "V5Gy", "V20Gy", "V40Gy"],
-                      "exportAlphaBeta": %s
+                      %s"exportAlphaBeta": %s
                     }
-                    """, caseId, String.join(",\n    ", courses), alphaBeta, forgiveness, outputGrid,
+                    """, caseId, String.join(",\n    ", courses), alphaBeta, forgiveness, outputGrid, extra,
                     exportAlphaBeta);
             Path file = dir.resolve("case.json");
             Files.writeString(file, text);
@@ -655,6 +722,21 @@ class PlanSumPydicomCrossCheckTest {
             }
         }
         return new DoseGrid(g, dose);
+    }
+
+    /**
+     * The output grid of {@code {"spacingMm": sp}} (CONTRACT): along the current grid's row, column and frame
+     * directions, its first voxel centre on the current grid's, covering the current grid's voxel centres.
+     */
+    private static GridGeometry spacedLike(GridGeometry current, double[] sp) {
+        int[] n = {current.nx(), current.ny(), current.nz()};
+        double[] s = {current.spacingX(), current.spacingY(), current.spacingZ()};
+        int[] size = new int[3];
+        for (int a = 0; a < 3; a++) {
+            size[a] = (int) Math.ceil((n[a] - 1) * s[a] / sp[a] - 1e-6) + 1;
+        }
+        return new GridGeometry(size[0], size[1], size[2], current.originMm(), sp, current.rowDirection(),
+                current.columnDirection(), current.frameDirection());
     }
 
     /** A rotation of up to {@code maxDegrees} about a random axis and a translation of up to {@code maxMm}. */

@@ -61,11 +61,13 @@ Rasteriser state (centres of voxels whose six neighbours are inside, 4 x 4 x 4 s
 vertices at both slab ends with no volume) and recomputes every statistic of every scope from them
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
-courses; and the plan sum's DVH curve at every 0.01 Gy edge by the same nodes. Each within STATISTIC_TOL (6 decimals
-in dvh.json) plus a slack where eqd2sum's float32 doses may tie samples that differ here (Nodes).
+courses; and the plan sum's DVH curve at every 0.01 Gy edge by the same nodes. Each within STATISTIC_TOL beyond
+dvh.json's rounding to six decimals, plus a slack where eqd2sum's float32 doses may tie samples that differ here
+(Nodes).
 
 Prints one JSON object per case and map (and one per case for dvh.json) on stdout.
 """
+import csv
 import datetime
 import json
 import math
@@ -520,55 +522,121 @@ def physical_at(courses, points):
 
 
 AUTO_SAMPLE_BUDGET = 250000
-# statistics recomputed from the samples: relative to the value (Gy), the volume (cc) or 100 (%)
-STATISTIC_TOL = 2e-5
+# statistics recomputed from the samples: relative to the value (Gy), the volume (cc) or 100 (%), beyond the
+# rounding of dvh.json's six decimals
+STATISTIC_TOL = 2e-6
+JSON_ROUNDING = 5e-7
 
 
-def whole_voxel_box(grid, lo, hi):
-    """The box's first and last voxel (i, j, k) when its faces lie on voxel boundaries of the axis-aligned grid
-    and it keeps off the grid's surface (voxels 0 and n-1), else None."""
+EPS = 1e-6  # PlaneRaster.EPS: coverage below is none, above 1 - EPS is whole
+SLAB_SNAP = 1e-9  # Rasteriser.SLAB_SNAP
+
+
+def box_planes(contours):
+    return sorted(float(c[0, 2]) for c in contours)
+
+
+def index_box(grid, lo, hi):
+    """The box [lo, hi] (mm) in the continuous index of a grid whose axes are the patient axes, each either way
+    (head-first or feet-first, supine or prone, ascending or descending frames): its lowest and highest index."""
     s = np.diag(grid.axes)
-    first = (lo - grid.origin) / s + 0.5
-    last = (hi - grid.origin) / s - 0.5
-    if np.any(np.abs(first - np.round(first)) > 1e-6) or np.any(np.abs(last - np.round(last)) > 1e-6):
-        return None
-    first, last = np.round(first).astype(int), np.round(last).astype(int)
-    if np.any(first < 1) or np.any(last > np.array(grid.shape) - 2) or np.any(last < first):
-        return None
-    return first, last
+    a = (lo - grid.origin) / s
+    b = (hi - grid.origin) / s
+    return np.minimum(a, b), np.maximum(a, b)
 
 
-def box_samples(grid, first, last):
+def box_off_surface(grid, lo, hi):
+    """Whether every voxel the box reaches lies off the grid's surface (voxels 0 and n-1 of each axis)."""
+    first, last = index_box(grid, lo, hi)
+    return bool(np.all(first > 0.5) and np.all(last < np.array(grid.shape) - 1.5))
+
+
+def box_samples(grid, lo, hi, zs):
     """
-    The sample points (grid index, 3 x N) and volumes (cc) of a box of whole voxels, by the rule in README /
-    Rasteriser: a voxel whose six face neighbours are inside is its centre; every other voxel of the box is
-    n x n sub-cell centres at n heights (n = 4 unless the box's surface is large), each with 1/n^3 of its volume;
-    every contour vertex at both ends of its plane's slab carries no volume.
+    The sample points (grid index, 3 x N) and volumes (cc) of an axis-aligned box (rectangle [lo, hi] in x and y
+    on the planes zs, its end planes reaching half a plane spacing further) on an axis-aligned grid, by the rule
+    README and Rasteriser state. Each plane owns the slab half-way to its neighbours (ends within SLAB_SNAP of a
+    slice boundary put on it). A voxel's occupancy is its pixel's covered area times the slabs' overlap with it;
+    a voxel whose occupancy and its six face neighbours' are whole is its centre; every other occupied voxel is,
+    for each slab part crossing it, the centres of the n x n sub-cells inside the rectangle at round(n * part)
+    heights (at least 1), sharing the part's occupied volume equally; every contour vertex at both ends of its
+    plane's slab is a sample with no volume. n = 4 unless the surface is large. The box must reach at least one
+    sub-cell centre in every pixel it partly covers (no sliver points).
     """
-    size = last - first + 1
-    planes = size[2]
-    boundary = planes * 2.0 * (size[0] + size[1]) + 2.0 * size[0] * size[1]
+    s = np.abs(np.diag(grid.axes))
+    (x0, y0, _), (x1, y1, _) = index_box(grid, lo, hi)
+    kq = np.sort((np.array(zs) - grid.origin[2]) / grid.axes[2, 2])
+    mids = (kq[1:] + kq[:-1]) / 2
+    slab_lo = np.concatenate([[kq[0] - (kq[1] - kq[0]) / 2], mids])
+    slab_hi = np.concatenate([mids, [kq[-1] + (kq[-1] - kq[-2]) / 2]])
+
+    def snap(k):
+        boundary = np.floor(k) + 0.5
+        return np.where(np.abs(k - boundary) <= SLAB_SNAP, boundary, k)
+
+    slab_lo, slab_hi = snap(slab_lo), snap(slab_hi)
+    perimeter = 2 * ((x1 - x0) + (y1 - y0))
+    area = (x1 - x0) * (y1 - y0)
+    boundary = float(np.sum(perimeter * np.maximum(1.0, slab_hi - slab_lo))) + 2 * area
     n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
-    voxel_cc = float(np.prod(np.diag(grid.axes))) / 1000
-    i, j, k = np.meshgrid(*(np.arange(first[a], last[a] + 1) for a in range(3)), indexing='ij')
-    i, j, k = i.ravel(), j.ravel(), k.ravel()
-    inner = ((i > first[0]) & (i < last[0]) & (j > first[1]) & (j < last[1]) & (k > first[2]) & (k < last[2]))
-    points = [np.stack([i[inner], j[inner], k[inner]]).astype(np.float64)]
-    volumes = [np.full(int(inner.sum()), voxel_cc)]
+    voxel_cc = float(np.prod(s)) / 1000
+
+    def overlap(a, b, cells):
+        return np.array([max(0.0, min(b, c + 0.5) - max(a, c - 0.5)) for c in cells])
+
+    ii = np.arange(int(np.floor(x0 - 0.5)) + 1, int(np.ceil(x1 + 0.5)))
+    jj = np.arange(int(np.floor(y0 - 0.5)) + 1, int(np.ceil(y1 + 0.5)))
+    kk = np.arange(int(np.floor(slab_lo[0] - 0.5)) + 1, int(np.ceil(slab_hi[-1] + 0.5)))
+    cover = np.outer(overlap(y0, y1, jj), overlap(x0, x1, ii))  # [j, i]: the pixel's covered area
+    cover = np.where(cover < EPS, 0.0, np.where(cover >= 1 - EPS, 1.0, cover))
+    parts = np.array([[max(0.0, min(h, k + 0.5) - max(l, k - 0.5)) for k in kk]
+                      for l, h in zip(slab_lo, slab_hi)])  # [plane, k]
+    occ = np.asarray(cover[None, :, :] * parts.sum(axis=0)[:, None, None], dtype=np.float32)  # [k, j, i]
+    full = np.pad(occ >= np.float32(1 - EPS), 1)
+    inner = (full[1:-1, 1:-1, 1:-1] & full[:-2, 1:-1, 1:-1] & full[2:, 1:-1, 1:-1] & full[1:-1, :-2, 1:-1]
+             & full[1:-1, 2:, 1:-1] & full[1:-1, 1:-1, :-2] & full[1:-1, 1:-1, 2:])
     offsets = (np.arange(n) + 0.5) / n - 0.5
-    di, dj, dk = np.meshgrid(offsets, offsets, offsets, indexing='ij')
-    sub = np.stack([di.ravel(), dj.ravel(), dk.ravel()])
-    outer = np.stack([i[~inner], j[~inner], k[~inner]]).astype(np.float64)
-    points.append((outer[:, :, None] + sub[:, None, :]).reshape(3, -1))
-    volumes.append(np.full(points[-1].shape[1], voxel_cc / n ** 3))
-    corners = [[x, y, z] for x in (first[0] - 0.5, last[0] + 0.5) for y in (first[1] - 0.5, last[1] + 0.5)
-               for z in np.arange(first[2] - 0.5, last[2] + 1.0)]
-    points.append(np.array(corners, dtype=np.float64).T)
-    volumes.append(np.zeros(len(corners)))
-    return np.concatenate(points, axis=1), np.concatenate(volumes)
+    points, volumes = [], []
+    for a, k in enumerate(kk):
+        for b, j in enumerate(jj):
+            for c, i in enumerate(ii):
+                if inner[a, b, c]:
+                    points.append((i, j, k))
+                    volumes.append(voxel_cc)
+                    continue
+                if occ[a, b, c] <= EPS or cover[b, c] <= 0:
+                    continue
+                cells = [(i + ox, j + oy) for oy in offsets for ox in offsets
+                         if cover[b, c] >= 1 or (x0 <= i + ox <= x1 and y0 <= j + oy <= y1)]
+                if not cells:
+                    raise ValueError('a pixel the box covers holds no sub-cell centre (a sliver point)')
+                for q in range(len(kq)):
+                    part = parts[q, a]
+                    if part <= 0:
+                        continue
+                    heights = max(1, int(np.floor(n * part + 0.5)))
+                    z_lo = max(slab_lo[q], k - 0.5)
+                    vol = cover[b, c] * part * voxel_cc / (len(cells) * heights)
+                    for t in range(heights):
+                        z = z_lo + (t + 0.5) * part / heights
+                        for x, y in cells:
+                            points.append((x, y, z))
+                            volumes.append(vol)
+    for q in range(len(kq)):
+        for x in (x0, x1):
+            for y in (y0, y1):
+                for z in (slab_lo[q], slab_hi[q]):
+                    points.append((x, y, z))
+                    volumes.append(0.0)
+    return np.array(points, dtype=np.float64).T, np.array(volumes)
 
 
-TIE_ULPS = 4  # eqd2sum's float32 sample doses this close (in float32 ulps) may be one node there
+# eqd2sum's float32 sample doses are within about 1e-6 relative of these (the maps' largest difference is 3e-7):
+# two samples this close (in float32 ulps) may be one node there, or swap places
+TIE_ULPS = 16
+# eqd2sum holds each sample's volume in float32 (6e-8 relative): node positions, cumulative sums of them, may be
+# off by this much of the total, which a steep stretch of D(x) (the last group's half) turns into dose
+POSITION_REL = 2e-7
 
 
 class Nodes:
@@ -577,8 +645,11 @@ class Nodes:
     samples' cumulative volume, by descending dose; linear between nodes, constant beyond.
 
     eqd2sum computes sample doses in float32: two samples whose doses differ by a few ulps here may be one node
-    there (a tie), which moves that node's position by up to half its neighbour's volume. Each answer comes with a
-    slack for that: zero unless a node that brackets the query has a neighbour within TIE_ULPS ulps.
+    there (a tie) or come in the other order (a swap: the node that brackets a query is then the other one), which
+    moves that node's position by up to the larger of the two volumes; and its float32 volumes move every position
+    by up to POSITION_REL of the total. Each
+    answer comes with a slack for both: the first is zero unless a node that brackets the query has a neighbour
+    within TIE_ULPS ulps.
     """
 
     def __init__(self, dose, volume):
@@ -594,15 +665,26 @@ class Nodes:
         gap = np.abs(np.diff(self.dose))
         close = gap <= ulp[:-1]  # node k and k+1 may be one in float32
         self.shift = np.zeros(len(self.dose))
-        self.shift[:-1] += np.where(close, group_volume[1:] / 2, 0)
-        self.shift[1:] += np.where(close, group_volume[:-1] / 2, 0)
+        larger = np.maximum(group_volume[1:], group_volume[:-1])
+        self.shift[:-1] += np.where(close, larger, 0)
+        self.shift[1:] += np.where(close, larger, 0)
         self.ulp = ulp
 
     def _slack(self, k0, k1):
         return float(self.shift[max(k0, 0):k1 + 1].sum())
 
     def dose_at(self, x):
-        """(D(x) in Gy, slack in Gy)."""
+        """
+        (D(x) in Gy, slack in Gy). Zero-volume samples (contour vertices) between two groups stand at one
+        position, where D drops at once: a query there (a box cut exactly in half by a course grid's edge, whose
+        D50% falls on the edge of the 0 Gy group) may read any dose of the drop, as x's last bit decides.
+        """
+        eps = 1e-9 * self.total
+        lo, lo_slack = self._dose_at(x - eps)
+        hi, hi_slack = self._dose_at(x + eps)
+        return (lo + hi) / 2, abs(lo - hi) / 2 + max(lo_slack, hi_slack)
+
+    def _dose_at(self, x):
         k = int(np.searchsorted(self.position, x, side='right')) - 1  # the last node at or before x
         n = len(self.dose)
         if k < 0:
@@ -612,7 +694,7 @@ class Nodes:
         t = (x - self.position[k]) / (self.position[k + 1] - self.position[k])
         lo, hi = max(k - 1, 0), min(k + 2, n - 1)
         slopes = np.abs(np.diff(self.dose[lo:hi + 1])) / np.maximum(np.diff(self.position[lo:hi + 1]), 1e-300)
-        slack = float(self.ulp[k]) + float(slopes.max()) * self._slack(lo, hi)
+        slack = float(self.ulp[k]) + float(slopes.max()) * (self._slack(lo, hi) + POSITION_REL * self.total)
         return float(self.dose[k] + (self.dose[k + 1] - self.dose[k]) * t), slack
 
     def volume_at(self, e):
@@ -625,7 +707,7 @@ class Nodes:
         span = self.position[lo + 1] - self.position[lo]
         slope = span / (self.dose[lo] - self.dose[lo + 1])
         value = float(np.clip(self.position[lo] + slope * (self.dose[lo] - e), 0, self.total))
-        return value, self._slack(lo, lo + 1) + float(min(span, slope * self.ulp[lo]))
+        return value, self._slack(lo, lo + 1) + float(min(span, slope * self.ulp[lo])) + POSITION_REL * self.total
 
 
 def statistic_values(dose, volume, names):
@@ -669,11 +751,67 @@ def course_eqd2_values(physical, names, fractions, ab, dose, volume):
             out[name] = float(np.sum(to_eqd2(dose) * volume) / np.sum(volume)), 0.0
         elif name.startswith('D'):
             d, slack = physical[name]
-            out[name] = (None, 0.0) if d is None else (to_eqd2(d), slack * (2 * d / fractions + ab) / (2 + ab))
+            if d is None:
+                out[name] = None, 0.0
+            else:  # EQD2 is increasing: the range [d - slack, d + slack] maps onto one
+                low, high = to_eqd2(d - slack), to_eqd2(d + slack)
+                out[name] = (low + high) / 2, (high - low) / 2
         else:
             v = statistic_values(dose, volume, ['V%sGy' % plain(from_eqd2(float(name[1:-2])))])
             out[name], out[name + '%'] = list(v.values())
     return out
+
+
+def course_grid_holds(c, points):
+    """Whether each point (current frame, mm) lies inside the course's dose grid (the 1e-3 index rule)."""
+    to_course = np.linalg.inv(c['to_current'])
+    p = to_course[:3, :3] @ points + to_course[:3, 3:4]
+    x, y, z = c['grid'].to_index(p)
+    nx, ny, nz = c['grid'].shape
+    return ((x >= -EDGE) & (x <= nx - 1 + EDGE) & (y >= -EDGE) & (y <= ny - 1 + EDGE)
+            & (z >= -EDGE) & (z <= nz - 1 + EDGE))
+
+
+def metrics_rows(out_dir):
+    """metrics.csv's rows, as dicts (RFC 4180)."""
+    with open(os.path.join(out_dir, 'metrics.csv'), newline='') as f:
+        return list(csv.DictReader(f))
+
+
+def compare_metrics_csv(name, reported, rows, problems):
+    """Every metrics.csv row of the structure against dvh.json's value (4 decimals), and every dvh.json value
+    present as a row: scopes plan_sum, plan_sum_unforgiven, plan_sum_physical, summary_sum,
+    summary_sum_unforgiven, course:<label>, course_physical:<label> (CONTRACT); the alpha/beta cell empty for the
+    physical scopes."""
+    scopes = {'plan_sum': ('planSum',), 'plan_sum_unforgiven': ('planSumUnforgiven',),
+              'plan_sum_physical': ('planSumPhysical',), 'summary_sum': ('summarySum',),
+              'summary_sum_unforgiven': ('summarySumUnforgiven',)}
+    seen = set()
+    mine = '%.4f' % reported['alphaBeta']
+    for row in rows:
+        if row['structure'] != name or row['alpha_beta'] not in ('', mine):
+            continue
+        scope = row['scope']
+        path = scopes.get(scope) or (('courses', scope[7:]) if scope.startswith('course:') else
+                                     ('coursesPhysical', scope[16:]) if scope.startswith('course_physical:') else None)
+        key = row['statistic'] + ('%' if row['unit'] == '%' else '')
+        physical = path is not None and path[0] in ('planSumPhysical', 'coursesPhysical')
+        value = (reported['statistics'].get(key) or {}) if path else {}
+        for p in path or ():
+            value = value.get(p) if isinstance(value, dict) else None
+        expected_ab = '' if physical else '%.4f' % reported['alphaBeta']
+        unit_ok = row['unit'] == (reported['statistics'].get(key) or {}).get('unit')
+        cell = row['value']
+        if path is None or row['alpha_beta'] != expected_ab or not unit_ok or (cell == '') != (value is None) \
+                or (value is not None and abs(float(cell) - value) > 5.1e-5):
+            problems.append('%s: metrics.csv row %s does not match dvh.json (%s)' % (name, dict(row), value))
+        seen.add((key, path))
+    for key, entry in reported['statistics'].items():
+        leaves = [((s,), v) for s, v in entry.items() if s not in ('unit', 'courses', 'coursesPhysical')]
+        leaves += [((s, label), v) for s in ('courses', 'coursesPhysical') for label, v in entry.get(s, {}).items()]
+        for path, v in leaves:
+            if v is not None and (key, path) not in seen:
+                problems.append('%s: dvh.json %s %s = %s has no metrics.csv row' % (name, key, '.'.join(path), v))
 
 
 def check_structures(case, base, out_dir, courses, out_grid):
@@ -688,76 +826,135 @@ def check_structures(case, base, out_dir, courses, out_grid):
     """
     by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
     with open(os.path.join(out_dir, 'dvh.json')) as f:
-        reported = {r['name']: r for r in json.load(f)['structures']}
+        entries = {}  # name -> its entries, one per alpha/beta that it or a constraint uses (CONTRACT)
+        for r in json.load(f)['structures']:
+            entries.setdefault(r['name'], []).append(r)
+    rows = metrics_rows(out_dir)
     problems = []
     checked = []
     exact = []
     worst = {'relative': 0.0}
-    if np.any(np.abs(out_grid.axes - np.diag(np.diag(out_grid.axes))) > 1e-9) or np.any(np.diag(out_grid.axes) <= 0):
+    if np.any(np.abs(out_grid.axes - np.diag(np.diag(out_grid.axes))) > 1e-9):
         return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
-                'note': 'the output grid is not axis-aligned with positive steps'}
-    first = out_grid.origin - 0.5 * np.diag(out_grid.axes)
-    last = out_grid.origin + (np.array(out_grid.shape) - 0.5) * np.diag(out_grid.axes)
+                'note': 'the output grid is not along the patient axes'}
     for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
         lo, hi = box_extent(name, contours)
-        if np.any(lo < first - 1e-6) or np.any(hi > last + 1e-6):
+        first, last = index_box(out_grid, lo, hi)
+        if np.any(first < -0.5 - 1e-6) or np.any(last > np.array(out_grid.shape) - 0.5 + 1e-6):
             continue
         checked.append(name)
-        r = reported.get(name)
-        if r is None:
-            problems.append(name + ': not in dvh.json')
-            continue
         key = name.strip().upper()
         target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
-        ab = by_structure.get(key, float(case['alphaBeta']['default']))
-        volume = float(np.prod(hi - lo)) / 1000
-        if abs(r['volumeCc'] - volume) > 1e-6 + 1e-6 * volume:
-            problems.append('%s: volumeCc %s, the box is %.6f cc' % (name, r['volumeCc'], volume))
-        if r['alphaBeta'] != ab or r['target'] != target:
-            problems.append('%s: alphaBeta %s, target %s; expected %s, %s' % (name, r['alphaBeta'], r['target'],
-                                                                            ab, target))
-        zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
-        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
-        phys = physical_at(courses, corners)
-        eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
-        weights = [1.0 if target else c['weight'] for c in courses]
-        # per scope: the value at the sampled corners (CONTRACT: courses are unweighted EQD2)
-        at_corners = {('planSum',): sum(w * e for w, e in zip(weights, eqd2)),
-                      ('planSumUnforgiven',): sum(eqd2),
-                      ('planSumPhysical',): sum(phys)}
-        for c, e, D in zip(courses, eqd2, phys):
-            at_corners[('courses', c['label'])] = e
-            at_corners[('coursesPhysical', c['label'])] = D
-        stats = r['statistics']
-        for scope, values in at_corners.items():
-            tol = 1e-4 + 1e-5 * float(np.max(np.abs(values)))
-            for statistic, bound, beyond in (('Dmax', float(np.max(values)), lambda v, b: v < b - tol),
-                                              ('Dmin', float(np.min(values)), lambda v, b: v > b + tol)):
-                v = stats[statistic]
-                for key in scope:
-                    v = None if v is None else v.get(key)
-                if v is None or beyond(v, bound):
-                    problems.append('%s: %s %s is %s, %s the EQD2 at a sampled corner (%.6f)' % (
-                        name, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
-        box = whole_voxel_box(out_grid, lo, hi)
-        if box is not None:
-            exact.append(name)
-            compare_statistics(name, r, box, out_grid, courses, ab, weights, case.get('statistics'), problems,
-                               worst)
-        # the summary sums are the courses' statistics, weighted (CONTRACT: sum of w_i * course i's statistic)
-        if len(courses) > 1:
-            for statistic in [x for x in case.get('statistics', ['Dmax']) if x.startswith('D')]:
-                st = stats[statistic]
-                for scope, ws in (('summarySum', weights), ('summarySumUnforgiven', [1.0] * len(courses))):
-                    values = [st['courses'][c['label']] for c in courses]
-                    want = None if None in values else sum(w * v for w, v in zip(ws, values))
-                    if want is None and st.get(scope) is None:
-                        continue
-                    if want is None or st.get(scope) is None or abs(st[scope] - want) > 1e-5 * len(courses):
-                        problems.append('%s: %s %s is %s, the weighted courses give %s' % (
-                            name, statistic, scope, st.get(scope), want))
+        own = by_structure.get(key, float(case['alphaBeta']['default']))
+        mine = entries.get(name, [])
+        if not any(r['alphaBeta'] == own for r in mine):
+            problems.append('%s: no dvh.json entry at its alpha/beta %s (entries at %s)' % (
+                name, own, [r['alphaBeta'] for r in mine]))
+        for r in mine:
+            check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows, problems, worst, exact)
+    constraints = check_constraints(out_dir, entries, courses, problems)
     return {'case': case['caseId'], 'map': 'dvh.json', 'problems': problems, 'structuresChecked': checked,
-            'statisticsRecomputed': exact, 'worstStatistic': worst}
+            'statisticsRecomputed': exact, 'worstStatistic': worst, 'constraintsChecked': constraints}
+
+
+def check_constraints(out_dir, entries, courses, problems):
+    """
+    Each constraints.json entry's value against the dvh.json statistic it names (DOMAIN, CONTRACT): scope
+    `course` the current course alone, `cumulative` the unforgiven sum, `cumulativeForgiven` the forgiven one
+    (voxelwise: the plan sum; summary: the summed per-course values), `ratio` the course's value in percent of
+    the cumulative one, `interval` the months from the latest prior course's end; and its status against the
+    limit. Returns how many entries were checked.
+    """
+    path = os.path.join(out_dir, 'constraints.json')
+    if not os.path.isfile(path):
+        return 0
+    with open(path) as f:
+        listed = json.load(f)['constraints']
+    current = next(c for c in courses if c['months'] is None)['label']
+    priors = [c['months'] for c in courses if c['months'] is not None]
+    compare = {'<': lambda v, l: v < l, '<=': lambda v, l: v <= l, '>': lambda v, l: v > l,
+               '>=': lambda v, l: v >= l}
+    checked = 0
+    for e in listed:
+        where = '%s (%s, %s)' % (e['id'], e['scope'], e['method'])
+        if e['status'] == 'not_evaluated':
+            continue
+        if e['scope'] == 'interval':
+            want = min(priors) if priors else None
+        else:
+            entry = next((r for r in entries.get(e['structure'], []) if r['alphaBeta'] == e['alphaBeta']), None)
+            if entry is None:
+                problems.append('%s: dvh.json has no %s at alpha/beta %s' % (where, e['structure'], e['alphaBeta']))
+                continue
+            st = entry['statistics'][e['metric']]
+            summary = e['method'] == 'summary'
+            course = st['courses'][current]
+            unforgiven = st['summarySumUnforgiven' if summary else 'planSumUnforgiven']
+            want = {'course': course, 'cumulative': unforgiven,
+                    'cumulativeForgiven': st['summarySum' if summary else 'planSum'],
+                    'ratio': None if not unforgiven else 100 * course / unforgiven}.get(e['scope'])
+        checked += 1
+        if want is None or e['value'] is None or abs(e['value'] - want) > 2e-6 + 1e-6 * abs(want):
+            problems.append('%s: value %s, dvh.json gives %s' % (where, e['value'], want))
+            continue
+        if abs(e['value'] - e['limit']) > 1e-6 * max(abs(e['limit']), 1):
+            passed = compare[e['comparator']](e['value'], e['limit'])
+            if e['status'] != ('passed' if passed else 'failed') or e['passed'] is not passed:
+                problems.append('%s: %s %s %s is %s (passed %s)' % (where, e['value'], e['comparator'], e['limit'],
+                                                                   e['status'], e['passed']))
+    return checked
+
+
+def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows, problems, worst, exact):
+    """One dvh.json entry of a box structure (at the entry's alpha/beta): see check_structures."""
+    ab = r['alphaBeta']
+    name_ab = '%s (alpha/beta %s)' % (name, plain(ab))
+    volume = float(np.prod(hi - lo)) / 1000
+    if abs(r['volumeCc'] - volume) > 1e-6 + 1e-6 * volume:
+        problems.append('%s: volumeCc %s, the box is %.6f cc' % (name_ab, r['volumeCc'], volume))
+    if r['target'] != target:
+        problems.append('%s: target %s, expected %s' % (name_ab, r['target'], target))
+    zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
+    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
+    phys = physical_at(courses, corners)
+    eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
+    weights = [1.0 if target else c['weight'] for c in courses]
+    # per scope: the value at the sampled corners (CONTRACT: courses are unweighted EQD2)
+    at_corners = {('planSum',): sum(w * e for w, e in zip(weights, eqd2)),
+                  ('planSumUnforgiven',): sum(eqd2),
+                  ('planSumPhysical',): sum(phys)}
+    for c, e, D in zip(courses, eqd2, phys):
+        at_corners[('courses', c['label'])] = e
+        at_corners[('coursesPhysical', c['label'])] = D
+    stats = r['statistics']
+    for scope, values in at_corners.items():
+        tol = 1e-4 + 1e-5 * float(np.max(np.abs(values)))
+        for statistic, bound, beyond in (('Dmax', float(np.max(values)), lambda v, b: v < b - tol),
+                                          ('Dmin', float(np.min(values)), lambda v, b: v > b + tol)):
+            v = stats[statistic]
+            for key in scope:
+                v = None if v is None else v.get(key)
+            if v is None or beyond(v, bound):
+                problems.append('%s: %s %s is %s, %s the EQD2 at a sampled corner (%.6f)' % (
+                    name_ab, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
+    compare_metrics_csv(name, r, rows, problems)
+    if box_off_surface(out_grid, lo, hi):
+        if name not in exact:
+            exact.append(name)
+        compare_statistics(name_ab, r, (lo, hi, box_planes(contours)), out_grid, courses, ab, weights,
+                           case.get('statistics'), problems, worst)
+    # the summary sums are the courses' statistics, weighted (CONTRACT: sum of w_i * course i's statistic)
+    if len(courses) > 1:
+        for statistic in [x for x in case.get('statistics', ['Dmax']) if x.startswith('D')]:
+            st = stats[statistic]
+            for scope, ws in (('summarySum', weights), ('summarySumUnforgiven', [1.0] * len(courses))):
+                values = [st['courses'][c['label']] for c in courses]
+                want = None if None in values else sum(w * v for w, v in zip(ws, values))
+                if want is None and st.get(scope) is None:
+                    continue
+                if want is None or st.get(scope) is None or abs(st[scope] - want) > 1e-5 * len(courses):
+                    problems.append('%s: %s %s is %s, the weighted courses give %s' % (
+                        name_ab, statistic, scope, st.get(scope), want))
 
 
 def compare_statistics(name, reported, box, grid, courses, ab, weights, names, problems, worst):
@@ -771,6 +968,25 @@ def compare_statistics(name, reported, box, grid, courses, ab, weights, names, p
     eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
     plan_sum = sum(w * e for w, e in zip(weights, eqd2))
     total = float(volume.sum())
+    # the volume of the samples outside each course's grid (they get 0 from it), and where each maximum lies
+    for c in courses:
+        outside = 0.0 if 'uniform' in c else float(volume[~course_grid_holds(c, points)].sum())
+        got = (reported.get('outsideCourseGridCc') or {}).get(c['label'])
+        if got is None or abs(got - outside) > JSON_ROUNDING + STATISTIC_TOL * total:
+            problems.append('%s: outsideCourseGridCc %s is %s, the samples outside its grid hold %.6f cc' % (
+                name, c['label'], got, outside))
+    locations = reported.get('maxLocationMm') or {}
+    for key, dose in [('planSum', plan_sum)] + [(c['label'], D) for c, D in zip(courses, phys) if 'uniform' not in c]:
+        order = np.argsort(-dose, kind='stable')
+        best = points[:, order[0]]
+        rivals = [q for q in order[1:] if dose[order[0]] - dose[q] <= TIE_ULPS * np.spacing(np.float32(dose[order[0]]))
+                  and np.max(np.abs(points[:, q] - best)) > 1e-6]
+        if rivals:
+            continue  # another point holds the maximum up to float32 rounding: either may be named
+        got = locations.get(key)
+        if got is None or np.max(np.abs(np.asarray(got) - best)) > 1e-3:
+            problems.append('%s: maxLocationMm %s is %s, the largest sample lies at %s' % (
+                name, key, got, [round(float(v), 4) for v in best]))
     want = {('planSum',): statistic_values(plan_sum, volume, names),
             ('planSumUnforgiven',): statistic_values(sum(eqd2), volume, names),
             ('planSumPhysical',): statistic_values(sum(phys), volume, names)}
@@ -787,12 +1003,14 @@ def compare_statistics(name, reported, box, grid, courses, ab, weights, names, p
         problems.append('%s: dvh is %s, expected the planSum curve in 0.01 Gy bins' % (name, curve.get('scope')))
     else:
         top = float(plan_sum.max())
-        if np.any(np.abs(edges - 0.01 * np.arange(len(edges))) > 1e-9) or not edges[-2] <= top < edges[-1]:
+        # the last edge is the first above the maximum (eqd2sum's float32 maximum may lie a few ulps either side)
+        if np.any(np.abs(edges - 0.01 * np.arange(len(edges))) > 1e-9) \
+                or not edges[-2] <= top * (1 + 1e-6) or not top * (1 - 1e-6) < edges[-1]:
             problems.append('%s: dvh edges 0 .. %s for a maximum of %.6f Gy' % (name, edges[-1], top))
         nodes = Nodes(plan_sum, volume)
         expected = np.array([nodes.volume_at(x) for x in edges])
         got = np.asarray(curve['volumeCc'])
-        excess = (np.abs(got - expected[:, 0]) - expected[:, 1]) / total
+        excess = np.maximum(np.abs(got - expected[:, 0]) - expected[:, 1] - JSON_ROUNDING, 0) / total
         b = int(np.argmax(excess))
         if excess[b] > worst.get('dvhRelative', 0.0):
             worst.update(dvhRelative=float(excess[b]), dvhStructure=name, dvhDoseGy=float(edges[b]))
@@ -812,7 +1030,7 @@ def compare_statistics(name, reported, box, grid, courses, ab, weights, names, p
                 continue
             scale = total if statistic.startswith('V') and not statistic.endswith('%') \
                 else 100.0 if statistic.endswith('%') else max(abs(expected), 1.0)
-            relative = max(abs(got - expected) - slack, 0.0) / scale
+            relative = max(abs(got - expected) - slack - JSON_ROUNDING, 0.0) / scale
             if relative > worst['relative']:
                 worst.update(relative=relative, structure=name, statistic=statistic, scope='.'.join(scope),
                              got=got, expected=expected, slack=slack)
