@@ -12,6 +12,7 @@ import dev.eqd2sum.engine.kernel.KernelProvider;
 import dev.eqd2sum.engine.structure.ContourType;
 import dev.eqd2sum.engine.structure.PlanarContour;
 import dev.eqd2sum.engine.structure.Structure;
+import dev.eqd2sum.io.dicom.DicomElement;
 import dev.eqd2sum.io.dicom.DicomFile;
 import dev.eqd2sum.io.dicom.DicomObject;
 import dev.eqd2sum.io.dicom.DicomReader;
@@ -28,6 +29,8 @@ import dev.eqd2sum.io.testsupport.CrossCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +93,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The cases are random (seeded) with a fixed list of features each, so that every feature is always covered:
  * <ol>
  *   <li>a prior course in the current frame on a grid of another spacing, size and origin, partly outside the
- *       current grid, 16-bit (the current course 32-bit), fractions from the RT Plans, 12-24 months before; a
+ *       current grid, signed 16-bit (PixelRepresentation 1; the current course 32-bit), fractions from the RT Plans, 12-24 months before; a
  *       second prior 6-12 months before whose grid edges lie 0.0005 (inside, by the 1e-3 index tolerance) and
  *       0.003 (outside) of its spacing beyond planes of output voxel centres; nelson2009; outputGrid
  *       "current"</li>
@@ -228,6 +231,7 @@ class PlanSumPydicomCrossCheckTest {
                 offset(rnd, 12, 18), spacing(rnd, 2.2, 3.6), HFS, false);
         String rpPrior = s.plan("prior/RP.dcm", s.frame, "cEBRT", 10, null);
         s.dose("prior/RD.dcm", field(prior, rnd, 33), s.frame, rpPrior, 16);
+        s.makeSigned16("prior/RD.dcm");
         // A second prior whose edges lie just off planes of output voxel centres, in index units of its own grid:
         // its first column 0.0005 beyond a plane (the plane is inside, within the 1e-3 tolerance), its first row
         // 0.003 beyond one (the plane is outside: 0 from this course), its last frame 0.0005 beyond one (inside).
@@ -587,6 +591,32 @@ class PlanSumPydicomCrossCheckTest {
         void dose(String file, DoseGrid grid, String doseFrame, String planUid, int bits) throws IOException {
             Files.createDirectories(dir.resolve(file).getParent());
             RtDoseWriter.writePhysical(dir.resolve(file), grid, patient, doseFrame, planUid, bits);
+        }
+
+        /**
+         * Rewrites a 16-bit RT Dose as signed (PixelRepresentation 1, as some planning systems write it): every
+         * stored value halved, so that it stays below 2^15, and DoseGridScaling doubled; both readers then read the
+         * same stored values.
+         */
+        void makeSigned16(String file) throws IOException {
+            Path path = dir.resolve(file);
+            DicomFile f = DicomReader.read(path);
+            DicomObject ds = f.dataset();
+            assertThat(ds.getInt(Tags.BitsAllocated, 0)).isEqualTo(16);
+            DicomElement pixels = ds.get(Tags.PixelData);
+            ByteBuffer in = pixels.bulk() != null ? pixels.bulk().duplicate().order(pixels.bulk().order())
+                    : ByteBuffer.wrap(pixels.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] out = new byte[in.remaining()];
+            ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+            for (int p = in.position(); p < in.limit(); p += 2) {
+                o.putShort((short) ((in.getShort(p) & 0xFFFF) >> 1));
+            }
+            ds.setBytes(Tags.PixelData, Vr.OW, out);
+            ds.setInts(Tags.PixelRepresentation, 1);
+            ds.setDecimals(Tags.DoseGridScaling, 2 * ds.getDoubles(Tags.DoseGridScaling)[0]);
+            Path tmp = path.resolveSibling(path.getFileName() + ".new");
+            DicomWriter.write(tmp, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
 
         /** Rewrites an RT Dose with another DoseSummationType (the writer writes PLAN). */
