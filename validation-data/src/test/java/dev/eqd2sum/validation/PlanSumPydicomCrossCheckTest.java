@@ -13,7 +13,6 @@ import dev.eqd2sum.engine.structure.ContourType;
 import dev.eqd2sum.engine.structure.PlanarContour;
 import dev.eqd2sum.engine.structure.Structure;
 import dev.eqd2sum.io.dicom.DicomElement;
-import dev.eqd2sum.io.dicom.DicomFile;
 import dev.eqd2sum.io.dicom.DicomObject;
 import dev.eqd2sum.io.dicom.DicomReader;
 import dev.eqd2sum.io.dicom.DicomWriter;
@@ -42,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -301,15 +301,14 @@ class PlanSumPydicomCrossCheckTest {
         SpatialRegistrationWriter.write(d.resolve("prior/REG.dcm"), s.patient, priorFrame,
                 Map.of(s.frame, priorToCurrent.inverse()));
         LocalDate end = CURRENT_START.minusDays(range(rnd, 740, 1500));
-        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
-            round(1.3 + 2 * rnd.nextDouble())};
+        double[] sp = outputSpacing(rnd);
         return s.caseFile(List.of(
                 course("cEBRT", "\"prior/RD.dcm\"", "\"plan\": \"prior/RP.dcm\", \"registration\": \"prior/REG.dcm\"",
                         end.minusDays(6), end),
                 course("reSBRT", "[\"current/RD_beam1.dcm\", \"current/RD_beam2.dcm\"]", "\"plan\": \"current/RP.dcm\"",
                         CURRENT_START, null)),
                 10.0, "[2]", "\"nelson2009\"",
-                String.format(Locale.ROOT, "{ \"spacingMm\": [%s, %s, %s] }", sp[0], sp[1], sp[2]));
+                spacingMm(sp));
     }
 
     /**
@@ -360,8 +359,7 @@ class PlanSumPydicomCrossCheckTest {
         Study s = new Study(d, id);
         GridGeometry current = centred(range(rnd, 18, 24), range(rnd, 18, 24), range(rnd, 12, 16),
                 jitter(rnd, 3), spacing(rnd, 1.8, 2.6), HFP, true);
-        double[] sp = {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
-            round(1.3 + 2 * rnd.nextDouble())};
+        double[] sp = outputSpacing(rnd);
         GridGeometry output = spacedLike(current, sp);
         String rs = s.structureSet(current, List.of(box(2, "Bladder", "ORGAN", output, rnd, s.frame),
                 offGridBox(3, "Rectum", output, rnd, s.frame)));
@@ -389,7 +387,7 @@ class PlanSumPydicomCrossCheckTest {
                         endB.minusDays(4), endB),
                 course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 1", CURRENT_START, null)),
                 2.5, "[]", "\"none\"",
-                String.format(Locale.ROOT, "{ \"spacingMm\": [%s, %s, %s] }", sp[0], sp[1], sp[2]));
+                spacingMm(sp));
     }
 
     /** Case 6: one course of two BEAM doses on one grid, no dates: DoseSummationType PLAN. */
@@ -599,33 +597,34 @@ class PlanSumPydicomCrossCheckTest {
          * same stored values.
          */
         void makeSigned16(String file) throws IOException {
-            Path path = dir.resolve(file);
-            DicomFile f = DicomReader.read(path);
-            DicomObject ds = f.dataset();
-            assertThat(ds.getInt(Tags.BitsAllocated, 0)).isEqualTo(16);
-            DicomElement pixels = ds.get(Tags.PixelData);
-            ByteBuffer in = pixels.bulk() != null ? pixels.bulk().duplicate().order(pixels.bulk().order())
-                    : ByteBuffer.wrap(pixels.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-            byte[] out = new byte[in.remaining()];
-            ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-            for (int p = in.position(); p < in.limit(); p += 2) {
-                o.putShort((short) ((in.getShort(p) & 0xFFFF) >> 1));
-            }
-            ds.setBytes(Tags.PixelData, Vr.OW, out);
-            ds.setInts(Tags.PixelRepresentation, 1);
-            ds.setDecimals(Tags.DoseGridScaling, 2 * ds.getDoubles(Tags.DoseGridScaling)[0]);
-            Path tmp = path.resolveSibling(path.getFileName() + ".new");
-            DicomWriter.write(tmp, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            rewrite(file, ds -> {
+                assertThat(ds.getInt(Tags.BitsAllocated, 0)).isEqualTo(16);
+                DicomElement pixels = ds.get(Tags.PixelData);
+                ByteBuffer in = pixels.bulk() != null ? pixels.bulk().duplicate().order(pixels.bulk().order())
+                        : ByteBuffer.wrap(pixels.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+                byte[] out = new byte[in.remaining()];
+                ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+                for (int p = in.position(); p < in.limit(); p += 2) {
+                    o.putShort((short) ((in.getShort(p) & 0xFFFF) >> 1));
+                }
+                ds.setBytes(Tags.PixelData, Vr.OW, out);
+                ds.setInts(Tags.PixelRepresentation, 1);
+                ds.setDecimals(Tags.DoseGridScaling, 2 * ds.getDoubles(Tags.DoseGridScaling)[0]);
+            });
         }
 
         /** Rewrites an RT Dose with another DoseSummationType (the writer writes PLAN). */
         void setSummationType(String file, String type) throws IOException {
+            rewrite(file, ds -> ds.setString(Tags.DoseSummationType, Vr.CS, type));
+        }
+
+        /** Reads a file of the study, lets {@code change} edit its data set, and writes it back in its place. */
+        void rewrite(String file, Consumer<DicomObject> change) throws IOException {
             Path path = dir.resolve(file);
-            DicomFile f = DicomReader.read(path);
-            f.dataset().setString(Tags.DoseSummationType, Vr.CS, type);
+            DicomObject ds = DicomReader.read(path).dataset();
+            change.accept(ds);
             Path tmp = path.resolveSibling(path.getFileName() + ".new");
-            DicomWriter.write(tmp, f.dataset(), Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
+            DicomWriter.write(tmp, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
 
@@ -634,28 +633,24 @@ class PlanSumPydicomCrossCheckTest {
          * applied first.
          */
         void splitMatrices(String file, String itemFrame, List<RigidTransform> matrices) throws IOException {
-            Path path = dir.resolve(file);
-            DicomFile f = DicomReader.read(path);
-            DicomObject ds = f.dataset();
-            int found = 0;
-            for (DicomObject item : ds.requireSequence(Tags.RegistrationSequence)) {
-                if (itemFrame.equals(item.getString(Tags.FrameOfReferenceUID))) {
-                    List<DicomObject> items = new ArrayList<>();
-                    for (RigidTransform t : matrices) {
-                        DicomObject m = ds.newItem();
-                        m.setString(Tags.FrameOfReferenceTransformationMatrixType, Vr.CS, "RIGID");
-                        m.setDecimals(Tags.FrameOfReferenceTransformationMatrix, t.toMatrix4x4());
-                        items.add(m);
+            rewrite(file, ds -> {
+                int found = 0;
+                for (DicomObject item : ds.requireSequence(Tags.RegistrationSequence)) {
+                    if (itemFrame.equals(item.getString(Tags.FrameOfReferenceUID))) {
+                        List<DicomObject> items = new ArrayList<>();
+                        for (RigidTransform t : matrices) {
+                            DicomObject m = ds.newItem();
+                            m.setString(Tags.FrameOfReferenceTransformationMatrixType, Vr.CS, "RIGID");
+                            m.setDecimals(Tags.FrameOfReferenceTransformationMatrix, t.toMatrix4x4());
+                            items.add(m);
+                        }
+                        item.requireSequence(Tags.MatrixRegistrationSequence).get(0)
+                                .setSequence(Tags.MatrixSequence, items);
+                        found++;
                     }
-                    item.requireSequence(Tags.MatrixRegistrationSequence).get(0)
-                            .setSequence(Tags.MatrixSequence, items);
-                    found++;
                 }
-            }
-            assertThat(found).as("REG items for frame %s", itemFrame).isEqualTo(1);
-            Path tmp = path.resolveSibling(path.getFileName() + ".new");
-            DicomWriter.write(tmp, ds, Uids.IMPLEMENTATION_CLASS_UID, Uids.IMPLEMENTATION_VERSION_NAME);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+                assertThat(found).as("REG items for frame %s", itemFrame).isEqualTo(1);
+            });
         }
 
         Path caseFile(List<String> courses, double defaultAlphaBeta, String exportAlphaBeta, String forgiveness,
@@ -757,6 +752,17 @@ class PlanSumPydicomCrossCheckTest {
             }
         }
         return new DoseGrid(g, dose);
+    }
+
+    /** Output spacings of 1.3 to 3.3 mm, to 0.001 mm. */
+    private static double[] outputSpacing(Random rnd) {
+        return new double[] {round(1.3 + 2 * rnd.nextDouble()), round(1.3 + 2 * rnd.nextDouble()),
+            round(1.3 + 2 * rnd.nextDouble())};
+    }
+
+    /** The case file's outputGrid value for these spacings. */
+    private static String spacingMm(double[] sp) {
+        return String.format(Locale.ROOT, "{ \"spacingMm\": [%s, %s, %s] }", sp[0], sp[1], sp[2]);
     }
 
     /**

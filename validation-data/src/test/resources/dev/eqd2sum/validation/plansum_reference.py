@@ -53,17 +53,17 @@ courses' |w_c * EQD2_c| at that voxel plus ABS_TOL: eqd2sum keeps doses, the alp
 interpolated dose and the accumulated sum in float32 (2^-24 = 6e-8 relative each, about doubled by the
 quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes in float64.
 
-Beside the maps, each case's dvh.json is checked for the structures that lie inside an axis-aligned output grid
-(check_structures): volume, alpha/beta, target flag, Dmax and Dmin of every scope bounded by the doses at the box
-corners that the statistics sample, and the summary sums against the weighted courses. For a box of whole voxels
-off the grid's surface, the script also makes the statistics' sample points itself by the rule README and the
-Rasteriser state (centres of voxels whose six neighbours are inside, 4 x 4 x 4 sub-cells elsewhere, the contour
-vertices at both slab ends with no volume) and recomputes every statistic of every scope from them
+Beside the maps, each case's dvh.json is checked for the box structures that reach into the output grid
+(check_structures): alpha/beta, target flag, and the summary sums against the weighted courses. The script makes
+the statistics' sample points itself by the rule README and the Rasteriser state (centres of voxels whose six
+neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere, the contour vertices at both
+slab ends with no volume; box_samples) and recomputes from them every statistic of every scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
-courses; and the plan sum's DVH curve at every 0.01 Gy edge by the same nodes. Each within STATISTIC_TOL beyond
-dvh.json's rounding to six decimals, plus a slack where eqd2sum's float32 doses may tie samples that differ here
-(Nodes).
+courses, the volume inside and outside the grid and each course's grid, where each maximum lies, and the plan
+sum's DVH curve at every 0.01 Gy edge. Each within STATISTIC_TOL beyond dvh.json's rounding to six decimals, plus
+a slack where eqd2sum's float32 arithmetic may decide differently (Nodes). metrics.csv must repeat dvh.json, and
+constraints.json the statistics its entries name (check_constraints).
 
 Prints one JSON object per case and map (and one per case for dvh.json) on stdout.
 """
@@ -274,17 +274,20 @@ def box_extent(name, contours):
     return np.array([xy[0], xy[2], zs[0] - half]), np.array([xy[1], xy[3], zs[-1] + half])
 
 
+def cell_overlap(a, b, cells):
+    """Per cell c (index units, spanning c - 0.5 .. c + 0.5) the length of [a, b] inside it."""
+    cells = np.asarray(cells, dtype=np.float64)
+    return np.clip(np.minimum(b, cells + 0.5) - np.maximum(a, cells - 0.5), 0, None)
+
+
 def occupancy(grid, lo, hi):
-    """Fraction of each voxel of an axis-aligned grid (pixel order) inside the box [lo, hi]."""
-    axes = grid.axes
-    if np.any(np.abs(axes - np.diag(np.diag(axes))) > 1e-9) or np.any(np.diag(axes) <= 0):
-        raise ValueError('exact occupancy needs an axis-aligned output grid with positive steps')
-    nx, ny, nz = grid.shape
+    """Fraction of each voxel of a grid along the patient axes (pixel order) inside the box [lo, hi] (mm)."""
+    if np.any(np.abs(grid.axes - np.diag(np.diag(grid.axes))) > 1e-9):
+        raise ValueError('exact occupancy needs an output grid along the patient axes')
+    first, last = index_box(grid, lo, hi)
     per_axis = []
-    for a, n in enumerate((nx, ny, nz)):
-        s = axes[a, a]
-        c = grid.origin[a] + s * np.arange(n)
-        f = np.clip(np.minimum(hi[a], c + s / 2) - np.maximum(lo[a], c - s / 2), 0, None) / s
+    for a, n in enumerate(grid.shape):
+        f = cell_overlap(first[a], last[a], np.arange(n))
         # a face on a voxel boundary: rounding leaves a sliver (1e-31) or a gap that is none
         per_axis.append(np.where(f < 1e-9, 0.0, np.where(f > 1 - 1e-9, 1.0, f)))
     fx, fy, fz = per_axis
@@ -581,18 +584,14 @@ def box_samples(grid, lo, hi, zs):
     n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
     voxel_cc = float(np.prod(s)) / 1000
 
-    def overlap(a, b, cells):
-        return np.array([max(0.0, min(b, c + 0.5) - max(a, c - 0.5)) for c in cells])
-
     nx, ny, nz = grid.shape
     # the voxels the box reaches, inside the grid (what lies beyond it is no sample: volumeOutsideGridCc)
     ii = np.arange(max(int(np.floor(x0 - 0.5)) + 1, 0), min(int(np.ceil(x1 + 0.5)), nx))
     jj = np.arange(max(int(np.floor(y0 - 0.5)) + 1, 0), min(int(np.ceil(y1 + 0.5)), ny))
     kk = np.arange(max(int(np.floor(slab_lo[0] - 0.5)) + 1, 0), min(int(np.ceil(slab_hi[-1] + 0.5)), nz))
-    cover = np.outer(overlap(y0, y1, jj), overlap(x0, x1, ii))  # [j, i]: the pixel's covered area
+    cover = np.outer(cell_overlap(y0, y1, jj), cell_overlap(x0, x1, ii))  # [j, i]: the pixel's covered area
     cover = np.where(cover < EPS, 0.0, np.where(cover >= 1 - EPS, 1.0, cover))
-    parts = np.array([[max(0.0, min(h, k + 0.5) - max(l, k - 0.5)) for k in kk]
-                      for l, h in zip(slab_lo, slab_hi)])  # [plane, k]
+    parts = np.array([cell_overlap(l, h, kk) for l, h in zip(slab_lo, slab_hi)])  # [plane, k]
     occ = np.asarray(cover[None, :, :] * parts.sum(axis=0)[:, None, None], dtype=np.float32)  # [k, j, i]
     full = np.pad(occ >= np.float32(1 - EPS), 1)
     inner = (full[1:-1, 1:-1, 1:-1] & full[:-2, 1:-1, 1:-1] & full[2:, 1:-1, 1:-1] & full[1:-1, :-2, 1:-1]
@@ -827,13 +826,11 @@ def compare_metrics_csv(name, reported, rows, problems):
 
 def check_structures(case, base, out_dir, courses, out_grid):
     """
-    dvh.json against the structure set, for every structure inside the output grid: its volume (the box's, cc),
-    its alpha/beta (byStructure, else the default) and target flag; its Dmax and Dmin in every scope (plan sum,
-    unforgiven, physical, each course in EQD2 and physical) against the doses at the box's corners at every
-    plane's slab ends, which the statistics sample (README: zero-volume samples at every contour vertex): Dmax
-    >= the largest of them, Dmin <= the smallest, in the structure's alpha/beta, forgiven unless it is a target;
-    the summary sums against the weighted courses' values; and, for a box of whole voxels, every statistic
-    recomputed from the samples (compare_statistics).
+    dvh.json against the structure set, for every box structure that reaches into the output grid: an entry at
+    its alpha/beta (byStructure, else the default), and each entry's target flag, metrics.csv rows
+    (compare_metrics_csv), every statistic recomputed from the box's samples (compare_statistics; where the
+    script cannot make them, the bounds of check_corner_bounds) and the summary sums against the weighted
+    courses' values; then constraints.json (check_constraints).
     """
     by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
     with open(os.path.join(out_dir, 'dvh.json')) as f:
@@ -924,36 +921,9 @@ def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows
     """One dvh.json entry of a box structure (at the entry's alpha/beta): see check_structures."""
     ab = r['alphaBeta']
     name_ab = '%s (alpha/beta %s)' % (name, plain(ab))
-    volume = float(np.prod(hi - lo)) / 1000
-    first, last = index_box(out_grid, lo, hi)
-    inside = bool(np.all(first >= -0.5 - 1e-6) and np.all(last <= np.array(out_grid.shape) - 0.5 + 1e-6))
-    if inside and abs(r['volumeCc'] - volume) > 1e-6 + 1e-6 * volume:
-        problems.append('%s: volumeCc %s, the box is %.6f cc' % (name_ab, r['volumeCc'], volume))
     if r['target'] != target:
         problems.append('%s: target %s, expected %s' % (name_ab, r['target'], target))
-    zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
-    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
-    phys = physical_at(courses, corners)
-    eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
     weights = [1.0 if target else c['weight'] for c in courses]
-    # per scope: the value at the sampled corners (CONTRACT: courses are unweighted EQD2)
-    at_corners = {('planSum',): sum(w * e for w, e in zip(weights, eqd2)),
-                  ('planSumUnforgiven',): sum(eqd2),
-                  ('planSumPhysical',): sum(phys)}
-    for c, e, D in zip(courses, eqd2, phys):
-        at_corners[('courses', c['label'])] = e
-        at_corners[('coursesPhysical', c['label'])] = D
-    stats = r['statistics']
-    for scope, values in (at_corners if inside else {}).items():  # (corners beyond the grid are no samples)
-        tol = 1e-4 + 1e-5 * float(np.max(np.abs(values)))
-        for statistic, bound, beyond in (('Dmax', float(np.max(values)), lambda v, b: v < b - tol),
-                                          ('Dmin', float(np.min(values)), lambda v, b: v > b + tol)):
-            v = stats[statistic]
-            for key in scope:
-                v = None if v is None else v.get(key)
-            if v is None or beyond(v, bound):
-                problems.append('%s: %s %s is %s, %s the EQD2 at a sampled corner (%.6f)' % (
-                    name_ab, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
     compare_metrics_csv(name, r, rows, problems)
     try:
         compare_statistics(name_ab, r, (lo, hi, box_planes(contours)), out_grid, courses, ab, weights,
@@ -962,10 +932,11 @@ def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows
             exact.append(name)
     except Sliver as e:
         skipped[name] = str(e)
+        check_corner_bounds(name_ab, r, lo, hi, contours, out_grid, courses, ab, weights, problems)
     # the summary sums are the courses' statistics, weighted (CONTRACT: sum of w_i * course i's statistic)
     if len(courses) > 1:
         for statistic in [x for x in case.get('statistics', ['Dmax']) if x.startswith('D')]:
-            st = stats[statistic]
+            st = r['statistics'][statistic]
             for scope, ws in (('summarySum', weights), ('summarySumUnforgiven', [1.0] * len(courses))):
                 values = [st['courses'][c['label']] for c in courses]
                 want = None if None in values else sum(w * v for w, v in zip(ws, values))
@@ -974,6 +945,42 @@ def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows
                 if want is None or st.get(scope) is None or abs(st[scope] - want) > 1e-5 * len(courses):
                     problems.append('%s: %s %s is %s, the weighted courses give %s' % (
                         name_ab, statistic, scope, st.get(scope), want))
+
+
+def check_corner_bounds(name_ab, r, lo, hi, contours, out_grid, courses, ab, weights, problems):
+    """
+    What remains checkable of a box whose samples this script cannot make (a Sliver), when it lies inside the
+    grid: its volume, and Dmax and Dmin of every scope against the doses at the box's corners at every plane's
+    slab ends, which the statistics sample (zero-volume samples at every contour vertex): Dmax at least the
+    largest of them, Dmin at most the smallest.
+    """
+    first, last = index_box(out_grid, lo, hi)
+    if not (np.all(first >= -0.5 - 1e-6) and np.all(last <= np.array(out_grid.shape) - 0.5 + 1e-6)):
+        return  # corners beyond the grid are no samples
+    volume = float(np.prod(hi - lo)) / 1000
+    if abs(r['volumeCc'] - volume) > 1e-6 + 1e-6 * volume:
+        problems.append('%s: volumeCc %s, the box is %.6f cc' % (name_ab, r['volumeCc'], volume))
+    zs = np.linspace(lo[2], hi[2], len(contours) + 1)  # the planes' slab ends (one plane per contour)
+    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in zs]).T
+    phys = physical_at(courses, corners)
+    eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
+    # per scope: the value at the sampled corners (CONTRACT: courses are unweighted EQD2)
+    at_corners = {('planSum',): sum(w * e for w, e in zip(weights, eqd2)),
+                  ('planSumUnforgiven',): sum(eqd2),
+                  ('planSumPhysical',): sum(phys)}
+    for c, e, D in zip(courses, eqd2, phys):
+        at_corners[('courses', c['label'])] = e
+        at_corners[('coursesPhysical', c['label'])] = D
+    for scope, values in at_corners.items():
+        tol = 1e-4 + 1e-5 * float(np.max(np.abs(values)))
+        for statistic, bound, beyond in (('Dmax', float(np.max(values)), lambda v, b: v < b - tol),
+                                          ('Dmin', float(np.min(values)), lambda v, b: v > b + tol)):
+            v = r['statistics'][statistic]
+            for key in scope:
+                v = None if v is None else v.get(key)
+            if v is None or beyond(v, bound):
+                problems.append('%s: %s %s is %s, %s the EQD2 at a sampled corner (%.6f)' % (
+                    name_ab, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
 
 
 def compare_statistics(name, reported, box, grid, courses, ab, weights, names, problems, worst):
