@@ -9,6 +9,7 @@
 #   .bundle/test/            engine classes and test classes, test dependencies, junit console standalone
 #   .bundle/ocl/             Debian's ocl-icd loader (libOpenCL.so.1, also as libOpenCL.so for JOCL)
 #   .bundle/run-on-device.sh the device script (a copy of bench/gpu/run-on-device.sh)
+#   .bundle/eqd2sum          the ./eqd2sum launcher (sum and cohort run through it, with its flags and AOT cache)
 # OFFLINE=1 builds with -o (everything already in ~/.m2).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -63,6 +64,7 @@ cp "$loader" "$bundle/ocl/libOpenCL.so.1"
 cp "$loader" "$bundle/ocl/libOpenCL.so"
 
 cp bench/gpu/run-on-device.sh "$bundle/run-on-device.sh"
+cp eqd2sum "$bundle/eqd2sum"   # the launcher: sum and cohort run through it on the device
 git rev-parse HEAD >"$bundle/COMMIT" 2>/dev/null || true
 git status --porcelain --untracked-files=no | sed 's/^/modified: /' >>"$bundle/COMMIT" 2>/dev/null || true
 
