@@ -59,30 +59,36 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>In cases 1 to 6 the structure set holds only an External (EXTERNAL, no alpha/beta, no target), so every
  * voxel is normal tissue with the case's default alpha/beta: the maps do not depend on how structures are
  * rasterised. Case 7 adds boxes of whole voxels with alpha/betas and targets, whose occupancy the script
- * computes exactly.
+ * computes exactly, and an organ of polygons with its own alpha/beta, whose occupancy it computes from each
+ * pixel's exactly covered area.
  *
  * <p>The script also checks each case's dvh.json for the box structures that reach into the output grid (every
- * structure here is a box; the grids are along the patient axes): volume inside and outside the grid, alpha/beta
+ * structure here is a box or, in case 7, polygons; the grids are along the patient axes): volume inside and outside the grid, alpha/beta
  * and target flag, Dmax and Dmin of every scope against the doses at the box corners at every plane's slab ends,
  * points the statistics sample by the README's rule (Dmax at least their largest, Dmin at most their smallest,
  * 1e-4 Gy + 1e-5 relative), and the summary sums against the weighted courses' values. For every box (of whole
- * voxels, that cut voxels on CT-like planes unrelated to the grid's, Externals that the grid cuts) it makes the
- * sample points itself by the documented rule and recomputes every statistic of every scope, unless the box
- * covers a sliver of a pixel that holds none of its sub-cell centres (the rasteriser then takes a point of the
- * outline, which the script does not reproduce; named in the summary): Dmax, Dmin, Dmean, volume,
+ * voxels, that cut voxels on CT-like planes unrelated to the grid's, Externals that the grid cuts) and every
+ * structure of polygons (case 7: concave star-shaped outlines that change from plane to plane, one with a hole
+ * in every plane) it makes the sample points itself by the documented rule, from each pixel's exactly covered
+ * area and the sub-cell centres inside the region; where a pixel is covered without holding a sub-cell centre (a
+ * sliver), the point of the outline that PlaneRaster takes, reproduced by its rule (the summary counts those
+ * pixels; the script names any it cannot reproduce). From the samples it recomputes every statistic of every
+ * scope: Dmax, Dmin, Dmean, volume,
  * D&lt;x&gt;cc, D&lt;x&gt;%, V&lt;x&gt;Gy in cc and % for the plan sum, unforgiven, physical, each course in
  * EQD2 and physical, by the weighted midpoint rule; each course's outsideCourseGridCc; where each maximum lies
  * (maxLocationMm); and the plan sum's DVH curve at every 0.01 Gy edge. Each within 2e-6 of the value (Gy), the
  * volume (cc) or 100 (%) beyond dvh.json's rounding to six decimals, plus a slack where eqd2sum's float32 sample
  * doses may make one node of two samples a few ulps apart or swap them, where its float32 volumes move a node,
- * or where a query falls on a drop of zero-volume vertex nodes; seeds 0-40 stayed within 3e-7. Every
+ * or where a query falls on a drop of zero-volume vertex nodes; seeds 0-40 stayed within 3e-7 (and 0-60 with
+ * the polygons and the slivers' points). Every
  * metrics.csv row of a checked structure must equal its dvh.json value (four decimals), and every dvh.json
  * value have its row; a structure that a constraint reads at another alpha/beta has an entry per alpha/beta,
  * each checked. Every constraints.json entry of case 7 must carry the dvh.json value its scope and method name
  * (the current course alone, the unforgiven or forgiven plan sum or summary sum, their ratio, the interval) and
  * the status its limit gives. This found slivers of slab (4e-16 of a slice) that gave a layer of 1e-19 cc
  * sub-samples, moving a box's D0.03cc by 3e-4 relative; the rasteriser now puts slab ends within 1e-9 of a
- * slice boundary on it.
+ * slice boundary on it. Reproducing the slivers' points showed that the rasteriser puts a sliver entered
+ * across a horizontal edge on that edge (two edges ending at one height make a band of no height there).
  *
  * <p>Tolerance per voxel (in the script): half the output's DoseGridScaling (the written map's quantisation)
  * + 2e-6 x the sum over courses of |w_c EQD2_c| + 1e-6 Gy. eqd2sum keeps doses, alpha/beta, weights, the
@@ -115,8 +121,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
- *       exported maps; two organs that cut voxels, for the statistics; the spine-reirradiation constraints
- *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High); a prior in its own frame by a REG item of
+ *       exported maps; two organs that cut voxels, for the statistics; three organs of polygons (a ThecalSac
+ *       with a hole, a Cauda, a Kidney_L with its own alpha/beta of 2.5); the spine-reirradiation constraints
+ *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High; the ThecalSac, which the set reads for
+ *       Sahgal's limits); a prior in its own frame by a REG item of
  *       three matrices (first applied first); nelson2009; outputGrid "union"</li>
  * </ol>
  * Cases 2 and 5 run with {@code --backend vector}, case 7 with {@code --backend opencl} (the Vector API where
@@ -425,6 +433,9 @@ class PlanSumPydicomCrossCheckTest {
         boxes.add(box(5, "Boost", "CTV", current, rnd, s.frame));
         boxes.add(offGridBox(6, "Stomach", current, rnd, s.frame));
         boxes.add(offGridBox(7, "Liver", current, rnd, s.frame));
+        boxes.add(polygons(8, "ThecalSac", current, rnd, s.frame, true));
+        boxes.add(polygons(9, "Cauda", current, rnd, s.frame, false));
+        boxes.add(polygons(10, "Kidney_L", current, rnd, s.frame, false));
         s.structureSet(current, boxes);
         s.dose("current/RD.dcm", field(current, rnd, 22), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
@@ -449,7 +460,8 @@ class PlanSumPydicomCrossCheckTest {
                 course("priorB", "\"priorB/RD.dcm\"", "\"fractions\": 5, \"registration\": \"priorB/REG.dcm\"",
                         endB.minusDays(6), endB),
                 course("reSBRT", "\"current/RD.dcm\"", "\"fractions\": 2", CURRENT_START, null)),
-                "{ \"default\": 3, \"byStructure\": { \"spinalcord\": 2, \" ESOPHAGUS \": 4, \"PTV_High\": 10 } }",
+                "{ \"default\": 3, \"byStructure\": { \"spinalcord\": 2, \" ESOPHAGUS \": 4, \"PTV_High\": 10,"
+                        + " \"kidney_l\": 2.5 } }",
                 "[2, 10]", "\"nelson2009\"", "\"union\"", "\"constraints\": \"spine-reirradiation\",\n  ");
     }
 
@@ -521,6 +533,58 @@ class PlanSumPydicomCrossCheckTest {
                 face[0], face[2], z, face[1], face[2], z, face[1], face[3], z, face[0], face[3], z}));
         }
         return new Structure(roi, name, "ORGAN", new int[] {200, 100, roi * 20}, frame, contours);
+    }
+
+    /**
+     * A structure of polygons, as a planning system draws an organ: on 2-6 planes of a CT-like spacing (as
+     * {@link #offGridBox}), each plane its own star-shaped polygon of 7-14 vertices (at jittered angles, radii 55-100 %
+     * of 1.5-4 voxels, so usually concave) around a centre that drifts from plane to plane, within 6 voxels of the
+     * grid's centre and off its surface. With {@code hole}, each plane's outline is rounder (radii 75-100 %, 9-14
+     * vertices) and holds a second contour, a hole of radii 15-40 % around the same centre (nested contours,
+     * CLOSED_PLANAR both). Vertices fall anywhere: pixels the outline only grazes get PlaneRaster's witness point.
+     */
+    private static Structure polygons(int roi, String name, GridGeometry g, Random rnd, String frame, boolean hole) {
+        double[] sp = {g.spacingX(), g.spacingY()};
+        double[] centre = g.voxelCentreMm(g.nx() / 2 + range(rnd, -2, 2), g.ny() / 2 + range(rnd, -2, 2), 0);
+        double radius = (1.5 + 2.5 * rnd.nextDouble()) * Math.min(sp[0], sp[1]);
+        double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
+        double planeSpacing = spacings[rnd.nextInt(spacings.length)];
+        double zA = g.voxelCentreMm(0, 0, 2)[2];
+        double zB = g.voxelCentreMm(0, 0, g.nz() - 3)[2];
+        double z0 = round(Math.min(zA, zB) + g.spacingZ() * rnd.nextDouble());
+        int fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        while (fit < 1) {
+            planeSpacing /= 2;
+            fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        }
+        int planes = Math.min(range(rnd, 2, 6), fit + 1);
+        List<PlanarContour> contours = new ArrayList<>();
+        for (int q = 0; q < planes; q++) {
+            double z = round(z0 + q * planeSpacing);
+            double cx = centre[0] + 0.4 * sp[0] * (rnd.nextDouble() - 0.5);
+            double cy = centre[1] + 0.4 * sp[1] * (rnd.nextDouble() - 0.5);
+            contours.add(star(cx, cy, z, radius, hole ? range(rnd, 9, 14) : range(rnd, 7, 14), hole ? 0.75 : 0.55,
+                    hole ? 0.5 : 0.8, rnd));
+            if (hole) {
+                contours.add(star(cx, cy, z, 0.4 * radius, range(rnd, 5, 9), 0.4, 0.5, rnd));
+            }
+        }
+        return new Structure(roi, name, "ORGAN", new int[] {100, 200, roi * 20}, frame, contours);
+    }
+
+    /** A star-shaped polygon around (cx, cy) on plane z: m vertices at angles 2 pi (v + jitter u) / m, radii
+     * radius x [least, 1], coordinates rounded to 1e-3 mm as a structure set stores them. */
+    private static PlanarContour star(double cx, double cy, double z, double radius, int m, double least,
+                                      double jitter, Random rnd) {
+        double[] p = new double[3 * m];
+        for (int v = 0; v < m; v++) {
+            double angle = 2 * Math.PI * (v + jitter * rnd.nextDouble()) / m;
+            double r = radius * (least + (1 - least) * rnd.nextDouble());
+            p[3 * v] = round(cx + r * Math.cos(angle));
+            p[3 * v + 1] = round(cy + r * Math.sin(angle));
+            p[3 * v + 2] = z;
+        }
+        return new PlanarContour(ContourType.CLOSED_PLANAR, p);
     }
 
     /** Whether OpenCL starts here: case 7 runs on it, else (unless CI requires it) on the Vector API. */

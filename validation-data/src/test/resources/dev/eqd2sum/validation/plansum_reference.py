@@ -43,21 +43,26 @@ Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CON
   (names compared case-insensitively after trimming); it is a target when its RTROIInterpretedType is
   PTV/CTV/GTV or its name starts with PTV/CTV/GTV. A voxel whose union coverage 1 - prod(1 - f_i) by structures
   with an alpha/beta is >= 0.5 takes the lowest alpha/beta of those covering it at all (f_i > 0), else the
-  default; a voxel whose union coverage by targets is >= 0.5 is target. Occupancy f_i is computed exactly, for
-  structures that are axis-aligned boxes only (the same rectangle on evenly spaced planes, no gap; the end
-  planes reach half a plane spacing further) on an axis-aligned output grid: the product over the axes of the
-  overlap of the voxel with the box. Any other shape of a structure that matters here is refused.
+  default; a voxel whose union coverage by targets is >= 0.5 is target. Occupancy f_i is computed exactly on an
+  axis-aligned output grid: for an axis-aligned box (the same rectangle on evenly spaced planes, no gap; the
+  end planes reach half a plane spacing further) the product over the axes of the overlap of the voxel with the
+  box; for a Prism (a polygon per plane, with holes inside it, the planes' slabs half-way to their neighbours,
+  no gap) the sum over the slabs crossing the voxel of its pixel's exactly covered area times the slab's part,
+  as eqd2sum's mask holds it (none at or below 1e-6, whole at or above 1 - 1e-6). Any other shape of a
+  structure that matters here is refused.
 
 Tolerance per voxel: half the output's DoseGridScaling (its quantisation) plus REL_TOL times the sum of the
 courses' |w_c * EQD2_c| at that voxel plus ABS_TOL: eqd2sum keeps doses, the alpha/beta, the weights, the
 interpolated dose and the accumulated sum in float32 (2^-24 = 6e-8 relative each, about doubled by the
 quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes in float64.
 
-Beside the maps, each case's dvh.json is checked for the box structures that reach into the output grid
+Beside the maps, each case's dvh.json is checked for the structures that reach into the output grid
 (check_structures): alpha/beta, target flag, and the summary sums against the weighted courses. The script makes
 the statistics' sample points itself by the rule README and the Rasteriser state (centres of voxels whose six
 neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere, the contour vertices at both
-slab ends with no volume; box_samples) and recomputes from them every statistic of every scope
+slab ends with no volume; box_samples for boxes, Prism for polygons and for boxes that cover a sliver of a pixel
+holding no sub-cell centre, where it finds the point of the outline that PlaneRaster takes: witness) and
+recomputes from them every statistic of every scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
 courses, the volume inside and outside the grid and each course's grid, where each maximum lies, and the plan
@@ -307,7 +312,7 @@ def tissue(case, base, grid):
         is_target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
         if key not in by_structure and not is_target:
             continue
-        f = occupancy(grid, *box_extent(name, contours))
+        f = shape_of(name, contours).occupancy(grid)
         if key in by_structure:
             ab_uncovered *= 1 - f
             ab_lowest = np.where(f > 0, np.minimum(ab_lowest, by_structure[key]), ab_lowest)
@@ -549,8 +554,9 @@ def index_box(grid, lo, hi):
 
 
 class Sliver(Exception):
-    """A box covering part of a pixel but none of its sub-cell centres: the Rasteriser takes a point of the outline
-    in it (a witness), which this script does not reproduce."""
+    """A structure covering part of a pixel but none of its sub-cell centres, where the Rasteriser takes a point of
+    the outline in it (a witness): box_samples does not make that point; Prism does (witness), and raises this only
+    where it finds no point at all."""
 
 
 def box_samples(grid, lo, hi, zs):
@@ -564,7 +570,8 @@ def box_samples(grid, lo, hi, zs):
     heights (at least 1), sharing the part's occupied volume equally; every contour vertex at both ends of its
     plane's slab is a sample with no volume. n = 4 unless the surface is large. Only what lies inside the grid is
     sampled: a voxel on the grid's surface is sub-sampled, a vertex outside it is none, a slab is cut at the grid's
-    ends. The box must reach at least one sub-cell centre in every pixel it partly covers (no sliver points).
+    ends. Raises Sliver where the box covers part of a pixel without reaching any of its sub-cell centres (Box then
+    samples it as a Prism, which finds the rasteriser's point of the outline there).
     """
     s = np.abs(np.diag(grid.axes))
     (x0, y0, _), (x1, y1, _) = index_box(grid, lo, hi)
@@ -639,6 +646,315 @@ def box_samples(grid, lo, hi, zs):
                         points.append((x, y, z))
                         volumes.append(0.0)
     return np.array(points, dtype=np.float64).T, np.array(volumes)
+
+
+class Prism:
+    """
+    A structure of polygons (one outline per plane, or an outline and holes strictly inside it) on planes
+    perpendicular to the frame direction, each plane owning the slab half-way to its neighbours (the end planes
+    reaching half their adjacent spacing further; no gaps). Its samples (samples) and occupancy (occupancy) on an
+    axis-aligned grid follow the rule README and Rasteriser state, computed here from the polygons alone: each
+    pixel's covered area exactly (clip_area), sub-cell centres inside the region by the crossing number, and for a
+    pixel the region covers without reaching any sub-cell centre, the point of the outline PlaneRaster takes
+    (witness).
+    """
+
+    def __init__(self, name, contours):
+        by_plane = {}
+        for c in contours:
+            if np.ptp(c[:, 2]) > 1e-6:
+                raise ValueError(name + ': a contour is not planar')
+            by_plane.setdefault(round(float(c[0, 2]), 6), []).append(c)
+        self.name = name
+        self.planes = sorted(by_plane.items())
+        if len(self.planes) < 2:
+            raise ValueError(name + ': fewer than two planes')
+        zs = np.array([z for z, _ in self.planes])
+        gaps = np.diff(zs)
+        if np.max(gaps) > 1.5 * np.median(gaps):
+            raise ValueError(name + ': a gap between planes (the script does not split structures)')
+        for z, polys in self.planes:
+            if len(polys) > 1 and not all(inside_polygon(polys[0][:, :2], p[:, 0], p[:, 1]).all() for p in polys[1:]):
+                raise ValueError(name + ': several outlines on a plane that are not one outline and its holes')
+        mids = (zs[1:] + zs[:-1]) / 2
+        self.slab_mm = np.column_stack([np.concatenate([[zs[0] - gaps[0] / 2], mids]),
+                                        np.concatenate([mids, [zs[-1] + gaps[-1] / 2]])])
+        xy = np.concatenate([c[:, :2] for _, polys in self.planes for c in polys])
+        self.lo = np.array([xy[:, 0].min(), xy[:, 1].min(), self.slab_mm[0, 0]])
+        self.hi = np.array([xy[:, 0].max(), xy[:, 1].max(), self.slab_mm[-1, 1]])
+        self._raster = {}
+        self.witnesses = 0  # pixel planes sampled at a witness point (counted as rasterised)
+
+    def volume_cc(self):
+        """The whole structure's volume: each plane's area (outline less its holes) times its slab."""
+        total = 0.0
+        for (z, polys), (a, b) in zip(self.planes, self.slab_mm):
+            area = abs(shoelace(polys[0][:, :2])) - sum(abs(shoelace(p[:, :2])) for p in polys[1:])
+            total += area * (b - a)
+        return total / 1000
+
+    def samples(self, grid):
+        return self.raster(grid)[1]
+
+    def occupancy(self, grid):
+        """Per output voxel (pixel order), the fraction the structure's mask holds: 1 where whole, 0 at or below
+        EPS (StructureMask: runs of whole voxels, partial occupancies above EPS)."""
+        occ = self.raster(grid)[0]
+        return np.where(occ >= np.float32(1 - EPS), 1.0, np.where(occ > np.float32(EPS), occ, 0.0)).ravel()
+
+    def raster(self, grid):
+        key = id(grid)
+        if key not in self._raster:
+            self._raster[key] = prism_raster(grid, self)
+        return self._raster[key]
+
+
+def shoelace(p):
+    x, y = p[:, 0], p[:, 1]
+    return (np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+
+
+def inside_polygon(p, x, y):
+    """Crossing number of points (x, y) against polygon p (M x 2): True inside (none of these points lies on it)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    inside = np.zeros(x.shape, dtype=bool)
+    m = len(p)
+    for v in range(m):
+        (ax, ay), (bx, by) = p[v], p[(v + 1) % m]
+        if ay == by:
+            continue
+        crosses = (ay <= y) != (by <= y)
+        xc = ax + (y - ay) * (bx - ax) / (by - ay)
+        inside ^= crosses & (x < xc)
+    return inside
+
+
+def clip_area(p, x0, x1, y0, y1):
+    """Area of polygon p (list of (x, y)) inside the box [x0, x1] x [y0, y1]: Sutherland-Hodgman against each side,
+    exact for any simple polygon (the clip window is convex)."""
+    pts = p
+    for axis, bound, upper in ((0, x0, False), (0, x1, True), (1, y0, False), (1, y1, True)):
+        out = []
+        m = len(pts)
+        for a in range(m):
+            P, Q = pts[a], pts[(a + 1) % m]
+            p_in = P[axis] <= bound if upper else P[axis] >= bound
+            q_in = Q[axis] <= bound if upper else Q[axis] >= bound
+            if p_in:
+                out.append(P)
+            if p_in != q_in:
+                t = (bound - P[axis]) / (Q[axis] - P[axis])
+                out.append((P[0] + t * (Q[0] - P[0]), P[1] + t * (Q[1] - P[1])))
+        pts = out
+        if len(pts) < 3:
+            return 0.0
+    s = 0.0
+    for a in range(len(pts)):
+        s += pts[a][0] * pts[(a + 1) % len(pts)][1] - pts[(a + 1) % len(pts)][0] * pts[a][1]
+    return abs(s) / 2
+
+
+def witness(edges, i, j):
+    """
+    The point PlaneRaster takes for a pixel the region covers without holding a sub-cell centre: of the edges
+    active in the pixel's row (ordered by lower end, then by their order in the outlines: PlaneRegion's scan), the
+    first whose part inside the pixel is not empty, at that part's middle (PlaneRegion.pointOnOutlineWithin),
+    as quantised stores it.
+    """
+    x0, x1, y0, y1 = i - 0.5, i + 0.5, j - 0.5, j + 0.5
+    for ly, lx, uy, ux, slope in edges:
+        if ly > y1 or uy < y0:
+            continue  # not active in this row
+        ya, yb = max(y0, ly), min(y1, uy)
+        if yb < ya:
+            continue
+        xa, xb = lx + (ya - ly) * slope, lx + (yb - ly) * slope
+        ta, tb = 0.0, 1.0
+        if xa != xb:
+            u0, u1 = (x0 - xa) / (xb - xa), (x1 - xa) / (xb - xa)
+            ta, tb = max(ta, min(u0, u1)), min(tb, max(u0, u1))
+        elif xa < x0 or xa > x1:
+            continue
+        if tb >= ta:
+            t = 0.5 * (ta + tb)
+            px, py = xa + t * (xb - xa), ya + t * (yb - ya)
+            return quantised(i, j, px, py)
+    # no sloped edge crosses the pixel (the region enters it across a horizontal edge): the middle of the first
+    # inside interval's part within the pixel, at the middle height of the first band of the row that has one
+    # (PlaneRaster.pointInBandsWithin); the bands split the row at the active edges' ends, each end once per
+    # edge, so that two edges ending at one height make a band of no height there, whose middle is that height
+    active = [e for e in edges if not (e[0] > y1 or e[2] < y0)]
+    cuts = sorted([y0, y1] + [v for e in active for v in (e[0], e[2]) if y0 < v < y1])
+    for ya, yb in zip(cuts[:-1], cuts[1:]):
+        y = 0.5 * (ya + yb)
+        xs = sorted(lx + (y - ly) * slope for ly, lx, uy, ux, slope in active if ly <= y < uy)
+        for a, c in zip(xs[0::2], xs[1::2]):
+            a, c = max(a, x0), min(c, x1)
+            if c > a:
+                return quantised(i, j, 0.5 * (a + c), y)
+    raise Sliver('pixel %d, %d: covered, but no sub-cell centre, edge or inside interval within it' % (i, j))
+
+
+def quantised(i, j, px, py):
+    """A witness point as eqd2sum stores it: offsets from the pixel centre quantised to 1/32767 of a pixel
+    (PlaneRaster.encodeWitness), added to the pixel's index in float32."""
+    q = [math.floor((min(0.5, max(-0.5, d)) + 0.5) * 32767 + 0.5) for d in (px - i, py - j)]
+    wx, wy = (np.float32(v / 32767.0 - 0.5) for v in q)
+    return float(np.float32(i) + wx), float(np.float32(j) + wy)
+
+
+def prism_raster(grid, prism):
+    """
+    (occupancy [k, j, i] float32, (sample indices 3 x N, volumes cc)) of a Prism on an axis-aligned grid, by
+    Rasteriser's rule (see box_samples; here each plane has its own polygons, so a voxel's slab parts each take
+    their own plane's pixel coverage and sub-cells).
+    """
+    nx, ny, nz = grid.shape
+    voxel_cc = float(np.prod(np.abs(np.diag(grid.axes)))) / 1000
+    planes = []  # per plane: polygons in index units (outline first), slab [lo, hi] in k
+    for z, polys in prism.planes:
+        idx = [grid.to_index(np.asarray(p, dtype=np.float64).T) for p in polys]
+        planes.append([[q[:2].T for q in idx], float(idx[0][2, 0])])
+    planes.sort(key=lambda p: p[1])
+    kq = np.array([p[1] for p in planes])
+    mids = (kq[1:] + kq[:-1]) / 2
+    slab_lo = np.concatenate([[kq[0] - (kq[1] - kq[0]) / 2], mids])
+    slab_hi = np.concatenate([mids, [kq[-1] + (kq[-1] - kq[-2]) / 2]])
+
+    def snap(k):
+        boundary = math.floor(k) + 0.5
+        return boundary if abs(k - boundary) <= SLAB_SNAP else k
+
+    planes = [(p[0], snap(float(a)), snap(float(b))) for p, a, b in zip(planes, slab_lo, slab_hi)]
+    boundary = sum(sum(np.sum(np.hypot(*(np.roll(q, -1, axis=0) - q).T)) for q in polys) * max(1.0, hi - lo)
+                   for polys, lo, hi in planes)
+    for polys in (planes[0][0], planes[-1][0]):
+        allxy = np.concatenate(polys)
+        boundary += np.ptp(allxy[:, 0]) * np.ptp(allxy[:, 1])
+    n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
+    offsets = (np.arange(n) + 0.5) / n - 0.5
+
+    rasters = []  # per plane: {(i, j): (coverage float32, [sub-cell points] or None for all)}
+    for polys, lo, hi in planes:
+        on_grid = min(hi, nz - 0.5) - max(lo, -0.5) > 0
+        cells = {}
+        if on_grid:
+            allxy = np.concatenate(polys)
+            i0 = max(0, math.floor(allxy[:, 0].min() + 0.5))
+            i1 = min(nx - 1, math.floor(allxy[:, 0].max() + 0.5))
+            j0 = max(0, math.floor(allxy[:, 1].min() + 0.5))
+            j1 = min(ny - 1, math.floor(allxy[:, 1].max() + 0.5))
+            edges = []
+            for q in polys:
+                for v in range(len(q)):
+                    (ax, ay), (bx, by) = q[v], q[(v + 1) % len(q)]
+                    if ay == by:
+                        continue
+                    (ly, lx), (uy, ux) = sorted([(ay, ax), (by, bx)])
+                    edges.append((ly, lx, uy, ux, (ux - lx) / (uy - ly)))
+            edges = [e for _, e in sorted(enumerate(edges), key=lambda t: (t[1][0], t[0]))]
+            as_lists = [[tuple(v) for v in q] for q in polys]
+            for j in range(j0, j1 + 1):
+                for i in range(i0, i1 + 1):
+                    c = clip_area(as_lists[0], i - 0.5, i + 0.5, j - 0.5, j + 0.5) - sum(
+                        clip_area(h, i - 0.5, i + 0.5, j - 0.5, j + 0.5) for h in as_lists[1:])
+                    if c <= EPS:
+                        continue
+                    if c >= 1 - EPS:
+                        cells[(i, j)] = (np.float32(1.0), None)
+                        continue
+                    sx, sy = np.meshgrid(i + offsets, j + offsets)
+                    inside = inside_polygon(polys[0], sx.ravel(), sy.ravel())
+                    for h in polys[1:]:
+                        inside &= ~inside_polygon(h, sx.ravel(), sy.ravel())
+                    pts = list(zip(sx.ravel()[inside], sy.ravel()[inside]))
+                    if not pts:
+                        pts = [witness(edges, i, j)]
+                        prism.witnesses += 1
+                    cells[(i, j)] = (np.float32(c), pts)
+        rasters.append(cells)
+
+    occ = np.zeros((nz, ny, nx), dtype=np.float32)
+    for (polys, lo, hi), cells in zip(planes, rasters):
+        for k in range(max(0, math.floor(lo - 0.5) + 1), min(nz - 1, math.ceil(hi + 0.5) - 1) + 1):
+            overlap = np.float32(min(hi, k + 0.5) - max(lo, k - 0.5))
+            if overlap <= 0:
+                continue
+            for (i, j), (c, _) in cells.items():
+                occ[k, j, i] = np.float32(occ[k, j, i] + np.float32(c * overlap))
+    full = np.pad(occ >= np.float32(1 - EPS), 1)
+    inner = (full[1:-1, 1:-1, 1:-1] & full[:-2, 1:-1, 1:-1] & full[2:, 1:-1, 1:-1] & full[1:-1, :-2, 1:-1]
+             & full[1:-1, 2:, 1:-1] & full[1:-1, 1:-1, :-2] & full[1:-1, 1:-1, 2:])
+    inner[[0, -1], :, :] = False
+    inner[:, [0, -1], :] = False
+    inner[:, :, [0, -1]] = False
+    points, volumes = [], []
+    for k, j, i in zip(*np.nonzero(occ > np.float32(EPS))):
+        if inner[k, j, i]:
+            points.append((i, j, k))
+            volumes.append(voxel_cc)
+            continue
+        for (polys, lo, hi), cells in zip(planes, rasters):
+            z_lo, z_hi = max(lo, k - 0.5), min(hi, k + 0.5)
+            part = z_hi - z_lo
+            if part <= 0 or (i, j) not in cells:
+                continue
+            c, pts = cells[(i, j)]
+            if pts is None:
+                pts = [(i + ox, j + oy) for oy in offsets for ox in offsets]
+            heights = max(1, math.floor(n * part + 0.5))
+            vol = float(c) * part * voxel_cc / (len(pts) * heights)
+            for t in range(heights):
+                z = z_lo + (t + 0.5) * part / heights
+                for x, y in pts:
+                    points.append((x, y, z))
+                    volumes.append(vol)
+    # the contour vertices inside the grid, at both ends of the part of their plane's slab inside it
+    for polys, lo, hi in planes:
+        z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
+        if z_hi - z_lo <= 0:
+            continue
+        for q in polys:
+            for x, y in q:
+                if -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5:
+                    for z in ((z_lo, z_hi) if z_hi != z_lo else (z_lo,)):
+                        points.append((x, y, z))
+                        volumes.append(0.0)
+    return occ, (np.array(points, dtype=np.float64).T, np.array(volumes))
+
+
+class Box:
+    """A structure that is one axis-aligned rectangle on evenly spaced planes (box_extent), sampled by box_samples."""
+
+    def __init__(self, name, contours):
+        self.lo, self.hi = box_extent(name, contours)
+        self.planes = box_planes(contours)
+        self.name = name
+        self.contours = contours
+        self.prism = None
+
+    def volume_cc(self):
+        return float(np.prod(self.hi - self.lo)) / 1000
+
+    def samples(self, grid):
+        """box_samples; where it meets a sliver, the same rectangles as a Prism, which finds the witness points."""
+        try:
+            return box_samples(grid, self.lo, self.hi, self.planes)
+        except Sliver:
+            self.prism = Prism(self.name, self.contours)
+            return self.prism.samples(grid)
+
+    def occupancy(self, grid):
+        return occupancy(grid, self.lo, self.hi)
+
+
+def shape_of(name, contours):
+    """A Box where the structure is one, else a Prism (which refuses what it cannot follow)."""
+    try:
+        return Box(name, contours)
+    except ValueError:
+        return Prism(name, contours)
 
 
 # eqd2sum's float32 sample doses are within about 1e-6 relative of these (the maps' largest difference is 3e-7):
@@ -847,8 +1163,8 @@ def check_structures(case, base, out_dir, courses, out_grid):
         return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
                 'note': 'the output grid is not along the patient axes'}
     for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
-        lo, hi = box_extent(name, contours)
-        first, last = index_box(out_grid, lo, hi)
+        shape = shape_of(name, contours)
+        first, last = index_box(out_grid, shape.lo, shape.hi)
         if np.any(last < -0.5) or np.any(first > np.array(out_grid.shape) - 0.5):
             continue  # wholly outside the grid
         checked.append(name)
@@ -860,8 +1176,7 @@ def check_structures(case, base, out_dir, courses, out_grid):
             problems.append('%s: no dvh.json entry at its alpha/beta %s (entries at %s)' % (
                 name, own, [r['alphaBeta'] for r in mine]))
         for r in mine:
-            check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows, problems, worst, exact,
-                        skipped)
+            check_entry(name, r, target, shape, case, courses, out_grid, rows, problems, worst, exact, skipped)
     constraints = check_constraints(out_dir, entries, courses, problems)
     return {'case': case['caseId'], 'map': 'dvh.json', 'problems': problems, 'structuresChecked': checked,
             'statisticsRecomputed': exact, 'statisticsNotRecomputed': skipped, 'worstStatistic': worst,
@@ -916,9 +1231,8 @@ def check_constraints(out_dir, entries, courses, problems):
     return checked
 
 
-def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows, problems, worst, exact,
-                skipped):
-    """One dvh.json entry of a box structure (at the entry's alpha/beta): see check_structures."""
+def check_entry(name, r, target, shape, case, courses, out_grid, rows, problems, worst, exact, skipped):
+    """One dvh.json entry of a structure (at the entry's alpha/beta): see check_structures."""
     ab = r['alphaBeta']
     name_ab = '%s (alpha/beta %s)' % (name, plain(ab))
     if r['target'] != target:
@@ -926,13 +1240,19 @@ def check_entry(name, r, target, lo, hi, contours, case, courses, out_grid, rows
     weights = [1.0 if target else c['weight'] for c in courses]
     compare_metrics_csv(name, r, rows, problems)
     try:
-        compare_statistics(name_ab, r, (lo, hi, box_planes(contours)), out_grid, courses, ab, weights,
-                           case.get('statistics'), problems, worst)
+        compare_statistics(name_ab, r, shape, out_grid, courses, ab, weights, case.get('statistics'), problems,
+                           worst)
         if name not in exact:
             exact.append(name)
+        witnessed = (shape.prism or shape).witnesses if isinstance(shape, Box) and shape.prism else \
+            shape.witnesses if isinstance(shape, Prism) else 0
+        if witnessed:
+            worst.setdefault('witnessPixels', {})[name] = witnessed
     except Sliver as e:
         skipped[name] = str(e)
-        check_corner_bounds(name_ab, r, lo, hi, contours, out_grid, courses, ab, weights, problems)
+        if isinstance(shape, Box):
+            check_corner_bounds(name_ab, r, shape.lo, shape.hi, shape.contours, out_grid, courses, ab, weights,
+                                problems)
     # the summary sums are the courses' statistics, weighted (CONTRACT: sum of w_i * course i's statistic)
     if len(courses) > 1:
         for statistic in [x for x in case.get('statistics', ['Dmax']) if x.startswith('D')]:
@@ -983,22 +1303,22 @@ def check_corner_bounds(name_ab, r, lo, hi, contours, out_grid, courses, ab, wei
                     name_ab, statistic, '.'.join(scope), v, 'below' if statistic == 'Dmax' else 'above', bound))
 
 
-def compare_statistics(name, reported, box, grid, courses, ab, weights, names, problems, worst):
+def compare_statistics(name, reported, shape, grid, courses, ab, weights, names, problems, worst):
     """
-    Every statistic of every scope in dvh.json, and the plan sum's DVH curve, against those of the box's samples
-    (README rules), each within STATISTIC_TOL plus its float32-tie slack (Nodes).
+    Every statistic of every scope in dvh.json, and the plan sum's DVH curve, against those of the structure's
+    samples (README rules), each within STATISTIC_TOL plus its float32-tie slack (Nodes).
     """
-    index, volume = box_samples(grid, *box)
+    index, volume = shape.samples(grid)
     points = grid.origin[:, None] + grid.axes @ index
     phys = physical_at(courses, points)
     eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]
     plan_sum = sum(w * e for w, e in zip(weights, eqd2))
     total = float(volume.sum())
-    # the samples hold the volume inside the grid; the rest of the box is outside it
-    box_cc = float(np.prod(box[1] - box[0])) / 1000
-    for field, want_cc in (('volumeCc', total), ('volumeOutsideGridCc', box_cc - total)):
-        if abs(reported[field] - want_cc) > JSON_ROUNDING + STATISTIC_TOL * box_cc:
-            problems.append('%s: %s %s, the box has %.6f cc %s the grid' % (
+    # the samples hold the volume inside the grid; the rest of the structure is outside it
+    whole_cc = shape.volume_cc()
+    for field, want_cc in (('volumeCc', total), ('volumeOutsideGridCc', whole_cc - total)):
+        if abs(reported[field] - want_cc) > JSON_ROUNDING + STATISTIC_TOL * whole_cc:
+            problems.append('%s: %s %s, the structure has %.6f cc %s the grid' % (
                 name, field, reported[field], want_cc, 'inside' if field == 'volumeCc' else 'outside'))
     # the volume of the samples outside each course's grid (they get 0 from it), and where each maximum lies
     for c in courses:
