@@ -116,8 +116,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       "union"</li>
  *   <li>flipped orientations: the current grid head-first prone with descending frame offsets, a prior in the
  *       current frame feet-first supine, a prior in another frame feet-first prone, by a REG whose own frame is
- *       a third one registering both; forgiveness "none"; outputGrid {"spacingMm"}; two box organs on the
- *       output grid, for the statistics</li>
+ *       a third one registering both; forgiveness "none"; outputGrid {"spacingMm"}; two box organs and one of
+ *       polygons with a hole on the output grid, for the statistics</li>
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
@@ -361,7 +361,8 @@ class PlanSumPydicomCrossCheckTest {
 
     /**
      * Case 5: flipped orientations, descending frames, a third-frame REG; forgiveness none; "spacingMm"; two box
-     * organs on the output grid (prone, descending), one of whole voxels, one that cuts voxels.
+     * organs on the output grid (prone, descending), one of whole voxels, one that cuts voxels, and an organ of
+     * polygons with a hole (its outlines reversed in the grid's index frame, where the rasteriser works).
      */
     private Path flippedOrientations(Path d, Random rnd, String id) throws IOException {
         Study s = new Study(d, id);
@@ -370,7 +371,7 @@ class PlanSumPydicomCrossCheckTest {
         double[] sp = outputSpacing(rnd);
         GridGeometry output = spacedLike(current, sp);
         String rs = s.structureSet(current, List.of(box(2, "Bladder", "ORGAN", output, rnd, s.frame),
-                offGridBox(3, "Rectum", output, rnd, s.frame)));
+                offGridBox(3, "Rectum", output, rnd, s.frame), polygons(4, "Sigmoid", output, rnd, s.frame, true)));
         s.dose("current/RD.dcm", field(current, rnd, 16), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
                 offset(rnd, 6, 12), spacing(rnd, 2.2, 3.2), FFS, false);
