@@ -122,7 +122,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
  *       exported maps; two organs that cut voxels, for the statistics; three organs of polygons (a ThecalSac
- *       with a hole, a Cauda, a Kidney_L with its own alpha/beta of 2.5); the spine-reirradiation constraints
+ *       with a hole, a Cauda of two islands on some planes with a plane left out, a Kidney_L with its own
+ *       alpha/beta of 2.5); the spine-reirradiation constraints
  *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High; the ThecalSac, which the set reads for
  *       Sahgal's limits); a prior in its own frame by a REG item of
  *       three matrices (first applied first); nelson2009; outputGrid "union"</li>
@@ -371,7 +372,7 @@ class PlanSumPydicomCrossCheckTest {
         double[] sp = outputSpacing(rnd);
         GridGeometry output = spacedLike(current, sp);
         String rs = s.structureSet(current, List.of(box(2, "Bladder", "ORGAN", output, rnd, s.frame),
-                offGridBox(3, "Rectum", output, rnd, s.frame), polygons(4, "Sigmoid", output, rnd, s.frame, true)));
+                offGridBox(3, "Rectum", output, rnd, s.frame), polygons(4, "Sigmoid", output, rnd, s.frame, Outline.HOLE)));
         s.dose("current/RD.dcm", field(current, rnd, 16), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
                 offset(rnd, 6, 12), spacing(rnd, 2.2, 3.2), FFS, false);
@@ -434,9 +435,9 @@ class PlanSumPydicomCrossCheckTest {
         boxes.add(box(5, "Boost", "CTV", current, rnd, s.frame));
         boxes.add(offGridBox(6, "Stomach", current, rnd, s.frame));
         boxes.add(offGridBox(7, "Liver", current, rnd, s.frame));
-        boxes.add(polygons(8, "ThecalSac", current, rnd, s.frame, true));
-        boxes.add(polygons(9, "Cauda", current, rnd, s.frame, false));
-        boxes.add(polygons(10, "Kidney_L", current, rnd, s.frame, false));
+        boxes.add(polygons(8, "ThecalSac", current, rnd, s.frame, Outline.HOLE));
+        boxes.add(polygons(9, "Cauda", current, rnd, s.frame, Outline.ISLANDS_AND_GAP));
+        boxes.add(polygons(10, "Kidney_L", current, rnd, s.frame, Outline.PLAIN));
         s.structureSet(current, boxes);
         s.dose("current/RD.dcm", field(current, rnd, 22), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
@@ -536,18 +537,32 @@ class PlanSumPydicomCrossCheckTest {
         return new Structure(roi, name, "ORGAN", new int[] {200, 100, roi * 20}, frame, contours);
     }
 
+    /** What {@link #polygons} draws on each plane. */
+    private enum Outline {
+        /** one outline */
+        PLAIN,
+        /** a rounder outline and a hole in it */
+        HOLE,
+        /** a smaller outline, a second one beside it on about half the planes, and an interior plane left out */
+        ISLANDS_AND_GAP
+    }
+
     /**
      * A structure of polygons, as a planning system draws an organ: on 2-6 planes of a CT-like spacing (as
      * {@link #offGridBox}), each plane its own star-shaped polygon of 7-14 vertices (at jittered angles, radii 55-100 %
      * of 1.5-4 voxels, so usually concave) around a centre that drifts from plane to plane, within 6 voxels of the
-     * grid's centre and off its surface. With {@code hole}, each plane's outline is rounder (radii 75-100 %, 9-14
-     * vertices) and holds a second contour, a hole of radii 15-40 % around the same centre (nested contours,
-     * CLOSED_PLANAR both). Vertices fall anywhere: pixels the outline only grazes get PlaneRaster's witness point.
+     * grid's centre. {@link Outline#HOLE}: each outline rounder (radii 75-100 %, 9-14 vertices) with a second
+     * contour, a hole of radii 15-40 % around the same centre (nested contours, CLOSED_PLANAR both).
+     * {@link Outline#ISLANDS_AND_GAP}: 5-7 planes of which one inside is left out (a gap of two spacings, which the
+     * rasteriser splits where the structure set has a plane inside it), outlines of 1.5-2.5 voxels, and on about
+     * half the planes a second outline of 60 % that size beside the first (two islands). Vertices fall anywhere:
+     * pixels an outline only grazes get PlaneRaster's point of the outline.
      */
-    private static Structure polygons(int roi, String name, GridGeometry g, Random rnd, String frame, boolean hole) {
+    private static Structure polygons(int roi, String name, GridGeometry g, Random rnd, String frame, Outline kind) {
         double[] sp = {g.spacingX(), g.spacingY()};
         double[] centre = g.voxelCentreMm(g.nx() / 2 + range(rnd, -2, 2), g.ny() / 2 + range(rnd, -2, 2), 0);
-        double radius = (1.5 + 2.5 * rnd.nextDouble()) * Math.min(sp[0], sp[1]);
+        boolean islands = kind == Outline.ISLANDS_AND_GAP;
+        double radius = (1.5 + (islands ? 1.0 : 2.5) * rnd.nextDouble()) * Math.min(sp[0], sp[1]);
         double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
         double planeSpacing = spacings[rnd.nextInt(spacings.length)];
         double zA = g.voxelCentreMm(0, 0, 2)[2];
@@ -558,16 +573,28 @@ class PlanSumPydicomCrossCheckTest {
             planeSpacing /= 2;
             fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
         }
-        int planes = Math.min(range(rnd, 2, 6), fit + 1);
+        int planes = Math.min(islands ? range(rnd, 5, 7) : range(rnd, 2, 6), fit + 1);
+        int skipped = islands && planes >= 5 ? range(rnd, 1, planes - 2) : -1;
         List<PlanarContour> contours = new ArrayList<>();
         for (int q = 0; q < planes; q++) {
             double z = round(z0 + q * planeSpacing);
             double cx = centre[0] + 0.4 * sp[0] * (rnd.nextDouble() - 0.5);
             double cy = centre[1] + 0.4 * sp[1] * (rnd.nextDouble() - 0.5);
+            boolean hole = kind == Outline.HOLE;
             contours.add(star(cx, cy, z, radius, hole ? range(rnd, 9, 14) : range(rnd, 7, 14), hole ? 0.75 : 0.55,
                     hole ? 0.5 : 0.8, rnd));
             if (hole) {
                 contours.add(star(cx, cy, z, 0.4 * radius, range(rnd, 5, 9), 0.4, 0.5, rnd));
+            }
+            if (islands && rnd.nextBoolean()) {
+                // beyond both outlines' largest radius: the islands never touch
+                double direction = 2 * Math.PI * rnd.nextDouble();
+                double apart = 1.6 * radius + 0.5 * Math.min(sp[0], sp[1]);
+                contours.add(star(cx + apart * Math.cos(direction), cy + apart * Math.sin(direction), z, 0.6 * radius,
+                        range(rnd, 5, 9), 0.55, 0.8, rnd));
+            }
+            if (q == skipped) {
+                contours.removeIf(c -> c.pointsMm()[2] == z);
             }
         }
         return new Structure(roi, name, "ORGAN", new int[] {100, 200, roi * 20}, frame, contours);

@@ -307,12 +307,13 @@ def tissue(case, base, grid):
     ab_uncovered = np.ones(n)
     ab_lowest = np.full(n, np.inf)
     target_uncovered = np.ones(n)
-    for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
+    structures = read_structures(os.path.join(base, case['structureSet']))
+    for name, kind, contours in structures:
         key = name.strip().upper()
         is_target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
         if key not in by_structure and not is_target:
             continue
-        f = shape_of(name, contours).occupancy(grid)
+        f = shape_of(name, contours, set_planes_of(structures)).occupancy(grid)
         if key in by_structure:
             ab_uncovered *= 1 - f
             ab_lowest = np.where(f > 0, np.minimum(ab_lowest, by_structure[key]), ab_lowest)
@@ -537,6 +538,7 @@ JSON_ROUNDING = 5e-7
 
 
 EPS = 1e-6  # PlaneRaster.EPS: coverage below is none, above 1 - EPS is whole
+SAME_PLANE_MM = 0.05  # StructureSetPlanes.SAME_PLANE_MM: contour planes closer than this are one
 SLAB_SNAP = 1e-9  # Rasteriser.SLAB_SNAP
 
 
@@ -659,38 +661,51 @@ class Prism:
     (witness).
     """
 
-    def __init__(self, name, contours):
+    def __init__(self, name, contours, set_planes=()):
         by_plane = {}
         for c in contours:
             if np.ptp(c[:, 2]) > 1e-6:
                 raise ValueError(name + ': a contour is not planar')
             by_plane.setdefault(round(float(c[0, 2]), 6), []).append(c)
         self.name = name
-        self.planes = sorted(by_plane.items())
+        self.planes = []  # (z, contours, +1 for an outline or -1 for a hole in one)
+        for z, polys in sorted(by_plane.items()):
+            depth = [sum(1 for b in polys if b is not a and inside_polygon(b[:, :2], a[:1, 0], a[:1, 1])[0])
+                     for a in polys]
+            if max(depth) > 1:
+                raise ValueError(name + ': an outline inside a hole (the script takes outlines and their holes)')
+            self.planes.append((z, polys, [1 - 2 * d for d in depth]))
         if len(self.planes) < 2:
             raise ValueError(name + ': fewer than two planes')
-        zs = np.array([z for z, _ in self.planes])
+        zs = np.array([z for z, _, _ in self.planes])
         gaps = np.diff(zs)
-        if np.max(gaps) > 1.5 * np.median(gaps):
-            raise ValueError(name + ': a gap between planes (the script does not split structures)')
-        for z, polys in self.planes:
-            if len(polys) > 1 and not all(inside_polygon(polys[0][:, :2], p[:, 0], p[:, 1]).all() for p in polys[1:]):
-                raise ValueError(name + ': several outlines on a plane that are not one outline and its holes')
-        mids = (zs[1:] + zs[:-1]) / 2
-        self.slab_mm = np.column_stack([np.concatenate([[zs[0] - gaps[0] / 2], mids]),
-                                        np.concatenate([mids, [zs[-1] + gaps[-1] / 2]])])
-        xy = np.concatenate([c[:, :2] for _, polys in self.planes for c in polys])
+        # Rasteriser.assignSlabs: each plane owns the slab half-way to its neighbours, the end planes reach half
+        # their adjacent spacing further; across a gap of more than 1.5 times the median spacing that holds a plane
+        # of the structure set (further than SAME_PLANE_MM from both ends), each side stops half-way to the set's
+        # nearest plane inside the gap (two parts, as if that plane held an empty contour)
+        median = float(np.median(gaps))
+        lo, hi = np.empty(len(zs)), np.empty(len(zs))
+        lo[0], hi[-1] = zs[0] - gaps[0] / 2, zs[-1] + gaps[-1] / 2
+        self.split = 0
+        for q in range(len(zs) - 1):
+            inside = [p for p in set_planes if zs[q] + SAME_PLANE_MM < p < zs[q + 1] - SAME_PLANE_MM]
+            if gaps[q] > 1.5 * median and inside:
+                hi[q], lo[q + 1] = 0.5 * (zs[q] + inside[0]), 0.5 * (inside[-1] + zs[q + 1])
+                self.split += 1
+            else:
+                hi[q] = lo[q + 1] = 0.5 * (zs[q] + zs[q + 1])
+        self.slab_mm = np.column_stack([lo, hi])
+        xy = np.concatenate([c[:, :2] for _, polys, _ in self.planes for c in polys])
         self.lo = np.array([xy[:, 0].min(), xy[:, 1].min(), self.slab_mm[0, 0]])
         self.hi = np.array([xy[:, 0].max(), xy[:, 1].max(), self.slab_mm[-1, 1]])
         self._raster = {}
         self.witnesses = 0  # pixel planes sampled at a witness point (counted as rasterised)
 
     def volume_cc(self):
-        """The whole structure's volume: each plane's area (outline less its holes) times its slab."""
+        """The whole structure's volume: each plane's area (outlines less their holes) times its slab."""
         total = 0.0
-        for (z, polys), (a, b) in zip(self.planes, self.slab_mm):
-            area = abs(shoelace(polys[0][:, :2])) - sum(abs(shoelace(p[:, :2])) for p in polys[1:])
-            total += area * (b - a)
+        for (z, polys, signs), (a, b) in zip(self.planes, self.slab_mm):
+            total += sum(s * abs(shoelace(p[:, :2])) for p, s in zip(polys, signs)) * (b - a)
         return total / 1000
 
     def samples(self, grid):
@@ -812,23 +827,19 @@ def prism_raster(grid, prism):
     """
     nx, ny, nz = grid.shape
     voxel_cc = float(np.prod(np.abs(np.diag(grid.axes)))) / 1000
-    planes = []  # per plane: polygons in index units (outline first), slab [lo, hi] in k
-    for z, polys in prism.planes:
-        idx = [grid.to_index(np.asarray(p, dtype=np.float64).T) for p in polys]
-        planes.append([[q[:2].T for q in idx], float(idx[0][2, 0])])
-    planes.sort(key=lambda p: p[1])
-    kq = np.array([p[1] for p in planes])
-    mids = (kq[1:] + kq[:-1]) / 2
-    slab_lo = np.concatenate([[kq[0] - (kq[1] - kq[0]) / 2], mids])
-    slab_hi = np.concatenate([mids, [kq[-1] + (kq[-1] - kq[-2]) / 2]])
+    planes = []  # per plane: polygons in index units, their signs (outline +1, hole -1), slab [lo, hi] in k
 
     def snap(k):
         boundary = math.floor(k) + 0.5
         return boundary if abs(k - boundary) <= SLAB_SNAP else k
 
-    planes = [(p[0], snap(float(a)), snap(float(b))) for p, a, b in zip(planes, slab_lo, slab_hi)]
+    for (z, polys, signs), slab in zip(prism.planes, prism.slab_mm):
+        idx = [grid.to_index(np.asarray(p, dtype=np.float64).T)[:2].T for p in polys]
+        ka, kb = sorted(float(grid.to_index(np.array([[0.0], [0.0], [v]]))[2, 0]) for v in slab)
+        planes.append((idx, signs, snap(ka), snap(kb)))
+    planes.sort(key=lambda p: p[2])
     boundary = sum(sum(np.sum(np.hypot(*(np.roll(q, -1, axis=0) - q).T)) for q in polys) * max(1.0, hi - lo)
-                   for polys, lo, hi in planes)
+                   for polys, _, lo, hi in planes)
     for polys in (planes[0][0], planes[-1][0]):
         allxy = np.concatenate(polys)
         boundary += np.ptp(allxy[:, 0]) * np.ptp(allxy[:, 1])
@@ -836,7 +847,7 @@ def prism_raster(grid, prism):
     offsets = (np.arange(n) + 0.5) / n - 0.5
 
     rasters = []  # per plane: {(i, j): (coverage float32, [sub-cell points] or None for all)}
-    for polys, lo, hi in planes:
+    for polys, signs, lo, hi in planes:
         on_grid = min(hi, nz - 0.5) - max(lo, -0.5) > 0
         cells = {}
         if on_grid:
@@ -857,17 +868,18 @@ def prism_raster(grid, prism):
             as_lists = [[tuple(v) for v in q] for q in polys]
             for j in range(j0, j1 + 1):
                 for i in range(i0, i1 + 1):
-                    c = clip_area(as_lists[0], i - 0.5, i + 0.5, j - 0.5, j + 0.5) - sum(
-                        clip_area(h, i - 0.5, i + 0.5, j - 0.5, j + 0.5) for h in as_lists[1:])
+                    c = sum(s * clip_area(q, i - 0.5, i + 0.5, j - 0.5, j + 0.5) for q, s in zip(as_lists, signs))
                     if c <= EPS:
                         continue
                     if c >= 1 - EPS:
                         cells[(i, j)] = (np.float32(1.0), None)
                         continue
                     sx, sy = np.meshgrid(i + offsets, j + offsets)
-                    inside = inside_polygon(polys[0], sx.ravel(), sy.ravel())
-                    for h in polys[1:]:
-                        inside &= ~inside_polygon(h, sx.ravel(), sy.ravel())
+                    inside = np.zeros(sx.size, dtype=bool)
+                    for q, s in zip(polys, signs):  # in an outline and in none of the holes
+                        inside = inside | inside_polygon(q, sx.ravel(), sy.ravel()) if s > 0 else inside
+                    for q, s in zip(polys, signs):
+                        inside = inside & ~inside_polygon(q, sx.ravel(), sy.ravel()) if s < 0 else inside
                     pts = list(zip(sx.ravel()[inside], sy.ravel()[inside]))
                     if not pts:
                         pts = [witness(edges, i, j)]
@@ -876,7 +888,7 @@ def prism_raster(grid, prism):
         rasters.append(cells)
 
     occ = np.zeros((nz, ny, nx), dtype=np.float32)
-    for (polys, lo, hi), cells in zip(planes, rasters):
+    for (polys, _, lo, hi), cells in zip(planes, rasters):
         for k in range(max(0, math.floor(lo - 0.5) + 1), min(nz - 1, math.ceil(hi + 0.5) - 1) + 1):
             overlap = np.float32(min(hi, k + 0.5) - max(lo, k - 0.5))
             if overlap <= 0:
@@ -895,7 +907,7 @@ def prism_raster(grid, prism):
             points.append((i, j, k))
             volumes.append(voxel_cc)
             continue
-        for (polys, lo, hi), cells in zip(planes, rasters):
+        for (polys, _, lo, hi), cells in zip(planes, rasters):
             z_lo, z_hi = max(lo, k - 0.5), min(hi, k + 0.5)
             part = z_hi - z_lo
             if part <= 0 or (i, j) not in cells:
@@ -911,7 +923,7 @@ def prism_raster(grid, prism):
                     points.append((x, y, z))
                     volumes.append(vol)
     # the contour vertices inside the grid, at both ends of the part of their plane's slab inside it
-    for polys, lo, hi in planes:
+    for polys, _, lo, hi in planes:
         z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
         if z_hi - z_lo <= 0:
             continue
@@ -949,12 +961,27 @@ class Box:
         return occupancy(grid, self.lo, self.hi)
 
 
-def shape_of(name, contours):
-    """A Box where the structure is one, else a Prism (which refuses what it cannot follow)."""
+def shape_of(name, contours, set_planes=()):
+    """A Box where the structure is one, else a Prism (which refuses what it cannot follow); set_planes: the
+    structure set's planes (set_planes_of)."""
     try:
         return Box(name, contours)
     except ValueError:
-        return Prism(name, contours)
+        return Prism(name, contours, set_planes)
+
+
+def set_planes_of(structures):
+    """The structure set's distinct contour planes (mm along z, ascending; StructureSetPlanes.of for planes
+    perpendicular to z): each contour's mean z, those within SAME_PLANE_MM of the previous one a plane at their
+    mean."""
+    positions = sorted(float(np.mean(c[:, 2])) for _, _, contours in structures for c in contours)
+    groups = []
+    for p in positions:
+        if groups and p - groups[-1][-1] <= SAME_PLANE_MM:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return [sum(g) / len(g) for g in groups]
 
 
 # eqd2sum's float32 sample doses are within about 1e-6 relative of these (the maps' largest difference is 3e-7):
@@ -1162,8 +1189,9 @@ def check_structures(case, base, out_dir, courses, out_grid):
     if np.any(np.abs(out_grid.axes - np.diag(np.diag(out_grid.axes))) > 1e-9):
         return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
                 'note': 'the output grid is not along the patient axes'}
-    for name, kind, contours in read_structures(os.path.join(base, case['structureSet'])):
-        shape = shape_of(name, contours)
+    structures = read_structures(os.path.join(base, case['structureSet']))
+    for name, kind, contours in structures:
+        shape = shape_of(name, contours, set_planes_of(structures))
         first, last = index_box(out_grid, shape.lo, shape.hi)
         if np.any(last < -0.5) or np.any(first > np.array(out_grid.shape) - 0.5):
             continue  # wholly outside the grid
@@ -1248,6 +1276,8 @@ def check_entry(name, r, target, shape, case, courses, out_grid, rows, problems,
             shape.witnesses if isinstance(shape, Prism) else 0
         if witnessed:
             worst.setdefault('witnessPixels', {})[name] = witnessed
+        if isinstance(shape, Prism) and shape.split:
+            worst.setdefault('gapsSplit', {})[name] = shape.split
     except Sliver as e:
         skipped[name] = str(e)
         if isinstance(shape, Box):
