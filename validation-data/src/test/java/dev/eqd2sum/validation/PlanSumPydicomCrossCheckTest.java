@@ -133,6 +133,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code auto}. Each case's largest difference
  * is printed and named in the assertion message. The cases come from a fixed seed; to hunt, give another in the
  * environment: {@code EQD2SUM_XCHECK_SEED=7 ./mvnw -pl validation-data test -Dtest=PlanSumPydicomCrossCheckTest}
+ * (EQD2SUM_XCHECK_KEEP=folder keeps the cases and outputs for running the script by hand)
  * (seeds 1 to 20 ran clean when this was written; seeds 0 to 40 with every check of this session).
  */
 class PlanSumPydicomCrossCheckTest {
@@ -169,6 +170,7 @@ class PlanSumPydicomCrossCheckTest {
             scriptArgs.add(caseFile.toString());
             scriptArgs.add(out.toString());
         }
+        keepCases();
         String stdout = CrossCheck.python(dir, script(), scriptArgs.toArray(String[]::new));
 
         ObjectMapper json = new ObjectMapper();
@@ -211,6 +213,30 @@ class PlanSumPydicomCrossCheckTest {
         // case 7's spine set: the interval, Sahgal 2-4 and Nelson by both methods, PTV_High's Dmin
         assertThat(constraintsChecked).as("constraints.json entries checked").isGreaterThanOrEqualTo(9);
         assertThat(problems).as("differences from the pydicom reference:%s", summary).isEmpty();
+    }
+
+    /**
+     * For a hunt: with EQD2SUM_XCHECK_KEEP=folder, the cases and eqd2sum's outputs are copied there (case0 ..
+     * case6, each with case.json and out/), so that the script can be run on them directly:
+     * {@code /usr/bin/python3 plansum_reference.py folder/case6/case.json folder/case6/out}.
+     */
+    private void keepCases() throws IOException {
+        String keep = System.getenv("EQD2SUM_XCHECK_KEEP");
+        if (keep == null || keep.isBlank()) {
+            return;
+        }
+        Path target = Path.of(keep);
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path to = target.resolve(dir.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        System.out.println("PlanSumPydicomCrossCheckTest: cases kept in " + target.toAbsolutePath());
     }
 
     private static String script() {
