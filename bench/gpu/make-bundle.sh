@@ -10,7 +10,8 @@
 #   .bundle/ocl/             Debian's ocl-icd loader (libOpenCL.so.1, also as libOpenCL.so for JOCL)
 #   .bundle/run-on-device.sh the device script (a copy of bench/gpu/run-on-device.sh)
 #   .bundle/eqd2sum          the ./eqd2sum launcher (sum and cohort run through it, with its flags and AOT cache)
-# OFFLINE=1 builds with -o (everything already in ~/.m2).
+# OFFLINE=1 builds with -o (everything already in ~/.m2). XCHECK=1 adds the pydicom cross-check's cases, its script and
+# Debian's pydicom (bench/gpu/README.md), for the device script's xcheck step.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -63,6 +64,19 @@ loader="$(readlink -f /usr/lib/x86_64-linux-gnu/libOpenCL.so.1)"
 cp "$loader" "$bundle/ocl/libOpenCL.so.1"
 cp "$loader" "$bundle/ocl/libOpenCL.so"
 
+# XCHECK=1: the pydicom cross-check's cases (kept by the test), its script and Debian's pydicom (code only), for the
+# device script's xcheck step
+if [ "${XCHECK:-}" = 1 ]; then
+  echo "make-bundle: the pydicom cross-check's cases ..." >&2
+  EQD2SUM_XCHECK_KEEP="$bundle/xcheck" ./mvnw -q -B "${off[@]}" -pl validation-data test \
+    -Dtest=PlanSumPydicomCrossCheckTest -Dsurefire.failIfNoSpecifiedTests=false >&2
+  rm -rf "$bundle"/xcheck/case*/out
+  cp validation-data/src/test/resources/dev/eqd2sum/validation/plansum_reference.py "$bundle/"
+  pydicom_dir="$(/usr/bin/python3 -c 'import os, pydicom; print(os.path.dirname(pydicom.__file__))')"
+  mkdir -p "$bundle/pylib"
+  (cd "$(dirname "$pydicom_dir")" && tar -cf - --exclude=__pycache__ --exclude=tests --exclude=test_files \
+     --exclude=charset_files pydicom) | tar -xf - -C "$bundle/pylib"
+fi
 cp bench/gpu/run-on-device.sh "$bundle/run-on-device.sh"
 cp eqd2sum "$bundle/eqd2sum"   # the launcher: sum and cohort run through it on the device
 git rev-parse HEAD >"$bundle/COMMIT" 2>/dev/null || true

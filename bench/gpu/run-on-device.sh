@@ -12,7 +12,7 @@
 # jmh-kernels.json, jmh-cold.json, e2e-sum.md, raw.tar.gz (JUnit XML reports and console output, JMH's
 # full output, every sum's log).
 # Knobs: QUICK=1 (a short JMH plan and no large case: for trying the script on a small machine);
-# SKIP="tests jmh cold e2e cohort" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
+# SKIP="tests jmh cold e2e cohort xcheck" (any of these words skips that step); KEEP_WORK=1 keeps the work folder;
 # BUDGET_S (default 360): every command is cut to what is left of it, so the summary is always written.
 set -u
 
@@ -414,6 +414,49 @@ cohort() {
   return 0
 }
 
+# ---------------------------------------------------------------- xcheck
+# The pydicom cross-check's seven cases (kept by PlanSumPydicomCrossCheckTest with EQD2SUM_XCHECK_KEEP, built by
+# make-bundle.sh with XCHECK=1) summed here with --backend XCHECK_BACKEND (default opencl: every case on the GPU),
+# then checked by the same independent script (plansum_reference.py, with Debian's pydicom from the bundle and
+# the machine's numpy): voxel maps and every statistic of every structure, as in CI.
+XCHECK="$OUT/xcheck.md"
+xcheck() {
+  skipped xcheck && return 0
+  [ -d "$B/xcheck" ] || { echo "no cases in the bundle (bench/gpu/make-bundle.sh with XCHECK=1)"; return 0; }
+  launcher_ready || { echo "the launcher could not be set up"; return 1; }
+  local backend="${XCHECK_BACKEND:-opencl}" c o args=() rc=0 line
+  for c in "$B"/xcheck/case*; do
+    o="$WORK/xcheck-$(basename "$c")"
+    rm -rf "$o"
+    EQD2SUM_JAVA_HOME="$WORK/jdk" cap 60 "$EQ" sum "$c/case.json" --out "$o" --quiet --backend "$backend" >"$o.log" 2>&1
+    echo "sum $(basename "$c") --backend $backend: rc=$? $(grep -m1 'eqd2sum: backend' "$o.log")"
+    args+=("$c/case.json" "$o")
+  done
+  PYTHONPATH="$B/pylib${PYTHONPATH:+:$PYTHONPATH}" cap 300 python3 "$B/plansum_reference.py" "${args[@]}" >"$WORK/xcheck.jsonl" 2>"$WORK/xcheck.err"
+  rc=$?
+  tail -n 5 "$WORK/xcheck.err"
+  {
+    echo "# pydicom cross-check on this machine, --backend $backend, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "OpenCL device: $DEVICE_NAME; script rc=$rc; python3 $(python3 -c 'import sys, numpy; print(sys.version.split()[0], "numpy", numpy.__version__)' 2>&1)"
+    echo
+    echo "| case | map | problems | largest difference (relative) / worst statistic (relative) |"
+    echo "|---|---|---|---|"
+    python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    worst = r.get("maxRelDiff", (r.get("worstStatistic") or {}).get("relative"))
+    print("| %s | %s | %d | %s |" % (r["case"], r["map"], len(r["problems"]), worst))
+    for p in r["problems"][:3]:
+        print("|  |  | %s |  |" % p.replace("|", "/"))
+' "$WORK/xcheck.jsonl"
+  } >"$XCHECK"
+  cat "$XCHECK"
+  grep -q '| [1-9][0-9]* |' "$XCHECK" && return 1
+  return "$rc"
+}
+
 # ---------------------------------------------------------------- summary
 summary() {
   {
@@ -452,6 +495,10 @@ summary() {
           printf "| %s | %s | %s | %s | %s | %.2f |\n", name, $2, where, $5, $8, n / ($8 * 1e6)
         }'
     fi
+    if [ -f "$XCHECK" ]; then
+      echo
+      sed -n '/^# pydicom/,$p' "$XCHECK"
+    fi
     if [ -f "$COHORT" ]; then
       echo
       sed -n '/^| --backend/,$p' "$COHORT"
@@ -479,6 +526,7 @@ main() {
   step "JMH kernels (cold first pass)" cold
   step "sum end to end" e2e
   step "cohort" cohort
+  step "pydicom cross-check" xcheck
   summary
   pack_raw
   return 0
@@ -486,7 +534,7 @@ main() {
 
 pack_raw() {
   local files
-  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time cohort-*.log cohort-*.time 2>/dev/null)"
+  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time cohort-*.log cohort-*.time xcheck.jsonl xcheck.err xcheck-*.log 2>/dev/null)"
   [ -n "$files" ] || return 0
   # shellcheck disable=SC2086
   (cd "$WORK" && tar -czf "$OUT/raw.tar.gz" $files) || echo "raw.tar.gz: tar failed"
