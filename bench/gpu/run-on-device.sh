@@ -419,7 +419,7 @@ cohort() {
 # make-bundle.sh with XCHECK=1) summed here with --backend XCHECK_BACKEND (default opencl: every case on the GPU),
 # then checked by the same independent script (plansum_reference.py, with Debian's pydicom from the bundle and
 # the machine's numpy): voxel maps and every statistic of every structure, as in CI.
-XCHECK="$OUT/xcheck.md"
+XCHECK="$WORK/xcheck.md"   # in summary.md and raw.tar.gz (OUT holds at most 8 files)
 xcheck() {
   skipped xcheck && return 0
   [ -d "$B/xcheck" ] || { echo "no cases in the bundle (bench/gpu/make-bundle.sh with XCHECK=1)"; return 0; }
@@ -534,7 +534,7 @@ main() {
 
 pack_raw() {
   local files
-  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time cohort-*.log cohort-*.time xcheck.jsonl xcheck.err xcheck-*.log 2>/dev/null)"
+  files="$(cd "$WORK" && ls -d reports tests.txt jmh-*.txt sum-*.log sum-*.log.time cohort-*.log cohort-*.time xcheck.md xcheck.jsonl xcheck.err xcheck-*.log 2>/dev/null)"
   [ -n "$files" ] || return 0
   # shellcheck disable=SC2086
   (cd "$WORK" && tar -czf "$OUT/raw.tar.gz" $files) || echo "raw.tar.gz: tar failed"
