@@ -539,6 +539,7 @@ JSON_ROUNDING = 5e-7
 
 EPS = 1e-6  # PlaneRaster.EPS: coverage below is none, above 1 - EPS is whole
 SAME_PLANE_MM = 0.05  # StructureSetPlanes.SAME_PLANE_MM: contour planes closer than this are one
+HEIGHTS_SNAP = 1e-9  # Rasteriser.HEIGHTS_SNAP: round(n x part) takes halves up even a few ulps below
 SLAB_SNAP = 1e-9  # Rasteriser.SLAB_SNAP
 
 
@@ -569,8 +570,8 @@ def box_samples(grid, lo, hi, zs):
     slice boundary put on it). A voxel's occupancy is its pixel's covered area times the slabs' overlap with it;
     a voxel whose occupancy and its six face neighbours' are whole is its centre; every other occupied voxel is,
     for each slab part crossing it, the centres of the n x n sub-cells inside the rectangle at round(n * part)
-    heights (at least 1), sharing the part's occupied volume equally; every contour vertex at both ends of its
-    plane's slab is a sample with no volume. n = 4 unless the surface is large. Only what lies inside the grid is
+    heights (at least 1; a half within HEIGHTS_SNAP rounds up), sharing the part's occupied volume equally; every
+    contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the surface is large. Only what lies inside the grid is
     sampled: a voxel on the grid's surface is sub-sampled, a vertex outside it is none, a slab is cut at the grid's
     ends. Raises Sliver where the box covers part of a pixel without reaching any of its sub-cell centres (Box then
     samples it as a Prism, which finds the rasteriser's point of the outline there).
@@ -628,7 +629,7 @@ def box_samples(grid, lo, hi, zs):
                     part = parts[q, a]
                     if part <= 0:
                         continue
-                    heights = max(1, int(np.floor(n * part + 0.5)))
+                    heights = max(1, int(np.floor(n * part + 0.5 + HEIGHTS_SNAP)))
                     z_lo = max(slab_lo[q], k - 0.5)
                     vol = cover[b, c] * part * voxel_cc / (len(cells) * heights)
                     for t in range(heights):
@@ -915,7 +916,7 @@ def prism_raster(grid, prism):
             c, pts = cells[(i, j)]
             if pts is None:
                 pts = [(i + ox, j + oy) for oy in offsets for ox in offsets]
-            heights = max(1, math.floor(n * part + 0.5))
+            heights = max(1, math.floor(n * part + 0.5 + HEIGHTS_SNAP))
             vol = float(c) * part * voxel_cc / (len(pts) * heights)
             for t in range(heights):
                 z = z_lo + (t + 0.5) * part / heights

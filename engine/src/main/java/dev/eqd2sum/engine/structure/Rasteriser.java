@@ -31,7 +31,8 @@ import java.util.Locale;
  * <p>Sample points. A voxel wholly inside whose six face neighbours are also wholly inside is
  * represented by its centre. Every other occupied voxel (partial, or on the structure's or the
  * grid's surface) by the centres of n x n sub-cells in plane that lie inside the contour region,
- * repeated at about n evenly spaced heights within each slab part crossing the voxel; each carries
+ * repeated at n x part evenly spaced heights (rounded, halves up: {@link #heights}) within each slab part
+ * crossing the voxel; each carries
  * an equal share of that slab part's occupied volume (a midpoint rule). Sub-cell centres stay up to
  * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
  * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
@@ -221,6 +222,20 @@ public final class Rasteriser {
                 next.lo = p.hi;
             }
         }
+    }
+
+    /** n x slab part within this of a half is taken as that half (which rounds up) when choosing the sub-layers. */
+    static final double HEIGHTS_SNAP = 1e-9;
+
+    /**
+     * How many sub-layers (at least 1) sample a slab part of {@code len} slices: n x len, rounded, halves up.
+     * Decimal geometry puts parts on exact eighths of a slice (a slab end at k = 8.125), where n x len is a half
+     * and round() followed the last bit of the grid's origin or spacing (-26.845 against -26.845000000000002 from
+     * a union grid's arithmetic): 2 or 3 sub-layers, up to 0.14 % of a small structure's D50% (found by the pydicom
+     * cross-check). Within HEIGHTS_SNAP of a half it is that half.
+     */
+    static int heights(int n, double len) {
+        return Math.max(1, (int) Math.floor(n * len + 0.5 + HEIGHTS_SNAP));
     }
 
     /** Slab ends within this distance (k units) of a slice boundary are put on it. */
@@ -617,7 +632,7 @@ public final class Rasteriser {
                 if (c <= 0f) {
                     continue;
                 }
-                int heights = Math.max(1, (int) Math.round(n * len));
+                int heights = heights(n, len);
                 int mask;
                 float wx = 0, wy = 0;
                 if (c >= 1f) {
