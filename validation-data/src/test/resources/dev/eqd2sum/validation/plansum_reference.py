@@ -540,6 +540,7 @@ JSON_ROUNDING = 5e-7
 EPS = 1e-6  # PlaneRaster.EPS: coverage below is none, above 1 - EPS is whole
 SAME_PLANE_MM = 0.05  # StructureSetPlanes.SAME_PLANE_MM: contour planes closer than this are one
 HEIGHTS_SNAP = 1e-9  # Rasteriser.HEIGHTS_SNAP: round(n x part) takes halves up even a few ulps below
+ON_OUTLINE = 1e-9  # PlaneRaster.ON_OUTLINE: a sub-cell centre this close to the outline (pixels) is on it, inside
 SLAB_SNAP = 1e-9  # Rasteriser.SLAB_SNAP
 
 
@@ -621,7 +622,8 @@ def box_samples(grid, lo, hi, zs):
                 if occ[a, b, c] <= EPS or cover[b, c] <= 0:
                     continue
                 cells = [(i + ox, j + oy) for oy in offsets for ox in offsets
-                         if cover[b, c] >= 1 or (x0 <= i + ox <= x1 and y0 <= j + oy <= y1)]
+                         if cover[b, c] >= 1 or (x0 - ON_OUTLINE <= i + ox <= x1 + ON_OUTLINE
+                                                 and y0 - ON_OUTLINE <= j + oy <= y1 + ON_OUTLINE)]
                 if not cells:
                     raise Sliver('pixel %d, %d: the box covers %.3g of it but none of its sub-cell centres' % (
                         i, j, cover[b, c]))
@@ -744,6 +746,18 @@ def inside_polygon(p, x, y):
         xc = ax + (y - ay) * (bx - ax) / (by - ay)
         inside ^= crosses & (x < xc)
     return inside
+
+
+def near_outline(p, x, y):
+    """Points (x, y) within ON_OUTLINE of polygon p's outline (on it: inside, PlaneRaster.ON_OUTLINE)."""
+    near = np.zeros(np.shape(x), dtype=bool)
+    m = len(p)
+    for v in range(m):
+        (ax, ay), (bx, by) = p[v], p[(v + 1) % m]
+        dx, dy = bx - ax, by - ay
+        t = np.clip(((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+        near |= np.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= ON_OUTLINE
+    return near
 
 
 def clip_area(p, x0, x1, y0, y1):
@@ -881,6 +895,8 @@ def prism_raster(grid, prism):
                         inside = inside | inside_polygon(q, sx.ravel(), sy.ravel()) if s > 0 else inside
                     for q, s in zip(polys, signs):
                         inside = inside & ~inside_polygon(q, sx.ravel(), sy.ravel()) if s < 0 else inside
+                    for q in polys:  # or on any outline, within ON_OUTLINE
+                        inside |= near_outline(q, sx.ravel(), sy.ravel())
                     pts = list(zip(sx.ravel()[inside], sy.ravel()[inside]))
                     if not pts:
                         pts = [witness(edges, i, j)]

@@ -20,6 +20,13 @@ import java.util.Arrays;
 final class PlaneRaster {
     /** Coverage at or below this is empty, at or above 1 - this full. */
     static final double EPS = 1e-6;
+    /**
+     * A sub-sample this close to the outline (pixels) is on it, hence inside. Decimal geometry puts edges exactly
+     * on sub-sample centres (which lie on eighths of a pixel: a 2.5 mm grid and contour points on 0.3125 mm
+     * multiples); the transform into grid indices leaves them a few ulps either side, and without this margin the
+     * last bit of the grid's origin decided whether such a point, and its share of the volume, was counted.
+     */
+    static final double ON_OUTLINE = 1e-9;
 
     /** Pixel box inside the grid that the region touches: columns i0..i0+width-1, rows j0..j0+height-1. */
     final int i0, j0, width, height;
@@ -77,10 +84,9 @@ final class PlaneRaster {
         double[] diff = new double[w + 1];
         double[] part = new double[w];
         double[] iv = new double[region.maxIntervalValues()];
-        double[][] sampleRows = new double[n][region.maxIntervalValues()];
-        int[] sampleRowCount = new int[n];
-        double[][] sampleRowsUpper = new double[n][region.maxIntervalValues()];
-        int[] sampleRowUpperCount = new int[n];
+        // per sample row: the closed region's intervals at its height, and ON_OUTLINE above and below it
+        double[][][] sampleRows = new double[4][n][region.maxIntervalValues()];
+        int[][] sampleRowCount = new int[4][n];
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;
         int[] ivEdges = new int[region.maxIntervalValues()];
@@ -136,8 +142,11 @@ final class PlaneRaster {
             diff[w] = 0;
             if (partialInRow) {
                 for (int r = 0; r < n; r++) {
-                    sampleRowCount[r] = region.intervalsAt(j + sampleOffset(r, n), sampleRows[r]);
-                    sampleRowUpperCount[r] = region.upperIntervalsAt(j + sampleOffset(r, n), sampleRowsUpper[r]);
+                    double y = j + sampleOffset(r, n);
+                    sampleRowCount[0][r] = region.intervalsAt(y, sampleRows[0][r]);
+                    sampleRowCount[1][r] = region.upperIntervalsAt(y, sampleRows[1][r]);
+                    sampleRowCount[2][r] = region.intervalsAt(y + ON_OUTLINE, sampleRows[2][r]);
+                    sampleRowCount[3][r] = region.upperIntervalsAt(y - ON_OUTLINE, sampleRows[3][r]);
                 }
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
@@ -147,8 +156,7 @@ final class PlaneRaster {
                         for (int r = 0; r < n; r++) {
                             for (int s = 0; s < n; s++) {
                                 double x = i + sampleOffset(s, n);
-                                if (within(x, sampleRows[r], sampleRowCount[r])
-                                        || within(x, sampleRowsUpper[r], sampleRowUpperCount[r])) {
+                                if (insideOrOnOutline(x, sampleRows, sampleRowCount, r)) {
                                     mask |= 1 << (r * n + s);
                                 }
                             }
@@ -275,9 +283,22 @@ final class PlaneRaster {
         return (c + 0.5) / n - 0.5;
     }
 
+    /**
+     * Whether a sub-sample at x on sample row r lies in the region or within ON_OUTLINE of its outline (points on
+     * the outline count as inside, DOMAIN.md), from the row's four interval lists.
+     */
+    private static boolean insideOrOnOutline(double x, double[][][] rows, int[][] counts, int r) {
+        for (int v = 0; v < rows.length; v++) {
+            if (within(x, rows[v][r], counts[v][r])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean within(double x, double[] intervals, int count) {
         for (int q = 0; q < count; q += 2) {
-            if (x >= intervals[q] && x <= intervals[q + 1]) {
+            if (x >= intervals[q] - ON_OUTLINE && x <= intervals[q + 1] + ON_OUTLINE) {
                 return true;
             }
         }

@@ -125,6 +125,40 @@ class RasteriserTest {
         }
     }
 
+    /**
+     * Edges exactly on sub-sample centres (eighths of a pixel: 0.3125 mm multiples on a 2.5 mm grid), on grids
+     * whose origins differ in the last bit: the points on the outline count as inside on every one, so the samples
+     * are the same. Before, the transform into grid indices left each edge a few ulps either side of the points,
+     * and the last bit of the origin decided whether a row of sub-samples (and its share of the volume) counted.
+     */
+    @Test
+    void subSamplesOnTheOutlineCountWhateverTheLastBits() {
+        List<PlanarContour> c = new ArrayList<>();
+        for (double z : new double[] {-25.0, -22.5, -20.0}) {
+            // x from pixel 3 + 1/8 to 8 + 1/8, y from 4 - 3/8 to 8 - 3/8 (index units on the unperturbed grid)
+            c.add(rectangle(-30 + 7.8125, -40 + 9.0625, -30 + 20.3125, -40 + 19.0625, z));
+        }
+        String reference = null;
+        for (double[] o : new double[][] {{-30, -40}, {Math.nextUp(-30.0), -40}, {Math.nextDown(-30.0), -40},
+            {-30, Math.nextUp(-40.0)}, {-30, Math.nextDown(-40.0)}, {Math.nextDown(-30.0), Math.nextUp(-40.0)}}) {
+            GridGeometry grid = GridGeometry.axisAligned(14, 12, 10, o[0], o[1], -30, 2.5, 2.5, 2.5);
+            SamplePoints p = raster(c, grid, RasterOptions.defaults()).samples();
+            double[] sorted = new double[p.count()];
+            double volume = 0;
+            for (int q = 0; q < p.count(); q++) {
+                sorted[q] = Math.round(p.i()[q] * 1e4) * 1e6 + Math.round(p.j()[q] * 1e4) + p.k()[q] * 1e-3;
+                volume += p.volumeCc()[q];
+            }
+            java.util.Arrays.sort(sorted);
+            String seen = p.count() + " samples, " + String.format(java.util.Locale.ROOT, "%.9f cc, ", volume)
+                    + java.util.Arrays.hashCode(sorted);
+            if (reference == null) {
+                reference = seen;
+            }
+            assertThat(seen).as("origin %s", java.util.Arrays.toString(o)).isEqualTo(reference);
+        }
+    }
+
     @Test
     void endCapsNoneStopsAtTheOuterPlanes() {
         StructureMask m = raster(stack(z -> rectangle(-4, -2, 6, 4, z), -5, 2, 6), GRID, NO_CAPS);
