@@ -122,8 +122,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
  *       exported maps; two organs that cut voxels, for the statistics; three organs of polygons (a ThecalSac
- *       with a hole, a Cauda of two islands on some planes with a plane left out, a Kidney_L with its own
- *       alpha/beta of 2.5); the spine-reirradiation constraints
+ *       with a hole, a Cauda of two islands on some planes with a plane left out, a Kidney_L of two overlapping
+ *       outlines per plane with its own alpha/beta of 2.5); the spine-reirradiation constraints
  *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High; the ThecalSac, which the set reads for
  *       Sahgal's limits); a prior in its own frame by a REG item of
  *       three matrices (first applied first); nelson2009; outputGrid "union"</li>
@@ -463,7 +463,7 @@ class PlanSumPydicomCrossCheckTest {
         boxes.add(offGridBox(7, "Liver", current, rnd, s.frame));
         boxes.add(polygons(8, "ThecalSac", current, rnd, s.frame, Outline.HOLE));
         boxes.add(polygons(9, "Cauda", current, rnd, s.frame, Outline.ISLANDS_AND_GAP));
-        boxes.add(polygons(10, "Kidney_L", current, rnd, s.frame, Outline.PLAIN));
+        boxes.add(polygons(10, "Kidney_L", current, rnd, s.frame, Outline.OVERLAPPING));
         s.structureSet(current, boxes);
         s.dose("current/RD.dcm", field(current, rnd, 22), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 18), range(rnd, 12, 18), range(rnd, 8, 12),
@@ -541,36 +541,46 @@ class PlanSumPydicomCrossCheckTest {
             face[2 * a + 1] = Math.max(c0, c1)
                     + sp[a] * (-0.5 + 0.25 * range(rnd, 1, 3) + 0.16 * (rnd.nextDouble() - 0.5));
         }
-        double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
-        double planeSpacing = spacings[rnd.nextInt(spacings.length)];
-        double zA = g.voxelCentreMm(0, 0, 2)[2];
-        double zB = g.voxelCentreMm(0, 0, g.nz() - 3)[2];
-        double z0 = round(Math.min(zA, zB) + g.spacingZ() * rnd.nextDouble());
-        // 2-6 planes, as many as fit (the slab of the last reaching half a spacing beyond it)
-        int fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
-        while (fit < 1) {
-            planeSpacing /= 2;
-            fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
-        }
-        int planes = Math.min(range(rnd, 2, 6), fit + 1);
         List<PlanarContour> contours = new ArrayList<>();
-        for (int q = 0; q < planes; q++) {
-            double z = round(z0 + q * planeSpacing);
-            assertThat(z + planeSpacing / 2).as("%s inside the grid", name).isLessThan(Math.max(zA, zB));
+        for (double z : ctLikePlanes(g, rnd, 2, 6, name)) {
             contours.add(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {
                 face[0], face[2], z, face[1], face[2], z, face[1], face[3], z, face[0], face[3], z}));
         }
         return new Structure(roi, name, "ORGAN", new int[] {200, 100, roi * 20}, frame, contours);
     }
 
+    /**
+     * Contour planes of a CT-like spacing (1 to 3 mm) unrelated to the grid's, starting anywhere in a slice, off the
+     * grid's surface: {@code fewest} to {@code most} of them, as many as fit (the slab of the last reaching half a
+     * spacing beyond it; the spacing halved until two fit), at positions rounded to 1e-3 mm.
+     */
+    private static double[] ctLikePlanes(GridGeometry g, Random rnd, int fewest, int most, String name) {
+        double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
+        double planeSpacing = spacings[rnd.nextInt(spacings.length)];
+        double zA = g.voxelCentreMm(0, 0, 2)[2];
+        double zB = g.voxelCentreMm(0, 0, g.nz() - 3)[2];
+        double z0 = round(Math.min(zA, zB) + g.spacingZ() * rnd.nextDouble());
+        int fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        while (fit < 1) {
+            planeSpacing /= 2;
+            fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
+        }
+        double[] zs = new double[Math.min(range(rnd, fewest, most), fit + 1)];
+        for (int q = 0; q < zs.length; q++) {
+            zs[q] = round(z0 + q * planeSpacing);
+            assertThat(zs[q] + planeSpacing / 2).as("%s inside the grid", name).isLessThan(Math.max(zA, zB));
+        }
+        return zs;
+    }
+
     /** What {@link #polygons} draws on each plane. */
     private enum Outline {
-        /** one outline */
-        PLAIN,
         /** a rounder outline and a hole in it */
         HOLE,
         /** a smaller outline, a second one beside it on about half the planes, and an interior plane left out */
-        ISLANDS_AND_GAP
+        ISLANDS_AND_GAP,
+        /** an outline and a convex one overlapping it (the region is their union) */
+        OVERLAPPING
     }
 
     /**
@@ -581,7 +591,9 @@ class PlanSumPydicomCrossCheckTest {
      * contour, a hole of radii 15-40 % around the same centre (nested contours, CLOSED_PLANAR both).
      * {@link Outline#ISLANDS_AND_GAP}: 5-7 planes of which one inside is left out (a gap of two spacings, which the
      * rasteriser splits where the structure set has a plane inside it), outlines of 1.5-2.5 voxels, and on about
-     * half the planes a second outline of 60 % that size beside the first (two islands). Vertices fall anywhere:
+     * half the planes a second outline of 60 % that size beside the first (two islands). {@link Outline#OVERLAPPING}:
+     * each outline with a convex one of 60 % its size whose centre lies 90 % of its radius away (overlapping, not
+     * within: the region is their union, each point counted once). Vertices fall anywhere:
      * pixels an outline only grazes get PlaneRaster's point of the outline.
      */
     private static Structure polygons(int roi, String name, GridGeometry g, Random rnd, String frame, Outline kind) {
@@ -589,21 +601,12 @@ class PlanSumPydicomCrossCheckTest {
         double[] centre = g.voxelCentreMm(g.nx() / 2 + range(rnd, -2, 2), g.ny() / 2 + range(rnd, -2, 2), 0);
         boolean islands = kind == Outline.ISLANDS_AND_GAP;
         double radius = (1.5 + (islands ? 1.0 : 2.5) * rnd.nextDouble()) * Math.min(sp[0], sp[1]);
-        double[] spacings = {1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
-        double planeSpacing = spacings[rnd.nextInt(spacings.length)];
-        double zA = g.voxelCentreMm(0, 0, 2)[2];
-        double zB = g.voxelCentreMm(0, 0, g.nz() - 3)[2];
-        double z0 = round(Math.min(zA, zB) + g.spacingZ() * rnd.nextDouble());
-        int fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
-        while (fit < 1) {
-            planeSpacing /= 2;
-            fit = (int) Math.floor((Math.max(zA, zB) - z0) / planeSpacing - 0.5);
-        }
-        int planes = Math.min(islands ? range(rnd, 5, 7) : range(rnd, 2, 6), fit + 1);
+        double[] zs = islands ? ctLikePlanes(g, rnd, 5, 7, name) : ctLikePlanes(g, rnd, 2, 6, name);
+        int planes = zs.length;
         int skipped = islands && planes >= 5 ? range(rnd, 1, planes - 2) : -1;
         List<PlanarContour> contours = new ArrayList<>();
         for (int q = 0; q < planes; q++) {
-            double z = round(z0 + q * planeSpacing);
+            double z = zs[q];
             double cx = centre[0] + 0.4 * sp[0] * (rnd.nextDouble() - 0.5);
             double cy = centre[1] + 0.4 * sp[1] * (rnd.nextDouble() - 0.5);
             boolean hole = kind == Outline.HOLE;
@@ -611,6 +614,12 @@ class PlanSumPydicomCrossCheckTest {
                     hole ? 0.5 : 0.8, rnd));
             if (hole) {
                 contours.add(star(cx, cy, z, 0.4 * radius, range(rnd, 5, 9), 0.4, 0.5, rnd));
+            }
+            if (kind == Outline.OVERLAPPING) {
+                // a convex outline (6-9 vertices on a circle) reaching beyond the first: not a hole, a union
+                double direction = 2 * Math.PI * rnd.nextDouble();
+                contours.add(star(cx + 0.9 * radius * Math.cos(direction), cy + 0.9 * radius * Math.sin(direction), z,
+                        0.6 * radius, range(rnd, 6, 9), 1.0, 0.3, rnd));
             }
             if (islands && rnd.nextBoolean()) {
                 // beyond both outlines' largest radius: the islands never touch

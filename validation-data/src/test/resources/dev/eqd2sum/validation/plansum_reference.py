@@ -672,15 +672,27 @@ class Prism:
             by_plane.setdefault(round(float(c[0, 2]), 6), []).append(c)
         self.name = name
         self.planes = []  # (z, contours, +1 for an outline or -1 for a hole in one)
+        self.overlaps = 0
         for z, polys in sorted(by_plane.items()):
-            depth = [sum(1 for b in polys if b is not a and inside_polygon(b[:, :2], a[:1, 0], a[:1, 1])[0])
-                     for a in polys]
+            # PlaneRegion's nesting: a contour is a hole of another when all its vertices lie inside or on it
+            def within(a, b):
+                return bool(np.all(inside_polygon(b[:, :2], a[:, 0], a[:, 1]) | near_outline(b[:, :2], a[:, 0], a[:, 1])))
+            depth = [sum(1 for b in polys if b is not a and within(a, b)) for a in polys]
             if max(depth) > 1:
                 raise ValueError(name + ': an outline inside a hole (the script takes outlines and their holes)')
-            self.planes.append((z, polys, [1 - 2 * d for d in depth]))
+            signs = [1 - 2 * d for d in depth]
+            outlines = [a for a, d in zip(polys, depth) if d == 0]
+            # outlines that overlap unite (winding): the script takes one such pair, the second convex
+            overlap = any(np.any(inside_polygon(b[:, :2], a[:, 0], a[:, 1])) for a in outlines for b in outlines
+                          if a is not b)
+            if overlap:
+                if len(polys) != 2 or not convex(polys[1][:, :2]):
+                    raise ValueError(name + ': overlapping outlines other than a pair whose second is convex')
+                self.overlaps += 1
+            self.planes.append((z, polys, signs, overlap))
         if len(self.planes) < 2:
             raise ValueError(name + ': fewer than two planes')
-        zs = np.array([z for z, _, _ in self.planes])
+        zs = np.array([z for z, _, _, _ in self.planes])
         gaps = np.diff(zs)
         # Rasteriser.assignSlabs: each plane owns the slab half-way to its neighbours, the end planes reach half
         # their adjacent spacing further; across a gap of more than 1.5 times the median spacing that holds a plane
@@ -698,7 +710,7 @@ class Prism:
             else:
                 hi[q] = lo[q + 1] = 0.5 * (zs[q] + zs[q + 1])
         self.slab_mm = np.column_stack([lo, hi])
-        xy = np.concatenate([c[:, :2] for _, polys, _ in self.planes for c in polys])
+        xy = np.concatenate([c[:, :2] for _, polys, _, _ in self.planes for c in polys])
         self.lo = np.array([xy[:, 0].min(), xy[:, 1].min(), self.slab_mm[0, 0]])
         self.hi = np.array([xy[:, 0].max(), xy[:, 1].max(), self.slab_mm[-1, 1]])
         self._raster = {}
@@ -707,8 +719,8 @@ class Prism:
     def volume_cc(self):
         """The whole structure's volume: each plane's area (outlines less their holes) times its slab."""
         total = 0.0
-        for (z, polys, signs), (a, b) in zip(self.planes, self.slab_mm):
-            total += sum(s * abs(shoelace(p[:, :2])) for p, s in zip(polys, signs)) * (b - a)
+        for (z, polys, signs, overlap), (a, b) in zip(self.planes, self.slab_mm):
+            total += region_area([p[:, :2] for p in polys], signs, overlap) * (b - a)
         return total / 1000
 
     def samples(self, grid):
@@ -727,9 +739,11 @@ class Prism:
         return self._raster[key]
 
 
-def shoelace(p):
-    x, y = p[:, 0], p[:, 1]
-    return (np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+def convex(p):
+    """Whether polygon p (M x 2) turns the same way at every vertex."""
+    e = np.roll(p, -1, axis=0) - p
+    turns = e[:, 0] * np.roll(e[:, 1], -1) - e[:, 1] * np.roll(e[:, 0], -1)
+    return bool(np.all(turns > 0) or np.all(turns < 0))
 
 
 def inside_polygon(p, x, y):
@@ -760,9 +774,9 @@ def near_outline(p, x, y):
     return near
 
 
-def clip_area(p, x0, x1, y0, y1):
-    """Area of polygon p (list of (x, y)) inside the box [x0, x1] x [y0, y1]: Sutherland-Hodgman against each side,
-    exact for any simple polygon (the clip window is convex)."""
+def clip_box(p, x0, x1, y0, y1):
+    """Polygon p (list of (x, y)) clipped to the box [x0, x1] x [y0, y1] (Sutherland-Hodgman against each side; its
+    area is exact for any simple polygon, the clip window being convex); [] when nothing is left."""
     pts = p
     for axis, bound, upper in ((0, x0, False), (0, x1, True), (1, y0, False), (1, y1, True)):
         out = []
@@ -778,11 +792,53 @@ def clip_area(p, x0, x1, y0, y1):
                 out.append((P[0] + t * (Q[0] - P[0]), P[1] + t * (Q[1] - P[1])))
         pts = out
         if len(pts) < 3:
-            return 0.0
-    s = 0.0
-    for a in range(len(pts)):
-        s += pts[a][0] * pts[(a + 1) % len(pts)][1] - pts[(a + 1) % len(pts)][0] * pts[a][1]
-    return abs(s) / 2
+            return []
+    return pts
+
+
+def clip_convex(p, convex):
+    """Polygon p (list of (x, y)) clipped to a convex polygon (Sutherland-Hodgman against each of its edges)."""
+    turn = 1.0 if area_of(convex) > 0 else -1.0
+    pts = p
+    for a in range(len(convex)):
+        (ax, ay), (bx, by) = convex[a], convex[(a + 1) % len(convex)]
+        side = [turn * ((bx - ax) * (y - ay) - (by - ay) * (x - ax)) for x, y in pts]
+        out = []
+        for c in range(len(pts)):
+            d = (c + 1) % len(pts)
+            if side[c] >= 0:
+                out.append(pts[c])
+            if (side[c] >= 0) != (side[d] >= 0):
+                t = side[c] / (side[c] - side[d])
+                out.append((pts[c][0] + t * (pts[d][0] - pts[c][0]), pts[c][1] + t * (pts[d][1] - pts[c][1])))
+        pts = out
+        if len(pts) < 3:
+            return []
+    return pts
+
+
+def area_of(pts):
+    """Signed area (shoelace) of a list of (x, y)."""
+    return sum(pts[a][0] * pts[(a + 1) % len(pts)][1] - pts[(a + 1) % len(pts)][0] * pts[a][1]
+               for a in range(len(pts))) / 2 if len(pts) >= 3 else 0.0
+
+
+def clip_area(p, x0, x1, y0, y1):
+    """Area of polygon p inside the box [x0, x1] x [y0, y1]."""
+    return abs(area_of(clip_box(p, x0, x1, y0, y1)))
+
+
+def region_area(polys, signs, overlap, box=None):
+    """
+    Area of a plane's region (within box (x0, x1, y0, y1) when given): the outlines (+1) less the holes (-1) in
+    them; two overlapping outlines (overlap: the second convex) unite, their intersection counted once.
+    """
+    pts = [q if isinstance(q, list) else [tuple(v) for v in q] for q in polys]
+    part = (lambda q: clip_box(q, *box)) if box is not None else (lambda q: q)
+    total = sum(s * abs(area_of(part(q))) for q, s in zip(pts, signs))
+    if overlap:
+        total -= abs(area_of(clip_convex(part(pts[0]), pts[1])))
+    return total
 
 
 def witness(edges, i, j):
@@ -848,10 +904,10 @@ def prism_raster(grid, prism):
         boundary = math.floor(k) + 0.5
         return boundary if abs(k - boundary) <= SLAB_SNAP else k
 
-    for (z, polys, signs), slab in zip(prism.planes, prism.slab_mm):
+    for (z, polys, signs, overlap), slab in zip(prism.planes, prism.slab_mm):
         idx = [grid.to_index(np.asarray(p, dtype=np.float64).T)[:2].T for p in polys]
         ka, kb = sorted(float(grid.to_index(np.array([[0.0], [0.0], [v]]))[2, 0]) for v in slab)
-        planes.append((idx, signs, snap(ka), snap(kb)))
+        planes.append((idx, (signs, overlap), snap(ka), snap(kb)))
     planes.sort(key=lambda p: p[2])
     boundary = sum(sum(np.sum(np.hypot(*(np.roll(q, -1, axis=0) - q).T)) for q in polys) * max(1.0, hi - lo)
                    for polys, _, lo, hi in planes)
@@ -862,7 +918,7 @@ def prism_raster(grid, prism):
     offsets = (np.arange(n) + 0.5) / n - 0.5
 
     rasters = []  # per plane: {(i, j): (coverage float32, [sub-cell points] or None for all)}
-    for polys, signs, lo, hi in planes:
+    for polys, (signs, overlap), lo, hi in planes:
         on_grid = min(hi, nz - 0.5) - max(lo, -0.5) > 0
         cells = {}
         if on_grid:
@@ -883,7 +939,7 @@ def prism_raster(grid, prism):
             as_lists = [[tuple(v) for v in q] for q in polys]
             for j in range(j0, j1 + 1):
                 for i in range(i0, i1 + 1):
-                    c = sum(s * clip_area(q, i - 0.5, i + 0.5, j - 0.5, j + 0.5) for q, s in zip(as_lists, signs))
+                    c = region_area(as_lists, signs, overlap, (i - 0.5, i + 0.5, j - 0.5, j + 0.5))
                     if c <= EPS:
                         continue
                     if c >= 1 - EPS:
@@ -1306,6 +1362,8 @@ def check_entry(name, r, target, shape, case, courses, out_grid, rows, problems,
             worst.setdefault('witnessPixels', {})[name] = witnessed
         if isinstance(shape, Prism) and shape.split:
             worst.setdefault('gapsSplit', {})[name] = shape.split
+        if isinstance(shape, Prism) and shape.overlaps:
+            worst.setdefault('planesOfOverlappingOutlines', {})[name] = shape.overlaps
     except Sliver as e:
         skipped[name] = str(e)
         if isinstance(shape, Box):
