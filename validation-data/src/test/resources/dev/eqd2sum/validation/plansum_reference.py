@@ -1125,10 +1125,20 @@ class Nodes:
 
     def volume_at(self, e):
         """(V(e) in cc: the volume receiving at least e Gy, slack in cc)."""
+        # beyond either end, but within the end node's float32 noise: eqd2sum's node may lie on e's other side,
+        # where V starts at the node's position (seed 40: a maximum 1e-7 Gy below a bin edge)
+        n = len(self.dose)
         if e > self.dose[0]:
-            return 0.0, 0.0
+            if e - self.dose[0] > self.ulp[0] or n < 2:
+                return 0.0, 0.0
+            span = self.position[1] - self.position[0]
+            return 0.0, float(self.position[0] + min(span, span * self.ulp[0] / (self.dose[0] - self.dose[1])))
         if e <= self.dose[-1]:
-            return self.total, 0.0
+            if self.dose[-1] - e > self.ulp[-1] or n < 2:
+                return self.total, 0.0
+            span = self.position[-1] - self.position[-2]
+            return self.total, float(self.total - self.position[-1]
+                                     + min(span, span * self.ulp[-1] / (self.dose[-2] - self.dose[-1])))
         lo = int(np.searchsorted(-self.dose, -e, side='right')) - 1  # the last node with dose >= e
         span = self.position[lo + 1] - self.position[lo]
         slope = span / (self.dose[lo] - self.dose[lo + 1])
