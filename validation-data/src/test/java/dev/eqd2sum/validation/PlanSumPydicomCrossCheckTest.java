@@ -117,7 +117,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>flipped orientations: the current grid head-first prone with descending frame offsets, a prior in the
  *       current frame feet-first supine, a prior in another frame feet-first prone, by a REG whose own frame is
  *       a third one registering both; forgiveness "none"; outputGrid {"spacingMm"}; two box organs and one of
- *       polygons with a hole on the output grid, for the statistics</li>
+ *       polygons (an outline and a CLOSEDPLANAR_XOR contour per plane) on the output grid, for the statistics</li>
  *   <li>one course of two BEAM doses on one grid (summed voxel by voxel), no dates: DoseSummationType PLAN</li>
  *   <li>per-structure alpha/beta (two overlapping organs, the overlap taking the lower, and a PTV with its own)
  *       and targets (the PTV, and a CTV by its RTROIInterpretedType alone), never forgiven in the main and the
@@ -389,7 +389,8 @@ class PlanSumPydicomCrossCheckTest {
     /**
      * Case 5: flipped orientations, descending frames, a third-frame REG; forgiveness none; "spacingMm"; two box
      * organs on the output grid (prone, descending), one of whole voxels, one that cuts voxels, and an organ of
-     * polygons with a hole (its outlines reversed in the grid's index frame, where the rasteriser works).
+     * polygons, each plane an outline and a CLOSEDPLANAR_XOR contour overlapping it (their outlines reversed in
+     * the grid's index frame, where the rasteriser works).
      */
     private Path flippedOrientations(Path d, Random rnd, String id) throws IOException {
         Study s = new Study(d, id);
@@ -398,7 +399,7 @@ class PlanSumPydicomCrossCheckTest {
         double[] sp = outputSpacing(rnd);
         GridGeometry output = spacedLike(current, sp);
         String rs = s.structureSet(current, List.of(box(2, "Bladder", "ORGAN", output, rnd, s.frame),
-                offGridBox(3, "Rectum", output, rnd, s.frame), polygons(4, "Sigmoid", output, rnd, s.frame, Outline.HOLE)));
+                offGridBox(3, "Rectum", output, rnd, s.frame), polygons(4, "Sigmoid", output, rnd, s.frame, Outline.XOR)));
         s.dose("current/RD.dcm", field(current, rnd, 16), s.frame, null, 32);
         GridGeometry sameFrame = centred(range(rnd, 12, 16), range(rnd, 12, 16), range(rnd, 8, 12),
                 offset(rnd, 6, 12), spacing(rnd, 2.2, 3.2), FFS, false);
@@ -580,7 +581,9 @@ class PlanSumPydicomCrossCheckTest {
         /** a smaller outline, a second one beside it on about half the planes, and an interior plane left out */
         ISLANDS_AND_GAP,
         /** an outline and a convex one overlapping it (the region is their union) */
-        OVERLAPPING
+        OVERLAPPING,
+        /** an outline and a convex CLOSEDPLANAR_XOR contour overlapping it (the region is what lies in one only) */
+        XOR
     }
 
     /**
@@ -593,7 +596,8 @@ class PlanSumPydicomCrossCheckTest {
      * rasteriser splits where the structure set has a plane inside it), outlines of 1.5-2.5 voxels, and on about
      * half the planes a second outline of 60 % that size beside the first (two islands). {@link Outline#OVERLAPPING}:
      * each outline with a convex one of 60 % its size whose centre lies 90 % of its radius away (overlapping, not
-     * within: the region is their union, each point counted once). Vertices fall anywhere:
+     * within: the region is their union, each point counted once). {@link Outline#XOR}: the same pair, the second
+     * a CLOSEDPLANAR_XOR contour (the region is what lies in exactly one of them). Vertices fall anywhere:
      * pixels an outline only grazes get PlaneRaster's point of the outline.
      */
     private static Structure polygons(int roi, String name, GridGeometry g, Random rnd, String frame, Outline kind) {
@@ -615,11 +619,14 @@ class PlanSumPydicomCrossCheckTest {
             if (hole) {
                 contours.add(star(cx, cy, z, 0.4 * radius, range(rnd, 5, 9), 0.4, 0.5, rnd));
             }
-            if (kind == Outline.OVERLAPPING) {
-                // a convex outline (6-9 vertices on a circle) reaching beyond the first: not a hole, a union
+            if (kind == Outline.OVERLAPPING || kind == Outline.XOR) {
+                // a convex outline (6-9 vertices on a circle) reaching beyond the first: not a hole; a union, or
+                // as CLOSEDPLANAR_XOR what lies in one of the two only
                 double direction = 2 * Math.PI * rnd.nextDouble();
-                contours.add(star(cx + 0.9 * radius * Math.cos(direction), cy + 0.9 * radius * Math.sin(direction), z,
-                        0.6 * radius, range(rnd, 6, 9), 1.0, 0.3, rnd));
+                PlanarContour second = star(cx + 0.9 * radius * Math.cos(direction),
+                        cy + 0.9 * radius * Math.sin(direction), z, 0.6 * radius, range(rnd, 6, 9), 1.0, 0.3, rnd);
+                contours.add(kind == Outline.XOR
+                        ? new PlanarContour(ContourType.CLOSEDPLANAR_XOR, second.pointsMm()) : second);
             }
             if (islands && rnd.nextBoolean()) {
                 // beyond both outlines' largest radius: the islands never touch

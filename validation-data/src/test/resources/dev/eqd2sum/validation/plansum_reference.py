@@ -242,16 +242,23 @@ def mapping(reg, from_frame, to_frame):
     return np.linalg.inv(to(to_frame)) @ to(from_frame)
 
 
+class XorContour(np.ndarray):
+    """The points of a CLOSEDPLANAR_XOR contour (it toggles inside and outside wherever it lies)."""
+
+
 def read_structures(path):
-    """[(name, interpreted type, [contour points (N x 3)])] of an RT Structure Set."""
+    """[(name, interpreted type, [contour points (N x 3), an XorContour for CLOSEDPLANAR_XOR])] of an RT
+    Structure Set."""
     ds = pydicom.dcmread(path)
     names = {int(r.ROINumber): str(r.ROIName) for r in ds.StructureSetROISequence}
     types = {int(o.ReferencedROINumber): str(o.get('RTROIInterpretedType', '') or '')
              for o in ds.get('RTROIObservationsSequence', [])}
     contours = {}
     for rc in ds.get('ROIContourSequence', []):
-        contours[int(rc.ReferencedROINumber)] = [np.array(floats(c.ContourData)).reshape(-1, 3)
-                                                 for c in rc.get('ContourSequence', [])]
+        contours[int(rc.ReferencedROINumber)] = [
+            np.array(floats(c.ContourData)).reshape(-1, 3).view(
+                XorContour if str(c.get('ContourGeometricType', '')).strip() == 'CLOSEDPLANAR_XOR' else np.ndarray)
+            for c in rc.get('ContourSequence', [])]
     return [(names[n], types.get(n, ''), contours.get(n, [])) for n in names]
 
 
@@ -262,6 +269,8 @@ def box_extent(name, contours):
     for c in contours:
         if np.ptp(c[:, 2]) > 1e-6:
             raise ValueError(name + ': a contour is not planar')
+        if isinstance(c, XorContour):
+            raise ValueError(name + ': a CLOSEDPLANAR_XOR contour')
         rect = (c[:, 0].min(), c[:, 0].max(), c[:, 1].min(), c[:, 1].max())
         on_edges = np.all((np.isclose(c[:, 0], rect[0]) | np.isclose(c[:, 0], rect[1]))
                           & (np.isclose(c[:, 1], rect[2]) | np.isclose(c[:, 1], rect[3])))
@@ -672,11 +681,18 @@ class Prism:
             by_plane.setdefault(round(float(c[0, 2]), 6), []).append(c)
         self.name = name
         self.planes = []  # (z, contours, +1 for an outline or -1 for a hole in one)
-        self.overlaps = 0
+        self.overlaps = self.xors = 0
         for z, polys in sorted(by_plane.items()):
             # PlaneRegion's nesting: a contour is a hole of another when all its vertices lie inside or on it
             def within(a, b):
                 return bool(np.all(inside_polygon(b[:, :2], a[:, 0], a[:, 1]) | near_outline(b[:, :2], a[:, 0], a[:, 1])))
+            if any(isinstance(a, XorContour) for a in polys):
+                # an XOR contour toggles: the script takes an outline and one convex XOR contour after it
+                if len(polys) != 2 or isinstance(polys[0], XorContour) or not convex(polys[1][:, :2]):
+                    raise ValueError(name + ': XOR contours other than one convex one after an outline')
+                self.xors += 1
+                self.planes.append((z, polys, [1, 1], 'xor'))
+                continue
             depth = [sum(1 for b in polys if b is not a and within(a, b)) for a in polys]
             if max(depth) > 1:
                 raise ValueError(name + ': an outline inside a hole (the script takes outlines and their holes)')
@@ -689,7 +705,7 @@ class Prism:
                 if len(polys) != 2 or not convex(polys[1][:, :2]):
                     raise ValueError(name + ': overlapping outlines other than a pair whose second is convex')
                 self.overlaps += 1
-            self.planes.append((z, polys, signs, overlap))
+            self.planes.append((z, polys, signs, 'union' if overlap else None))
         if len(self.planes) < 2:
             raise ValueError(name + ': fewer than two planes')
         zs = np.array([z for z, _, _, _ in self.planes])
@@ -831,13 +847,15 @@ def clip_area(p, x0, x1, y0, y1):
 def region_area(polys, signs, overlap, box=None):
     """
     Area of a plane's region (within box (x0, x1, y0, y1) when given): the outlines (+1) less the holes (-1) in
-    them; two overlapping outlines (overlap: the second convex) unite, their intersection counted once.
+    them; two overlapping outlines ('union': the second convex) unite, their intersection counted once; an outline
+    and a convex XOR contour ('xor') keep what lies in exactly one of them.
     """
     pts = [q if isinstance(q, list) else [tuple(v) for v in q] for q in polys]
     part = (lambda q: clip_box(q, *box)) if box is not None else (lambda q: q)
     total = sum(s * abs(area_of(part(q))) for q, s in zip(pts, signs))
     if overlap:
-        total -= abs(area_of(clip_convex(part(pts[0]), pts[1])))
+        both = abs(area_of(clip_convex(part(pts[0]), pts[1])))
+        total -= both if overlap == 'union' else 2 * both
     return total
 
 
@@ -947,10 +965,14 @@ def prism_raster(grid, prism):
                         continue
                     sx, sy = np.meshgrid(i + offsets, j + offsets)
                     inside = np.zeros(sx.size, dtype=bool)
-                    for q, s in zip(polys, signs):  # in an outline and in none of the holes
-                        inside = inside | inside_polygon(q, sx.ravel(), sy.ravel()) if s > 0 else inside
-                    for q, s in zip(polys, signs):
-                        inside = inside & ~inside_polygon(q, sx.ravel(), sy.ravel()) if s < 0 else inside
+                    if overlap == 'xor':  # in exactly one of the outline and the XOR contour
+                        inside = inside_polygon(polys[0], sx.ravel(), sy.ravel()) ^ inside_polygon(
+                            polys[1], sx.ravel(), sy.ravel())
+                    else:
+                        for q, s in zip(polys, signs):  # in an outline and in none of the holes
+                            inside = inside | inside_polygon(q, sx.ravel(), sy.ravel()) if s > 0 else inside
+                        for q, s in zip(polys, signs):
+                            inside = inside & ~inside_polygon(q, sx.ravel(), sy.ravel()) if s < 0 else inside
                     for q in polys:  # or on any outline, within ON_OUTLINE
                         inside |= near_outline(q, sx.ravel(), sy.ravel())
                     pts = list(zip(sx.ravel()[inside], sy.ravel()[inside]))
@@ -1374,6 +1396,8 @@ def check_entry(name, r, target, shape, case, courses, out_grid, rows, problems,
             worst.setdefault('gapsSplit', {})[name] = shape.split
         if isinstance(shape, Prism) and shape.overlaps:
             worst.setdefault('planesOfOverlappingOutlines', {})[name] = shape.overlaps
+        if isinstance(shape, Prism) and shape.xors:
+            worst.setdefault('planesWithXor', {})[name] = shape.xors
     except Sliver as e:
         skipped[name] = str(e)
         if isinstance(shape, Box):
