@@ -46,8 +46,9 @@ Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CON
   default; a voxel whose union coverage by targets is >= 0.5 is target. Occupancy f_i is computed exactly on an
   axis-aligned output grid: for an axis-aligned box (the same rectangle on evenly spaced planes, no gap; the
   end planes reach half a plane spacing further) the product over the axes of the overlap of the voxel with the
-  box; for a Prism (a polygon per plane, with holes inside it, the planes' slabs half-way to their neighbours,
-  no gap) the sum over the slabs crossing the voxel of its pixel's exactly covered area times the slab's part,
+  box; for a Prism (polygons per plane: outlines with holes, islands, an overlapping pair, an XOR contour; the
+  planes' slabs by Rasteriser's rule) the sum over the slabs crossing the voxel of its pixel's exactly covered
+  area times the slab's part,
   as eqd2sum's mask holds it (none at or below 1e-6, whole at or above 1 - 1e-6). Any other shape of a
   structure that matters here is refused.
 
@@ -664,9 +665,11 @@ def box_samples(grid, lo, hi, zs):
 
 class Prism:
     """
-    A structure of polygons (one outline per plane, or an outline and holes strictly inside it) on planes
-    perpendicular to the frame direction, each plane owning the slab half-way to its neighbours (the end planes
-    reaching half their adjacent spacing further; no gaps). Its samples (samples) and occupancy (occupancy) on an
+    A structure of polygons on planes perpendicular to the frame direction: per plane outlines with holes strictly
+    inside them (PlaneRegion's nesting: every vertex inside or on), islands, a pair of overlapping outlines (their
+    union; the second convex) or an outline and a convex CLOSEDPLANAR_XOR contour (what lies in one only); each
+    plane owning the slab half-way to its neighbours (the end planes reaching half their adjacent spacing further;
+    across a gap, Rasteriser.assignSlabs' split). Its samples (samples) and occupancy (occupancy) on an
     axis-aligned grid follow the rule README and Rasteriser state, computed here from the polygons alone: each
     pixel's covered area exactly (clip_area), sub-cell centres inside the region by the crossing number, and for a
     pixel the region covers without reaching any sub-cell centre, the point of the outline PlaneRaster takes
