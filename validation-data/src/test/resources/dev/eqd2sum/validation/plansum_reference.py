@@ -715,14 +715,15 @@ class Prism:
         gaps = np.diff(zs)
         # Rasteriser.assignSlabs: each plane owns the slab half-way to its neighbours, the end planes reach half
         # their adjacent spacing further; across a gap of more than 1.5 times the median spacing that holds a plane
-        # of the structure set (further than SAME_PLANE_MM from both ends), each side stops half-way to the set's
+        # of the structure set (another plane than both ends: same_plane), each side stops half-way to the set's
         # nearest plane inside the gap (two parts, as if that plane held an empty contour)
         median = float(np.median(gaps))
         lo, hi = np.empty(len(zs)), np.empty(len(zs))
         lo[0], hi[-1] = zs[0] - gaps[0] / 2, zs[-1] + gaps[-1] / 2
         self.split = 0
         for q in range(len(zs) - 1):
-            inside = [p for p in set_planes if zs[q] + SAME_PLANE_MM < p < zs[q + 1] - SAME_PLANE_MM]
+            inside = [p for p in set_planes if zs[q] < p < zs[q + 1] and not same_plane(p - zs[q])
+                      and not same_plane(zs[q + 1] - p)]
             if gaps[q] > 1.5 * median and inside:
                 hi[q], lo[q + 1] = 0.5 * (zs[q] + inside[0]), 0.5 * (inside[-1] + zs[q + 1])
                 self.split += 1
@@ -1068,14 +1069,19 @@ def shape_of(name, contours, set_planes=()):
         return Prism(name, contours, set_planes)
 
 
+def same_plane(gap_mm):
+    """StructureSetPlanes.samePlane: closer than SAME_PLANE_MM, rounding aside (0.05 mm apart is two planes)."""
+    return abs(gap_mm) < SAME_PLANE_MM - 1e-9
+
+
 def set_planes_of(structures):
     """The structure set's distinct contour planes (mm along z, ascending; StructureSetPlanes.of for planes
-    perpendicular to z): each contour's mean z, those within SAME_PLANE_MM of the previous one a plane at their
-    mean."""
+    perpendicular to z): each contour's mean z, those on the same plane as the previous one (same_plane) a plane at
+    their mean."""
     positions = sorted(float(np.mean(c[:, 2])) for _, _, contours in structures for c in contours)
     groups = []
     for p in positions:
-        if groups and p - groups[-1][-1] <= SAME_PLANE_MM:
+        if groups and same_plane(p - groups[-1][-1]):
             groups[-1].append(p)
         else:
             groups.append([p])

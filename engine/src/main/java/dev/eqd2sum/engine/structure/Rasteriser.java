@@ -158,10 +158,9 @@ public final class Rasteriser {
         }
         Arrays.sort(order, (a, b) -> Double.compare(ks.get(a), ks.get(b)));
         List<Plane> planes = new ArrayList<>();
-        double samePlane = StructureSetPlanes.SAME_PLANE_MM / sz;
         int start = 0;
         for (int q = 1; q <= order.length; q++) {
-            if (q == order.length || ks.get(order[q]) - ks.get(order[q - 1]) > samePlane) {
+            if (q == order.length || !StructureSetPlanes.samePlane((ks.get(order[q]) - ks.get(order[q - 1])) * sz)) {
                 List<double[]> polys = new ArrayList<>();
                 boolean[] xor = new boolean[q - start];
                 double kSum = 0;
@@ -201,7 +200,6 @@ public final class Rasteriser {
         double medianGap = sortedGaps.length % 2 == 1 ? sortedGaps[sortedGaps.length / 2]
                 : 0.5 * (sortedGaps[sortedGaps.length / 2 - 1] + sortedGaps[sortedGaps.length / 2]);
         boolean caps = options.endCaps() == EndCaps.HALF_SPACING;
-        double tol = StructureSetPlanes.SAME_PLANE_MM / sz;
         for (int q = 0; q < count; q++) {
             Plane p = planes.get(q);
             if (q == 0) {
@@ -212,9 +210,9 @@ public final class Rasteriser {
                 continue;
             }
             Plane next = planes.get(q + 1);
-            double above = firstSetPlaneBetween(setK, p.k + tol, next.k - tol);
+            double above = firstSetPlaneBetween(setK, p.k, next.k, sz);
             if (gaps[q] > 1.5 * medianGap && !Double.isNaN(above)) {
-                double below = lastSetPlaneBetween(setK, p.k + tol, next.k - tol);
+                double below = lastSetPlaneBetween(setK, p.k, next.k, sz);
                 p.hi = caps ? 0.5 * (p.k + above) : p.k;
                 next.lo = caps ? 0.5 * (below + next.k) : next.k;
             } else {
@@ -280,23 +278,30 @@ public final class Rasteriser {
         return k;
     }
 
-    private static double firstSetPlaneBetween(double[] setK, double lo, double hi) {
+    /** The first of the set's planes strictly between {@code lo} and {@code hi} and a plane apart from both; NaN if none. */
+    private static double firstSetPlaneBetween(double[] setK, double lo, double hi, double sz) {
         for (double k : setK) {
-            if (k > lo && k < hi) {
+            if (apartBetween(k, lo, hi, sz)) {
                 return k;
             }
         }
         return Double.NaN;
     }
 
-    private static double lastSetPlaneBetween(double[] setK, double lo, double hi) {
+    /** The last of the set's planes strictly between {@code lo} and {@code hi} and a plane apart from both; NaN if none. */
+    private static double lastSetPlaneBetween(double[] setK, double lo, double hi, double sz) {
         double found = Double.NaN;
         for (double k : setK) {
-            if (k > lo && k < hi) {
+            if (apartBetween(k, lo, hi, sz)) {
                 found = k;
             }
         }
         return found;
+    }
+
+    private static boolean apartBetween(double k, double lo, double hi, double sz) {
+        return k > lo && k < hi && !StructureSetPlanes.samePlane((k - lo) * sz)
+                && !StructureSetPlanes.samePlane((hi - k) * sz);
     }
 
     /**

@@ -18,6 +18,16 @@ import java.util.List;
 public record StructureSetPlanes(double[] normal, double[] positionsMm, double medianSpacingMm) {
     /** Planes closer than this are the same plane (DICOM decimal strings round to ~0.01 mm). */
     public static final double SAME_PLANE_MM = 0.05;
+    /**
+     * Decimal positions exactly SAME_PLANE_MM apart (-7.209 and -7.159) differ by 0.05 only up to rounding, which
+     * went either way with how a contour's mean was summed; such planes are two, by this margin.
+     */
+    static final double ROUNDING_MM = 1e-9;
+
+    /** Whether planes {@code gapMm} apart are one plane: closer than SAME_PLANE_MM, rounding aside. */
+    public static boolean samePlane(double gapMm) {
+        return Math.abs(gapMm) < SAME_PLANE_MM - ROUNDING_MM;
+    }
 
     public StructureSetPlanes {
         normal = normal.clone();
@@ -71,7 +81,7 @@ public record StructureSetPlanes(double[] normal, double[] positionsMm, double m
         int n = 0;
         int groupStart = 0;
         for (int q = 1; q <= sorted.length; q++) {
-            if (q == sorted.length || sorted[q] - sorted[q - 1] > SAME_PLANE_MM) {
+            if (q == sorted.length || !samePlane(sorted[q] - sorted[q - 1])) {
                 double sum = 0;
                 for (int r = groupStart; r < q; r++) {
                     sum += sorted[r];
