@@ -27,7 +27,6 @@ LOG="$OUT/gpu-run.log"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/eqd2sum-gpu.XXXXXX" 2>/dev/null)" || { WORK="$B/work.$$"; mkdir -p "$WORK"; }
 JAVA="$WORK/jdk/bin/java"
-CLI_CP="$B/cli/eqd2sum.jar:$B/cli/lib/*"
 BENCH_JAR="$B/benchmarks.jar"
 NATIVE=(--enable-native-access=ALL-UNNAMED)
 VECTOR=(--add-modules jdk.incubator.vector)

@@ -61,9 +61,9 @@ Beside the maps, each case's dvh.json is checked for the structures that reach i
 (check_structures): alpha/beta, target flag, and the summary sums against the weighted courses. The script makes
 the statistics' sample points itself by the rule README and the Rasteriser state (centres of voxels whose six
 neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere, the contour vertices at both
-slab ends with no volume; box_samples for boxes, Prism for polygons and for boxes that cover a sliver of a pixel
-holding no sub-cell centre, where it finds the point of the outline that PlaneRaster takes: witness) and
-recomputes from them every statistic of every scope
+slab ends with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
+finds the point of the outline that PlaneRaster takes: witness) and recomputes from them every statistic of every
+scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
 courses, the volume inside and outside the grid and each course's grid, where each maximum lies, and the plan
@@ -318,12 +318,13 @@ def tissue(case, base, grid):
     ab_lowest = np.full(n, np.inf)
     target_uncovered = np.ones(n)
     structures = read_structures(os.path.join(base, case['structureSet']))
+    set_planes = set_planes_of(structures)
     for name, kind, contours in structures:
         key = name.strip().upper()
         is_target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
         if key not in by_structure and not is_target:
             continue
-        f = shape_of(name, contours, set_planes_of(structures)).occupancy(grid)
+        f = shape_of(name, contours, set_planes).occupancy(grid)
         if key in by_structure:
             ab_uncovered *= 1 - f
             ab_lowest = np.where(f > 0, np.minimum(ab_lowest, by_structure[key]), ab_lowest)
@@ -554,10 +555,6 @@ ON_OUTLINE = 1e-9  # PlaneRaster.ON_OUTLINE: a sub-cell centre this close to the
 SLAB_SNAP = 1e-9  # Rasteriser.SLAB_SNAP
 
 
-def box_planes(contours):
-    return sorted(float(c[0, 2]) for c in contours)
-
-
 def index_box(grid, lo, hi):
     """The box [lo, hi] (mm) in the continuous index of a grid whose axes are the patient axes, each either way
     (head-first or feet-first, supine or prone, ascending or descending frames): its lowest and highest index."""
@@ -569,98 +566,7 @@ def index_box(grid, lo, hi):
 
 class Sliver(Exception):
     """A structure covering part of a pixel but none of its sub-cell centres, where the Rasteriser takes a point of
-    the outline in it (a witness): box_samples does not make that point; Prism does (witness), and raises this only
-    where it finds no point at all."""
-
-
-def box_samples(grid, lo, hi, zs):
-    """
-    The sample points (grid index, 3 x N) and volumes (cc) of an axis-aligned box (rectangle [lo, hi] in x and y
-    on the planes zs, its end planes reaching half a plane spacing further) on an axis-aligned grid, by the rule
-    README and Rasteriser state. Each plane owns the slab half-way to its neighbours (ends within SLAB_SNAP of a
-    slice boundary put on it). A voxel's occupancy is its pixel's covered area times the slabs' overlap with it;
-    a voxel whose occupancy and its six face neighbours' are whole is its centre; every other occupied voxel is,
-    for each slab part crossing it, the centres of the n x n sub-cells inside the rectangle at round(n * part)
-    heights (at least 1; a half within HEIGHTS_SNAP rounds up), sharing the part's occupied volume equally; every
-    contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the surface is large. Only what lies inside the grid is
-    sampled: a voxel on the grid's surface is sub-sampled, a vertex outside it is none, a slab is cut at the grid's
-    ends. Raises Sliver where the box covers part of a pixel without reaching any of its sub-cell centres (Box then
-    samples it as a Prism, which finds the rasteriser's point of the outline there).
-    """
-    s = np.abs(np.diag(grid.axes))
-    (x0, y0, _), (x1, y1, _) = index_box(grid, lo, hi)
-    kq = np.sort((np.array(zs) - grid.origin[2]) / grid.axes[2, 2])
-    mids = (kq[1:] + kq[:-1]) / 2
-    slab_lo = np.concatenate([[kq[0] - (kq[1] - kq[0]) / 2], mids])
-    slab_hi = np.concatenate([mids, [kq[-1] + (kq[-1] - kq[-2]) / 2]])
-
-    def snap(k):
-        boundary = np.floor(k) + 0.5
-        return np.where(np.abs(k - boundary) <= SLAB_SNAP, boundary, k)
-
-    slab_lo, slab_hi = snap(slab_lo), snap(slab_hi)
-    perimeter = 2 * ((x1 - x0) + (y1 - y0))
-    area = (x1 - x0) * (y1 - y0)
-    boundary = float(np.sum(perimeter * np.maximum(1.0, slab_hi - slab_lo))) + 2 * area
-    n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
-    voxel_cc = float(np.prod(s)) / 1000
-
-    nx, ny, nz = grid.shape
-    # the voxels the box reaches, inside the grid (what lies beyond it is no sample: volumeOutsideGridCc)
-    ii = np.arange(max(int(np.floor(x0 - 0.5)) + 1, 0), min(int(np.ceil(x1 + 0.5)), nx))
-    jj = np.arange(max(int(np.floor(y0 - 0.5)) + 1, 0), min(int(np.ceil(y1 + 0.5)), ny))
-    kk = np.arange(max(int(np.floor(slab_lo[0] - 0.5)) + 1, 0), min(int(np.ceil(slab_hi[-1] + 0.5)), nz))
-    cover = np.outer(cell_overlap(y0, y1, jj), cell_overlap(x0, x1, ii))  # [j, i]: the pixel's covered area
-    cover = np.where(cover < EPS, 0.0, np.where(cover >= 1 - EPS, 1.0, cover))
-    parts = np.array([cell_overlap(l, h, kk) for l, h in zip(slab_lo, slab_hi)])  # [plane, k]
-    occ = np.asarray(cover[None, :, :] * parts.sum(axis=0)[:, None, None], dtype=np.float32)  # [k, j, i]
-    full = np.pad(occ >= np.float32(1 - EPS), 1)
-    inner = (full[1:-1, 1:-1, 1:-1] & full[:-2, 1:-1, 1:-1] & full[2:, 1:-1, 1:-1] & full[1:-1, :-2, 1:-1]
-             & full[1:-1, 2:, 1:-1] & full[1:-1, 1:-1, :-2] & full[1:-1, 1:-1, 2:])
-    # a voxel on the grid's surface is sub-sampled too
-    inner &= (((kk > 0) & (kk < nz - 1))[:, None, None] & ((jj > 0) & (jj < ny - 1))[None, :, None]
-              & ((ii > 0) & (ii < nx - 1))[None, None, :])
-    offsets = (np.arange(n) + 0.5) / n - 0.5
-    points, volumes = [], []
-    for a, k in enumerate(kk):
-        for b, j in enumerate(jj):
-            for c, i in enumerate(ii):
-                if inner[a, b, c]:
-                    points.append((i, j, k))
-                    volumes.append(voxel_cc)
-                    continue
-                if occ[a, b, c] <= EPS or cover[b, c] <= 0:
-                    continue
-                cells = [(i + ox, j + oy) for oy in offsets for ox in offsets
-                         if cover[b, c] >= 1 or (x0 - ON_OUTLINE <= i + ox <= x1 + ON_OUTLINE
-                                                 and y0 - ON_OUTLINE <= j + oy <= y1 + ON_OUTLINE)]
-                if not cells:
-                    raise Sliver('pixel %d, %d: the box covers %.3g of it but none of its sub-cell centres' % (
-                        i, j, cover[b, c]))
-                for q in range(len(kq)):
-                    part = parts[q, a]
-                    if part <= 0:
-                        continue
-                    heights = max(1, int(np.floor(n * part + 0.5 + HEIGHTS_SNAP)))
-                    z_lo = max(slab_lo[q], k - 0.5)
-                    vol = cover[b, c] * part * voxel_cc / (len(cells) * heights)
-                    for t in range(heights):
-                        z = z_lo + (t + 0.5) * part / heights
-                        for x, y in cells:
-                            points.append((x, y, z))
-                            volumes.append(vol)
-    # the contour vertices inside the grid, at both ends of the part of their plane's slab inside it
-    for q in range(len(kq)):
-        z_lo, z_hi = max(slab_lo[q], -0.5), min(slab_hi[q], nz - 0.5)
-        if z_hi - z_lo <= 0:
-            continue
-        for x in (x0, x1):
-            for y in (y0, y1):
-                if -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5:
-                    for z in (z_lo, z_hi):
-                        points.append((x, y, z))
-                        volumes.append(0.0)
-    return np.array(points, dtype=np.float64).T, np.array(volumes)
+    the outline in it (a witness) that the script cannot find (witness)."""
 
 
 class Prism:
@@ -671,7 +577,7 @@ class Prism:
     plane owning the slab half-way to its neighbours (the end planes reaching half their adjacent spacing further;
     across a gap, Rasteriser.assignSlabs' split). Its samples (samples) and occupancy (occupancy) on an
     axis-aligned grid follow the rule README and Rasteriser state, computed here from the polygons alone: each
-    pixel's covered area exactly (clip_area), sub-cell centres inside the region by the crossing number, and for a
+    pixel's covered area exactly (region_area), sub-cell centres inside the region by the crossing number, and for a
     pixel the region covers without reaching any sub-cell centre, the point of the outline PlaneRaster takes
     (witness).
     """
@@ -843,11 +749,6 @@ def area_of(pts):
                for a in range(len(pts))) / 2 if len(pts) >= 3 else 0.0
 
 
-def clip_area(p, x0, x1, y0, y1):
-    """Area of polygon p inside the box [x0, x1] x [y0, y1]."""
-    return abs(area_of(clip_box(p, x0, x1, y0, y1)))
-
-
 def region_area(polys, signs, overlap, box=None):
     """
     Area of a plane's region (within box (x0, x1, y0, y1) when given): the outlines (+1) less the holes (-1) in
@@ -915,8 +816,14 @@ def quantised(i, j, px, py):
 def prism_raster(grid, prism):
     """
     (occupancy [k, j, i] float32, (sample indices 3 x N, volumes cc)) of a Prism on an axis-aligned grid, by
-    Rasteriser's rule (see box_samples; here each plane has its own polygons, so a voxel's slab parts each take
-    their own plane's pixel coverage and sub-cells).
+    Rasteriser's rule: each plane owns its slab (ends within SLAB_SNAP of a slice boundary put on it); a voxel's
+    occupancy is the sum over the slab parts crossing it of their plane's pixel coverage times the part; a voxel
+    whose occupancy and its six face neighbours' are whole is its centre; every other occupied voxel is, for each
+    slab part crossing it, the sub-cell centres inside its plane's region (or the witness point of a sliver) at
+    round(n * part) heights (at least 1; a half within HEIGHTS_SNAP rounds up), sharing the part's occupied volume
+    equally; every contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the
+    surface is large. Only what lies inside the grid is sampled: a voxel on the grid's surface is sub-sampled, a
+    vertex outside it is none, a slab is cut at the grid's ends.
     """
     nx, ny, nz = grid.shape
     voxel_cc = float(np.prod(np.abs(np.diag(grid.axes)))) / 1000
@@ -1036,25 +943,19 @@ def prism_raster(grid, prism):
 
 
 class Box:
-    """A structure that is one axis-aligned rectangle on evenly spaced planes (box_extent), sampled by box_samples."""
+    """A structure that is one axis-aligned rectangle on evenly spaced planes (box_extent): its occupancy by the
+    product of its overlaps along the axes, its samples as a Prism's (the same rectangles)."""
 
     def __init__(self, name, contours):
         self.lo, self.hi = box_extent(name, contours)
-        self.planes = box_planes(contours)
-        self.name = name
         self.contours = contours
-        self.prism = None
+        self.prism = Prism(name, contours)
 
     def volume_cc(self):
         return float(np.prod(self.hi - self.lo)) / 1000
 
     def samples(self, grid):
-        """box_samples; where it meets a sliver, the same rectangles as a Prism, which finds the witness points."""
-        try:
-            return box_samples(grid, self.lo, self.hi, self.planes)
-        except Sliver:
-            self.prism = Prism(self.name, self.contours)
-            return self.prism.samples(grid)
+        return self.prism.samples(grid)
 
     def occupancy(self, grid):
         return occupancy(grid, self.lo, self.hi)
@@ -1315,8 +1216,9 @@ def check_structures(case, base, out_dir, courses, out_grid):
         return {'case': case['caseId'], 'map': 'dvh.json', 'problems': [], 'structuresChecked': [],
                 'note': 'the output grid is not along the patient axes'}
     structures = read_structures(os.path.join(base, case['structureSet']))
+    set_planes = set_planes_of(structures)
     for name, kind, contours in structures:
-        shape = shape_of(name, contours, set_planes_of(structures))
+        shape = shape_of(name, contours, set_planes)
         first, last = index_box(out_grid, shape.lo, shape.hi)
         if np.any(last < -0.5) or np.any(first > np.array(out_grid.shape) - 0.5):
             continue  # wholly outside the grid
@@ -1397,16 +1299,11 @@ def check_entry(name, r, target, shape, case, courses, out_grid, rows, problems,
                            worst)
         if name not in exact:
             exact.append(name)
-        witnessed = (shape.prism or shape).witnesses if isinstance(shape, Box) and shape.prism else \
-            shape.witnesses if isinstance(shape, Prism) else 0
-        if witnessed:
-            worst.setdefault('witnessPixels', {})[name] = witnessed
-        if isinstance(shape, Prism) and shape.split:
-            worst.setdefault('gapsSplit', {})[name] = shape.split
-        if isinstance(shape, Prism) and shape.overlaps:
-            worst.setdefault('planesOfOverlappingOutlines', {})[name] = shape.overlaps
-        if isinstance(shape, Prism) and shape.xors:
-            worst.setdefault('planesWithXor', {})[name] = shape.xors
+        prism = shape.prism if isinstance(shape, Box) else shape
+        for key, count in (('witnessPixels', prism.witnesses), ('gapsSplit', prism.split),
+                           ('planesOfOverlappingOutlines', prism.overlaps), ('planesWithXor', prism.xors)):
+            if count:
+                worst.setdefault(key, {})[name] = count
     except Sliver as e:
         skipped[name] = str(e)
         if isinstance(shape, Box):
