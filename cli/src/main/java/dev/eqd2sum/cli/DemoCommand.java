@@ -2,7 +2,6 @@ package dev.eqd2sum.cli;
 
 import dev.eqd2sum.io.casefile.CaseFileReader;
 import dev.eqd2sum.io.casefile.CaseSpec;
-import dev.eqd2sum.io.report.CaseResult;
 import dev.eqd2sum.io.report.ConsoleTable;
 import dev.eqd2sum.io.synth.SpineCaseWriter;
 import picocli.CommandLine.Command;
@@ -38,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "auto (default), scalar, vector or opencl.")
     String backend;
 
-    @Option(names = "--quiet", description = "Do not print the table.")
+    @Option(names = "--quiet", description = "Print nothing on stdout: no table, no list of what was written"
+            + " (errors and the backend line still go to stderr).")
     boolean quiet;
 
     @ParentCommand
@@ -51,24 +51,26 @@ final class DemoCommand implements Callable<Integer> {
         Path target = Path.of(out);
         Path caseDisplay = target.resolve("case").resolve("case.json");
         Path resultDisplay = target.resolve("result");
-        CaseResult result;
+        CaseRunner.Run run;
         try (OutputFolder folder = OutputFolder.prepare(target, out, overwrite)) {
             Path caseFile = SpineCaseWriter.writeDemo(folder.temp().resolve("case"));
             CaseSpec spec = CaseFileReader.read(caseFile, caseDisplay.toString());
             Path resultDir = Files.createDirectory(folder.temp().resolve("result"));
             Files.writeString(resultDir.resolve(OutputFolder.MARKER),
                     "Written by eqd2sum; --overwrite may replace this folder.\n");
-            result = SumCommand.runInto(spec, resultDir, backend, stderr).result();
+            run = SumCommand.runInto(spec, resultDir, backend, stderr);
             folder.commit();
         }
-        if (!quiet) {
-            stdout.print(ConsoleTable.render(result));
-            stdout.println();
+        if (quiet) {
+            return Main.EXIT_OK;
         }
+        stdout.print(ConsoleTable.render(run.result()));
+        stdout.println();
         stdout.println("The case:   " + caseDisplay + " (DICOM files beside it)");
-        stdout.println("The result: " + resultDisplay + "/ (plan-sum-eqd2.dcm, dvh.json, dvh.csv, metrics.csv,"
-                + " constraints.json)");
+        stdout.println("The result: " + resultDisplay + "/ (" + String.join(", ", run.files())
+                + ")");
         stdout.println("Run it again: eqd2sum sum " + caseDisplay + " --out " + resultDisplay + " --overwrite");
         return Main.EXIT_OK;
     }
+
 }

@@ -6,6 +6,7 @@ import dev.eqd2sum.io.inspect.Inspector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " type and summation, dose range in Gy, structures, fractions, frame of reference,"
                         + " registration matrices.",
                 "Files are read with the same checks as 'eqd2sum sum': a file it refuses is reported as"
-                        + " 'eqd2sum: error: FILE: PROBLEM' (exit status 2)."})
+                        + " 'eqd2sum: error: FILE: PROBLEM' (with --json also as {\"file\", \"error\"}), the other"
+                        + " files are still summarised, and the exit status is 2. An RT Dose that sum refuses only"
+                        + " for its kind (a plan sum: EFFECTIVE or MULTI_PLAN, as eqd2sum writes) is summarised"
+                        + " with the reason."})
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "DICOM files to summarise")
     List<Path> files;
@@ -38,26 +42,39 @@ public final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Map<String, Object>> all = new ArrayList<>();
+        boolean refused = false;
+        int shown = 0;
+        // every file is looked at: a folder of exports shows its good files and names each bad one
         for (Path f : files) {
+            Map<String, Object> m;
             try {
-                all.add(Inspector.inspect(f));
+                m = Inspector.inspect(f);
             } catch (InvalidInputException e) {
+                refused = true;
                 err.println("eqd2sum: error: " + e.getMessage());
                 err.flush();
-                return 2;
+                if (json) {
+                    Map<String, Object> failed = new LinkedHashMap<>();
+                    failed.put("file", f.toString());
+                    failed.put("error", e.problem());
+                    all.add(failed);
+                }
+                continue;
+            }
+            if (json) {
+                all.add(m);
+            } else {
+                if (shown++ > 0) {
+                    out.println();
+                }
+                out.print(InspectionText.text(m));
+                out.flush();
             }
         }
         if (json) {
             out.println(InspectionText.json(all));
-        } else {
-            for (int i = 0; i < all.size(); i++) {
-                if (i > 0) {
-                    out.println();
-                }
-                out.print(InspectionText.text(all.get(i)));
-            }
         }
         out.flush();
-        return 0;
+        return refused ? 2 : 0;
     }
 }

@@ -134,7 +134,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "no command given: use sum, demo or inspect");
+                "no command given: use sum, cohort, demo or inspect (eqd2sum --help lists them)");
     }
 
     /** Version from the jar manifest (or "dev" when run from classes). */
@@ -144,7 +144,8 @@ public final class Main implements Runnable {
             return new String[] {"eqd2sum " + version() + " (build " + build() + ")"};
         }
 
-        static String version() {
+        /** The bare version ({@code 0.1.0-SNAPSHOT}), as dvh.json and cohort.json write it. */
+        public static String version() {
             String v = Main.class.getPackage().getImplementationVersion();
             return v == null ? "dev" : v;
         }

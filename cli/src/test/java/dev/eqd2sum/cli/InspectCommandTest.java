@@ -72,14 +72,49 @@ class InspectCommandTest {
     }
 
     @Test
-    void aBadFileIsOneErrorLineAndExitTwo() throws IOException {
+    void aBadFileIsOneErrorLineAndExitTwoAndTheOtherFilesAreStillShown() throws IOException {
         Path cut = dir.resolve("cut.dcm");
         byte[] all = Files.readAllBytes(rd);
         Files.write(cut, java.util.Arrays.copyOf(all, all.length - 7));
-        assertThat(run("inspect", rs.toString(), cut.toString())).isEqualTo(2);
+        assertThat(run("inspect", rs.toString(), cut.toString(), rp.toString())).isEqualTo(2);
         assertThat(err.toString()).startsWith("eqd2sum: error: " + cut + ": file ends at byte " + (all.length - 7)
                 + " inside PixelData (7FE0,0010)");
         assertThat(err.toString().lines()).hasSize(1);
-        assertThat(out.toString()).isEmpty();
+        assertThat(out.toString()).contains(rs.toString(), "SpinalCord", rp.toString(), "3 fractions")
+                .doesNotContain(cut.toString());
+    }
+
+    @Test
+    void jsonNamesABadFileWithItsProblem() throws IOException {
+        Path cut = dir.resolve("cut.dcm");
+        byte[] all = Files.readAllBytes(rd);
+        Files.write(cut, java.util.Arrays.copyOf(all, 100));
+        assertThat(run("inspect", "--json", cut.toString(), rs.toString())).isEqualTo(2);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(tree.get(0).get("file").asText()).isEqualTo(cut.toString());
+        assertThat(tree.get(0).get("error").asText()).isNotBlank().doesNotContain(cut.toString());
+        assertThat(tree.get(1).get("structures")).hasSize(2);
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void ourOwnPlanSumIsSummarisedAndSaidToBeNoCourseDose() throws IOException {
+        PatientStudy ps = PatientStudy.synthetic("Doe^Jane", "pt9", "20240506");
+        GridGeometry g = GridGeometry.axisAligned(4, 3, 2, -3, -2, 10, 2, 2, 2.5);
+        float[] d = new float[24];
+        java.util.Arrays.fill(d, 42.5f);
+        Path sum = dir.resolve("plan-sum-eqd2.dcm");
+        RtDoseWriter.writeEqd2PlanSum(sum, new DoseGrid(g, d), new RtDoseWriter.Eqd2Export(ps, "1.2.3",
+                List.of("1.2.4", "1.2.5"), List.of(), "alpha/beta 2 Gy", true, 32));
+        assertThat(run("inspect", sum.toString(), rd.toString())).isZero();
+        assertThat(out.toString()).contains("GY, EFFECTIVE, summation MULTI_PLAN",
+                "as a course's dose:  not usable: DoseType (3004,0004) is EFFECTIVE", "42.50",
+                "as a course's dose:  usable");
+        out.reset();
+        assertThat(run("inspect", "--json", sum.toString())).isZero();
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(tree.get(0).get("usableAsCourseDose").asBoolean()).isFalse();
+        assertThat(tree.get(0).get("notUsableAsCourseDose").asText()).contains("EFFECTIVE");
+        assertThat(err.toString()).isEmpty();
     }
 }

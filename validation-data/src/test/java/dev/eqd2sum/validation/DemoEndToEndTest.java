@@ -22,7 +22,9 @@ class DemoEndToEndTest {
         Path out = dir.resolve("demo-out");
         NeuropathyPatientEndToEndTest.Run r = eqd2sum("demo", "--out", out.toString(), "--backend", "scalar");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("sahgal2012-3").contains("The case:").contains("case.json");
+        assertThat(r.out()).contains("sahgal2012-3").contains("The case:").contains("case.json")
+                .contains("(plan-sum-eqd2.dcm, plan-sum-eqd2-ab2.dcm, plan-sum-eqd2-ab10.dcm, dvh.json, dvh.csv,"
+                        + " metrics.csv, constraints.json)");
         for (String f : List.of("case/case.json", "case/RS.dcm", "case/prior/RD.dcm", "case/current/RD.dcm",
                 "result/plan-sum-eqd2.dcm", "result/plan-sum-eqd2-ab2.dcm", "result/plan-sum-eqd2-ab10.dcm",
                 "result/dvh.json", "result/dvh.csv", "result/metrics.csv", "result/constraints.json")) {
@@ -52,5 +54,12 @@ class DemoEndToEndTest {
         NeuropathyPatientEndToEndTest.Run again = eqd2sum("sum", out.resolve("case/case.json").toString(), "--out",
                 out.resolve("result").toString(), "--overwrite", "--quiet", "--backend", "scalar");
         assertThat(again.status()).as(again.err()).isZero();
+
+        // --quiet: nothing on stdout, the backend line on stderr
+        NeuropathyPatientEndToEndTest.Run quiet = eqd2sum("demo", "--out", out.toString(), "--overwrite", "--quiet",
+                "--backend", "scalar");
+        assertThat(quiet.status()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).isEmpty();
+        assertThat(quiet.err()).contains("eqd2sum: backend scalar");
     }
 }

@@ -99,7 +99,8 @@ public final class CohortCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         stdout = spec.commandLine().getOut();
         stderr = spec.commandLine().getErr();
-        CaseRunner runner = injectedRunner != null ? injectedRunner : new SumCaseRunner(stderr);
+        CohortProgress progress = new CohortProgress(stderr, CohortProgress.onTerminal());
+        CaseRunner runner = injectedRunner != null ? injectedRunner : new SumCaseRunner(progress);
         try {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             if (n < 1) {
@@ -123,14 +124,14 @@ public final class CohortCommand implements Callable<Integer> {
             }
             planBackend(cases);
             Files.createDirectories(out);
-            String version = versionString();
+            String version = Main.Version.version();
             CaseOptions options = new CaseOptions(noDose, backend);
             stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
                     + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
             // the resume records name the build too: a snapshot's version stays the same from build to build
             String build = Main.Version.build();
-            CohortRun run = new CohortRun(runner, options, version + " (build " + build + ")", n, heapBytes,
-                    new CohortProgress(stderr, CohortProgress.onTerminal()));
+            CohortRun run = new CohortRun(runner, options, "eqd2sum " + version + " (build " + build + ")", n, heapBytes,
+                    progress);
             List<CaseOutcome> outcomes = run.run(cases, out, resume);
             CohortTables.write(out, outcomes);
             double wall = (System.nanoTime() - t0) / 1e9;
@@ -179,12 +180,6 @@ public final class CohortCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /** The tool version, as {@code eqd2sum --version} prints it: the jar's, or "dev" when run from classes. */
-    static String versionString() {
-        String v = CohortCommand.class.getPackage().getImplementationVersion();
-        return "eqd2sum " + (v == null ? "dev" : v);
     }
 
     /** Same version line as {@code eqd2sum --version}, the build included. */

@@ -16,6 +16,9 @@ final class CohortProgress implements CohortListener {
     private final PrintWriter err;
     private final boolean terminal;
     private long startNanos;
+    private int finished;
+    private int failed;
+    private int cases;
 
     CohortProgress(PrintWriter err, boolean terminal) {
         this.err = err;
@@ -28,7 +31,8 @@ final class CohortProgress implements CohortListener {
     }
 
     @Override
-    public void started(int cases) {
+    public synchronized void started(int cases) {
+        this.cases = cases;
         startNanos = System.nanoTime();
         if (terminal) {
             err.print(bar(0, 0, cases));
@@ -37,7 +41,10 @@ final class CohortProgress implements CohortListener {
     }
 
     @Override
-    public void caseFinished(CaseOutcome o, int finished, int failed, int cases) {
+    public synchronized void caseFinished(CaseOutcome o, int finished, int failed, int cases) {
+        this.finished = finished;
+        this.failed = failed;
+        this.cases = cases;
         String what = switch (o.status()) {
             case DONE -> String.format(Locale.ROOT, "done in %.2f s", o.seconds());
             case UNCHANGED -> "unchanged, kept (--resume)";
@@ -53,6 +60,19 @@ final class CohortProgress implements CohortListener {
             }
         } else {
             err.println("cohort: [" + finished + "/" + cases + "] " + o.c().label() + " " + what);
+        }
+        err.flush();
+    }
+
+    /** A line of its own (e.g. the backend choice), printed above the bar on a terminal. */
+    synchronized void note(String line) {
+        if (terminal) {
+            err.print("\r\033[K" + line + "\n");
+            if (finished < cases) { // a bar is on screen: draw it again below the line
+                err.print(bar(finished, failed, cases));
+            }
+        } else {
+            err.println(line);
         }
         err.flush();
     }

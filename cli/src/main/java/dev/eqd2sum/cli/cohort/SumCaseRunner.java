@@ -7,7 +7,6 @@ import dev.eqd2sum.io.cohort.CohortCase;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,11 +18,11 @@ import java.util.Map;
  * printed once.
  */
 final class SumCaseRunner implements CaseRunner {
-    private final PrintWriter err;
+    private final CohortProgress progress;
     private volatile boolean backendLinePrinted;
 
-    SumCaseRunner(PrintWriter err) {
-        this.err = err;
+    SumCaseRunner(CohortProgress progress) {
+        this.progress = progress;
     }
 
     @Override
@@ -41,8 +40,7 @@ final class SumCaseRunner implements CaseRunner {
                 synchronized (this) {
                     if (!backendLinePrinted) {
                         backendLinePrinted = true;
-                        err.println("cohort: " + lines.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
-                        err.flush();
+                        progress.note("cohort: " + lines.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
                     }
                 }
             }

@@ -72,12 +72,17 @@ final class StrictJson {
         }
     }
 
-    private static String firstLine(String s) {
+    /** Jackson's message, first line, with its parser internals ("[Source: REDACTED ...]") in the user's words. */
+    static String firstLine(String s) {
         if (s == null) {
             return "syntax error";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        // compiled here, on the error path only: a case that reads cleanly never loads the regex classes
+        line = line.replaceAll("\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)",
+                "(opened at line $1, column $2)");
+        return line.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2").strip();
     }
 
     /** A JSON object at a field path, with checked accessors. */

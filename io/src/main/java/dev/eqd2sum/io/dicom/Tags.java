@@ -59,6 +59,7 @@ public final class Tags {
     public static final int ImageOrientationPatient = 0x00200037;
     public static final int FrameOfReferenceUID = 0x00200052;
     public static final int PositionReferenceIndicator = 0x00201040;
+    public static final int Laterality = 0x00200060;
     public static final int SamplesPerPixel = 0x00280002;
     public static final int PhotometricInterpretation = 0x00280004;
     public static final int NumberOfFrames = 0x00280008;

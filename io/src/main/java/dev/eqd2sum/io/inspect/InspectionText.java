@@ -30,12 +30,14 @@ public final class InspectionText {
         line(sb, "patient ID", m.get("patientId"));
         line(sb, "frame of reference", m.get("frameOfReferenceUid"));
         if (m.get("grid") instanceof Map<?, ?> g) {
-            line(sb, "grid size", join(g.get("size"), " x "));
+            line(sb, "grid size (voxels)", join(g.get("size"), " x "));
             line(sb, "spacing (mm)", join(g.get("spacingMm"), " x "));
             line(sb, "origin (mm)", join(g.get("originMm"), ", "));
             line(sb, "orientation", join(g.get("orientation"), "\\"));
             line(sb, "frame direction", join(g.get("frameDirection"), ", "));
             line(sb, "dose", m.get("doseUnits") + ", " + m.get("doseType") + ", summation " + m.get("doseSummationType"));
+            line(sb, "as a course's dose", Boolean.TRUE.equals(m.get("usableAsCourseDose")) ? "usable"
+                    : "not usable: " + m.get("notUsableAsCourseDose"));
             line(sb, "dose range (Gy)", join(m.get("doseRangeGy"), " .. "));
             line(sb, "bits, scaling", m.get("bitsAllocated") + " bit, DoseGridScaling " + m.get("doseGridScaling"));
             line(sb, "referenced plans", join(m.get("referencedPlanUids"), ", "));
@@ -65,7 +67,8 @@ public final class InspectionText {
         if (m.get("registrations") instanceof List<?> regs) {
             for (Object o : regs) {
                 Map<?, ?> r = (Map<?, ?>) o;
-                line(sb, "registration", r.get("fromFrameOfReferenceUid") + " -> " + r.get("toFrameOfReferenceUid"));
+                line(sb, "registration", r.get("fromFrameOfReferenceUid") + " -> " + r.get("toFrameOfReferenceUid")
+                        + " (4x4 matrix, translation in mm)");
                 List<?> mat = (List<?>) r.get("matrix");
                 for (int row = 0; row < 4; row++) {
                     sb.append(String.format(Locale.ROOT, "      %12.6f %12.6f %12.6f %12.6f%n", mat.get(4 * row),

@@ -1,5 +1,6 @@
 package dev.eqd2sum.io.inspect;
 
+import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.geometry.RigidTransform;
 import dev.eqd2sum.engine.structure.PlanarContour;
@@ -26,8 +27,10 @@ import java.util.Map;
 /**
  * Summarises a DICOM RT file for {@code eqd2sum inspect} (CONTRACT): what it is, how it is
  * encoded, and what eqd2sum will take from it. RT objects go through the same readers as a case,
- * so a file inspect accepts is one {@code sum} accepts; a file they refuse is an
- * {@link dev.eqd2sum.engine.InvalidInputException}.
+ * so a file inspect accepts is one {@code sum} accepts, with one exception: an RT Dose of a kind no
+ * course can have (a plan sum, EFFECTIVE or MULTI_PLAN, such as eqd2sum's own output) is summarised
+ * with {@code usableAsCourseDose} false and the reason. A file the readers refuse is an
+ * {@link InvalidInputException}.
  */
 public final class Inspector {
     private Inspector() {
@@ -56,7 +59,7 @@ public final class Inspector {
             return out;
         }
         switch (sop) {
-            case RT_DOSE -> dose(RtDoseReader.read(file), out);
+            case RT_DOSE -> dose(RtDoseReader.readAnyKind(file), RtDoseReader.courseDoseRefusal(ds), out);
             case RT_STRUCTURE_SET -> structures(RtStructureSetReader.read(file), out);
             case RT_PLAN, RT_ION_PLAN -> plan(RtPlanReader.read(file), out);
             case SPATIAL_REGISTRATION, DEFORMABLE_SPATIAL_REGISTRATION -> registration(SpatialRegistrationReader.read(file), out);
@@ -66,7 +69,7 @@ public final class Inspector {
         return out;
     }
 
-    private static void dose(RtDose d, Map<String, Object> out) {
+    private static void dose(RtDose d, InvalidInputException refusal, Map<String, Object> out) {
         GridGeometry g = d.grid().geometry();
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("size", List.of(g.nx(), g.ny(), g.nz()));
@@ -80,6 +83,11 @@ public final class Inspector {
         out.put("doseUnits", "GY");
         out.put("doseType", d.doseType());
         out.put("doseSummationType", d.doseSummationType());
+        // a plan sum (ours: EFFECTIVE, MULTI_PLAN) is shown, and said to be no course dose, as sum would refuse it
+        out.put("usableAsCourseDose", refusal == null);
+        if (refusal != null) {
+            out.put("notUsableAsCourseDose", refusal.problem());
+        }
         float min = Float.MAX_VALUE;
         float max = 0;
         for (float x : d.grid().doseGy()) {

@@ -49,7 +49,7 @@ public final class RtDoseReader {
     static RtDose read(Path path, String source, FileBytesSink sink, int firstReadBytes) {
         try (StreamedDicomFile streamed = DicomReader.readStreamed(path, source, firstReadBytes)) {
             return read(streamed.file(), streamed.pixelsInFile(),
-                    (inMemory, layout, scale, min) -> streamed.decodePixels(inMemory, layout, scale, min, sink));
+                    (inMemory, layout, scale, min) -> streamed.decodePixels(inMemory, layout, scale, min, sink), true);
         }
     }
 
@@ -58,8 +58,49 @@ public final class RtDoseReader {
     }
 
     public static RtDose read(DicomFile file) {
-        return read(file, null, (inMemory, layout, scale, min) -> PixelDecoder.decode(file.source(), inMemory,
-                file.transferSyntax(), layout, scale, min));
+        return read(file, null, decoderOf(file), true);
+    }
+
+    /**
+     * Reads any RT Dose in Gy for {@code eqd2sum inspect}, whatever its DoseType and DoseSummationType: a plan sum
+     * eqd2sum wrote (EFFECTIVE, MULTI_PLAN) is worth looking at even though {@code sum} refuses it as a course's
+     * dose ({@link #courseDoseRefusal} says why). Every other check is {@link #read(DicomFile)}'s.
+     */
+    public static RtDose readAnyKind(DicomFile file) {
+        return read(file, null, decoderOf(file), false);
+    }
+
+    private static PixelSource decoderOf(DicomFile file) {
+        return (inMemory, layout, scale, min) -> PixelDecoder.decode(file.source(), inMemory,
+                file.transferSyntax(), layout, scale, min);
+    }
+
+    /**
+     * Why a dose of this kind cannot be a course's dose (DoseType and DoseSummationType, DOMAIN.md), or null when
+     * it can: a dose already biologically weighted would be converted twice, a plan sum hides the dose per fraction.
+     */
+    public static InvalidInputException courseDoseRefusal(DicomObject ds) {
+        String doseType = ds.requireString(Tags.DoseType);
+        switch (doseType) {
+            case "PHYSICAL" -> { }
+            case "EFFECTIVE" -> {
+                return ds.invalid(Tags.DoseType, "is EFFECTIVE: the dose is already biologically"
+                        + " weighted and would be converted twice; give the physical dose");
+            }
+            case "ERROR" -> {
+                return ds.invalid(Tags.DoseType, "is ERROR: a dose difference, not a dose");
+            }
+            default -> {
+                return ds.invalid(Tags.DoseType, "is " + doseType + "; expected PHYSICAL");
+            }
+        }
+        String summation = ds.requireString(Tags.DoseSummationType);
+        return switch (summation) {
+            case "PLAN", "FRACTION", "BEAM" -> null;
+            case "MULTI_PLAN" -> ds.invalid(Tags.DoseSummationType, "is MULTI_PLAN: a plan sum hides the dose"
+                    + " per fraction; give each course's own plan dose");
+            default -> ds.invalid(Tags.DoseSummationType, "is " + summation + "; expected PLAN, FRACTION or BEAM");
+        };
     }
 
     /** Decodes the pixel data: the element given, or when it is null the pixel data left in the file. */
@@ -67,7 +108,7 @@ public final class RtDoseReader {
         float[] decode(DicomElement inMemory, PixelDecoder.Layout layout, double scale, double[] minValue);
     }
 
-    private static RtDose read(DicomFile file, PixelDataInFile inFile, PixelSource pixelSource) {
+    private static RtDose read(DicomFile file, PixelDataInFile inFile, PixelSource pixelSource, boolean asCourseDose) {
         SopClass.require(file, SopClass.RT_DOSE);
         DicomObject ds = file.dataset();
         String src = file.source();
@@ -76,22 +117,14 @@ public final class RtDoseReader {
         if (!units.equals("GY")) {
             throw ds.invalid(Tags.DoseUnits, "is " + units + "; only GY (absolute dose) can be summed");
         }
+        if (asCourseDose) {
+            InvalidInputException refused = courseDoseRefusal(ds);
+            if (refused != null) {
+                throw refused;
+            }
+        }
         String doseType = ds.requireString(Tags.DoseType);
-        switch (doseType) {
-            case "PHYSICAL" -> { }
-            case "EFFECTIVE" -> throw ds.invalid(Tags.DoseType, "is EFFECTIVE: the dose is already biologically"
-                    + " weighted and would be converted twice; give the physical dose");
-            case "ERROR" -> throw ds.invalid(Tags.DoseType, "is ERROR: a dose difference, not a dose");
-            default -> throw ds.invalid(Tags.DoseType, "is " + doseType + "; expected PHYSICAL");
-        }
         String summation = ds.requireString(Tags.DoseSummationType);
-        switch (summation) {
-            case "PLAN", "FRACTION", "BEAM" -> { }
-            case "MULTI_PLAN" -> throw ds.invalid(Tags.DoseSummationType, "is MULTI_PLAN: a plan sum hides the dose"
-                    + " per fraction; give each course's own plan dose");
-            default -> throw ds.invalid(Tags.DoseSummationType, "is " + summation
-                    + "; expected PLAN, FRACTION or BEAM");
-        }
 
         int rows = positive(ds, Tags.Rows, ds.requireInt(Tags.Rows));
         int columns = positive(ds, Tags.Columns, ds.requireInt(Tags.Columns));

@@ -29,6 +29,8 @@ public final class RtStructureSetWriter {
         DicomObject ds = RtObjectHeader.start(target, SopClass.RT_STRUCTURE_SET, sopInstanceUid, patientStudy,
                 "Structures");
         ds.setString(Tags.FrameOfReferenceUID, Vr.UI, frameOfReferenceUid);
+        // the Frame of Reference module's Type 2 attribute: dciodvfy requires it once the UID is at the top level
+        ds.setString(Tags.PositionReferenceIndicator, Vr.LO, "");
         ds.setString(Tags.StructureSetLabel, Vr.SH, "eqd2sum");
         ds.setString(Tags.StructureSetDate, Vr.DA, LocalDate.now().format(DateTimeFormatter.BASIC_ISO_DATE));
         ds.setString(Tags.StructureSetTime, Vr.TM, "120000");

@@ -27,6 +27,8 @@ public final class SpatialRegistrationWriter {
                 "Rigid registration");
         ds.setString(Tags.FrameOfReferenceUID, Vr.UI, ownFrameOfReferenceUid);
         ds.setString(Tags.PositionReferenceIndicator, Vr.LO, "");
+        // General Series (REG uses it): Type 2C for a paired body part, which a registration cannot say; empty
+        ds.setString(Tags.Laterality, Vr.CS, "");
         ds.setString(Tags.ManufacturerModelName, Vr.LO, RtObjectHeader.MANUFACTURER);
         ds.setString(Tags.DeviceSerialNumber, Vr.LO, "1");
         String today = LocalDate.now().format(DateTimeFormatter.BASIC_ISO_DATE);

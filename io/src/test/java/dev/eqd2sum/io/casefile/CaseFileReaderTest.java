@@ -140,6 +140,10 @@ class CaseFileReaderTest {
                     assertThat(e.source()).isEqualTo(DISPLAY);
                     assertThat(e.problem()).startsWith("is not valid JSON at line 2");
                 });
+        assertThatThrownBy(() -> read("{\n  \"caseId\": \"a\""))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problem())
+                        .isEqualTo("is not valid JSON at line 2, column 16: Unexpected end-of-input: expected close"
+                                + " marker for Object (opened at line 1, column 1)"));
         assertThatThrownBy(() -> read("{\"caseId\": \"a\", \"caseId\": \"b\"}"))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problem()).contains("caseId"));
         assertThatThrownBy(() -> read("[1, 2]"))

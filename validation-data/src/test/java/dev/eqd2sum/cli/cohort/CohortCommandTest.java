@@ -55,7 +55,7 @@ class CohortCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("cohort: 4 cases: 4 succeeded, 0 failed;");
         String json = Files.readString(o.resolve("cohort.json"));
         assertThat(json).contains("\"kind\" : \"eqd2sum-cohort\"", "\"cases\" : 4", "\"failed\" : 0",
-                "\"backend\" : \"scalar\"", "\"noDose\" : true", "\"version\" : \"eqd2sum dev\"", "\"wallTimeS\"");
+                "\"backend\" : \"scalar\"", "\"noDose\" : true", "\"version\" : \"" + dev.eqd2sum.cli.Main.Version.version() + "\"", "\"wallTimeS\"");
     }
 
     @Test
@@ -134,5 +134,15 @@ class CohortCommandTest {
         CohortProgress p = new CohortProgress(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true);
         p.started(4);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[------------------------------] 0/4");
+        // a line of its own (the backend choice) clears the bar, stands on its own line, and the bar comes back
+        p.note("cohort: eqd2sum: backend scalar");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[------------------------------] 0/4"
+                + "\r\033[Kcohort: eqd2sum: backend scalar\n[------------------------------] 0/4");
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        CohortProgress log = new CohortProgress(new PrintWriter(plain, true, StandardCharsets.UTF_8), false);
+        log.started(4);
+        log.note("cohort: eqd2sum: backend scalar");
+        assertThat(plain.toString(StandardCharsets.UTF_8)).isEqualTo("cohort: eqd2sum: backend scalar"
+                + System.lineSeparator());
     }
 }

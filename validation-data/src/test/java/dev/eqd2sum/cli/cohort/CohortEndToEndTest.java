@@ -135,14 +135,16 @@ class CohortEndToEndTest {
     }
 
     @Test
-    void cohortJsonAndEveryCasesDvhJsonNameTheSameBuild() throws IOException {
+    void cohortJsonAndEveryCasesDvhJsonNameTheSameVersionAndBuild() throws IOException {
         JsonMapper json = new JsonMapper();
-        String build = json.readTree(out.resolve("cohort.json").toFile()).path("tool").path("build").asText();
+        JsonNode cohortTool = json.readTree(out.resolve("cohort.json").toFile()).path("tool");
+        String build = cohortTool.path("build").asText();
         assertThat(build).matches("[0-9a-f]{12}");
         for (String c : List.of("syn-0000", "syn-0019")) {
             JsonNode tool = json.readTree(out.resolve(c).resolve("dvh.json").toFile()).path("tool");
             assertThat(tool.path("build").asText()).as(c).isEqualTo(build);
-            assertThat(tool.path("version").asText()).as(c).isNotEmpty().doesNotContain("build");
+            assertThat(tool.path("version").asText()).as(c).isNotEmpty().doesNotContain("build")
+                    .isEqualTo(cohortTool.path("version").asText());
         }
     }
 
