@@ -48,6 +48,15 @@ public final class OutputFolder implements AutoCloseable {
      * @param display the folder as the user named it (for messages)
      */
     public static OutputFolder prepare(Path dir, String display, boolean overwrite) {
+        return prepare(dir, display, overwrite, List.of());
+    }
+
+    /**
+     * As {@link #prepare(Path, String, boolean)}, refusing to replace a folder that holds one of the run's
+     * {@code inputs}: an {@code --out} typed one level too short (the demo's folder, which holds its case) would
+     * otherwise delete the case it just summed.
+     */
+    public static OutputFolder prepare(Path dir, String display, boolean overwrite, List<Path> inputs) {
         Path target = dir.toAbsolutePath().normalize();
         if (target.getParent() == null) {
             throw new InvalidInputException(display, "cannot write into the file system root");
@@ -64,6 +73,11 @@ public final class OutputFolder implements AutoCloseable {
                 if (!Files.isRegularFile(target.resolve(MARKER))) {
                     throw new InvalidInputException(display, "the output folder is not empty and was not written"
                             + " by eqd2sum (no " + MARKER + " file), so --overwrite will not replace it");
+                }
+                Path input = inputInside(target, inputs);
+                if (input != null) {
+                    throw new InvalidInputException(display, "holds " + input + ", an input of this run, so"
+                            + " --overwrite will not replace it; give another output folder");
                 }
             }
         }
@@ -93,6 +107,28 @@ public final class OutputFolder implements AutoCloseable {
             }
             throw new InvalidInputException(display, "cannot create the output folder: " + e.getMessage());
         }
+    }
+
+    /** The first input that lies inside {@code folder} (links followed, as the replacement would delete it). */
+    private static Path inputInside(Path folder, List<Path> inputs) {
+        Path real;
+        try {
+            real = folder.toRealPath();
+        } catch (IOException e) {
+            real = folder;
+        }
+        for (Path in : inputs) {
+            Path p;
+            try {
+                p = in.toRealPath();
+            } catch (IOException e) {
+                p = in.toAbsolutePath().normalize();
+            }
+            if (p.startsWith(real) || in.toAbsolutePath().normalize().startsWith(folder)) {
+                return in;
+            }
+        }
+        return null;
     }
 
     /** Where to write the outputs before they are moved into place. */

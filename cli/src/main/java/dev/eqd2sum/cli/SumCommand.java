@@ -84,7 +84,7 @@ final class SumCommand implements Callable<Integer> {
         CaseSpec c = CaseFileReader.read(Path.of(caseFile), caseFile);
         StageTimes.lap("read case file");
         CaseRunner.Run run;
-        try (OutputFolder folder = OutputFolder.prepare(Path.of(out), out, overwrite)) {
+        try (OutputFolder folder = OutputFolder.prepare(Path.of(out), out, overwrite, c.inputFiles())) {
             run = runInto(c, folder.temp(), backend, main.err);
             folder.commit();
         }

@@ -77,6 +77,33 @@ class OutputFolderTest {
     }
 
     @Test
+    void overwriteNeverReplacesAFolderHoldingAnInputOfTheRun() throws IOException {
+        // the demo's folder: its marker, its case inside; --out typed one level too short
+        Path demo = dir.resolve("demo-out");
+        Files.createDirectories(demo.resolve("case"));
+        Files.writeString(demo.resolve(OutputFolder.MARKER), "x");
+        Path caseFile = Files.writeString(demo.resolve("case/case.json"), "{}");
+        Path elsewhere = Files.writeString(dir.resolve("RD.dcm"), "d");
+        assertThatThrownBy(() -> OutputFolder.prepare(demo, "demo-out", true, java.util.List.of(elsewhere, caseFile)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.source()).isEqualTo("demo-out");
+                    assertThat(e.problem()).isEqualTo("holds " + caseFile + ", an input of this run, so --overwrite"
+                            + " will not replace it; give another output folder");
+                });
+        // the same through a link to the folder, and a relative path to the input
+        Path link = Files.createSymbolicLink(dir.resolve("link"), demo);
+        Path relative = Path.of("").toAbsolutePath().relativize(caseFile);
+        assertThatThrownBy(() -> OutputFolder.prepare(link, "link", true, java.util.List.of(relative)))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(caseFile).exists();
+        // inputs elsewhere: replaced as before
+        try (OutputFolder f = OutputFolder.prepare(demo, "demo-out", true, java.util.List.of(elsewhere))) {
+            f.commit();
+        }
+        assertThat(caseFile).doesNotExist();
+    }
+
+    @Test
     void anEmptyFolderIsUsedAndAFileIsRefused() throws IOException {
         Path out = Files.createDirectories(dir.resolve("empty"));
         try (OutputFolder f = OutputFolder.prepare(out, "empty", false)) {

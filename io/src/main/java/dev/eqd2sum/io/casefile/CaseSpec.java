@@ -48,6 +48,28 @@ public record CaseSpec(Path caseFile, String displayCaseFile, String caseId, Pat
         return displayCaseFile + ": " + field;
     }
 
+    /** Every file the case reads: the case file, structure set, each course's doses, plan, registration, constraints. */
+    public List<Path> inputFiles() {
+        List<Path> files = new java.util.ArrayList<>();
+        files.add(caseFile);
+        if (structureSet != null) {
+            files.add(structureSet);
+        }
+        for (CourseSpec c : courses) {
+            files.addAll(c.doseFiles());
+            if (c.plan() != null) {
+                files.add(c.plan());
+            }
+            if (c.registration() != null) {
+                files.add(c.registration());
+            }
+        }
+        if (constraints != null && constraints.file() != null) {
+            files.add(constraints.file());
+        }
+        return files;
+    }
+
     /** The same case with the timeline recomputed, e.g. once plan files gave the missing fractions. */
     public CaseSpec withTimeline(CaseTimeline t) {
         return new CaseSpec(caseFile, displayCaseFile, caseId, structureSet, displayStructureSet, courses, alphaBeta,
