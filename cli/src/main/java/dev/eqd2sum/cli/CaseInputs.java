@@ -6,9 +6,11 @@ import dev.eqd2sum.engine.course.CourseDose;
 import dev.eqd2sum.engine.course.DoseComponent;
 import dev.eqd2sum.engine.course.Fractionation;
 import dev.eqd2sum.engine.geometry.RigidTransform;
+import dev.eqd2sum.engine.structure.Structure;
 import dev.eqd2sum.io.casefile.CaseSpec;
 import dev.eqd2sum.io.casefile.CourseSpec;
 import dev.eqd2sum.io.report.CaseResult.InputFile;
+import dev.eqd2sum.io.rt.PatientStudy;
 import dev.eqd2sum.io.rt.RtDose;
 import dev.eqd2sum.io.rt.RtDoseReader;
 import dev.eqd2sum.io.rt.RtPlan;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
@@ -91,7 +94,9 @@ final class CaseInputs {
             throw courseError;
         }
         warnings.addAll(courseWarnings);
+        refuseADoseGivenTwice(raw);
         CourseFiles current = raw.get(currentIndex);
+        warnOfOtherPatients(spec, current, raw, ss, warnings);
         String currentFrame = current.doses().getFirst().frameOfReferenceUid();
         if (current.spec().registration() != null) {
             throw new InvalidInputException(spec.source(current.spec().field() + ".registration"),
@@ -102,6 +107,9 @@ final class CaseInputs {
             throw new InvalidInputException(spec.displayStructureSet(), "is in frame of reference "
                     + ss.frameOfReferenceUid() + ", but the current course's dose " + current.doseFiles().getFirst().path()
                     + " is in " + currentFrame + "; the structure set must be the current course's");
+        }
+        if (ss != null && currentFrame != null) {
+            ss = withoutOtherFrames(spec, ss, currentFrame, current.doseFiles().getFirst().path(), warnings);
         }
         if (ss != null && current.plan() != null && current.plan().referencedStructureSetUid() != null
                 && !current.plan().referencedStructureSetUid().equals(ss.sopInstanceUid())) {
@@ -114,6 +122,100 @@ final class CaseInputs {
             placed.add(place(spec, c, currentFrame));
         }
         return new CaseInputs(spec, ss, ssFile, caseFile, placed, warnings);
+    }
+
+    /**
+     * A structure drawn in another frame of reference (an ROI of a multi-modality set that references the MR's
+     * frame) has coordinates that mean nothing on the dose grid: it is left out with a warning, or refused when
+     * the case names it (byStructure, roles).
+     */
+    private static RtStructureSet withoutOtherFrames(CaseSpec spec, RtStructureSet ss, String frame, String doseFile,
+                                                     List<String> warnings) {
+        List<Structure> kept = new ArrayList<>();
+        for (Structure st : ss.structures()) {
+            if (st.frameOfReferenceUid() == null || st.frameOfReferenceUid().equals(frame)) {
+                kept.add(st);
+                continue;
+            }
+            String where = "structure '" + st.name() + "' (ROI " + st.roiNumber() + ") is drawn in frame of reference "
+                    + st.frameOfReferenceUid() + ", but the current course's dose " + doseFile + " is in " + frame;
+            for (String named : spec.alphaBeta().byStructure().keySet()) {
+                if (st.hasName(named)) {
+                    throw new InvalidInputException(spec.displayStructureSet(), where + " (alphaBeta.byStructure names"
+                            + " it); a structure must be in the current course's frame");
+                }
+            }
+            for (Map.Entry<String, String> role : spec.roles().entrySet()) {
+                if (st.hasName(role.getValue())) {
+                    throw new InvalidInputException(spec.displayStructureSet(), where + " (roles." + role.getKey()
+                            + " names it); a structure must be in the current course's frame");
+                }
+            }
+            warnings.add(spec.displayStructureSet() + ": " + where + ": left out, no statistics");
+        }
+        if (kept.size() == ss.structures().size()) {
+            return ss;
+        }
+        return new RtStructureSet(ss.source(), ss.sopInstanceUid(), ss.frameOfReferenceUid(), ss.label(), kept,
+                ss.unknownContours(), ss.patientStudy());
+    }
+
+    /**
+     * One RT Dose object in two places (two copies, or a link, under different names) would be counted twice: the
+     * case file's check compares paths, this one SOP Instance UIDs.
+     */
+    private static void refuseADoseGivenTwice(List<CourseFiles> courses) {
+        java.util.Map<String, InputFile> seen = new java.util.HashMap<>();
+        for (CourseFiles c : courses) {
+            for (InputFile f : c.doseFiles()) {
+                InputFile first = f.sopInstanceUid() == null ? null : seen.putIfAbsent(f.sopInstanceUid(), f);
+                if (first != null) {
+                    throw new InvalidInputException(f.path(), "is the same RT Dose as " + first.path()
+                            + " (SOP Instance UID " + f.sopInstanceUid() + "): its dose would be counted twice");
+                }
+            }
+        }
+    }
+
+    /**
+     * Files of another patient are a warning, not an error: a prior course planned elsewhere often has another
+     * institution's patient ID. The current course's dose is the reference, as for the frame of reference.
+     */
+    private static void warnOfOtherPatients(CaseSpec spec, CourseFiles current, List<CourseFiles> courses,
+                                            RtStructureSet ss, List<String> warnings) {
+        String id = patientId(current.doses().getFirst().patientStudy());
+        if (id == null) {
+            return;
+        }
+        String reference = current.doseFiles().getFirst().path();
+        if (ss != null) {
+            warnOfOtherPatient(spec.displayStructureSet(), ss.patientStudy(), id, reference, warnings);
+        }
+        for (CourseFiles c : courses) {
+            for (int n = 0; n < c.doses().size(); n++) {
+                warnOfOtherPatient(c.doseFiles().get(n).path(), c.doses().get(n).patientStudy(), id, reference, warnings);
+            }
+            if (c.plan() != null) {
+                warnOfOtherPatient(c.planFile().path(), c.plan().patientStudy(), id, reference, warnings);
+            }
+        }
+    }
+
+    // a method, not a lambda: the first lambda of a fresh JVM costs a one-case run about 25 ms (bench/RESULTS.md)
+    private static void warnOfOtherPatient(String file, PatientStudy ps, String id, String reference,
+                                           List<String> warnings) {
+        String other = patientId(ps);
+        if (other != null && !other.equals(id)) {
+            warnings.add(file + " is of patient ID \"" + other + "\", but " + reference + " is of \"" + id
+                    + "\": check that every file is this patient's");
+        }
+    }
+
+    private static String patientId(PatientStudy ps) {
+        if (ps == null || ps.patientId() == null || ps.patientId().isBlank()) {
+            return null;
+        }
+        return ps.patientId().strip();
     }
 
     private record StructureSetRead(RtStructureSet structureSet, InputFile file, List<String> warnings) {

@@ -46,6 +46,7 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,14 +139,20 @@ final class CaseRunner {
         RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
         Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
         Map<String, Structure> byName = new LinkedHashMap<>();
+        // names match ignoring case and spaces at the ends (CONTRACT), so "SpinalCord" and "SPINALCORD " are one
+        Map<String, String> firstByKey = new HashMap<>();
         for (Structure s : structures) {
             if (s.contours().stream().noneMatch(c -> c.type().enclosesVolume())) {
                 warnings.add("structure " + s.name() + " has no closed contours" + (s.isEmpty() ? "" : " (only points"
                         + " or open contours)") + "; no statistics");
                 continue;
             }
-            if (masks.containsKey(s.name())) {
-                warnings.add("the structure set has two structures named " + s.name() + "; the first is used");
+            String first = firstByKey.putIfAbsent(s.name().strip().toLowerCase(Locale.ROOT), s.name());
+            if (first != null) {
+                warnings.add(first.equals(s.name())
+                        ? "the structure set has two structures named " + s.name() + "; the first is used"
+                        : "the structure set has structures named \"" + first + "\" and \"" + s.name() + "\", one name"
+                                + " ignoring case and spaces at the ends; the first is used");
                 continue;
             }
             masks.put(s.name(), null);

@@ -123,7 +123,8 @@ class BadInputEndToEndTest {
 
     @Test
     void severalPlanDosesForOneCourse() throws IOException {
-        edit("\"dose\": \"current/RD.dcm\"", "\"dose\": [\"current/RD.dcm\", \"prior/RD.dcm\"]");
+        Files.copy(dir.resolve("pt/prior/RD.dcm"), dir.resolve("pt/current/RD2.dcm"));
+        edit("\"dose\": \"current/RD.dcm\"", "\"dose\": [\"current/RD.dcm\", \"current/RD2.dcm\"]");
         rejected(dir.resolve("pt/current/RD.dcm").toString(), "only BEAM doses may be listed together");
     }
 

@@ -76,6 +76,17 @@ public final class CaseFileReader {
                 throw new InvalidInputException(display + ": courses[" + i + "].label",
                         "\"" + c.label() + "\" is used by another course; labels must be unique");
             }
+            for (int n = 0; n < c.doseFiles().size(); n++) {
+                Path f = c.doseFiles().get(n);
+                for (CourseSpec other : courses) {
+                    if (other.doseFiles().contains(f)) {
+                        throw new InvalidInputException(display + ": courses[" + i + "]." + (c.doseFiles().size() > 1
+                                || courseNodes.get(i).path("dose").isArray() ? "dose[" + n + "]" : "dose"),
+                                "\"" + c.displayDoseFiles().get(n) + "\" is also the dose of courses[" + other.index()
+                                        + "] (\"" + other.label() + "\"): its dose would be counted twice");
+                    }
+                }
+            }
             courses.add(c);
         }
 
@@ -432,7 +443,8 @@ public final class CaseFileReader {
                 throw o.error(field, display(relative) + " is a folder, not a file");
             }
             if (!Files.isRegularFile(p)) {
-                throw o.error(field, "file not found: " + display(relative) + " (paths are relative to the case file)");
+                throw o.error(field, Files.exists(p) ? display(relative) + " is not a regular file"
+                        : "file not found: " + display(relative) + " (paths are relative to the case file)");
             }
             return p;
         }

@@ -189,6 +189,13 @@ class CaseFileReaderTest {
                 "listed twice");
         fails(r -> ((ArrayNode) course(r, 1).get("dose")).add("missing.dcm"), DISPLAY + ": courses[1].dose[2]",
                 "file not found");
+        fails(r -> ((ArrayNode) course(r, 1).get("dose")).add("prior/../prior/RD.dcm"),
+                DISPLAY + ": courses[1].dose[2]", "\"pt017/prior/RD.dcm\" is also the dose of courses[0] (\"cEBRT\"):"
+                        + " its dose would be counted twice");
+        fails(r -> course(r, 1).put("dose", "prior/RD.dcm"), DISPLAY + ": courses[1].dose",
+                "is also the dose of courses[0]");
+        fails(r -> course(r, 0).put("dose", "/dev/null"), DISPLAY + ": courses[0].dose",
+                "/dev/null is not a regular file");
         fails(r -> course(r, 0).put("dose", 5), DISPLAY + ": courses[0].dose", "a file path or a list");
         fails(r -> course(r, 0).remove("dose"), DISPLAY + ": courses[0].dose", "is required");
     }
