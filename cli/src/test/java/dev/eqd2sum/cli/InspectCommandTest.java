@@ -98,6 +98,24 @@ class InspectCommandTest {
     }
 
     @Test
+    void aRelativeDoseIsShownInItsOwnUnits() throws IOException {
+        var f = dev.eqd2sum.io.dicom.DicomReader.read(rd);
+        f.dataset().setString(dev.eqd2sum.io.dicom.Tags.DoseUnits, dev.eqd2sum.io.dicom.Vr.CS, "RELATIVE");
+        Path rel = dir.resolve("RD-relative.dcm");
+        dev.eqd2sum.io.dicom.DicomWriter.write(rel, f.dataset(), "1.2.3", "TEST");
+        assertThat(run("inspect", rel.toString())).isZero();
+        assertThat(out.toString()).contains("RELATIVE, PHYSICAL, summation PLAN",
+                "not usable: DoseUnits (3004,0002) is RELATIVE", "dose range (RELATIVE): 0.000 .. 11.50")
+                .doesNotContain("dose range (Gy)");
+        out.reset();
+        assertThat(run("inspect", "--json", rel.toString())).isZero();
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(tree.get(0).has("doseRangeGy")).isFalse();
+        assertThat(tree.get(0).get("doseRange").get(1).asDouble()).isEqualTo(11.5);
+        assertThat(tree.get(0).get("doseUnits").asText()).isEqualTo("RELATIVE");
+    }
+
+    @Test
     void ourOwnPlanSumIsSummarisedAndSaidToBeNoCourseDose() throws IOException {
         PatientStudy ps = PatientStudy.synthetic("Doe^Jane", "pt9", "20240506");
         GridGeometry g = GridGeometry.axisAligned(4, 3, 2, -3, -2, 10, 2, 2, 2.5);

@@ -38,7 +38,11 @@ public final class InspectionText {
             line(sb, "dose", m.get("doseUnits") + ", " + m.get("doseType") + ", summation " + m.get("doseSummationType"));
             line(sb, "as a course's dose", Boolean.TRUE.equals(m.get("usableAsCourseDose")) ? "usable"
                     : "not usable: " + m.get("notUsableAsCourseDose"));
-            line(sb, "dose range (Gy)", join(m.get("doseRangeGy"), " .. "));
+            if (m.containsKey("doseRangeGy")) {
+                line(sb, "dose range (Gy)", join(m.get("doseRangeGy"), " .. "));
+            } else {
+                line(sb, "dose range (" + m.get("doseUnits") + ")", join(m.get("doseRange"), " .. "));
+            }
             line(sb, "bits, scaling", m.get("bitsAllocated") + " bit, DoseGridScaling " + m.get("doseGridScaling"));
             line(sb, "referenced plans", join(m.get("referencedPlanUids"), ", "));
         }

@@ -59,7 +59,8 @@ public final class Inspector {
             return out;
         }
         switch (sop) {
-            case RT_DOSE -> dose(RtDoseReader.readAnyKind(file), RtDoseReader.courseDoseRefusal(ds), out);
+            case RT_DOSE -> dose(RtDoseReader.readAnyKind(file), ds.getString(Tags.DoseUnits),
+                    RtDoseReader.courseDoseRefusal(ds), out);
             case RT_STRUCTURE_SET -> structures(RtStructureSetReader.read(file), out);
             case RT_PLAN, RT_ION_PLAN -> plan(RtPlanReader.read(file), out);
             case SPATIAL_REGISTRATION, DEFORMABLE_SPATIAL_REGISTRATION -> registration(SpatialRegistrationReader.read(file), out);
@@ -69,7 +70,7 @@ public final class Inspector {
         return out;
     }
 
-    private static void dose(RtDose d, InvalidInputException refusal, Map<String, Object> out) {
+    private static void dose(RtDose d, String units, InvalidInputException refusal, Map<String, Object> out) {
         GridGeometry g = d.grid().geometry();
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("size", List.of(g.nx(), g.ny(), g.nz()));
@@ -80,7 +81,8 @@ public final class Inspector {
         grid.put("orientation", toList(new double[] {u[0], u[1], u[2], v[0], v[1], v[2]}));
         grid.put("frameDirection", toList(g.frameDirection()));
         out.put("grid", grid);
-        out.put("doseUnits", "GY");
+        boolean gray = "GY".equals(units);
+        out.put("doseUnits", units);
         out.put("doseType", d.doseType());
         out.put("doseSummationType", d.doseSummationType());
         // a plan sum (ours: EFFECTIVE, MULTI_PLAN) is shown, and said to be no course dose, as sum would refuse it
@@ -94,7 +96,8 @@ public final class Inspector {
             min = Math.min(min, x);
             max = Math.max(max, x);
         }
-        out.put("doseRangeGy", List.of(round(min), round(max)));
+        // doseRangeGy only where the values are Gy; a RELATIVE dose's range is in its own units
+        out.put(gray ? "doseRangeGy" : "doseRange", List.of(round(min), round(max)));
         out.put("bitsAllocated", d.bitsAllocated());
         out.put("doseGridScaling", d.doseGridScaling());
         out.put("referencedPlanUids", d.referencedPlanUids());

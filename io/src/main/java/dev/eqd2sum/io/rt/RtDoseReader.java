@@ -62,9 +62,10 @@ public final class RtDoseReader {
     }
 
     /**
-     * Reads any RT Dose in Gy for {@code eqd2sum inspect}, whatever its DoseType and DoseSummationType: a plan sum
-     * eqd2sum wrote (EFFECTIVE, MULTI_PLAN) is worth looking at even though {@code sum} refuses it as a course's
-     * dose ({@link #courseDoseRefusal} says why). Every other check is {@link #read(DicomFile)}'s.
+     * Reads any RT Dose for {@code eqd2sum inspect}, whatever its DoseUnits, DoseType and DoseSummationType: a plan
+     * sum eqd2sum wrote (EFFECTIVE, MULTI_PLAN) or a RELATIVE dose is worth looking at even though {@code sum}
+     * refuses it as a course's dose ({@link #courseDoseRefusal} says why); the grid then holds the stored values
+     * times DoseGridScaling, in the file's units. Every other check is {@link #read(DicomFile)}'s.
      */
     public static RtDose readAnyKind(DicomFile file) {
         return read(file, null, decoderOf(file), false);
@@ -76,10 +77,15 @@ public final class RtDoseReader {
     }
 
     /**
-     * Why a dose of this kind cannot be a course's dose (DoseType and DoseSummationType, DOMAIN.md), or null when
-     * it can: a dose already biologically weighted would be converted twice, a plan sum hides the dose per fraction.
+     * Why a dose of this kind cannot be a course's dose (DoseUnits, DoseType and DoseSummationType, DOMAIN.md), or
+     * null when it can: a relative dose has no Gy, a dose already biologically weighted would be converted twice, a
+     * plan sum hides the dose per fraction.
      */
     public static InvalidInputException courseDoseRefusal(DicomObject ds) {
+        String units = ds.requireString(Tags.DoseUnits);
+        if (!units.equals("GY")) {
+            return ds.invalid(Tags.DoseUnits, "is " + units + "; only GY (absolute dose) can be summed");
+        }
         String doseType = ds.requireString(Tags.DoseType);
         switch (doseType) {
             case "PHYSICAL" -> { }
@@ -114,9 +120,6 @@ public final class RtDoseReader {
         String src = file.source();
 
         String units = ds.requireString(Tags.DoseUnits);
-        if (!units.equals("GY")) {
-            throw ds.invalid(Tags.DoseUnits, "is " + units + "; only GY (absolute dose) can be summed");
-        }
         if (asCourseDose) {
             InvalidInputException refused = courseDoseRefusal(ds);
             if (refused != null) {
