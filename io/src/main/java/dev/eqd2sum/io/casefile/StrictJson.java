@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.lq.Eqd2;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads small JSON input files (cases, constraint sets) strictly: duplicate keys, trailing content and
@@ -57,6 +60,10 @@ final class StrictJson {
     }
 
     static JsonNode parse(byte[] bytes, String display) {
+        String notText = notJsonText(bytes);
+        if (notText != null) {
+            throw new InvalidInputException(display, notText);
+        }
         try {
             JsonNode root = MAPPER.readTree(bytes);
             if (root == null || root.isMissingNode()) {
@@ -64,17 +71,151 @@ final class StrictJson {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new InvalidInputException(display, "is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+            throw new InvalidInputException(display, syntaxError(e, bytes));
+        } catch (CharConversionException e) {
+            // Jackson guessed UTF-16/32 from the first bytes and then met bytes that are no such text.
+            throw new InvalidInputException(display, "is not a JSON text file (binary content)");
         } catch (IOException e) {
             throw new InvalidInputException(display, "cannot be read: " + e.getMessage());
         }
     }
 
-    /** Jackson's message, first line, with its parser internals ("[Source: REDACTED ...]") in the user's words. */
+    /**
+     * Why the bytes cannot be a JSON text file (a DICOM file given where the case file belongs, other binary), or
+     * null. Checked before parsing because Jackson would read a DICOM preamble's zeros as UTF-32 and report a
+     * character-set error.
+     */
+    static String notJsonText(byte[] bytes) {
+        if (bytes.length >= 132 && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M') {
+            return "is not a JSON file: it looks like a DICOM file (DICM at byte 128)";
+        }
+        if (wideText(bytes)) {
+            return null;
+        }
+        for (byte b : bytes) {
+            if (b == 0) {
+                return "is not a JSON text file (binary content)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * UTF-16 or UTF-32 text, which Jackson reads (RFC 4627 detection: a byte-order mark, or the zero bytes around
+     * the first character, which in a JSON file is '{', '[' or white space); such text holds zero bytes anyway.
+     */
+    private static boolean wideText(byte[] b) {
+        if (b.length >= 2 && ((b[0] == (byte) 0xFE && b[1] == (byte) 0xFF) || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE))) {
+            return true;
+        }
+        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == (byte) 0xFE && b[3] == (byte) 0xFF) {
+            return true;
+        }
+        if (b.length < 4) {
+            return false;
+        }
+        return (b[0] == 0 && b[1] == 0 && b[2] == 0 && opensJson(b[3]))     // UTF-32BE
+                || (opensJson(b[0]) && b[1] == 0 && b[2] == 0 && b[3] == 0) // UTF-32LE
+                || (b[0] == 0 && opensJson(b[1]) && b[2] == 0)              // UTF-16BE
+                || (opensJson(b[0]) && b[1] == 0 && b[3] == 0);             // UTF-16LE
+    }
+
+    private static boolean opensJson(byte b) {
+        return b == '{' || b == '[' || b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** "is not valid JSON at line L, column C: <the problem in plain words>". */
+    static String syntaxError(JsonProcessingException e, byte[] bytes) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        JsonLocation loc = e.getLocation();
+        String where = loc == null || loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+        String problem;
+        Matcher m;
+        if (message.startsWith("Trailing token")) {
+            problem = "more content after the end of the JSON " + (firstNonBlank(bytes) == '{' ? "object" : "value");
+        } else if ((m = Pattern.compile("^Non-standard token '([^']*)'").matcher(message)).find()) {
+            problem = m.group(1) + " is not a JSON number";
+        } else if (message.contains("maybe a (non-standard) comment?")) {
+            problem = "comments are not allowed in JSON";
+        } else if ((m = Pattern.compile("^Document nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            int limit = Integer.parseInt(m.group(1));
+            problem = "nested deeper than " + limit + " levels";
+            if (where.isEmpty()) {
+                where = nestingLocation(bytes, limit);
+            }
+        } else if ((m = Pattern.compile("^Number value length \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            problem = "a number has more than " + m.group(1) + " digits";
+        } else if ((m = Pattern.compile("^Name length \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            problem = "a field name is longer than " + m.group(1) + " characters";
+        } else if (message.startsWith("Invalid UTF-8")) {
+            // the byte Jackson names may be the one after a Latin-1 letter, so it is not quoted
+            problem = "the text is not UTF-8 here (save the file as UTF-8)";
+        } else {
+            problem = firstLine(message);
+        }
+        return "is not valid JSON" + where + ": " + problem;
+    }
+
+    private static int firstNonBlank(byte[] bytes) {
+        boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+        for (int i = bom ? 3 : 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (!opensJson(b) || b == '{' || b == '[') {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * " at line L, column C" of the bracket that opens level {@code limit + 1} (Jackson reports no location for
+     * this limit), or "" when the text is not UTF-8 or no bracket goes that deep. Columns count characters.
+     */
+    static String nestingLocation(byte[] bytes, int limit) {
+        if (wideText(bytes)) {
+            return "";
+        }
+        int depth = 0;
+        int line = 1;
+        int column = 0;
+        boolean inString = false;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if ((b & 0xC0) != 0x80) {
+                column++;
+            }
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                    column++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > limit) {
+                    return " at line " + line + ", column " + column;
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            } else if (b == '\n') {
+                line++;
+                column = 0;
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Jackson's message, first line, with its parser internals in the user's words: "[Source: REDACTED ...]" as a
+     * line and column, token type names as the characters they stand for, and class and feature names dropped.
+     */
     static String firstLine(String s) {
-        if (s == null) {
+        if (s == null || s.isBlank()) {
             return "syntax error";
         }
         int nl = s.indexOf('\n');
@@ -82,7 +223,20 @@ final class StrictJson {
         // compiled here, on the error path only: a case that reads cleanly never loads the regex classes
         line = line.replaceAll("\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)",
                 "(opened at line $1, column $2)");
-        return line.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2").strip();
+        line = line.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        // Jackson's advice to turn a feature on is advice to the programmer, not to the file's author.
+        line = line.replaceAll(":? *(?:enable|not allowed as per) `[^`]*`(?: to allow)?", "");
+        line = line.replaceAll(" *\\((?:not recognized as one since )?Feature '[^']*' not enabled[^)]*\\)", "");
+        line = line.replaceAll(" *\\([^()`]*`[^`]*`[^()]*\\)", "");
+        line = line.replaceAll("`[^`]*`", "");
+        line = line.replaceAll("\\b(?:com\\.fasterxml|[A-Za-z]*(?:Feature|Constraints))\\.[\\w.$()]*", "");
+        line = line.replace("END_OBJECT", "'}'").replace("END_ARRAY", "']'")
+                .replace("START_OBJECT", "'{'").replace("START_ARRAY", "'['")
+                .replace("VALUE_STRING", "a string").replace("VALUE_NUMBER_INT", "a number")
+                .replace("VALUE_NUMBER_FLOAT", "a number").replace("FIELD_NAME", "a field name")
+                .replace("VALUE_TRUE", "true").replace("VALUE_FALSE", "false").replace("VALUE_NULL", "null");
+        line = line.replaceAll(" {2,}", " ").replaceAll("\\s+([:,.)])", "$1").replaceAll("[:,]\\s*$", "").strip();
+        return line.isEmpty() ? "syntax error" : line;
     }
 
     /** A JSON object at a field path, with checked accessors. */

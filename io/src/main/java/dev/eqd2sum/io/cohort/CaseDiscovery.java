@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -41,6 +47,8 @@ import java.util.Set;
 public final class CaseDiscovery {
     /** Case files are small hand-written JSON; anything larger is not one (same limit as the case reader). */
     static final long MAX_CASE_FILE_BYTES = 4L << 20;
+    /** A manifest is one line per case; anything larger is not one, and is not read into memory. */
+    static final long MAX_MANIFEST_BYTES = 64L << 20;
     /** Files the cohort writes at the top of its output folder: no case folder may take these names. */
     public static final Set<String> COHORT_FILES =
             Set.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv", "cohort.json");
@@ -167,14 +175,15 @@ public final class CaseDiscovery {
     }
 
     private List<Found> readManifest(Path manifest, String displayManifest) {
-        String text;
-        try {
-            text = Files.readString(manifest, StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            throw new InvalidInputException(displayManifest, "cannot be read as UTF-8 text: " + e.getMessage());
-        }
+        String text = manifestText(manifest, displayManifest);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
+        }
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            throw new InvalidInputException(displayManifest, looksLikeCase(text)
+                    ? "is a case file (JSON), not a CSV manifest: run `eqd2sum sum` on it, or give its folder to cohort"
+                    : "is a JSON file, not a CSV manifest (a CSV file with a \"case\" column)");
         }
         List<List<String>> records;
         try {
@@ -189,6 +198,10 @@ public final class CaseDiscovery {
         List<String> header = records.get(0);
         for (int i = 0; i < header.size(); i++) {
             if (header.get(i).trim().equals("case")) {
+                if (column >= 0) {
+                    throw new InvalidInputException(displayManifest, "column \"case\" appears twice in the header row"
+                            + " (columns " + (column + 1) + " and " + (i + 1) + ")");
+                }
                 column = i;
             }
         }
@@ -212,6 +225,12 @@ public final class CaseDiscovery {
             }
             Path file = base.resolve(value).normalize();
             String display = displayBase == null ? value : displayBase.resolve(value).toString();
+            if (Files.isDirectory(file)) {
+                Path caseJson = file.resolve("case.json");
+                throw new InvalidInputException(source, display + " is a folder, not a case file"
+                        + (Files.isRegularFile(caseJson) ? " (did you mean " + Path.of(display).resolve("case.json") + "?)"
+                        : ""));
+            }
             if (!Files.isRegularFile(file)) {
                 throw new InvalidInputException(source, "case file " + display + " not found");
             }
@@ -221,6 +240,71 @@ public final class CaseDiscovery {
             found.add(new Found(file, display));
         }
         return found;
+    }
+
+    /**
+     * The manifest as UTF-8 text, or a one-line reason why it is not a CSV manifest: a DICOM file, other binary
+     * content, UTF-16 text (as some spreadsheet programs save "Unicode text"), or bytes that are not UTF-8.
+     */
+    private static String manifestText(Path manifest, String displayManifest) {
+        byte[] bytes;
+        try {
+            byte[] head;
+            try (InputStream stream = Files.newInputStream(manifest)) {
+                head = stream.readNBytes(132);
+            }
+            if (head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') {
+                throw new InvalidInputException(displayManifest, "is not a CSV manifest: it looks like a DICOM file"
+                        + " (DICM at byte 128); give a folder of case files or a CSV file with a \"case\" column");
+            }
+            long size = Files.size(manifest);
+            if (size > MAX_MANIFEST_BYTES) {
+                throw new InvalidInputException(displayManifest, "is " + size + " bytes; a CSV manifest is at most "
+                        + MAX_MANIFEST_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(manifest);
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException(displayManifest, "cannot be read (permission denied)");
+        } catch (IOException e) {
+            throw new InvalidInputException(displayManifest, "cannot be read: " + e.getMessage());
+        }
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+                || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
+            throw new InvalidInputException(displayManifest, "is UTF-16 text; save the manifest as CSV in UTF-8");
+        }
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new InvalidInputException(displayManifest, "is not a CSV manifest (binary content); give a"
+                        + " folder of case files or a CSV file with a \"case\" column");
+            }
+        }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = utf8.decode(in, out, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new InvalidInputException(displayManifest, "line " + line + " is not UTF-8 text (byte 0x"
+                    + String.format(Locale.ROOT, "%02x", bytes[in.position()] & 0xFF) + "); save the manifest as CSV in UTF-8");
+        }
+        utf8.flush(out);
+        return out.flip().toString();
+    }
+
+    /** Whether a manifest given by mistake is a case file (a JSON object with "courses"), for the error message. */
+    private static boolean looksLikeCase(String text) {
+        try {
+            JsonNode root = JSON.readTree(text);
+            return root != null && root.isObject() && root.has("courses") && !root.has("schemaVersion");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String displayPath(String displayRoot, String rel) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -123,5 +124,61 @@ class CaseDiscoveryTest {
                 .hasMessage("empty: no case files found (JSON files with \"courses\")");
         assertThatThrownBy(() -> new CaseDiscovery().discover(tmp.resolve("nope"), "nope", tmp.resolve("out")))
                 .hasMessage("nope: not found (give a folder of case files or a CSV manifest)");
+    }
+
+    @Test
+    void aDicomBinaryOrNonUtf8FileIsNotAManifest() throws IOException {
+        Path m = tmp.resolve("RS.dcm");
+        byte[] dicom = new byte[300];
+        System.arraycopy("DICM".getBytes(StandardCharsets.US_ASCII), 0, dicom, 128, 4);
+        Files.write(m, dicom);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "case/RS.dcm", tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("case/RS.dcm: is not a CSV manifest: it looks like a DICOM file (DICM at byte 128); give a"
+                        + " folder of case files or a CSV file with a \"case\" column");
+        Files.write(m, new byte[] {'c', 'a', 's', 'e', '\n', 0, 1, (byte) 0xFF});
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: is not a CSV manifest (binary content); give a folder of case files or a CSV file"
+                        + " with a \"case\" column");
+        Files.write(m, "case\na/case.json\n".getBytes(StandardCharsets.UTF_16));
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: is UTF-16 text; save the manifest as CSV in UTF-8");
+        Files.write(m, "patient,case\nJos\u00e9,a/case.json\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "m.csv", tmp.resolve("out")))
+                .hasMessage("m.csv: line 2 is not UTF-8 text (byte 0xe9); save the manifest as CSV in UTF-8");
+    }
+
+    @Test
+    void aJsonFileGivenAsTheManifestIsNamedForWhatItIs() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(study.resolve("a/case.json"), "study/a/case.json",
+                tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("study/a/case.json: is a case file (JSON), not a CSV manifest: run `eqd2sum sum` on it, or"
+                        + " give its folder to cohort");
+        Path dvh = study.resolve("dvh.json");
+        Files.writeString(dvh, "\n  {\"schemaVersion\": 1, \"courses\": []}");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(dvh, "study/dvh.json", tmp.resolve("out")))
+                .hasMessage("study/dvh.json: is a JSON file, not a CSV manifest (a CSV file with a \"case\" column)");
+    }
+
+    @Test
+    void aRepeatedCaseColumnOrAFolderRowIsRefused() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        FakeStudy.writeCase(study.resolve("b"), "B", 100);
+        Files.createDirectories(study.resolve("empty"));
+        Path m = study.resolve("m.csv");
+        Files.writeString(m, "case,patient, case\na/case.json,1,b/case.json\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("study/m.csv: column \"case\" appears twice in the header row (columns 1 and 3)");
+        Files.writeString(m, "case\na\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out")))
+                .hasMessage("study/m.csv: row 2: study/a is a folder, not a case file (did you mean study/a/case.json?)");
+        Files.writeString(m, "case\nb/case.json\nempty/\n");
+        assertThatThrownBy(() -> new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out")))
+                .hasMessage("study/m.csv: row 3: study/empty is a folder, not a case file");
     }
 }
