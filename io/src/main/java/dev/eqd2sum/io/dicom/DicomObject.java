@@ -279,11 +279,7 @@ public final class DicomObject {
     }
 
     public double requireDouble(int tag) {
-        double[] v = getDoubles(tag);
-        if (v.length == 0) {
-            throw missing(tag);
-        }
-        return v[0];
+        return requireDoubles(tag, 1)[0]; // a second value would be silently dropped otherwise
     }
 
     /** Exactly {@code count} numbers, or an error naming the attribute. */

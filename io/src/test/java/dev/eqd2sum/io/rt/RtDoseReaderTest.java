@@ -144,6 +144,8 @@ class RtDoseReaderTest {
         refused(ds -> ds.remove(Tags.DoseGridScaling), "DoseGridScaling (3004,000E) is missing");
         refused(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "abc"), "DoseGridScaling (3004,000E) value 'abc' is not a number");
         refused(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "NaN"), "is not a number");
+        refused(ds -> ds.setString(Tags.DoseGridScaling, Vr.DS, "1e-9\\2e-9"),
+                "DoseGridScaling (3004,000E) has 2 values, expected 1");
         refused(ds -> ds.remove(Tags.ImagePositionPatient), "ImagePositionPatient (0020,0032) is missing");
         refused(ds -> ds.setString(Tags.PixelSpacing, Vr.DS, "2"), "PixelSpacing (0028,0030) has 1 values, expected 2");
         refused(ds -> ds.setString(Tags.PixelSpacing, Vr.DS, "0.01", "2"),
