@@ -57,6 +57,9 @@ public final class OutputFolder implements AutoCloseable {
      * otherwise delete the case it just summed.
      */
     public static OutputFolder prepare(Path dir, String display, boolean overwrite, List<Path> inputs) {
+        if (display.isBlank()) {
+            throw new InvalidInputException("--out", "must name a folder (it is empty)");
+        }
         Path target = dir.toAbsolutePath().normalize();
         if (target.getParent() == null) {
             throw new InvalidInputException(display, "cannot write into the file system root");
@@ -105,8 +108,28 @@ public final class OutputFolder implements AutoCloseable {
                     // best effort: the folder we could not create a file in may be unusable anyway
                 }
             }
-            throw new InvalidInputException(display, "cannot create the output folder: " + e.getMessage());
+            throw new InvalidInputException(display, "cannot create the output folder: " + reason(e));
         }
+    }
+
+    /** Why the file system refused, without the temporary folder's name (the user never named it). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            if (f.getReason() != null) {
+                return f.getReason();
+            }
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "no such file or directory"; // e.g. /proc, where the parent exists but takes no folders
+            }
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                return "a file of that name appeared meanwhile";
+            }
+            return "the file system refused (" + e.getClass().getSimpleName() + ")";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The first input that lies inside {@code folder} (links followed, as the replacement would delete it). */

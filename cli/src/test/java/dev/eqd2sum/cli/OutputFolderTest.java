@@ -104,6 +104,21 @@ class OutputFolderTest {
     }
 
     @Test
+    void anEmptyOutIsAUsageErrorAndAFolderThatCannotBeMadeSaysWhyWithoutTheTemporaryName() {
+        assertThatThrownBy(() -> OutputFolder.prepare(Path.of(""), "", false))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.source()).isEqualTo("--out");
+                    assertThat(e.problem()).isEqualTo("must name a folder (it is empty)");
+                });
+        assertThat(OutputFolder.reason(new java.nio.file.NoSuchFileException("/proc/.x.eqd2sum-tmp-1")))
+                .isEqualTo("no such file or directory");
+        assertThat(OutputFolder.reason(new java.nio.file.AccessDeniedException("/ro/.x.eqd2sum-tmp-1")))
+                .isEqualTo("permission denied");
+        assertThat(OutputFolder.reason(new java.nio.file.FileSystemException("/sys/x", null, "Operation not permitted")))
+                .isEqualTo("Operation not permitted");
+    }
+
+    @Test
     void anEmptyFolderIsUsedAndAFileIsRefused() throws IOException {
         Path out = Files.createDirectories(dir.resolve("empty"));
         try (OutputFolder f = OutputFolder.prepare(out, "empty", false)) {

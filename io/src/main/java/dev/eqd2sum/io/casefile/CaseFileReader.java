@@ -263,12 +263,23 @@ public final class CaseFileReader {
         if (!ISO_DATE.matcher(s).matches()) {
             throw o.error(name, "\"" + s + "\" is not an ISO date YYYY-MM-DD");
         }
+        LocalDate d;
         try {
-            return LocalDate.parse(s);
+            d = LocalDate.parse(s);
         } catch (DateTimeParseException e) {
             throw o.error(name, "\"" + s + "\" is not a calendar date");
         }
+        // a mistyped year (0202, 2920) would otherwise set the interval, hence the forgiveness, silently
+        if (d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR) {
+            throw o.error(name, "\"" + s + "\" is not a plausible treatment date (years " + FIRST_YEAR + " to "
+                    + LAST_YEAR + ")");
+        }
+        return d;
     }
+
+    /** Plausible treatment years: radiotherapy began in the 1890s; beyond 2199 a year is a typing error. */
+    static final int FIRST_YEAR = 1900;
+    static final int LAST_YEAR = 2199;
 
     private static AlphaBetaSpec alphaBeta(StrictJson.Obj o) {
         o.allowOnly(Set.of("default", "byStructure"));

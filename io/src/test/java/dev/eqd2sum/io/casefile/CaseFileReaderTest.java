@@ -236,6 +236,9 @@ class CaseFileReaderTest {
         fails(r -> course(r, 0).put("startDate", "2019-2-4"), DISPLAY + ": courses[0].startDate", "ISO date");
         fails(r -> course(r, 0).put("startDate", "04.02.2019"), DISPLAY + ": courses[0].startDate", "ISO date");
         fails(r -> course(r, 0).put("endDate", "2019-02-30"), DISPLAY + ": courses[0].endDate", "not a calendar date");
+        fails(r -> course(r, 0).put("startDate", "0201-02-04"), DISPLAY + ": courses[0].startDate",
+                "\"0201-02-04\" is not a plausible treatment date (years 1900 to 2199)");
+        fails(r -> course(r, 1).put("startDate", "9999-12-31"), DISPLAY + ": courses[1].startDate", "plausible");
         fails(r -> course(r, 0).put("endDate", "2019-02-01"), DISPLAY + ": courses[0].endDate",
                 "before the course's startDate");
         fails(r -> course(r, 0).put("startDate", "2020-10-20").put("endDate", "2020-10-30"),
