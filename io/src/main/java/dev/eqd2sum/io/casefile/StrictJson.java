@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.io.dicom.DicomReader;
 import dev.eqd2sum.engine.lq.Eqd2;
 
 import java.io.CharConversionException;
@@ -86,7 +87,7 @@ final class StrictJson {
      * character-set error.
      */
     static String notJsonText(byte[] bytes) {
-        if (bytes.length >= 132 && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M') {
+        if (DicomReader.hasPart10Marker(bytes)) {
             return "is not a JSON file: it looks like a DICOM file (DICM at byte 128)";
         }
         if (wideText(bytes)) {

@@ -3,6 +3,7 @@ package dev.eqd2sum.io.cohort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.io.dicom.DicomReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,7 +254,7 @@ public final class CaseDiscovery {
             try (InputStream stream = Files.newInputStream(manifest)) {
                 head = stream.readNBytes(132);
             }
-            if (head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') {
+            if (DicomReader.hasPart10Marker(head)) {
                 throw new InvalidInputException(displayManifest, "is not a CSV manifest: it looks like a DICOM file"
                         + " (DICM at byte 128); give a folder of case files or a CSV file with a \"case\" column");
             }

@@ -75,6 +75,11 @@ public final class DicomReader {
         }
     }
 
+    /** A DICOM Part 10 file: "DICM" at byte 128, after the preamble (also how other readers tell a DICOM file). */
+    public static boolean hasPart10Marker(byte[] head) {
+        return head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+    }
+
     /** Reads and parses a file; the source in messages is the path as given. */
     public static DicomFile read(Path path) {
         String source = path.toString();
@@ -158,7 +163,7 @@ public final class DicomReader {
 
     private DicomFile parseFile() {
         int pos;
-        boolean part10 = buf.length >= 132 && buf[128] == 'D' && buf[129] == 'I' && buf[130] == 'C' && buf[131] == 'M';
+        boolean part10 = hasPart10Marker(buf);
         if (part10) {
             pos = 132;
         } else {
