@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
-import dev.eqd2sum.io.dicom.DicomReader;
 import dev.eqd2sum.engine.lq.Eqd2;
+import dev.eqd2sum.io.dicom.DicomReader;
 
 import java.io.CharConversionException;
 import java.io.IOException;
