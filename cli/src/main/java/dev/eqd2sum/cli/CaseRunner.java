@@ -349,10 +349,10 @@ final class CaseRunner {
 
     /** Why a case does not fit, and the two ways out (the launcher passes EQD2SUM_JAVA_OPTS to the JVM). */
     static String tooLarge(GridGeometry grid, long needBytes, long heapBytes) {
-        return "a " + MemoryNeed.describe(grid) + " needs about " + MemoryNeed.size(needBytes) + " of memory; this"
-                + " Java heap is " + MemoryNeed.size(heapBytes) + " (use a coarser outputGrid.spacingMm, or a larger"
-                + " heap: EQD2SUM_JAVA_OPTS=-Xmx" + MemoryNeed.wholeGibAbove(needBytes + (needBytes >> 3))
-                + "g ./eqd2sum ..., on a machine with that much memory)";
+        return MemoryNeed.describe(grid) + " need about " + MemoryNeed.size(needBytes) + " of memory; this Java"
+                + " heap is " + MemoryNeed.size(heapBytes) + " (use a coarser outputGrid.spacingMm, or a larger heap:"
+                + " EQD2SUM_JAVA_OPTS=-Xmx" + MemoryNeed.heapOption(needBytes + (needBytes >> 3))
+                + " ./eqd2sum ..., on a machine with that much memory)";
     }
 
     /** The structure's mask; a contour the rasteriser refuses is named with the structure set's file. */

@@ -52,7 +52,7 @@ class LimitsTest {
         MainTest.Run r = sumWith(() -> 6L << 30, fine, out);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).containsExactly(
-                "eqd2sum: error: " + fine + ": outputGrid: a 1581 x 1261 x 981 grid at 0.1 mm needs about 18 GiB of"
+                "eqd2sum: error: " + fine + ": outputGrid: 1581 x 1261 x 981 voxels at 0.1 mm need about 18 GiB of"
                         + " memory; this Java heap is 6.0 GiB (use a coarser outputGrid.spacingMm, or a larger heap:"
                         + " EQD2SUM_JAVA_OPTS=-Xmx21g ./eqd2sum ..., on a machine with that much memory)");
         assertThat(out).doesNotExist();

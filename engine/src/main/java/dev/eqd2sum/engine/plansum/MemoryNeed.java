@@ -58,11 +58,11 @@ public final class MemoryNeed {
         return voxels;
     }
 
-    /** "1230 x 1230 x 1300 grid at 0.1 mm" (or "at 2 x 2 x 3 mm"). */
+    /** "1581 x 1261 x 981 voxels at 0.1 mm" (or "at 2 x 2 x 3 mm"). */
     public static String describe(GridGeometry g) {
         double[] s = g.spacingMm();
         String spacing = s[0] == s[1] && s[1] == s[2] ? mm(s[0]) : mm(s[0]) + " x " + mm(s[1]) + " x " + mm(s[2]);
-        return g.nx() + " x " + g.ny() + " x " + g.nz() + " grid at " + spacing + " mm";
+        return g.nx() + " x " + g.ny() + " x " + g.nz() + " voxels at " + spacing + " mm";
     }
 
     /** A size for people: "37 MiB", "5.9 GiB", "18 GiB". */
@@ -77,9 +77,12 @@ public final class MemoryNeed {
         return (bytes >> 20) + " MiB";
     }
 
-    /** Whole gibibytes at least {@code bytes} (for an -Xmx suggestion). */
-    public static long wholeGibAbove(long bytes) {
-        return (bytes + (1L << 30) - 1) >> 30;
+    /** An -Xmx value of at least {@code bytes}: whole gibibytes, or multiples of 64 MiB below 1 GiB ("21g", "192m"). */
+    public static String heapOption(long bytes) {
+        if (bytes > 1L << 30) {
+            return ((bytes + (1L << 30) - 1) >> 30) + "g";
+        }
+        return (((bytes + (64L << 20) - 1) >> 26) * 64) + "m";
     }
 
     private static String mm(double v) {

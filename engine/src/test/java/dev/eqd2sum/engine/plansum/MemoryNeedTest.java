@@ -55,13 +55,16 @@ class MemoryNeedTest {
     @Test
     void gridsAndSizesReadAsPeopleSayThem() {
         assertThat(MemoryNeed.describe(GridGeometry.axisAligned(1581, 1261, 981, 0, 0, 0, 0.1, 0.1, 0.1)))
-                .isEqualTo("1581 x 1261 x 981 grid at 0.1 mm");
+                .isEqualTo("1581 x 1261 x 981 voxels at 0.1 mm");
         assertThat(MemoryNeed.describe(GridGeometry.axisAligned(3, 4, 5, 0, 0, 0, 0.9765625, 0.9765625, 2.5)))
-                .isEqualTo("3 x 4 x 5 grid at 0.9766 x 0.9766 x 2.5 mm");
+                .isEqualTo("3 x 4 x 5 voxels at 0.9766 x 0.9766 x 2.5 mm");
         assertThat(MemoryNeed.size(37L << 20)).isEqualTo("37 MiB");
         assertThat(MemoryNeed.size((6L << 30) - (64L << 20))).isEqualTo("5.9 GiB");
         assertThat(MemoryNeed.size(19_700_000_000L)).isEqualTo("18 GiB");
-        assertThat(MemoryNeed.wholeGibAbove(1L << 30)).isEqualTo(1);
-        assertThat(MemoryNeed.wholeGibAbove((1L << 30) + 1)).isEqualTo(2);
+        assertThat(MemoryNeed.heapOption(19_700_000_000L)).isEqualTo("19g");
+        assertThat(MemoryNeed.heapOption((1L << 30) + 1)).isEqualTo("2g");
+        assertThat(MemoryNeed.heapOption(1L << 30)).isEqualTo("1024m");
+        assertThat(MemoryNeed.heapOption(35L << 20)).isEqualTo("64m");
+        assertThat(MemoryNeed.heapOption(129L << 20)).isEqualTo("192m");
     }
 }
