@@ -105,6 +105,29 @@ class LimitsTest {
     }
 
     @Test
+    void runningOutOfMemoryInACommandPicocliRunsIsOneLineToo() {
+        Path out = tmp.resolve("demo-oom");
+        HeapBudget exhausted = new HeapBudget() {
+            @Override
+            public long heapBytes() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void reserve(long bytes) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        MainTest.Run r = ScopedValue.where(HeapBudget.CURRENT, exhausted)
+                .call(() -> MainTest.run("demo", "--out", out.toString(), "--quiet"));
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).singleElement()
+                .asString().startsWith("eqd2sum: error: " + out + ": ran out of memory (this Java heap is ");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void anOutputThatCannotBeWrittenIsTheEnvironmentNotABug() {
         Path out = tmp.resolve("blocked-out");
         // Once the output folder is prepared, a folder takes the plan sum's name in it: the RT Dose cannot be moved
