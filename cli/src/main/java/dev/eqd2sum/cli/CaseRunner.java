@@ -22,6 +22,8 @@ import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.KernelProvider;
 import dev.eqd2sum.engine.plansum.CourseDoseSampler;
+import dev.eqd2sum.engine.plansum.HeapBudget;
+import dev.eqd2sum.engine.plansum.MemoryNeed;
 import dev.eqd2sum.engine.plansum.OutputGrid;
 import dev.eqd2sum.engine.plansum.PlanSum;
 import dev.eqd2sum.engine.plansum.TissueMap;
@@ -127,6 +129,7 @@ final class CaseRunner {
         CourseTimeline timeline = timeline(spec, in);
         OutputGrid choice = outputGrid(spec);
         GridGeometry grid = outputGrid(spec, timeline, choice);
+        reserveMemory(spec, grid, timeline);
         KernelProvider.Selection selection = KernelProvider.select(backend, grid.voxelCount());
         err.println(selection.message());
         PlanSum planSum = PlanSum.prepare(timeline, choice, selection.kernels(), threads);
@@ -335,6 +338,28 @@ final class CaseRunner {
                 spec.constraintMetric(), courses, reports, results, warnings);
         StageTimes.lap("constraints, result model");
         return new Run(result, doseFiles, inputSha256);
+    }
+
+    /**
+     * Refuses, before anything full-size is allocated, a case whose grids need more than the heap (a fine
+     * outputGrid.spacingMm can ask for billions of voxels), and waits in a cohort until the case's share is free.
+     */
+    private static void reserveMemory(CaseSpec spec, GridGeometry grid, CourseTimeline timeline) {
+        HeapBudget budget = HeapBudget.current();
+        long need = MemoryNeed.bytes(grid, timeline.courses());
+        long heap = budget.heapBytes();
+        if (need > heap) {
+            throw new InvalidInputException(spec.source("outputGrid"), tooLarge(grid, need, heap));
+        }
+        budget.reserve(need);
+    }
+
+    /** Why a case does not fit, and the two ways out (the launcher passes EQD2SUM_JAVA_OPTS to the JVM). */
+    static String tooLarge(GridGeometry grid, long needBytes, long heapBytes) {
+        return MemoryNeed.describe(grid) + " need about " + MemoryNeed.size(needBytes) + " of memory; this Java"
+                + " heap is " + MemoryNeed.size(heapBytes) + " (use a coarser outputGrid.spacingMm, or a larger heap:"
+                + " EQD2SUM_JAVA_OPTS=-Xmx" + MemoryNeed.heapOption(needBytes + (needBytes >> 3))
+                + " ./eqd2sum ..., on a machine with that much memory)";
     }
 
     /** The structure's mask; a contour the rasteriser refuses is named with the structure set's file. */

@@ -1,7 +1,9 @@
 package dev.eqd2sum.cli;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.plansum.MemoryNeed;
 import dev.eqd2sum.engine.plansum.PlanSum;
+import dev.eqd2sum.io.PrintableLine;
 import dev.eqd2sum.io.casefile.CaseFileReader;
 import dev.eqd2sum.io.cohort.BuildFingerprint;
 import dev.eqd2sum.io.report.CaseResult;
@@ -84,7 +86,13 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         SumCommand plain = PlainSumArguments.parse(args);
         if (plain == null) {
-            return commandLine(out, err).execute(args);
+            CommandLine cl = commandLine(out, err);
+            try {
+                return cl.execute(args);
+            } catch (OutOfMemoryError e) {
+                // picocli hands only Exceptions to the handler; an Error leaves execute()
+                return outOfMemory(Subject.of(innermost(cl)), out, err);
+            }
         }
         plain.main = new Main(out, err);
         try {
@@ -92,7 +100,9 @@ public final class Main implements Runnable {
             out.flush();
             return status;
         } catch (Exception ex) {
-            return failed(ex, out, err);
+            return failed(ex, new Subject(plain.caseFile, plain.out), out, err);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(new Subject(plain.caseFile, plain.out), out, err);
         }
     }
 
@@ -107,15 +117,53 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_BAD_INPUT;
         });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failed(ex, out, err));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                failed(ex, Subject.of(commandLine.getParseResult()), out, err));
         return cl;
     }
 
+    /** The parse result of the subcommand that ran (sum, demo, cohort, ...), or null before parsing. */
+    private static CommandLine.ParseResult innermost(CommandLine cl) {
+        CommandLine.ParseResult r = cl.getParseResult();
+        while (r != null && r.hasSubcommand()) {
+            r = r.subcommand();
+        }
+        return r;
+    }
+
+    /**
+     * What a failed command was working on, for its error line: the case file (or other first argument) and the
+     * output folder, as the user typed them; either may be null.
+     */
+    record Subject(String input, String outFolder) {
+        static Subject of(CommandLine.ParseResult r) {
+            if (r == null) {
+                return new Subject(null, null);
+            }
+            String input = r.hasMatchedPositional(0) ? String.valueOf(r.matchedPositionalValue(0, (Object) null))
+                    : null;
+            Object folder = r.hasMatchedOption("--out") ? r.matchedOptionValue("--out", (Object) null) : null;
+            return new Subject(input, folder == null ? null : folder.toString());
+        }
+
+        /** The case file, else the output folder, else the tool: what the line starts with. */
+        String name() {
+            return input != null ? input : outFolder != null ? outFolder : "eqd2sum";
+        }
+    }
+
     /** What a command threw, as the user sees it: one line, and the exit status. */
-    private static int failed(Exception ex, PrintStream out, PrintStream err) {
+    private static int failed(Exception ex, Subject subject, PrintStream out, PrintStream err) {
         out.flush();
         if (ex instanceof InvalidInputException bad) {
             err.println(ERROR_PREFIX + oneLine(bad.getMessage()));
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+        String io = IoFailure.describe(ex, subject.outFolder());
+        if (io != null) {
+            // a full disk, a missing permission, a vanished folder: the environment, not a bug
+            err.println(ERROR_PREFIX + oneLine(io));
             err.flush();
             return EXIT_BAD_INPUT;
         }
@@ -126,9 +174,23 @@ public final class Main implements Runnable {
         return EXIT_INTERNAL;
     }
 
-    /** Error output is one line: multi-line messages are joined. */
+    /**
+     * The last resort when a case did not fit after all ({@link CaseRunner} refuses one whose grids certainly do
+     * not): one line naming the case and the heap. The error's stack has been unwound by now, so the case's arrays
+     * are garbage and the line can be made.
+     */
+    private static int outOfMemory(Subject subject, PrintStream out, PrintStream err) {
+        out.flush();
+        err.println(ERROR_PREFIX + oneLine(subject.name() + ": ran out of memory (this Java heap is "
+                + MemoryNeed.size(Runtime.getRuntime().maxMemory()) + "); use a coarser outputGrid.spacingMm, or"
+                + " a larger heap: EQD2SUM_JAVA_OPTS=-Xmx<size>g ./eqd2sum ..."));
+        err.flush();
+        return EXIT_BAD_INPUT;
+    }
+
+    /** Error output is one printable line ({@link PrintableLine}): joined lines, control characters escaped. */
     static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return PrintableLine.of(s);
     }
 
     @Override

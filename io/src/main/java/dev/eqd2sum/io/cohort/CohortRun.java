@@ -1,6 +1,9 @@
 package dev.eqd2sum.io.cohort;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.plansum.HeapBudget;
+import dev.eqd2sum.io.CannotWriteException;
+import dev.eqd2sum.io.PrintableLine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,35 +147,37 @@ public final class CohortRun {
                         + mib(lowerBound) + " of dose data, more than the whole Java heap (" + mib(heapBytes)
                         + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
             }
-            int permits = (int) Math.max(1, Math.min(budgetMib, MemoryEstimate.estimateBytes(c, options.noDose()) >> 20));
+            long estimate = MemoryEstimate.estimateBytes(c, options.noDose());
+            CaseBudget budget = new CaseBudget(memory, budgetMib);
             String backend;
-            long w0 = System.nanoTime();
-            memory.acquire(permits);
-            waitingNanos.add(System.nanoTime() - w0);
+            budget.take((int) Math.max(1, Math.min(budgetMib, estimate >> 20)));
             try {
-                backend = attempt(c, workDir, finalDir, record);
+                backend = attempt(c, workDir, finalDir, record, budget);
             } catch (OutOfMemoryError oom) {
                 deleteRecursively(workDir);
-                memory.release(permits);
-                permits = 0;
-                memory.acquire(budgetMib);
-                permits = budgetMib;
+                budget.take(budgetMib);
                 try {
-                    backend = attempt(c, workDir, finalDir, record);
+                    backend = attempt(c, workDir, finalDir, record, budget);
                 } catch (OutOfMemoryError again) {
                     deleteRecursively(workDir);
+                    long need = budget.needBytes > 0 ? budget.needBytes : estimate;
                     return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": ran out of memory even when"
-                            + " run alone (Java heap " + mib(heapBytes) + ", estimated need "
-                            + mib(MemoryEstimate.estimateBytes(c, options.noDose()))
+                            + " run alone (Java heap " + mib(heapBytes) + ", estimated need " + mib(need)
                             + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
                 }
             } finally {
-                memory.release(permits);
+                budget.releaseAll();
             }
             return new CaseOutcome(c, CaseOutcome.Status.DONE, null, backend, seconds(t0), null);
         } catch (InvalidInputException e) {
             deleteRecursively(workDir);
             return failed(c, t0, "eqd2sum: error: " + e.getMessage(), null);
+        } catch (CannotWriteException e) {
+            deleteRecursively(workDir);
+            // named as the user will look for it: the case's folder, not the work folder it was written in
+            String file = e.file().startsWith(workDir) ? workDir.relativize(e.file()).toString() : e.file().toString();
+            return failed(c, t0, "eqd2sum: error: " + finalDir + ": cannot write " + file + ": "
+                    + CannotWriteException.reason(e.getCause()), null);
         } catch (UncheckedIOException e) {
             deleteRecursively(workDir);
             return failed(c, t0, "eqd2sum: error: " + e.getMessage() + ": " + e.getCause().getMessage(), null);
@@ -182,14 +187,68 @@ public final class CohortRun {
         }
     }
 
+    /**
+     * A case's share of the shared heap, in MiB permits. The case runs with it bound as its {@link HeapBudget}:
+     * once the case knows its real need from its grids ({@link dev.eqd2sum.engine.plansum.MemoryNeed}, the
+     * estimate `sum` refuses too large a case with), a need above what the files' sizes suggested waits for the
+     * rest, and a need above the whole heap fails the case with `sum`'s line.
+     */
+    private final class CaseBudget implements HeapBudget {
+        private final Semaphore memory;
+        private final int budgetMib;
+        private int held;
+        /** The need the case reported, 0 before it did. */
+        volatile long needBytes;
+
+        CaseBudget(Semaphore memory, int budgetMib) {
+            this.memory = memory;
+            this.budgetMib = budgetMib;
+        }
+
+        @Override
+        public long heapBytes() {
+            return heapBytes;
+        }
+
+        @Override
+        public void reserve(long bytes) {
+            needBytes = bytes;
+            int want = (int) Math.max(1, Math.min(budgetMib, bytes >> 20));
+            if (want > held) {
+                // All at once, holding nothing meanwhile: two cases each holding part and waiting for more would
+                // wait for each other for ever.
+                releaseAll();
+                long w0 = System.nanoTime();
+                memory.acquireUninterruptibly(want);
+                held = want;
+                waitingNanos.add(System.nanoTime() - w0);
+            }
+        }
+
+        /** Holds exactly {@code permits} (none while it waits). */
+        void take(int permits) throws InterruptedException {
+            releaseAll();
+            long w0 = System.nanoTime();
+            memory.acquire(permits);
+            held = permits;
+            waitingNanos.add(System.nanoTime() - w0);
+        }
+
+        void releaseAll() {
+            memory.release(held);
+            held = 0;
+        }
+    }
+
     /** @param record the --resume record when already made, else null: made from the run's own digests */
-    private String attempt(CohortCase c, Path workDir, Path finalDir, String record) {
+    private String attempt(CohortCase c, Path workDir, Path finalDir, String record, CaseBudget budget) {
         deleteRecursively(workDir);
         long r0 = System.nanoTime();
         try {
             Files.createDirectories(workDir);
             Map<Path, String> digests = new HashMap<>();
-            String backend = runner.run(c, workDir, options, digests);
+            String backend = ScopedValue.where(HeapBudget.CURRENT, budget)
+                    .call(() -> runner.run(c, workDir, options, digests));
             if (c.folderName() == null) {
                 throw new IllegalStateException("case without a caseId ran: " + c.displayCaseFile());
             }
@@ -232,7 +291,7 @@ public final class CohortRun {
     }
 
     private static CaseOutcome failed(CohortCase c, long t0, String line, Throwable bug) {
-        return new CaseOutcome(c, CaseOutcome.Status.FAILED, line, null, seconds(t0), bug);
+        return new CaseOutcome(c, CaseOutcome.Status.FAILED, PrintableLine.of(line), null, seconds(t0), bug);
     }
 
     private static double seconds(long t0) {

@@ -1,5 +1,7 @@
 package dev.eqd2sum.io.cohort;
 
+import dev.eqd2sum.engine.plansum.MemoryNeed;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,31 +9,24 @@ import java.util.List;
 
 /**
  * How much heap a case needs, estimated from the sizes of its RT Dose files without reading them (the cohort
- * must schedule hundreds of cases before any runs). File size stands in for the grid size: a dose file holds
- * 2 or 4 bytes per voxel, so a grid holds at most {@code fileBytes / 2} voxels, i.e. at most
- * {@code 2 * fileBytes} as a float[] in Gy.
+ * must schedule hundreds of cases before any runs), with {@link MemoryNeed}: the estimate `sum` refuses too large
+ * a case with. File size stands in for the grid sizes: a dose file holds 2 or 4 bytes per voxel, so a grid
+ * holds at most {@code fileBytes / 2} voxels; the output grid is taken as large as the largest dose file's grid
+ * (the current course's, by default).
  *
- * <p>The estimate (upper bound for "current" output grids):
- * <pre>
- *   BASE                                  structures, masks, sample points, DVHs, JSON
- * + sum over dose files of 2 * bytes      every course grid decoded to float[] (BEAM files each)
- * + largest dose file bytes               the file's bytes while it is decoded
- * + K * 2 * largest dose file bytes       full-size grids on the output grid: the EQD2 map,
- *                                         alpha/beta and target maps, the RT Dose writer's
- *                                         buffers (K = 5); under --no-dose no map is built and
- *                                         K = 1 covers the structures' sample points and doses
- * </pre>
- * Output grids finer or larger than the current course's ({@code union}, {@code spacingMm}) can exceed it; a
- * case that then runs out of memory is retried alone and fails alone (see {@link CohortRun}).
- * {@link #lowerBoundBytes} is what certainly does not fit: the dose files' bytes themselves.
+ * <p>A finer output grid ({@code outputGrid.spacingMm}) or a larger one ({@code union}) needs more: the case
+ * reports its real need from its grids once it has read them ({@link dev.eqd2sum.engine.plansum.HeapBudget}),
+ * and {@link CohortRun} then waits for the rest of its share, or fails the case as `sum` would when it exceeds
+ * the heap. {@link #lowerBoundBytes} is what certainly does not fit: the dose files' bytes themselves.
  */
 public final class MemoryEstimate {
-    static final long BASE_BYTES = 32L << 20;
-    static final int FULL_GRIDS = 5;
-
     private MemoryEstimate() {
     }
 
+    /**
+     * @param noDose unused: without the EQD2 maps, a large structure's statistics on the output grid need about as
+     *               much (bench/results/memory.md)
+     */
     public static long estimateBytes(CohortCase c, boolean noDose) {
         long sum = 0;
         long largest = 0;
@@ -40,7 +35,7 @@ public final class MemoryEstimate {
             sum += size;
             largest = Math.max(largest, size);
         }
-        return BASE_BYTES + 2 * sum + largest + (noDose ? 1 : FULL_GRIDS) * 2 * largest;
+        return MemoryNeed.bytes(largest / 2, sum / 2);
     }
 
     /** Bytes the case certainly needs: its dose files decoded take at least their size (at most 4 bytes per voxel). */

@@ -1,5 +1,7 @@
 package dev.eqd2sum.io.dicom;
 
+import dev.eqd2sum.io.CannotWriteException;
+
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +31,8 @@ public final class DicomWriter {
 
     /**
      * Writes atomically: into a temporary file beside the target, then moved over it, so a failure
-     * never leaves a partial file under the target's name.
+     * never leaves a partial file under the target's name. A failed write (a full disk) throws
+     * {@link CannotWriteException} naming the target.
      */
     public static void write(Path target, DicomObject dataset, String implementationClassUid, String implementationVersion) {
         write(target, dataset, implementationClassUid, implementationVersion, null);
@@ -75,7 +78,7 @@ public final class DicomWriter {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new CannotWriteException(target, e);
         } finally {
             if (tmp != null) {
                 try {

@@ -1,5 +1,6 @@
 package dev.eqd2sum.io.cohort;
 
+import dev.eqd2sum.engine.plansum.HeapBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -220,7 +222,8 @@ class CohortRunTest {
         for (int i = 0; i < 6; i++) {
             FakeStudy.writeCase(study.resolve("c" + i), "C" + i, 1 << 20);
         }
-        // Estimate per case (--no-dose): 32 MiB + 2*1 + 1 + 1*2*1 = 37 MiB; budget = 164 - 64 = 100 MiB: two at a time.
+        // Estimate per case (MemoryNeed: 0.5 M voxels each of course and output grid): 32 MiB + 4 * 0.5 + 10 * 0.5
+        // = 39 MiB; budget = 164 - 64 = 100 MiB: two at a time.
         FakeStudy.Runner runner = new FakeStudy.Runner();
         runner.sleepMillis = 50;
         List<CaseOutcome> outcomes = run(study, tmp.resolve("out"), runner, NO_DOSE, false, 6, 164L << 20);
@@ -277,6 +280,82 @@ class CohortRunTest {
         assertThat(outcomes.get(2).errorLine()).startsWith("eqd2sum: error: study/c/case.json: ran out of memory even"
                 + " when run alone (Java heap 1024 MiB");
         assertThat(out.resolve("C")).doesNotExist();
+    }
+
+    @Test
+    void aCaseWhoseGridsNeedMoreThanItsFilesSuggestWaitsUntilItHasThatMuch() throws IOException, InterruptedException {
+        Path study = tmp.resolve("study");
+        for (String id : List.of("a", "b", "c", "d")) {
+            FakeStudy.writeCase(study.resolve(id), id.toUpperCase(), 1000);
+        }
+        FakeStudy.Runner real = new FakeStudy.Runner();
+        real.sleepMillis = 40;
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger besideB = new AtomicInteger(-1);
+        AtomicLong heapSeenByB = new AtomicLong();
+        CaseRunner fineGrid = (c, outDir, options) -> {
+            running.incrementAndGet();
+            try {
+                if (c.caseId().equals("B")) {
+                    // what CaseRunner (cli) does once its output grid is known: the whole heap, far above its files' 33 MiB
+                    heapSeenByB.set(HeapBudget.current().heapBytes());
+                    HeapBudget.current().reserve(HEAP);
+                    int others = running.get() - 1;
+                    try {
+                        Thread.sleep(60);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    besideB.set(Math.max(others, running.get() - 1));
+                }
+                return real.run(c, outDir, options);
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(fineGrid, NO_DOSE, "t", 4, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+        assertThat(outcomes).allMatch(o -> o.status() == CaseOutcome.Status.DONE);
+        assertThat(heapSeenByB.get()).isEqualTo(HEAP);
+        assertThat(besideB.get()).isZero();
+        assertThat(real.maxRunning.get()).isGreaterThan(1); // the others did run side by side
+    }
+
+    @Test
+    void aCaseOutOfMemoryAloneReportsTheNeedItsGridsGave() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("fine"), "FINE", 1000);
+        CaseRunner fineGrid = (c, outDir, options) -> {
+            HeapBudget.current().reserve(500L << 20);
+            throw new OutOfMemoryError("Java heap space");
+        };
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(fineGrid, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+        assertThat(outcomes.getFirst().errorLine()).isEqualTo("eqd2sum: error: study/fine/case.json: ran out of memory"
+                + " even when run alone (Java heap 1024 MiB, estimated need 500 MiB); run it with a larger heap"
+                + " (EQD2SUM_JAVA_OPTS=-Xmx...)");
+    }
+
+    @Test
+    void failureLinesAreOnePrintableLine() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("esc"), "ESC", 1000);
+        CaseRunner escaping = (c, outDir, options) -> {
+            throw new dev.eqd2sum.engine.InvalidInputException("study/esc/RD.dcm", "SOP class 1.2.\u001b0008\nx");
+        };
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        List<CaseOutcome> outcomes = new CohortRun(escaping, NO_DOSE, "t", 2, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+        assertThat(outcomes.getFirst().errorLine())
+                .isEqualTo("eqd2sum: error: study/esc/RD.dcm: SOP class 1.2.\\x1b0008 x");
     }
 
     @Test

@@ -1,0 +1,36 @@
+package dev.eqd2sum.io;
+
+import java.util.regex.Pattern;
+
+/**
+ * An error message as one printable line: its lines joined, and every other control character (C0, DEL, C1; a
+ * DICOM value may hold an ESC or a NUL) shown as an escape such as {@code \x1b}, so that a value read from a file
+ * can neither break the line nor drive the terminal.
+ */
+public final class PrintableLine {
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
+
+    private PrintableLine() {
+    }
+
+    public static String of(String s) {
+        if (s == null) {
+            return "";
+        }
+        String joined = LINE_BREAKS.matcher(s.strip()).replaceAll(" ");
+        StringBuilder b = null;
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+            if (control && b == null) {
+                b = new StringBuilder(joined.length() + 16).append(joined, 0, i);
+            }
+            if (control) {
+                b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? joined : b.toString();
+    }
+}
