@@ -32,6 +32,7 @@ import dev.eqd2sum.engine.structure.RasterOptions;
 import dev.eqd2sum.engine.structure.Rasteriser;
 import dev.eqd2sum.engine.structure.Structure;
 import dev.eqd2sum.engine.structure.StructureMask;
+import dev.eqd2sum.engine.structure.StructureShape;
 import dev.eqd2sum.io.casefile.CaseSpec;
 import dev.eqd2sum.io.casefile.ConstraintSets;
 import dev.eqd2sum.io.casefile.OutputGridSpec;
@@ -170,7 +171,7 @@ final class CaseRunner {
                 }
             }
             StageTimes.lap("rasterise");
-            TissueMap tissue = tissueMap(spec, grid, masks, byName);
+            TissueMap tissue = tissueMap(spec, grid, masks, byName, options);
             StageTimes.lap("alpha/beta and target maps");
             doseFiles = writeMaps(spec, in, timeline, planSum, tissue, outDir);
             tissue = null; // the maps are written: let the full-size arrays go before the statistics
@@ -549,20 +550,27 @@ final class CaseRunner {
     }
 
     private static TissueMap tissueMap(CaseSpec spec, GridGeometry grid, Map<String, StructureMask> masks,
-                                       Map<String, Structure> byName) {
+                                       Map<String, Structure> byName, RasterOptions options) {
         List<TissueMap.StructureAlphaBeta> withAb = new ArrayList<>();
         List<StructureMask> targets = new ArrayList<>();
+        List<StructureShape> targetShapes = new ArrayList<>();
         for (Map.Entry<String, StructureMask> e : masks.entrySet()) {
-            if (!shapesTissueMap(spec, byName.get(e.getKey()))) {
+            Structure s = byName.get(e.getKey());
+            if (!shapesTissueMap(spec, s)) {
                 continue;
             }
+            // the shape answers only for voxels two structures share, and is made only then
+            StructureShape shape = StructureShape.of(s, grid, options);
             Optional<Double> ab = spec.alphaBeta().forStructure(e.getKey());
-            ab.ifPresent(v -> withAb.add(new TissueMap.StructureAlphaBeta(e.getValue(), v)));
-            if (byName.get(e.getKey()).isTarget()) {
+            if (ab.isPresent()) {
+                withAb.add(new TissueMap.StructureAlphaBeta(e.getValue(), ab.get(), shape));
+            }
+            if (s.isTarget()) {
                 targets.add(e.getValue());
+                targetShapes.add(shape);
             }
         }
-        return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets);
+        return TissueMap.fromStructures(grid, spec.alphaBeta().defaultGy(), withAb, targets, targetShapes);
     }
 
     /** A structure with its own alpha/beta, or a target: the alpha/beta and target maps need its occupancy. */

@@ -2,6 +2,7 @@ package dev.eqd2sum.engine.plansum;
 
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.structure.StructureMask;
+import dev.eqd2sum.engine.structure.StructureShape;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -14,10 +15,13 @@ import java.util.concurrent.ForkJoinTask;
  *       the lowest alpha/beta among those structures that occupy it; otherwise the default;</li>
  *   <li>a voxel covered at least 50 % by the union of target structures is target.</li>
  * </ul>
- * Occupancies come per structure, so the union's coverage of a voxel is estimated as
- * {@code 1 - prod(1 - f_s)} (structures placed independently within the voxel). It is exact
- * where at most one structure reaches into the voxel or one covers it wholly (every interior
- * voxel), and lies between the nested case (max f_s) and the disjoint case (sum f_s) otherwise.
+ * Occupancies come per structure. The union's coverage lies between the largest occupancy (structures nested)
+ * and their sum (disjoint), so it is decided by them wherever the largest reaches the threshold or the sum stays
+ * below it: every voxel one structure reaches into alone or covers wholly, and most shared ones. In the few voxels
+ * left, where two or more structures each cover less than half and together at least half (two organs meeting
+ * inside a voxel, a CTV inside a PTV's edge), the structures' shapes ({@link StructureShape}) are asked which of
+ * {@value #LATTICE}^3 lattice points lie in any of them. Without shapes such a voxel keeps the estimate
+ * {@code 1 - prod(1 - f_s)} (structures placed independently within it).
  *
  * <p>The alpha/beta map holds a handful of values (the default and one per structure with its own), so
  * {@link #fromStructures} gives it as one byte per voxel indexing a table of them: a quarter of the
@@ -49,14 +53,24 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         this(defaultAlphaBetaGy, alphaBetaGy, target, null, null);
     }
 
-    /** A structure's occupancy of the output grid with the alpha/beta it carries. */
-    public record StructureAlphaBeta(StructureMask mask, double alphaBetaGy) {
+    /**
+     * A structure's occupancy of the output grid with the alpha/beta it carries, and its shape (null: unknown) for
+     * the voxels it shares.
+     */
+    public record StructureAlphaBeta(StructureMask mask, double alphaBetaGy, StructureShape shape) {
         public StructureAlphaBeta {
             if (!(alphaBetaGy > 0)) {
                 throw new IllegalArgumentException("alpha/beta must be positive: " + alphaBetaGy);
             }
         }
+
+        public StructureAlphaBeta(StructureMask mask, double alphaBetaGy) {
+            this(mask, alphaBetaGy, null);
+        }
     }
+
+    /** Points per axis of the lattice that settles a shared voxel's union coverage (512 points: 0.2 % steps). */
+    public static final int LATTICE = 8;
 
     /** The same alpha/beta everywhere and no targets (e.g. the {@code exportAlphaBeta} maps). */
     public static TissueMap uniform(double alphaBetaGy) {
@@ -79,6 +93,23 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
      */
     public static TissueMap fromStructures(GridGeometry grid, double defaultAlphaBetaGy,
                                            List<StructureAlphaBeta> withAlphaBeta, List<StructureMask> targets) {
+        return fromStructures(grid, defaultAlphaBetaGy, withAlphaBeta, targets, null);
+    }
+
+    /**
+     * As {@link #fromStructures(GridGeometry, double, List, List)}, with the target structures' shapes
+     * ({@code targetShapes}, in the order of {@code targets}; null or null entries: unknown) for the voxels they share.
+     */
+    public static TissueMap fromStructures(GridGeometry grid, double defaultAlphaBetaGy,
+                                           List<StructureAlphaBeta> withAlphaBeta, List<StructureMask> targets,
+                                           List<StructureShape> targetShapes) {
+        TissueMap estimated = estimated(grid, defaultAlphaBetaGy, withAlphaBeta, targets);
+        settleSharedVoxels(grid, withAlphaBeta, estimated, targets, targetShapes);
+        return estimated;
+    }
+
+    private static TissueMap estimated(GridGeometry grid, double defaultAlphaBetaGy,
+                                       List<StructureAlphaBeta> withAlphaBeta, List<StructureMask> targets) {
         int n = grid.voxelCount();
         for (StructureAlphaBeta s : withAlphaBeta) {
             checkGrid(grid, s.mask());
@@ -202,6 +233,149 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
             }
         }
         return target;
+    }
+
+    /** Decides the shared voxels of both maps on the lattice (see the class comment), in place. */
+    private static void settleSharedVoxels(GridGeometry grid, List<StructureAlphaBeta> withAlphaBeta, TissueMap map,
+                                           List<StructureMask> targets, List<StructureShape> targetShapes) {
+        if (withAlphaBeta.size() >= 2 && (map.alphaBetaIndex != null || map.alphaBetaGy != null)) {
+            List<StructureMask> masks = new java.util.ArrayList<>();
+            List<StructureShape> shapes = new java.util.ArrayList<>();
+            for (StructureAlphaBeta s : withAlphaBeta) {
+                masks.add(s.mask());
+                shapes.add(s.shape());
+            }
+            SharedVoxels shared = SharedVoxels.find(grid, masks, shapes);
+            for (int t = 0; t < shared.voxels.length; t++) {
+                int v = shared.voxels[t];
+                // covered: the lowest alpha/beta of the structures in the voxel (all partial there); else the default
+                float lowest = Float.POSITIVE_INFINITY;
+                if (shared.covered[t]) {
+                    for (StructureAlphaBeta s : withAlphaBeta) {
+                        if (SharedVoxels.isPartial(s.mask(), v) && (float) s.alphaBetaGy() < lowest) {
+                            lowest = (float) s.alphaBetaGy();
+                        }
+                    }
+                }
+                if (map.alphaBetaIndex != null) {
+                    map.alphaBetaIndex[v] = (byte) (shared.covered[t] ? Math.max(0, indexOf(map.alphaBetaTableGy, lowest)) : 0);
+                } else {
+                    map.alphaBetaGy[v] = shared.covered[t] ? lowest : map.defaultAlphaBetaGy;
+                }
+            }
+        }
+        if (targets.size() >= 2 && targetShapes != null && map.target != null) {
+            SharedVoxels shared = SharedVoxels.find(grid, targets, targetShapes);
+            for (int t = 0; t < shared.voxels.length; t++) {
+                map.target[shared.voxels[t]] = (byte) (shared.covered[t] ? 1 : 0);
+            }
+        }
+    }
+
+    /**
+     * The voxels whose union coverage the occupancies leave open (each structure there partial and below the
+     * threshold, their sum at or above it, none covering the voxel wholly), with whether the union covers at least
+     * half of a {@value #LATTICE}^3 lattice of points. Voxels with a structure of unknown shape are left out.
+     */
+    static final class SharedVoxels {
+        final int[] voxels;
+        final boolean[] covered;
+
+        private SharedVoxels(int[] voxels, boolean[] covered) {
+            this.voxels = voxels;
+            this.covered = covered;
+        }
+
+        static SharedVoxels find(GridGeometry grid, List<StructureMask> masks, List<StructureShape> shapes) {
+            long partials = 0;
+            for (StructureMask m : masks) {
+                partials += m.partialIndex().length;
+            }
+            if (masks.size() < 2 || partials == 0) {
+                return new SharedVoxels(new int[0], new boolean[0]);
+            }
+            // per partial voxel: the sum and the largest of its occupancies (open addressing, half full at most)
+            int capacity = Integer.highestOneBit((int) Math.min(1 << 30, Math.max(8, partials * 2 - 1))) << 1;
+            int[] keys = new int[capacity];
+            float[] sum = new float[capacity];
+            float[] max = new float[capacity];
+            int shift = 32 - Integer.numberOfTrailingZeros(capacity);
+            for (StructureMask m : masks) {
+                for (int p = 0; p < m.partialIndex().length; p++) {
+                    int key = m.partialIndex()[p] + 1;
+                    int h = (key * 0x9E3779B9) >>> shift;
+                    while (keys[h] != 0 && keys[h] != key) {
+                        h = (h + 1) & (capacity - 1);
+                    }
+                    keys[h] = key;
+                    float f = m.partialOccupancy()[p];
+                    sum[h] += f;
+                    max[h] = Math.max(max[h], f);
+                }
+            }
+            float threshold = (float) COVERAGE_THRESHOLD - 1e-6f; // as coveredEnough
+            int[] open = new int[16];
+            int count = 0;
+            for (int h = 0; h < capacity; h++) {
+                if (keys[h] != 0 && max[h] < threshold && sum[h] >= threshold) {
+                    int v = keys[h] - 1;
+                    if (!isInterior(masks, v) && shapesKnown(masks, shapes, v)) {
+                        if (count == open.length) {
+                            open = java.util.Arrays.copyOf(open, 2 * count);
+                        }
+                        open[count++] = v;
+                    }
+                }
+            }
+            int[] voxels = java.util.Arrays.copyOf(open, count);
+            java.util.Arrays.sort(voxels);
+            boolean[] covered = new boolean[count];
+            int m3 = LATTICE * LATTICE * LATTICE;
+            boolean[] inside = new boolean[m3];
+            int nx = grid.nx(), ny = grid.ny();
+            for (int t = 0; t < count; t++) {
+                int v = voxels[t];
+                java.util.Arrays.fill(inside, false);
+                for (int s = 0; s < masks.size(); s++) {
+                    if (isPartial(masks.get(s), v)) {
+                        shapes.get(s).markInside(v % nx, (v / nx) % ny, v / nx / ny, LATTICE, inside);
+                    }
+                }
+                int in = 0;
+                for (boolean b : inside) {
+                    in += b ? 1 : 0;
+                }
+                covered[t] = in >= COVERAGE_THRESHOLD * m3;
+            }
+            return new SharedVoxels(voxels, covered);
+        }
+
+        private static boolean shapesKnown(List<StructureMask> masks, List<StructureShape> shapes, int v) {
+            for (int s = 0; s < masks.size(); s++) {
+                if (isPartial(masks.get(s), v) && (shapes == null || s >= shapes.size() || shapes.get(s) == null)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static boolean isPartial(StructureMask m, int v) {
+            return java.util.Arrays.binarySearch(m.partialIndex(), v) >= 0;
+        }
+
+        private static boolean isInterior(List<StructureMask> masks, int v) {
+            for (StructureMask m : masks) {
+                int r = java.util.Arrays.binarySearch(m.runStart(), v);
+                if (r >= 0) {
+                    return true;
+                }
+                r = -r - 2; // the last run starting before v
+                if (r >= 0 && v < m.runStart()[r] + m.runLength()[r]) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** The default, then each structure's alpha/beta once; null when more than 256 values. */

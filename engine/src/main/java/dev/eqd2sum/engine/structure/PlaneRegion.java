@@ -449,6 +449,54 @@ final class PlaneRegion {
         return true;
     }
 
+    /**
+     * Marks {@code inside[offset + q]} for each point (xs[q], y), q < count, that lies inside by the scan's rule
+     * (winding of outer contours minus holes positive, XOR contours toggling, edges half-open [ey0, ey1)), without
+     * the scan state: safe on any thread. For lattice points, not for points on the outline (either way there).
+     *
+     * @param crossX scratch of at least the region's edge count
+     * @param crossD scratch of the same length
+     */
+    void markInside(double y, double[] xs, int count, boolean[] inside, int offset, double[] crossX, int[] crossD) {
+        if (y < minY || y > maxY) {
+            return;
+        }
+        int n = 0;
+        for (int e = 0; e < edgeCount; e++) {
+            if (ey0[e] <= y && y < ey1[e]) {
+                double x = ex0[e] + (y - ey0[e]) * slope[e];
+                int r = n - 1;
+                while (r >= 0 && crossX[r] > x) { // insertion sort: few crossings per line
+                    crossX[r + 1] = crossX[r];
+                    crossD[r + 1] = crossD[r];
+                    r--;
+                }
+                crossX[r + 1] = x;
+                crossD[r + 1] = delta[e];
+                n++;
+            }
+        }
+        int c = 0;
+        int winding = 0;
+        boolean parity = false;
+        for (int q = 0; q < count; q++) { // xs ascending: the crossings are walked once
+            for (; c < n && crossX[c] <= xs[q]; c++) {
+                if (crossD[c] == 0) {
+                    parity = !parity;
+                } else {
+                    winding += crossD[c];
+                }
+            }
+            if ((winding > 0) ^ parity) {
+                inside[offset + q] = true;
+            }
+        }
+    }
+
+    int edgeCount() {
+        return edgeCount;
+    }
+
     /** Crossing-number test, with points on the outline counting as inside. */
     static boolean insideOrOn(double px, double py, double[] poly) {
         int m = poly.length / 2;

@@ -77,6 +77,19 @@ public final class Rasteriser {
         return assemble(grid, planes, n);
     }
 
+    /**
+     * The structure's planes with the slabs they own on {@code grid} (the same rules as {@link #rasterise}: slab
+     * ends, skipped-plane gaps, end caps), ordered along k, without rasterising them: for {@link StructureShape}.
+     */
+    static List<Plane> slabs(Structure structure, GridGeometry grid, RasterOptions options) {
+        List<Plane> planes = planesOf(structure, grid);
+        if (!planes.isEmpty()) {
+            assignSlabs(planes, grid, options);
+            snapSlabEnds(planes);
+        }
+        return planes;
+    }
+
     /** A contour plane of the structure: its k position, its region and the slab [lo, hi] it owns (k units). */
     static final class Plane {
         final double k;
