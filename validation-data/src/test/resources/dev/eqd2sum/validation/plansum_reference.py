@@ -41,9 +41,11 @@ Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CON
 
 - Tissue (CONTRACT, alphaBeta map and forgiveness): a structure has an alpha/beta when its name is in byStructure
   (names compared case-insensitively after trimming); it is a target when its RTROIInterpretedType is
-  PTV/CTV/GTV or its name starts with PTV/CTV/GTV. A voxel whose union coverage 1 - prod(1 - f_i) by structures
-  with an alpha/beta is >= 0.5 takes the lowest alpha/beta of those covering it at all (f_i > 0), else the
-  default; a voxel whose union coverage by targets is >= 0.5 is target. Occupancy f_i is computed exactly on an
+  PTV/CTV/GTV or its name starts with PTV/CTV/GTV. A voxel whose union coverage by structures with an alpha/beta
+  is >= 0.5 takes the lowest alpha/beta of those covering it at all (f_i > 0), else the default; a voxel whose
+  union coverage by targets is >= 0.5 is target. The union's coverage: decided by the occupancies where the
+  largest reaches 0.5 or their sum stays below it, else the share of an 8^3 lattice of points inside any of the
+  structures there (settle_shared, TissueMap's rule). Occupancy f_i is computed exactly on an
   axis-aligned output grid: for an axis-aligned box (the same rectangle on evenly spaced planes, no gap; the
   end planes reach half a plane spacing further) the product over the axes of the overlap of the voxel with the
   box; for a Prism (polygons per plane: outlines with holes, islands, an overlapping pair, an XOR contour; the
@@ -310,13 +312,15 @@ def occupancy(grid, lo, hi):
 
 
 def tissue(case, base, grid):
-    """Per output voxel: the alpha/beta of the main map and whether it is target."""
+    """Per output voxel: the alpha/beta of the main map and whether it is target; and how many voxels the lattice
+    settled (settle_shared)."""
     by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
     n = int(np.prod(grid.shape))
     ab = np.full(n, float(case['alphaBeta']['default']))
     ab_uncovered = np.ones(n)
     ab_lowest = np.full(n, np.inf)
     target_uncovered = np.ones(n)
+    ab_members, target_members = [], []
     structures = read_structures(os.path.join(base, case['structureSet']))
     set_planes = set_planes_of(structures)
     for name, kind, contours in structures:
@@ -324,14 +328,50 @@ def tissue(case, base, grid):
         is_target = kind.upper() in ('PTV', 'CTV', 'GTV') or key.startswith(('PTV', 'CTV', 'GTV'))
         if key not in by_structure and not is_target:
             continue
-        f = shape_of(name, contours, set_planes).occupancy(grid)
+        shape = shape_of(name, contours, set_planes)
+        f = shape.occupancy(grid)
         if key in by_structure:
             ab_uncovered *= 1 - f
             ab_lowest = np.where(f > 0, np.minimum(ab_lowest, by_structure[key]), ab_lowest)
+            ab_members.append((f, shape))
         if is_target:
             target_uncovered *= 1 - f
-    ab = np.where(1 - ab_uncovered >= 0.5, ab_lowest, ab)
-    return ab, 1 - target_uncovered >= 0.5
+            target_members.append((f, shape))
+    ab_covered, ab_shared = settle_shared(grid, 1 - ab_uncovered >= 0.5, ab_members)
+    ab = np.where(ab_covered, ab_lowest, ab)
+    target, target_shared = settle_shared(grid, 1 - target_uncovered >= 0.5, target_members)
+    return ab, target, ab_shared + target_shared
+
+
+LATTICE = 8  # TissueMap.LATTICE
+
+
+def settle_shared(grid, covered, members):
+    """
+    TissueMap's rule for the union's coverage: where the largest occupancy reaches the threshold or their sum stays
+    below it, they decide (covered, from the estimate 1 - prod(1 - f), agrees there); in the voxels left (each
+    structure below half, together at least half) the union's share of a LATTICE^3 lattice of points, asked of the
+    structures that occupy the voxel.
+    """
+    if len(members) < 2:
+        return covered, 0
+    occupancies = np.array([f for f, _ in members])
+    threshold = 0.5 - 1e-6
+    shared = np.flatnonzero((occupancies.max(axis=0) < threshold) & (occupancies.sum(axis=0) >= threshold))
+    covered = covered.copy()
+    nx, ny, _ = grid.shape
+    offsets = (np.arange(LATTICE) + 0.5) / LATTICE - 0.5
+    c, b, a = np.meshgrid(offsets, offsets, offsets, indexing='ij')
+    for v in shared:
+        i, j, k = v % nx, (v // nx) % ny, v // (nx * ny)
+        idx = np.stack([i + a.ravel(), j + b.ravel(), k + c.ravel()])
+        points = grid.origin[:, None] + grid.axes @ idx
+        inside = np.zeros(points.shape[1], dtype=bool)
+        for f, shape in members:
+            if f[v] > 0:
+                inside |= shape.contains(points)
+        covered[v] = np.count_nonzero(inside) >= 0.5 * LATTICE ** 3
+    return covered, len(shared)
 
 
 def add_working_days(start, days):
@@ -458,7 +498,7 @@ def run_case(case_path, out_dir):
         expected_plans.update(c['plan_uids'])
     regs = set(c['reg'][0].SOPInstanceUID for c in courses if c['reg'] is not None)
 
-    ab_map, target = tissue(case, base, out_grid)
+    ab_map, target, shared_voxels = tissue(case, base, out_grid)
     maps = [('plan-sum-eqd2.dcm', case['alphaBeta']['default'], ab_map)]
     maps += [('plan-sum-eqd2-ab%s.dcm' % plain(ab), ab, ab) for ab in case.get('exportAlphaBeta', [])]
     results = []
@@ -503,6 +543,7 @@ def run_case(case_path, out_dir):
                   'weights': [c['weight'] for c in courses],
                   'months': [c['months'] for c in courses],
                   'targetVoxels': int(np.count_nonzero(target)),
+                  'sharedVoxels': shared_voxels,
                   'alphaBetaVoxels': {plain(v): int(np.count_nonzero(ab_map == v)) for v in np.unique(ab_map)}}
         if written.shape == out_grid.shape:
             scaling = float(ds.DoseGridScaling)
@@ -641,6 +682,24 @@ class Prism:
         self.hi = np.array([xy[:, 0].max(), xy[:, 1].max(), self.slab_mm[-1, 1]])
         self._raster = {}
         self.witnesses = 0  # pixel planes sampled at a witness point (counted as rasterised)
+
+    def contains(self, points):
+        """Whether each point (3 x N, patient mm) lies in the structure: in the slab [lo, hi) of a plane, inside its
+        region (outlines less their holes, the overlapping pair's union, or the XOR)."""
+        x, y, z = points
+        inside = np.zeros(len(x), dtype=bool)
+        for (zp, polys, signs, kind), (lo, hi) in zip(self.planes, self.slab_mm):
+            here = (lo <= z) & (z < hi)
+            if not np.any(here):
+                continue
+            ins = [inside_polygon(p[:, :2], x[here], y[here]) for p in polys]
+            if kind == 'xor':
+                inside[here] = ins[0] ^ ins[1]
+            elif kind == 'union':
+                inside[here] = ins[0] | ins[1]
+            else:
+                inside[here] = sum(sg * i.astype(int) for sg, i in zip(signs, ins)) > 0
+        return inside
 
     def volume_cc(self):
         """The whole structure's volume: each plane's area (outlines less their holes) times its slab."""
@@ -959,6 +1018,9 @@ class Box:
 
     def occupancy(self, grid):
         return occupancy(grid, self.lo, self.hi)
+
+    def contains(self, points):
+        return np.all((points >= self.lo[:, None]) & (points <= self.hi[:, None]), axis=0)
 
 
 def shape_of(name, contours, set_planes=()):
