@@ -114,22 +114,14 @@ public final class OutputFolder implements AutoCloseable {
 
     /** Why the file system refused, without the temporary folder's name (the user never named it). */
     static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null
+                && !(e instanceof java.nio.file.AccessDeniedException) && !(e instanceof java.nio.file.NoSuchFileException)
+                && !(e instanceof java.nio.file.FileAlreadyExistsException)
+                && !(e instanceof java.nio.file.NotDirectoryException)
+                && !(e instanceof java.nio.file.DirectoryNotEmptyException)) {
+            return "the file system refused (" + e.getClass().getSimpleName() + ")"; // its message is the path
         }
-        if (e instanceof java.nio.file.FileSystemException f) {
-            if (f.getReason() != null) {
-                return f.getReason();
-            }
-            if (e instanceof java.nio.file.NoSuchFileException) {
-                return "no such file or directory"; // e.g. /proc, where the parent exists but takes no folders
-            }
-            if (e instanceof java.nio.file.FileAlreadyExistsException) {
-                return "a file of that name appeared meanwhile";
-            }
-            return "the file system refused (" + e.getClass().getSimpleName() + ")";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return dev.eqd2sum.io.CannotWriteException.reason(e);
     }
 
     /** The first input that lies inside {@code folder} (links followed, as the replacement would delete it). */

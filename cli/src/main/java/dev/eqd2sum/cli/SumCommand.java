@@ -2,6 +2,7 @@ package dev.eqd2sum.cli;
 
 import dev.eqd2sum.engine.constraint.ConstraintResult;
 import dev.eqd2sum.engine.kernel.KernelProvider;
+import dev.eqd2sum.io.CannotWriteException;
 import dev.eqd2sum.io.casefile.CaseFileReader;
 import dev.eqd2sum.io.casefile.CaseSpec;
 import dev.eqd2sum.io.report.CaseResult;
@@ -103,6 +104,8 @@ final class SumCommand implements Callable<Integer> {
     private static void awaitReport(FutureTask<Void> task) throws IOException {
         try {
             Tasks.join(task);
+        } catch (CannotWriteException e) {
+            throw e; // it names the report
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
@@ -124,14 +127,24 @@ final class SumCommand implements Callable<Integer> {
         StageTimes.lap("constraints, result model");
         // dvh.csv (the largest report, one row per 0.01 Gy bin) is written on a second core meanwhile.
         FutureTask<Void> csv = new FutureTask<>(() -> {
-            DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
+            try {
+                DvhCsvWriter.write(result, dir.resolve("dvh.csv"));
+            } catch (IOException e) {
+                throw new CannotWriteException(dir.resolve("dvh.csv"), e);
+            }
             return null;
         });
         Thread.ofPlatform().daemon().name("eqd2sum-write-dvh-csv").start(csv);
+        // each report named when it cannot be written (a full disk): the error line says which
+        Path report = dir.resolve("dvh.json");
         try {
-            DvhJsonWriter.write(result, dir.resolve("dvh.json"));
-            MetricsCsvWriter.write(result, dir.resolve("metrics.csv"));
-            ConstraintsJsonWriter.write(result, dir.resolve("constraints.json"));
+            DvhJsonWriter.write(result, report);
+            report = dir.resolve("metrics.csv");
+            MetricsCsvWriter.write(result, report);
+            report = dir.resolve("constraints.json");
+            ConstraintsJsonWriter.write(result, report);
+        } catch (IOException e) {
+            throw new CannotWriteException(report, e);
         } finally {
             awaitReport(csv);
         }

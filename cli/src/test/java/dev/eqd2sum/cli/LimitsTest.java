@@ -154,6 +154,28 @@ class LimitsTest {
     }
 
     @Test
+    void aReportThatCannotBeWrittenIsNamed() {
+        Path out = tmp.resolve("blocked-report");
+        HeapBudget blocking = () -> {
+            try (Stream<Path> s = Files.list(out.getParent())) {
+                Path temp = s.filter(p -> p.getFileName().toString().startsWith(".blocked-report.eqd2sum-tmp-"))
+                        .findFirst().orElseThrow();
+                Files.createDirectories(temp.resolve("metrics.csv").resolve("in-the-way"));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return Long.MAX_VALUE;
+        };
+        MainTest.Run r = sumWith(blocking, demoCase, out);
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("internal error").doesNotContain("\tat ");
+        assertThat(r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).singleElement().asString()
+                .startsWith("eqd2sum: error: " + out + ": cannot write metrics.csv: ");
+        assertThat(out).doesNotExist();
+        assertThat(siblingsOf(out)).isEmpty();
+    }
+
+    @Test
     void ioFailuresNameTheOutputFolderTheFileAndTheReason() {
         Path temp = Path.of("/data/.o.eqd2sum-tmp-1234/plan-sum-eqd2.dcm");
         assertThat(IoFailure.describe(new CannotWriteException(temp, new IOException("No space left on device")),

@@ -111,7 +111,7 @@ class OutputFolderTest {
                     assertThat(e.problem()).isEqualTo("must name a folder (it is empty)");
                 });
         assertThat(OutputFolder.reason(new java.nio.file.NoSuchFileException("/proc/.x.eqd2sum-tmp-1")))
-                .isEqualTo("no such file or directory");
+                .isEqualTo("no such file or folder");
         assertThat(OutputFolder.reason(new java.nio.file.AccessDeniedException("/ro/.x.eqd2sum-tmp-1")))
                 .isEqualTo("permission denied");
         assertThat(OutputFolder.reason(new java.nio.file.FileSystemException("/sys/x", null, "Operation not permitted")))
