@@ -19,9 +19,10 @@ import java.util.concurrent.ForkJoinTask;
  * and their sum (disjoint), so it is decided by them wherever the largest reaches the threshold or the sum stays
  * below it: every voxel one structure reaches into alone or covers wholly, and most shared ones. In the few voxels
  * left, where two or more structures each cover less than half and together at least half (two organs meeting
- * inside a voxel, a CTV inside a PTV's edge), the structures' shapes ({@link StructureShape}) are asked which of
- * {@value #LATTICE}^3 lattice points lie in any of them. Without shapes such a voxel keeps the estimate
- * {@code 1 - prod(1 - f_s)} (structures placed independently within it).
+ * inside a voxel, a CTV inside a PTV's edge), the structures' shapes give the union's coverage
+ * ({@link StructureShape#unionCoverage}: exact along the slabs and across each line, the lines read between the
+ * outlines' vertex heights). Without shapes such a voxel keeps the estimate {@code 1 - prod(1 - f_s)} (structures
+ * placed independently within it).
  *
  * <p>The alpha/beta map holds a handful of values (the default and one per structure with its own), so
  * {@link #fromStructures} gives it as one byte per voxel indexing a table of them: a quarter of the
@@ -69,8 +70,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         }
     }
 
-    /** Points per axis of the lattice that settles a shared voxel's union coverage (512 points: 0.2 % steps). */
-    public static final int LATTICE = 8;
+
 
     /** The same alpha/beta everywhere and no targets (e.g. the {@code exportAlphaBeta} maps). */
     public static TissueMap uniform(double alphaBetaGy) {
@@ -235,7 +235,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         return target;
     }
 
-    /** Decides the shared voxels of both maps on the lattice (see the class comment), in place. */
+    /** Decides the shared voxels of both maps by the structures' shapes (see the class comment), in place. */
     private static void settleSharedVoxels(GridGeometry grid, List<StructureAlphaBeta> withAlphaBeta, TissueMap map,
                                            List<StructureMask> targets, List<StructureShape> targetShapes) {
         if (withAlphaBeta.size() >= 2 && (map.alphaBetaIndex != null || map.alphaBetaGy != null)) {
@@ -275,7 +275,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
     /**
      * The voxels whose union coverage the occupancies leave open (each structure there partial and below the
      * threshold, their sum at or above it, none covering the voxel wholly), with whether the union covers at least
-     * half of a {@value #LATTICE}^3 lattice of points. Voxels with a structure of unknown shape are left out.
+     * half of the voxel ({@link StructureShape#unionCoverage}). Voxels with a structure of unknown shape are left out.
      */
     static final class SharedVoxels {
         final int[] voxels;
@@ -295,7 +295,7 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
                 return new SharedVoxels(new int[0], new boolean[0]);
             }
             // per partial voxel: the sum and the largest of its occupancies (open addressing, half full at most)
-            int capacity = Integer.highestOneBit((int) Math.min(1 << 30, Math.max(8, partials * 2 - 1))) << 1;
+            int capacity = Integer.highestOneBit((int) Math.min(1 << 29, Math.max(8, partials * 2 - 1))) << 1;
             int[] keys = new int[capacity];
             float[] sum = new float[capacity];
             float[] max = new float[capacity];
@@ -330,22 +330,17 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
             int[] voxels = java.util.Arrays.copyOf(open, count);
             java.util.Arrays.sort(voxels);
             boolean[] covered = new boolean[count];
-            int m3 = LATTICE * LATTICE * LATTICE;
-            boolean[] inside = new boolean[m3];
             int nx = grid.nx(), ny = grid.ny();
+            List<StructureShape> present = new java.util.ArrayList<>();
             for (int t = 0; t < count; t++) {
                 int v = voxels[t];
-                java.util.Arrays.fill(inside, false);
+                present.clear();
                 for (int s = 0; s < masks.size(); s++) {
                     if (isPartial(masks.get(s), v)) {
-                        shapes.get(s).markInside(v % nx, (v / nx) % ny, v / nx / ny, LATTICE, inside);
+                        present.add(shapes.get(s));
                     }
                 }
-                int in = 0;
-                for (boolean b : inside) {
-                    in += b ? 1 : 0;
-                }
-                covered[t] = in >= COVERAGE_THRESHOLD * m3;
+                covered[t] = StructureShape.unionCoverage(present, v % nx, (v / nx) % ny, v / nx / ny) >= threshold;
             }
             return new SharedVoxels(voxels, covered);
         }

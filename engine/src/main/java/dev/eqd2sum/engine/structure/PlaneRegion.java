@@ -450,47 +450,45 @@ final class PlaneRegion {
     }
 
     /**
-     * Marks {@code inside[offset + q]} for each point (xs[q], y), q < count, that lies inside by the scan's rule
-     * (winding of outer contours minus holes positive, XOR contours toggling, edges half-open [ey0, ey1)), without
-     * the scan state: safe on any thread. For lattice points, not for points on the outline (either way there).
-     *
-     * @param crossX scratch of at least the region's edge count
-     * @param crossD scratch of the same length
+     * Adds to {@code out} (from index n; returns the new count) the x of every edge crossing the line at y strictly
+     * between x0 and x1, under the scan's half-open rule [ey0, ey1). Stateless: safe on any thread.
      */
-    void markInside(double y, double[] xs, int count, boolean[] inside, int offset, double[] crossX, int[] crossD) {
+    int crossingsWithin(double y, double x0, double x1, double[] out, int n) {
         if (y < minY || y > maxY) {
-            return;
+            return n;
         }
-        int n = 0;
         for (int e = 0; e < edgeCount; e++) {
             if (ey0[e] <= y && y < ey1[e]) {
                 double x = ex0[e] + (y - ey0[e]) * slope[e];
-                int r = n - 1;
-                while (r >= 0 && crossX[r] > x) { // insertion sort: few crossings per line
-                    crossX[r + 1] = crossX[r];
-                    crossD[r + 1] = crossD[r];
-                    r--;
+                if (x > x0 && x < x1) {
+                    out[n++] = x;
                 }
-                crossX[r + 1] = x;
-                crossD[r + 1] = delta[e];
-                n++;
             }
         }
-        int c = 0;
+        return n;
+    }
+
+    /**
+     * Whether (x, y) is inside by the scan's rule (winding of outer contours minus holes positive, XOR contours
+     * toggling, edges half-open [ey0, ey1)). Stateless: safe on any thread. Meant for points between crossings
+     * ({@link #crossingsWithin}); a point on the outline may count either way.
+     */
+    boolean contains(double x, double y) {
+        if (y < minY || y > maxY || x < minX || x > maxX) {
+            return false;
+        }
         int winding = 0;
         boolean parity = false;
-        for (int q = 0; q < count; q++) { // xs ascending: the crossings are walked once
-            for (; c < n && crossX[c] <= xs[q]; c++) {
-                if (crossD[c] == 0) {
+        for (int e = 0; e < edgeCount; e++) {
+            if (ey0[e] <= y && y < ey1[e] && ex0[e] + (y - ey0[e]) * slope[e] <= x) {
+                if (delta[e] == 0) {
                     parity = !parity;
                 } else {
-                    winding += crossD[c];
+                    winding += delta[e];
                 }
             }
-            if ((winding > 0) ^ parity) {
-                inside[offset + q] = true;
-            }
         }
+        return (winding > 0) ^ parity;
     }
 
     int edgeCount() {
