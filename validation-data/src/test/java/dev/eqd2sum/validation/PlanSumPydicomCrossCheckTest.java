@@ -125,7 +125,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       with a hole, a Cauda of two islands on some planes with a plane left out, a Kidney_L of two overlapping
  *       outlines per plane with its own alpha/beta of 2.5); two organs with alpha/betas of their own (2.2, 5)
  *       that meet inside a column of voxels, each 26-29 % of it, so that the map's union rule settles those
- *       voxels on its lattice (the estimate from the occupancies alone would leave them below half); the
+ *       voxels by the union's coverage (the estimate from the occupancies alone would leave them below half); the
  *       spine-reirradiation constraints
  *       (SpinalCord at alpha/beta 2 and, for Nelson, 3; PTV_High; the ThecalSac, which the set reads for
  *       Sahgal's limits); a prior in its own frame by a REG item of
@@ -201,7 +201,7 @@ class PlanSumPydicomCrossCheckTest {
                         "%n  %s: grid %s (%d voxels, %d non-zero), max %.4f Gy; largest difference %.3e Gy"
                                 + " (relative %.2e) at %s (reference %.6f, written %.6f); %d over tolerance;"
                                 + " weights %s; %d target voxels; voxels by alpha/beta %s; %d shared voxels settled"
-                                + " on the lattice",
+                                + " by the union's coverage",
                         name, r.get("grid"), r.get("voxels").asInt(), r.get("nonzero").asInt(),
                         r.get("maxRef").asDouble(), r.get("maxAbsDiff").asDouble(), r.get("maxRelDiff").asDouble(),
                         r.get("worstVoxel"), r.get("worstRef").asDouble(), r.get("worstGot").asDouble(),
@@ -534,7 +534,8 @@ class PlanSumPydicomCrossCheckTest {
      * from the left, the second 26-29 % from the right (each 1-3 voxels beyond it), y faces on voxel boundaries of
      * the grid's first rows,
      * on the same CT-like planes. Together they cover 52-58 % of each voxel of the column, which the estimate
-     * 1 - prod(1 - f) puts below half (45-50 %): TissueMap settles those voxels on its lattice, and so does the script.
+     * 1 - prod(1 - f) puts below half (45-50 %): TissueMap settles those voxels by the union's coverage, and so does
+     * the script.
      */
     private static List<Structure> meetingInAColumn(int roi, String left, String right, GridGeometry g, Random rnd,
                                                     String frame) {

@@ -44,8 +44,8 @@ Rules implemented here (from DOMAIN.md, CONTRACT.md and README's rules where CON
   PTV/CTV/GTV or its name starts with PTV/CTV/GTV. A voxel whose union coverage by structures with an alpha/beta
   is >= 0.5 takes the lowest alpha/beta of those covering it at all (f_i > 0), else the default; a voxel whose
   union coverage by targets is >= 0.5 is target. The union's coverage: decided by the occupancies where the
-  largest reaches 0.5 or their sum stays below it, else the share of an 8^3 lattice of points inside any of the
-  structures there (settle_shared, TissueMap's rule). Occupancy f_i is computed exactly on an
+  largest reaches 0.5 or their sum stays below it, else the union's coverage of the voxel from the structures'
+  slabs and polygons (settle_shared, union_coverage: StructureShape's rule). Occupancy f_i is computed exactly on an
   axis-aligned output grid: for an axis-aligned box (the same rectangle on evenly spaced planes, no gap; the
   end planes reach half a plane spacing further) the product over the axes of the overlap of the voxel with the
   box; for a Prism (polygons per plane: outlines with holes, islands, an overlapping pair, an XOR contour; the
@@ -312,8 +312,8 @@ def occupancy(grid, lo, hi):
 
 
 def tissue(case, base, grid):
-    """Per output voxel: the alpha/beta of the main map and whether it is target; and how many voxels the lattice
-    settled (settle_shared)."""
+    """Per output voxel: the alpha/beta of the main map and whether it is target; and how many shared voxels the
+    union's coverage settled (settle_shared)."""
     by_structure = {k.strip().upper(): float(v) for k, v in case['alphaBeta'].get('byStructure', {}).items()}
     n = int(np.prod(grid.shape))
     ab = np.full(n, float(case['alphaBeta']['default']))
@@ -343,15 +343,15 @@ def tissue(case, base, grid):
     return ab, target, ab_shared + target_shared
 
 
-LATTICE = 8  # TissueMap.LATTICE
+PARTS_PER_BAND = 4  # StructureShape.PARTS_PER_BAND
 
 
 def settle_shared(grid, covered, members):
     """
     TissueMap's rule for the union's coverage: where the largest occupancy reaches the threshold or their sum stays
     below it, they decide (covered, from the estimate 1 - prod(1 - f), agrees there); in the voxels left (each
-    structure below half, together at least half) the union's share of a LATTICE^3 lattice of points, asked of the
-    structures that occupy the voxel.
+    structure below half, together at least half) the union's coverage of the voxel (union_coverage), from the
+    structures that occupy it. Returns the map and how many voxels were settled so.
     """
     if len(members) < 2:
         return covered, 0
@@ -359,19 +359,68 @@ def settle_shared(grid, covered, members):
     threshold = 0.5 - 1e-6
     shared = np.flatnonzero((occupancies.max(axis=0) < threshold) & (occupancies.sum(axis=0) >= threshold))
     covered = covered.copy()
-    nx, ny, _ = grid.shape
-    offsets = (np.arange(LATTICE) + 0.5) / LATTICE - 0.5
-    c, b, a = np.meshgrid(offsets, offsets, offsets, indexing='ij')
     for v in shared:
-        i, j, k = v % nx, (v // nx) % ny, v // (nx * ny)
-        idx = np.stack([i + a.ravel(), j + b.ravel(), k + c.ravel()])
-        points = grid.origin[:, None] + grid.axes @ idx
-        inside = np.zeros(points.shape[1], dtype=bool)
-        for f, shape in members:
-            if f[v] > 0:
-                inside |= shape.contains(points)
-        covered[v] = np.count_nonzero(inside) >= 0.5 * LATTICE ** 3
+        present = [shape for f, shape in members if f[v] > 0]
+        covered[v] = union_coverage(grid, v, present) >= threshold
     return covered, len(shared)
+
+
+def union_coverage(grid, v, shapes):
+    """
+    The fraction of output voxel v in at least one of the shapes, as StructureShape.unionCoverage computes it: cut
+    along z at every slab end inside the voxel (one region per shape in each part); in each part, cut the pixel at
+    every vertex height of the regions and read each band at the middles of PARTS_PER_BAND equal parts, where the
+    union's width is exact (the line cut at every crossing, each piece tested at its middle).
+    """
+    nx, ny, _ = grid.shape
+    i, j, k = v % nx, (v // nx) % ny, v // (nx * ny)
+    centre = grid.origin + grid.axes @ np.array([i, j, k], dtype=np.float64)
+    half = np.abs(np.diag(grid.axes)) / 2
+    (x0, y0, z0), (x1, y1, z1) = centre - half, centre + half
+    prisms = [s.prism if isinstance(s, Box) else s for s in shapes]
+    cuts = sorted({z0, z1} | {float(e) for p in prisms for e in p.slab_mm.ravel() if z0 < e < z1})
+    covered = 0.0
+    for za, zb in zip(cuts, cuts[1:]):
+        regions = [r for r in (p.region_at(0.5 * (za + zb)) for p in prisms) if r is not None]
+        if regions:
+            covered += (zb - za) * in_plane_union(regions, x0, x1, y0, y1)
+    return covered / (z1 - z0)  # in_plane_union gives the pixel's fraction
+
+
+def in_plane_union(regions, x0, x1, y0, y1):
+    """The fraction of the rectangle [x0, x1] x [y0, y1] in at least one of the regions (Prism.region_at's)."""
+    heights = sorted({y0, y1} | {float(y) for polys, _, _ in regions for p in polys for y in p[:, 1] if y0 < y < y1})
+    area = 0.0
+    for ya, yb in zip(heights, heights[1:]):
+        band = yb - ya
+        for part in range(PARTS_PER_BAND):
+            y = ya + (part + 0.5) * band / PARTS_PER_BAND
+            xs = {x0, x1}
+            for polys, _, _ in regions:
+                for p in polys:
+                    q = np.roll(p[:, :2], -1, axis=0)
+                    lo, hi = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
+                    hit = (lo <= y) & (y < hi)
+                    xc = p[hit, 0] + (y - p[hit, 1]) * (q[hit, 0] - p[hit, 0]) / (q[hit, 1] - p[hit, 1])
+                    xs |= {float(x) for x in xc if x0 < x < x1}
+            xs = np.array(sorted(xs))
+            mids = 0.5 * (xs[:-1] + xs[1:])
+            inside = np.zeros(len(mids), dtype=bool)
+            for region in regions:
+                inside |= region_contains(region, mids, np.full(len(mids), y))
+            area += float(np.sum(np.diff(xs)[inside])) * band / PARTS_PER_BAND
+    return area / ((x1 - x0) * (y1 - y0))
+
+
+def region_contains(region, x, y):
+    """Whether points (x, y) lie in a plane's region (polys, signs, kind) by PlaneRegion's rule."""
+    polys, signs, kind = region
+    ins = [inside_polygon(p[:, :2], x, y) for p in polys]
+    if kind == 'xor':
+        return ins[0] ^ ins[1]
+    if kind == 'union':
+        return ins[0] | ins[1]
+    return sum(sg * i.astype(int) for sg, i in zip(signs, ins)) > 0
 
 
 def add_working_days(start, days):
@@ -683,23 +732,12 @@ class Prism:
         self._raster = {}
         self.witnesses = 0  # pixel planes sampled at a witness point (counted as rasterised)
 
-    def contains(self, points):
-        """Whether each point (3 x N, patient mm) lies in the structure: in the slab [lo, hi) of a plane, inside its
-        region (outlines less their holes, the overlapping pair's union, or the XOR)."""
-        x, y, z = points
-        inside = np.zeros(len(x), dtype=bool)
+    def region_at(self, z):
+        """The region (polys, signs, kind) of the plane whose slab [lo, hi) holds z (mm), or None."""
         for (zp, polys, signs, kind), (lo, hi) in zip(self.planes, self.slab_mm):
-            here = (lo <= z) & (z < hi)
-            if not np.any(here):
-                continue
-            ins = [inside_polygon(p[:, :2], x[here], y[here]) for p in polys]
-            if kind == 'xor':
-                inside[here] = ins[0] ^ ins[1]
-            elif kind == 'union':
-                inside[here] = ins[0] | ins[1]
-            else:
-                inside[here] = sum(sg * i.astype(int) for sg, i in zip(signs, ins)) > 0
-        return inside
+            if lo <= z < hi:
+                return polys, signs, kind
+        return None
 
     def volume_cc(self):
         """The whole structure's volume: each plane's area (outlines less their holes) times its slab."""
@@ -1018,9 +1056,6 @@ class Box:
 
     def occupancy(self, grid):
         return occupancy(grid, self.lo, self.hi)
-
-    def contains(self, points):
-        return np.all((points >= self.lo[:, None]) & (points <= self.hi[:, None]), axis=0)
 
 
 def shape_of(name, contours, set_planes=()):
