@@ -157,9 +157,16 @@ public final class ConstraintEvaluator {
                 c.scope(), method, c.comparison(), c.limit(), c.unit(), value, margin, status, reason, deviations);
     }
 
-    /** 25 -> "25", 32.2 -> "32.2": limits as the source wrote them. */
+    /**
+     * 25 -> "25", 32.2 -> "32.2": limits as the source wrote them (the shortest decimal that reads back as the
+     * double); in scientific notation ("1E+20", "1E-7") outside 1e-6 to 1e15, where the plain form grows to
+     * hundreds of digits (1e308, 1e-320).
+     */
     static String plain(double v) {
-        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        BigDecimal b = BigDecimal.valueOf(v).stripTrailingZeros();
+        double magnitude = Math.abs(v);
+        boolean plainIsShort = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e15);
+        return plainIsShort ? b.toPlainString() : b.toString();
     }
 
     private List<String> methodAndMetricDeviations(Constraint c, String statistic, EvaluationMethod method) {

@@ -161,4 +161,19 @@ class ConstraintEvaluatorTest {
         assertThat(r.status()).isEqualTo(Status.NOT_EVALUATED);
         assertThat(r.reason()).isEqualTo("the structure set has no contoured structure named Esophagus");
     }
+
+    @Test
+    void reasonsWriteAnyLimitShortly() {
+        // limits as written (32.2, 25) and short however large or small: the plain form of 1e308 has 309 digits
+        assertThat(ConstraintEvaluator.plain(32.2)).isEqualTo("32.2");
+        assertThat(ConstraintEvaluator.plain(25)).isEqualTo("25");
+        assertThat(ConstraintEvaluator.plain(0)).isEqualTo("0");
+        assertThat(ConstraintEvaluator.plain(0.000001)).isEqualTo("0.000001");
+        assertThat(ConstraintEvaluator.plain(123456789012345.0)).isEqualTo("123456789012345");
+        assertThat(ConstraintEvaluator.plain(1e15)).isEqualTo("1E+15");
+        assertThat(ConstraintEvaluator.plain(1e-320)).isEqualTo("1E-320");
+        List<ConstraintResult> huge = new ConstraintEvaluator("Dmax").evaluate(List.of(dose("h", ConstraintScope.COURSE,
+                Comparison.LESS, 1e308, "Gy", "Dmax")), new Inputs());
+        assertThat(huge).allSatisfy(r -> assertThat(r.reason()).isEqualTo("20.00 Gy < 1E+308 Gy"));
+    }
 }

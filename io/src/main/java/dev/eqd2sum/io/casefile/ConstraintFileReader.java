@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -32,6 +33,15 @@ public final class ConstraintFileReader {
     private static final Set<String> FILE_FIELDS = Set.of("schemaVersion", "name", "description", "constraints");
     private static final Set<String> FIELDS = Set.of("id", "description", "citation", "role", "fallbackRoles",
             "structure", "statistic", "alphaBeta", "scope", "method", "comparator", "limit", "unit", "published");
+
+    /** The case file's and RT Dose files' largest plausible dose (README, "Plausible values"). */
+    static final double MAX_LIMIT_GY = 10_000;
+    /** 100 litres: more than a whole adult body, so no structure's V<x>Gy can reach it. */
+    static final double MAX_LIMIT_CC = 100_000;
+    /** 100 years between courses. */
+    static final double MAX_LIMIT_MONTHS = 1_200;
+    /** The resolution of constraints.json (6 decimals). */
+    static final double MIN_NONZERO_LIMIT = 1e-6;
 
     private ConstraintFileReader() {
     }
@@ -57,12 +67,14 @@ public final class ConstraintFileReader {
         top.require("constraints", "a list of constraints");
         List<JsonNode> items = top.array("constraints");
         List<Constraint> out = new ArrayList<>();
+        // unique ignoring case, as course labels: two results "cord" and "Cord" in cohort-constraints.csv
+        // would be told apart by case alone
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < items.size(); i++) {
             Constraint c = constraint(new StrictJson.Obj(display, "constraints[" + i + "]", items.get(i)));
-            if (!ids.add(c.id())) {
+            if (!ids.add(c.id().toLowerCase(Locale.ROOT))) {
                 throw new InvalidInputException(display + ": constraints[" + i + "].id", "\"" + c.id()
-                        + "\" is used by another constraint; ids must be unique");
+                        + "\" is used by another constraint; ids must be unique, ignoring upper/lower case");
             }
             out.add(c);
         }
@@ -72,7 +84,7 @@ public final class ConstraintFileReader {
     private static Constraint constraint(StrictJson.Obj o) {
         o.allowOnly(FIELDS);
         o.require("id", "a short unique identifier");
-        String id = o.nonBlankString("id");
+        String id = printable(o, "id", o.nonBlankString("id").trim());
         String description = o.string("description");
         String citation = o.string("citation");
         o.require("scope", "course, cumulative, cumulativeForgiven, interval or ratio");
@@ -88,6 +100,7 @@ public final class ConstraintFileReader {
         if (!limitNode.isNumber() || !Double.isFinite(limitNode.doubleValue()) || limitNode.doubleValue() < 0) {
             throw o.error("limit", "must be a number >= 0, got " + StrictJson.kind(limitNode));
         }
+        double limit = limitNode.doubleValue();
         o.require("unit", "Gy, cc, % or months");
         String unit = o.string("unit");
 
@@ -101,6 +114,9 @@ public final class ConstraintFileReader {
             }
         }
         String structure = o.nonBlankString("structure");
+        if (structure != null) {
+            printable(o, "structure", structure);
+        }
         if (structure != null && role != null) {
             throw o.error("structure", "give either \"role\" or \"structure\", not both");
         }
@@ -150,6 +166,7 @@ public final class ConstraintFileReader {
                         "\"" + method + "\" is not a method: use both, voxelwise or summary")));
             }
         }
+        checkLimit(o, limit, unit);
         Constraint.Published published = null;
         StrictJson.Obj p = o.object("published");
         if (p != null) {
@@ -162,7 +179,48 @@ public final class ConstraintFileReader {
             published = new Constraint.Published(pr, ps, pMethod);
         }
         return new Constraint(id, description, citation, role, fallbacks, structure, statistic, alphaBeta, scope,
-                methods, comparison, limitNode.doubleValue(), unit, published);
+                methods, comparison, limit, unit, published);
+    }
+
+    /**
+     * The id is a line of the console table and a value of cohort-constraints.csv, the structure name is
+     * echoed in reasons: a line break would split the row, an ESC would reach the terminal.
+     */
+    private static String printable(StrictJson.Obj o, String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw o.error(field, "must not contain control characters such as line breaks or tabs");
+            }
+        }
+        return value;
+    }
+
+    /**
+     * Plausibility per unit, as the case file's values: a limit beyond these is a typo (or a unit mix-up) that
+     * no dose distribution could meet or fail meaningfully.
+     */
+    private static void checkLimit(StrictJson.Obj o, double limit, String unit) {
+        double max = switch (unit) {
+            case "Gy" -> MAX_LIMIT_GY;
+            case "%" -> 100;
+            case "cc" -> MAX_LIMIT_CC;
+            case "months" -> MAX_LIMIT_MONTHS;
+            default -> throw new IllegalStateException("unit not checked: " + unit);
+        };
+        String why = switch (unit) {
+            case "Gy" -> "doses above 10000 Gy are refused in case files and RT Dose files";
+            case "%" -> "a percentage of a volume or of the cumulative dose";
+            case "cc" -> "100 litres, more than a whole patient's volume";
+            default -> "100 years";
+        };
+        if (limit > max) {
+            throw o.error("limit", "must lie between 0 and " + StrictJson.plain(max) + " " + unit + " (" + why
+                    + "), got " + o.get("limit").asText());
+        }
+        if (limit > 0 && limit < MIN_NONZERO_LIMIT) {
+            // constraints.json writes 6 decimals: such a limit would be written as 0 yet compared as non-zero
+            throw o.error("limit", "must be 0 or at least 0.000001 " + unit + ", got " + o.get("limit").asText());
+        }
     }
 
     private static Role role(StrictJson.Obj o, String field, String key) {

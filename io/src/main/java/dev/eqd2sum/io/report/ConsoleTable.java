@@ -23,7 +23,7 @@ public final class ConsoleTable {
 
     public static String render(CaseResult r) {
         StringBuilder out = new StringBuilder();
-        out.append("eqd2sum ").append(r.toolVersion()).append(" - case ").append(r.caseId())
+        out.append("eqd2sum ").append(r.toolVersion()).append(" - case ").append(printable(r.caseId()))
                 .append(" - backend ").append(r.backend()).append(" - forgiveness ").append(r.forgiveness())
                 .append('\n');
 
@@ -68,7 +68,7 @@ public final class ConsoleTable {
                     continue;
                 }
                 seen.add(s.name());
-                StringBuilder line = new StringBuilder("  ").append(s.name()).append(':');
+                StringBuilder line = new StringBuilder("  ").append(printable(s.name())).append(':');
                 String sep = " ";
                 for (Map.Entry<String, double[]> e : s.maxLocationMm().entrySet()) {
                     double[] p = e.getValue();
@@ -100,7 +100,7 @@ public final class ConsoleTable {
         if (!r.warnings().isEmpty()) {
             out.append("\nWarnings\n");
             for (String w : r.warnings()) {
-                out.append("  - ").append(w).append('\n');
+                out.append("  - ").append(printable(w)).append('\n');
             }
         }
         return out.toString();
@@ -123,7 +123,36 @@ public final class ConsoleTable {
         return null;
     }
 
+    /**
+     * A value read from a file (a DICOM ROI name may hold an ESC, a warning may quote a file) with its control
+     * characters shown as {@code \x1b}, as error lines do, so that it neither splits a row nor drives the terminal.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+            if (control && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (control) {
+                b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
     private static void table(StringBuilder out, List<String[]> rows) {
+        for (String[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] = printable(row[c]);
+            }
+        }
         int cols = rows.get(0).length;
         int[] width = new int[cols];
         for (String[] row : rows) {

@@ -93,4 +93,60 @@ class ConstraintFileReaderTest {
         fails("{" + base + ", \"unit\": \"Gy\", \"method\": \"both ways\"}", "pt/limits.json: constraints[0].method",
                 "not a method");
     }
+
+    private static final String CORD = "\"role\": \"cord\", \"statistic\": \"D0.03cc\", \"alphaBeta\": 3,"
+            + " \"scope\": \"cumulativeForgiven\", \"comparator\": \"<\", \"unit\": \"Gy\"";
+
+    @Test
+    void idsAndStructureNamesHoldNoControlCharacters() throws IOException {
+        // the id is a console table row and a cohort-constraints.csv value; a structure name is echoed in reasons
+        fails("{\"id\": \"a\\nb\", \"limit\": 50, " + CORD + "}", "pt/limits.json: constraints[0].id",
+                "must not contain control characters");
+        fails("{\"id\": \"a\\u001b[31mRED\", \"limit\": 50, " + CORD + "}", "pt/limits.json: constraints[0].id",
+                "must not contain control characters");
+        fails("{\"id\": \"a\\tb\", \"limit\": 50, " + CORD + "}", "pt/limits.json: constraints[0].id",
+                "must not contain control characters");
+        fails("{\"id\": \"x\", \"structure\": \"Eso\\u009bphagus\", \"statistic\": \"Dmax\", \"alphaBeta\": 3,"
+                + " \"scope\": \"course\", \"comparator\": \"<\", \"limit\": 50, \"unit\": \"Gy\"}",
+                "pt/limits.json: constraints[0].structure", "must not contain control characters");
+        assertThat(read("{\"id\": \" cord \", \"limit\": 50, " + CORD + "}").getFirst().id()).isEqualTo("cord");
+    }
+
+    @Test
+    void idsAreUniqueIgnoringCase() {
+        // as course labels: results told apart by case alone in cohort-constraints.csv would be easy to mix up
+        fails("{\"id\": \"a\", \"limit\": 50, " + CORD + "}, {\"id\": \"A\", \"limit\": 45, " + CORD + "}",
+                "pt/limits.json: constraints[1].id", "\"A\" is used by another constraint; ids must be unique, ignoring");
+    }
+
+    @Test
+    void limitsLieInPlausibleRangesPerUnit() throws IOException {
+        String gy = "{\"id\": \"x\", " + CORD + ", \"limit\": ";
+        fails(gy + "1e308}", "pt/limits.json: constraints[0].limit",
+                "must lie between 0 and 10000 Gy (doses above 10000 Gy are refused in case files and RT Dose files),"
+                        + " got 1.0E308");
+        fails(gy + "10000.5}", "pt/limits.json: constraints[0].limit", "between 0 and 10000 Gy");
+        assertThat(read(gy + "10000}").getFirst().limit()).isEqualTo(10000);
+        assertThat(read(gy + "0}").getFirst().limit()).isZero();
+        fails(gy + "1e-320}", "pt/limits.json: constraints[0].limit", "must be 0 or at least 0.000001 Gy");
+        assertThat(read(gy + "0.000001}").getFirst().limit()).isEqualTo(1e-6);
+
+        String v20 = "{\"id\": \"v\", \"role\": \"cord\", \"statistic\": \"V20Gy\", \"alphaBeta\": 2,"
+                + " \"scope\": \"course\", \"comparator\": \"<\", ";
+        fails(v20 + "\"unit\": \"%\", \"limit\": 250}", "pt/limits.json: constraints[0].limit",
+                "must lie between 0 and 100 % (a percentage of a volume or of the cumulative dose), got 250");
+        assertThat(read(v20 + "\"unit\": \"%\", \"limit\": 100}").getFirst().limit()).isEqualTo(100);
+        fails(v20 + "\"unit\": \"cc\", \"limit\": 1e6}", "pt/limits.json: constraints[0].limit",
+                "must lie between 0 and 100000 cc (100 litres, more than a whole patient's volume)");
+        assertThat(read(v20 + "\"unit\": \"cc\", \"limit\": 250}").getFirst().limit()).isEqualTo(250);
+
+        fails("{\"id\": \"r\", \"role\": \"cord\", \"statistic\": \"Dmax\", \"alphaBeta\": 2, \"scope\": \"ratio\","
+                + " \"comparator\": \"<\", \"unit\": \"%\", \"limit\": 1e5}", "pt/limits.json: constraints[0].limit",
+                "must lie between 0 and 100 %");
+        String interval = "{\"id\": \"i\", \"scope\": \"interval\", \"comparator\": \">=\", \"unit\": \"months\","
+                + " \"limit\": ";
+        fails(interval + "1e6}", "pt/limits.json: constraints[0].limit",
+                "must lie between 0 and 1200 months (100 years), got 1000000.0");
+        assertThat(read(interval + "1200}").getFirst().limit()).isEqualTo(1200);
+    }
 }

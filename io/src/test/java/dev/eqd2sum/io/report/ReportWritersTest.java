@@ -2,6 +2,7 @@ package dev.eqd2sum.io.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eqd2sum.engine.constraint.ConstraintResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,5 +69,39 @@ class ReportWritersTest {
         assertThat(Numbers.csv(-0.00001)).isEqualTo("0.0000");
         assertThat(Numbers.csv(null)).isEmpty();
         assertThat(Numbers.csv(Double.NaN)).isEmpty();
+    }
+
+    @Test
+    void hugeConstraintNumbersStayShort() throws IOException {
+        CaseResult small = SmallCaseResult.build();
+        ConstraintResult c = small.constraints().getFirst();
+        ConstraintResult huge = new ConstraintResult(c.id(), c.description(), c.citation(), c.structure(), c.role(),
+                c.metric(), c.alphaBeta(), c.scope(), c.method(), c.comparison(), 1e308, c.unit(), c.value(),
+                c.value() - 1e308, c.status(), c.reason(), c.deviations());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConstraintsJsonWriter.write(withConstraints(small, List.of(huge)), out);
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertThat(json).contains("\"limit\": 1E+308", "\"margin\": -1E+308");
+        JsonNode root = new ObjectMapper().readTree(json);
+        assertThat(root.at("/constraints/0/limit").doubleValue()).isEqualTo(1e308);
+    }
+
+    @Test
+    void theConsoleShowsControlCharactersAsEscapes() {
+        // a DICOM ROI name may hold an ESC; a line break would split the row
+        CaseResult small = SmallCaseResult.build();
+        ConstraintResult c = small.constraints().getFirst();
+        ConstraintResult odd = new ConstraintResult("a\nb\u001b[31mRED", c.description(), c.citation(),
+                "Cord\u009b", c.role(), c.metric(), c.alphaBeta(), c.scope(), c.method(), c.comparison(), c.limit(),
+                c.unit(), c.value(), c.margin(), c.status(), c.reason(), c.deviations());
+        String text = ConsoleTable.render(withConstraints(small, List.of(odd)));
+        assertThat(text).doesNotContain("\u001b", "\u009b", "a\nb")
+                .contains("  FAIL     a\\x0ab\\x1b[31mRED  voxelwise  Cord\\x9b");
+    }
+
+    private static CaseResult withConstraints(CaseResult r, List<ConstraintResult> constraints) {
+        return new CaseResult(r.caseId(), r.toolVersion(), r.toolBuild(), r.backend(), r.caseFile(), r.structureSet(),
+                r.forgiveness(), r.outputGrid(), r.constraintMetric(), r.courses(), r.structures(), constraints,
+                r.warnings());
     }
 }
