@@ -51,7 +51,7 @@ public final class InspectCommand implements Callable<Integer> {
                 m = Inspector.inspect(f);
             } catch (InvalidInputException e) {
                 refused = true;
-                err.println("eqd2sum: error: " + e.getMessage());
+                err.println("eqd2sum: error: " + Main.oneLine(e.getMessage())); // a file name may hold a line break
                 err.flush();
                 if (json) {
                     Map<String, Object> failed = new LinkedHashMap<>();

@@ -85,6 +85,11 @@ public final class DicomReader {
         String source = path.toString();
         byte[] data;
         try {
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
+                // a folder, a device (/dev/zero never ends), a pipe
+                throw new InvalidInputException(source, Files.isDirectory(path) ? "is a folder, not a DICOM file"
+                        : "is not a regular file");
+            }
             data = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(source, "file not found");
