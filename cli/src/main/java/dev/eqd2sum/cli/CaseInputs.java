@@ -102,8 +102,10 @@ final class CaseInputs {
             throw new InvalidInputException(spec.source(current.spec().field() + ".registration"),
                     "the current course defines the frame of reference; a registration is only for prior courses");
         }
+        // a set whose first ROI (which names its frame) is on an MR but whose others are on the planning CT is the
+        // current course's: only a set with no structure in the current frame is another's
         if (ss != null && currentFrame != null && ss.frameOfReferenceUid() != null
-                && !ss.frameOfReferenceUid().equals(currentFrame)) {
+                && !ss.frameOfReferenceUid().equals(currentFrame) && !anyStructureIn(ss, currentFrame)) {
             throw new InvalidInputException(spec.displayStructureSet(), "is in frame of reference "
                     + ss.frameOfReferenceUid() + ", but the current course's dose " + current.doseFiles().getFirst().path()
                     + " is in " + currentFrame + "; the structure set must be the current course's");
@@ -127,26 +129,31 @@ final class CaseInputs {
     /**
      * A structure drawn in another frame of reference (an ROI of a multi-modality set that references the MR's
      * frame) has coordinates that mean nothing on the dose grid: it is left out with a warning, or refused when
-     * the case names it (byStructure, roles).
+     * the case names it (byStructure, roles) and no structure of that name is in the current frame.
      */
     private static RtStructureSet withoutOtherFrames(CaseSpec spec, RtStructureSet ss, String frame, String doseFile,
                                                      List<String> warnings) {
         List<Structure> kept = new ArrayList<>();
+        List<Structure> elsewhere = new ArrayList<>();
         for (Structure st : ss.structures()) {
             if (st.frameOfReferenceUid() == null || st.frameOfReferenceUid().equals(frame)) {
                 kept.add(st);
-                continue;
+            } else {
+                elsewhere.add(st);
             }
+        }
+        for (Structure st : elsewhere) {
             String where = "structure '" + st.name() + "' (ROI " + st.roiNumber() + ") is drawn in frame of reference "
                     + st.frameOfReferenceUid() + ", but the current course's dose " + doseFile + " is in " + frame;
+            // named by the case and no structure of that name in the current frame: the case means this one
             for (String named : spec.alphaBeta().byStructure().keySet()) {
-                if (st.hasName(named)) {
+                if (st.hasName(named) && !anyNamed(kept, named)) {
                     throw new InvalidInputException(spec.displayStructureSet(), where + " (alphaBeta.byStructure names"
                             + " it); a structure must be in the current course's frame");
                 }
             }
             for (Map.Entry<String, String> role : spec.roles().entrySet()) {
-                if (st.hasName(role.getValue())) {
+                if (st.hasName(role.getValue()) && !anyNamed(kept, role.getValue())) {
                     throw new InvalidInputException(spec.displayStructureSet(), where + " (roles." + role.getKey()
                             + " names it); a structure must be in the current course's frame");
                 }
@@ -158,6 +165,24 @@ final class CaseInputs {
         }
         return new RtStructureSet(ss.source(), ss.sopInstanceUid(), ss.frameOfReferenceUid(), ss.label(), kept,
                 ss.unknownContours(), ss.patientStudy());
+    }
+
+    private static boolean anyNamed(List<Structure> structures, String name) {
+        for (Structure st : structures) {
+            if (st.hasName(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyStructureIn(RtStructureSet ss, String frame) {
+        for (Structure st : ss.structures()) {
+            if (frame.equals(st.frameOfReferenceUid())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

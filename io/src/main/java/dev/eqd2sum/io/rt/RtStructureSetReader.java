@@ -49,7 +49,7 @@ public final class RtStructureSetReader {
 
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, String> frames = new HashMap<>();
-        String roiFrame = null;
+        Map<String, Integer> roisByFrame = new LinkedHashMap<>();
         for (DicomObject roi : ds.getSequence(Tags.StructureSetROISequence)) {
             int number = roi.requireInt(Tags.ROINumber);
             String name = roi.getString(Tags.ROIName);
@@ -59,11 +59,21 @@ public final class RtStructureSetReader {
             names.put(number, name == null ? "" : name);
             String frame = roi.getString(Tags.ReferencedFrameOfReferenceUID);
             frames.put(number, frame != null ? frame : setFrame);
-            if (roiFrame == null) {
-                roiFrame = frame;
+            if (frame != null) {
+                Integer n = roisByFrame.get(frame); // no method reference on the start-up path (bench/RESULTS.md)
+                roisByFrame.put(frame, n == null ? 1 : n + 1);
             }
         }
-        // The frame the ROIs are drawn in wins over the first of several referenced frames (CT + MR sets).
+        // The frame most ROIs are drawn in wins over the first of several referenced frames (CT + MR sets, where an
+        // MR-drawn ROI may come first); on a tie the first referenced frame among them, else the first ROI's.
+        String roiFrame = null;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : roisByFrame.entrySet()) {
+            if (e.getValue() > most || (e.getValue() == most && e.getKey().equals(setFrame))) {
+                roiFrame = e.getKey();
+                most = e.getValue();
+            }
+        }
         if (roiFrame != null) {
             setFrame = roiFrame;
         }

@@ -101,6 +101,18 @@ class RtStructureSetReaderTest {
     }
 
     @Test
+    void theSetsFrameIsTheOneMostRoisAreDrawnInNotTheFirstRois() throws IOException {
+        // a CT + MR set whose first ROI is drawn on the MR (1.2.3.99): the other two, and the set, are on the CT
+        String dump = dump("ISO_IR 192", "MR_Lesion").replaceFirst("\\(3006,0024\\) UI \\[1\\.2\\.3\\.7\\]",
+                "(3006,0024) UI [1.2.3.99]");
+        Path file = Dcmtk.variants(dir, "mixed", dump, StandardCharsets.UTF_8).values().iterator().next();
+        RtStructureSet s = RtStructureSetReader.read(file);
+        assertThat(s.frameOfReferenceUid()).isEqualTo("1.2.3.7");
+        assertThat(s.structures().get(0).frameOfReferenceUid()).isEqualTo("1.2.3.99");
+        assertThat(s.structures().get(1).frameOfReferenceUid()).isEqualTo("1.2.3.7");
+    }
+
+    @Test
     void dcmtkFilesInEveryEncodingReadAlike() throws IOException {
         for (var cs : List.of(Map.entry("ISO_IR 100", StandardCharsets.ISO_8859_1),
                 Map.entry("ISO_IR 192", StandardCharsets.UTF_8))) {
