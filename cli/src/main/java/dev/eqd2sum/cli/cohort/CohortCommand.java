@@ -8,6 +8,7 @@ import dev.eqd2sum.io.cohort.CaseOptions;
 import dev.eqd2sum.io.cohort.CaseOutcome;
 import dev.eqd2sum.io.cohort.CaseRunner;
 import dev.eqd2sum.io.cohort.CohortCase;
+import dev.eqd2sum.io.cohort.CohortOutput;
 import dev.eqd2sum.io.cohort.CohortReport;
 import dev.eqd2sum.io.cohort.CohortRun;
 import dev.eqd2sum.io.cohort.CohortTables;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code eqd2sum cohort DIR_OR_MANIFEST --out DIR [--threads N] [--resume] [--no-dose]} (CONTRACT). */
 @Command(name = "cohort", mixinStandardHelpOptions = true, sortOptions = false,
@@ -122,36 +122,11 @@ public final class CohortCommand implements Callable<Integer> {
             for (String w : discovery.warnings()) {
                 stderr.println("cohort: " + w);
             }
+            CohortOutput.checkHoldsNoInput(out, out.toString(), Path.of(input), input, cases);
             planBackend(cases);
-            Files.createDirectories(out);
-            String version = Main.Version.version();
-            CaseOptions options = new CaseOptions(noDose, backend);
-            stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
-                    + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
-            // the resume records name the build too: a snapshot's version stays the same from build to build
-            String build = Main.Version.build();
-            CohortRun run = new CohortRun(runner, options, "eqd2sum " + version + " (build " + build + ")", n, heapBytes,
-                    progress);
-            List<CaseOutcome> outcomes = run.run(cases, out, resume);
-            CohortTables.write(out, outcomes);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing());
-            for (CaseOutcome o : outcomes) {
-                if (o.bug() != null) {
-                    stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");
-                    o.bug().printStackTrace(stderr);
-                }
+            try (CohortOutput held = CohortOutput.open(out, out.toString(), resume, cases)) {
+                return runCases(cases, n, runner, progress, t0);
             }
-            long failed = outcomes.stream().filter(o -> !o.hasOutputs()).count();
-            long unchanged = outcomes.stream().filter(o -> o.status() == CaseOutcome.Status.UNCHANGED).count();
-            stdout.printf(Locale.ROOT, "cohort: %d cases: %d succeeded%s, %d failed%s; %.1f s; results in %s%n",
-                    outcomes.size(), outcomes.size() - failed,
-                    unchanged > 0 ? " (" + unchanged + " unchanged, kept)" : "", failed,
-                    failed > 0 ? " (" + out.resolve(CohortTables.FAILURES) + ")" : "", wall, out);
-            if (outcomes.stream().anyMatch(o -> o.bug() != null)) {
-                return 1;
-            }
-            return failed > 0 ? 3 : 0;
         } catch (InvalidInputException e) {
             stderr.println("eqd2sum: error: " + e.getMessage());
             return 2;
@@ -164,22 +139,44 @@ public final class CohortCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs the cases and writes the tables, holding the output folder. */
+    private int runCases(List<CohortCase> cases, int n, CaseRunner runner, CohortProgress progress, long t0) {
+        String version = Main.Version.version();
+        CaseOptions options = new CaseOptions(noDose, backend);
+        stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
+                + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
+        // the resume records name the build too: a snapshot's version stays the same from build to build
+        String build = Main.Version.build();
+        CohortRun run = new CohortRun(runner, options, "eqd2sum " + version + " (build " + build + ")", n, heapBytes,
+                progress);
+        List<CaseOutcome> outcomes = run.run(cases, out, resume);
+        CohortTables.write(out, outcomes);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing());
+        for (CaseOutcome o : outcomes) {
+            if (o.bug() != null) {
+                stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");
+                o.bug().printStackTrace(stderr);
+            }
+        }
+        long failed = outcomes.stream().filter(o -> !o.hasOutputs()).count();
+        long unchanged = outcomes.stream().filter(o -> o.status() == CaseOutcome.Status.UNCHANGED).count();
+        stdout.printf(Locale.ROOT, "cohort: %d cases: %d succeeded%s, %d failed%s; %.1f s; results in %s%n",
+                outcomes.size(), outcomes.size() - failed,
+                unchanged > 0 ? " (" + unchanged + " unchanged, kept)" : "", failed,
+                failed > 0 ? " (" + out.resolve(CohortTables.FAILURES) + ")" : "", wall, out);
+        if (outcomes.stream().anyMatch(o -> o.bug() != null)) {
+            return 1;
+        }
+        return failed > 0 ? 3 : 0;
+    }
+
     private void checkOutFolder() throws IOException {
         if (Files.isDirectory(out) && Files.exists(Path.of(input)) && Files.isSameFile(out, Path.of(input))) {
             throw new InvalidInputException(out.toString(), "--out is the input folder itself; give a folder inside"
                     + " it or elsewhere");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException(out.toString(), "--out must be a folder, but this is a file");
-        }
-        if (Files.isDirectory(out) && !resume) {
-            try (Stream<Path> s = Files.list(out)) {
-                if (s.findAny().isPresent()) {
-                    throw new InvalidInputException(out.toString(), "--out is not empty; give an empty or new folder,"
-                            + " or --resume to continue an earlier run there");
-                }
-            }
-        }
+        CohortOutput.check(out, out.toString(), resume);
     }
 
     /** Same version line as {@code eqd2sum --version}, the build included. */

@@ -1,5 +1,6 @@
 package dev.eqd2sum.io.cohort;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds the cases of a cohort (CONTRACT, {@code cohort}): every {@code *.json} file under a folder that parses
@@ -39,9 +42,10 @@ import java.util.Set;
  * <ul>
  * <li>a case file is a JSON object with a {@code courses} field and without {@code schemaVersion} (eqd2sum's
  *     own outputs, such as dvh.json, carry {@code schemaVersion} and also list courses);</li>
- * <li>the output folder, hidden folders (name starting with '.') and JSON files over 4 MiB are never scanned;
- *     symbolic links are followed (loops skipped);</li>
- * <li>a {@code .json} file that is not valid JSON is skipped with a warning (it may be any tool's file);</li>
+ * <li>the output folder and hidden folders (name starting with '.') are never scanned; symbolic links are
+ *     followed (loops skipped);</li>
+ * <li>a {@code .json} file that is not valid JSON, is over 4 MiB or is beyond the JSON reader's limits (nested
+ *     deeper than 1000 levels, say) is skipped with a warning saying why (it may be any tool's file);</li>
  * <li>two cases whose caseIds give the same output folder (ignoring case) are an error before anything runs.</li>
  * </ul>
  */
@@ -134,10 +138,13 @@ public final class CaseDiscovery {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             String name = file.getFileName().toString();
-                            if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")
-                                    && attrs.size() <= MAX_CASE_FILE_BYTES) {
+                            if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
                                 String rel = slashed(root.relativize(file));
-                                if (isCase(file, displayPath(displayRoot, rel))) {
+                                if (attrs.size() > MAX_CASE_FILE_BYTES) {
+                                    // not read: a case file is small, but a case's own file this large must not vanish unnoticed
+                                    warnings.add(displayPath(displayRoot, rel) + ": skipped, " + attrs.size()
+                                            + " bytes; a case file is at most " + MAX_CASE_FILE_BYTES + " bytes");
+                                } else if (isCase(file, displayPath(displayRoot, rel))) {
                                     relative.add(rel);
                                 }
                             }
@@ -168,11 +175,33 @@ public final class CaseDiscovery {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
+        } catch (StreamConstraintsException e) {
+            warnings.add(display + ": skipped, " + beyondReaderLimits(e));
+            return false;
         } catch (IOException e) {
             warnings.add(display + ": skipped, not valid JSON");
             return false;
         }
         return root != null && root.isObject() && root.has("courses") && !root.has("schemaVersion");
+    }
+
+    /** Valid JSON, maybe, but beyond what the JSON reader reads (the case reader has the same limits). */
+    private static String beyondReaderLimits(StreamConstraintsException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        Matcher m;
+        if ((m = Pattern.compile("^Document nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            return "its JSON is nested deeper than " + m.group(1) + " levels";
+        }
+        if ((m = Pattern.compile("^Number value length \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            return "a number in it has more than " + m.group(1) + " digits";
+        }
+        if ((m = Pattern.compile("^Name length \\(\\d+\\) exceeds the maximum allowed \\((\\d+)")
+                .matcher(message)).find()) {
+            return "a field name in it is longer than " + m.group(1) + " characters";
+        }
+        return "beyond the JSON reader's limits (" + message.lines().findFirst().orElse("") + ")";
     }
 
     private List<Found> readManifest(Path manifest, String displayManifest) {

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <li><b>Atomic outputs</b>: a case writes into {@code OUT/}{@value #WORK_DIR}{@code /<folder>}; its
  *     {@link CaseInputs} record is written last, then the folder is renamed to {@code OUT/<folder>}. A run
  *     killed at any point leaves no case folder without its record, so {@code --resume} redoes partial
- *     cases.</li>
+ *     cases. A case folder is replaced only when it holds its record (a folder without one was not written by a
+ *     cohort: the case fails instead, see {@link CohortOutput}); an earlier run's folder is first renamed into the
+ *     work folder, so a kill while it is deleted never leaves a case folder without its record.</li>
  * </ul>
  */
 public final class CohortRun {
@@ -139,7 +141,11 @@ public final class CohortRun {
                 }
             }
             if (c.folderName() != null) {
-                deleteRecursively(finalDir); // stale: other inputs, or a partial case of a killed run
+                String notOurs = CohortOutput.notReplaceable(finalDir, c);
+                if (notOurs != null) {
+                    return failed(c, t0, "eqd2sum: error: " + finalDir + ": " + notOurs, null);
+                }
+                removeStale(finalDir, outDir.resolve(WORK_DIR).resolve(".replaced-" + folder));
             }
             long lowerBound = MemoryEstimate.lowerBoundBytes(c);
             if (lowerBound > heapBytes) {
@@ -278,6 +284,25 @@ public final class CohortRun {
 
     public Timing timing() {
         return new Timing(hashingNanos.sum() / 1e9, waitingNanos.sum() / 1e9, runningNanos.sum() / 1e9);
+    }
+
+    /**
+     * Removes an earlier run's folder of a case that runs again (its inputs changed): renamed into the work folder
+     * first, so that a run killed while deleting it leaves either the whole folder, record included, or nothing
+     * (a folder without its record would be refused as not the cohort's own).
+     */
+    private static void removeStale(Path finalDir, Path aside) {
+        if (!Files.exists(finalDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            deleteRecursively(aside);
+            Files.createDirectories(aside.getParent());
+            Files.move(finalDir, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the earlier outputs " + finalDir, e);
+        }
+        deleteRecursively(aside);
     }
 
     private static String readRecord(Path caseDir) {

@@ -44,6 +44,20 @@ class CaseDiscoveryTest {
     }
 
     @Test
+    void skippedJsonFilesAreNamedWithWhy_tooLargeOrTooDeep() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        Path big = FakeStudy.writeCase(study.resolve("big"), "BIG", 100);
+        String text = Files.readString(big);
+        Files.writeString(big, text + " ".repeat((int) CaseDiscovery.MAX_CASE_FILE_BYTES + 1 - text.length()));
+        Files.writeString(study.resolve("a/deep.json"), "[".repeat(5000) + "]".repeat(5000));
+        CaseDiscovery d = new CaseDiscovery();
+        assertThat(d.discover(study, "study", tmp.resolve("out"))).extracting(CohortCase::caseId).containsExactly("A");
+        assertThat(d.warnings()).containsExactly("study/a/deep.json: skipped, its JSON is nested deeper than 1000 levels",
+                "study/big/case.json: skipped, 4194305 bytes; a case file is at most 4194304 bytes");
+    }
+
+    @Test
     void neverScansTheOutputFolderInsideTheInputFolder() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 100);

@@ -102,13 +102,13 @@ class CohortRunTest {
 
         Path killed = tmp.resolve("killed");
         run(study, killed, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
-        // What a kill leaves: cases never started, a case renamed into place whose record is missing (impossible
-        // by construction, but the record is what counts), a half-written work folder, no cohort tables.
+        // What a kill leaves: cases never started, case folders whose records do not match (an earlier run's, or
+        // one cut short: the record is what counts), a half-written work folder, no cohort tables.
         CohortRun.deleteRecursively(killed.resolve("P18"));
         CohortRun.deleteRecursively(killed.resolve("P19"));
-        Files.delete(killed.resolve("P03/inputs.sha256"));
+        Files.writeString(killed.resolve("P03/inputs.sha256"), "# eqd2sum cohort --resume record of other inputs\n");
         Files.writeString(killed.resolve("P05/metrics.csv"), "partial");
-        Files.delete(killed.resolve("P05/inputs.sha256"));
+        Files.writeString(killed.resolve("P05/inputs.sha256"), "# eqd2sum cohort --res");
         Files.createDirectories(killed.resolve(CohortRun.WORK_DIR).resolve("P10"));
         Files.writeString(killed.resolve(CohortRun.WORK_DIR).resolve("P10/metrics.csv"), "half");
         for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
@@ -125,6 +125,28 @@ class CohortRunTest {
             assertThat(Files.readAllBytes(killed.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
         }
         assertThat(killed.resolve(CohortRun.WORK_DIR)).doesNotExist();
+    }
+
+    @Test
+    void aCaseFolderWithoutItsRecordIsNeitherReplacedNorKept() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        // A user's folder where a case's outputs go (its name is the caseId), and a case folder that lost its
+        // record (the cohort renames a case into place with it): neither is replaced, and the cases fail with a line.
+        CohortRun.deleteRecursively(out.resolve("P01"));
+        Files.createDirectories(out.resolve("P01"));
+        Files.writeString(out.resolve("P01/notes.txt"), "precious");
+        Files.delete(out.resolve("P02/inputs.sha256"));
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        List<CaseOutcome> outcomes = run(study, out, resumed, NO_DOSE, true, 2, HEAP);
+        assertThat(outcomes.get(1).status()).isEqualTo(CaseOutcome.Status.FAILED);
+        assertThat(outcomes.get(1).errorLine()).isEqualTo("eqd2sum: error: " + out.resolve("P01") + ": was not"
+                + " written by eqd2sum cohort (no inputs.sha256 in it), so it is not replaced with the outputs of case P01");
+        assertThat(outcomes.get(2).status()).isEqualTo(CaseOutcome.Status.FAILED);
+        assertThat(resumed.ran).doesNotContain("study/p01/case.json", "study/p02/case.json");
+        assertThat(Files.readString(out.resolve("P01/notes.txt"))).isEqualTo("precious");
+        assertThat(out.resolve("P02/metrics.csv")).exists();
     }
 
     @Test

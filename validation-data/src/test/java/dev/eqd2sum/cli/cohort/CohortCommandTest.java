@@ -101,6 +101,62 @@ class CohortCommandTest {
     }
 
     @Test
+    void resumeNeverReplacesFilesACohortDidNotWrite() throws IOException {
+        Path study = study(2);
+        // a folder of the user's own, holding a folder named like a case and a failures.csv
+        Path mine = tmp.resolve("mine");
+        Files.createDirectories(mine.resolve("P00"));
+        Files.writeString(mine.resolve("P00/notes.txt"), "precious");
+        Files.writeString(mine.resolve("failures.csv"), "mine");
+        assertThat(run(study.toString(), "--out", mine.toString(), "--resume", "--no-dose")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + mine + ": --out is not empty and was not written by"
+                + " eqd2sum cohort (no .eqd2sum-cohort file), so --resume will not write into it; give the output"
+                + " folder of an earlier cohort, or an empty or new folder\n");
+        assertThat(Files.readString(mine.resolve("P00/notes.txt"))).isEqualTo("precious");
+        assertThat(Files.readString(mine.resolve("failures.csv"))).isEqualTo("mine");
+        assertThat(runner.runs.get()).isZero();
+
+        // an earlier cohort's folder, where a user put a folder of their own under a case's name
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString(), "--no-dose")).isEqualTo(0);
+        assertThat(o.resolve(".eqd2sum-cohort")).exists();
+        CohortEndToEndTest.deleteTree(o.resolve("P01"));
+        Files.createDirectories(o.resolve("P01"));
+        Files.writeString(o.resolve("P01/notes.txt"), "precious");
+        runner = new FakeStudy.Runner();
+        assertThat(run(study.toString(), "--out", o.toString(), "--resume", "--no-dose")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + o.resolve("P01") + ": was not written by eqd2sum cohort"
+                + " (no inputs.sha256 in it), so it is not replaced with the outputs of case P01; move it away or give"
+                + " another --out\n");
+        assertThat(Files.readString(o.resolve("P01/notes.txt"))).isEqualTo("precious");
+        assertThat(runner.runs.get()).isZero();
+    }
+
+    @Test
+    void anOutputFolderHoldingACaseIsRefused_noCaseSilentlyDropped() throws IOException {
+        Path study = study(2);
+        long files;
+        try (var s = Files.list(study.resolve("p00"))) {
+            files = s.count();
+        }
+        // --out typed as a case's folder: it holds p00's case file, which the scan would skip
+        assertThat(run(study.toString(), "--out", study.resolve("p00").toString(), "--resume", "--no-dose"))
+                .isEqualTo(2);
+        assertThat(stderr()).startsWith("eqd2sum: error: " + study.resolve("p00") + ": --out is not empty and was not"
+                + " written by eqd2sum cohort");
+        try (var s = Files.list(study.resolve("p00"))) {
+            assertThat(s.count()).isEqualTo(files);
+        }
+        // and the folder above the study (its parent) holds every input
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString(), "--no-dose")).isEqualTo(0);
+        Files.move(study, o.resolve("study"));
+        assertThat(run(o.resolve("study").toString(), "--out", o.toString(), "--resume", "--no-dose")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("eqd2sum: error: " + o + ": --out holds the cohort's input " + o.resolve("study")
+                + "; give an output folder that holds none of the cohort's inputs\n");
+    }
+
+    @Test
     void anOutputFolderInsideTheInputFolderIsNotRescanned() throws IOException {
         Path study = study(3);
         Path o = study.resolve("results");
