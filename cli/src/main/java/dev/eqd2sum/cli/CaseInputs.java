@@ -95,6 +95,7 @@ final class CaseInputs {
         }
         warnings.addAll(courseWarnings);
         refuseADoseGivenTwice(raw);
+        warnOfCrowdedCourses(raw, warnings);
         CourseFiles current = raw.get(currentIndex);
         warnOfOtherPatients(spec, current, raw, ss, warnings);
         String currentFrame = current.doses().getFirst().frameOfReferenceUid();
@@ -165,6 +166,35 @@ final class CaseInputs {
         }
         return new RtStructureSet(ss.source(), ss.sopInstanceUid(), ss.frameOfReferenceUid(), ss.label(), kept,
                 ss.unknownContours(), ss.patientStudy());
+    }
+
+    /**
+     * A course whose fractions cannot fit between its dates (more than two a working day, the most a
+     * hyperfractionated course gives) has a mistyped count or date: its EQD2 depends on both. A warning, since
+     * weekend or twice-daily treatment is possible.
+     */
+    private static void warnOfCrowdedCourses(List<CourseFiles> courses, List<String> warnings) {
+        for (CourseFiles c : courses) {
+            CourseSpec s = c.spec();
+            if (s.startDate() == null || s.endDate() == null) {
+                continue;
+            }
+            int fractions = s.fractionsDelivered() != null ? s.fractionsDelivered() : c.plannedFractions();
+            long workingDays = 0;
+            for (java.time.LocalDate d = s.startDate(); !d.isAfter(s.endDate()); d = d.plusDays(1)) {
+                if (d.getDayOfWeek().getValue() <= 5) {
+                    workingDays++;
+                }
+                if (workingDays * 2 >= fractions) {
+                    break; // enough room: stop counting (a course of decades)
+                }
+            }
+            if (fractions > 2 * Math.max(1, workingDays)) {
+                warnings.add("course " + s.label() + ": " + fractions + " fractions from " + s.startDate() + " to "
+                        + s.endDate() + " (" + workingDays + " working days), more than two a working day: check its"
+                        + " fractions and dates");
+            }
+        }
     }
 
     private static boolean anyNamed(List<Structure> structures, String name) {

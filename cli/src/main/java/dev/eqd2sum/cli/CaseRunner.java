@@ -342,7 +342,8 @@ final class CaseRunner {
     }
 
     /**
-     * Refuses, before anything full-size is allocated, a case whose grids need more than the heap (a fine
+     * Refuses, once the course grids are read and before the output grid's arrays are allocated, a case whose grids
+     * need more than the heap (a fine
      * outputGrid.spacingMm can ask for billions of voxels), and waits in a cohort until the case's share is free.
      */
     private static void reserveMemory(CaseSpec spec, GridGeometry grid, CourseTimeline timeline) {

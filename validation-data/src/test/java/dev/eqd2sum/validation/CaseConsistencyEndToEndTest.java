@@ -88,6 +88,14 @@ class CaseConsistencyEndToEndTest {
     }
 
     @Test
+    void moreFractionsThanTheDatesHoldAreAWarning() throws IOException {
+        // 40 fractions between 2019-02-04 and 2019-02-15: 10 working days
+        RtPlanWriter.write(pt.resolve("prior/RP.dcm"), patient, NeuropathyPatient.PRIOR_FRAME, "cEBRT", 40, 30.0, null);
+        assertThat(texts(summed().get("warnings"))).contains("course cEBRT: 40 fractions from 2019-02-04 to 2019-02-15"
+                + " (10 working days), more than two a working day: check its fractions and dates");
+    }
+
+    @Test
     void oneStructureNameInTwoSpellingsIsOneStructure() throws IOException {
         Structure cord = NeuropathyPatient.cord();
         Structure again = new Structure(3, "SPINALCORD", "ORGAN", null, NeuropathyPatient.CURRENT_FRAME,

@@ -128,10 +128,11 @@ public final class CohortCommand implements Callable<Integer> {
                 return runCases(cases, n, runner, progress, t0);
             }
         } catch (InvalidInputException e) {
-            stderr.println("eqd2sum: error: " + e.getMessage());
+            stderr.println("eqd2sum: error: " + dev.eqd2sum.io.PrintableLine.of(e.getMessage())); // a manifest cell may hold a line break
             return 2;
         } catch (IOException e) {
-            stderr.println("eqd2sum: error: " + out + ": cannot be created: " + e.getMessage());
+            stderr.println("eqd2sum: error: " + dev.eqd2sum.io.PrintableLine.of(out + ": cannot be created: "
+                    + dev.eqd2sum.io.CannotWriteException.reason(e)));
             return 2;
         } finally {
             stdout.flush();
