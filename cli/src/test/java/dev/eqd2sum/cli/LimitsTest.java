@@ -21,6 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one line, exit status 2, nothing half-written. The heap is faked ({@link HeapBudget}), never exhausted.
  */
 class LimitsTest {
+    /** A heap that runs out as soon as a case asks for its share. */
+    static final HeapBudget EXHAUSTED = new HeapBudget() {
+        @Override
+        public long heapBytes() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void reserve(long bytes) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    };
+
     @TempDir
     static Path tmp;
     static Path demoCase;
@@ -82,17 +95,7 @@ class LimitsTest {
     @Test
     void runningOutOfMemoryAnywhereIsOneLineWithTheCaseAndTheHeap() {
         Path out = tmp.resolve("oom-out");
-        HeapBudget exhausted = new HeapBudget() {
-            @Override
-            public long heapBytes() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public void reserve(long bytes) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-        };
+        HeapBudget exhausted = EXHAUSTED;
         MainTest.Run r = sumWith(exhausted, demoCase, out);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
@@ -107,17 +110,7 @@ class LimitsTest {
     @Test
     void runningOutOfMemoryInACommandPicocliRunsIsOneLineToo() {
         Path out = tmp.resolve("demo-oom");
-        HeapBudget exhausted = new HeapBudget() {
-            @Override
-            public long heapBytes() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public void reserve(long bytes) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-        };
+        HeapBudget exhausted = EXHAUSTED;
         MainTest.Run r = ScopedValue.where(HeapBudget.CURRENT, exhausted)
                 .call(() -> MainTest.run("demo", "--out", out.toString(), "--quiet"));
         assertThat(r.status()).isEqualTo(2);

@@ -17,13 +17,20 @@ public final class PrintableLine {
         if (s == null) {
             return "";
         }
-        String joined = LINE_BREAKS.matcher(s.strip()).replaceAll(" ");
+        return escapeControls(LINE_BREAKS.matcher(s.strip()).replaceAll(" "));
+    }
+
+    /** {@code s} with every control character (C0, DEL, C1) shown as an escape such as {@code \x1b}; null stays null. */
+    public static String escapeControls(String s) {
+        if (s == null) {
+            return null;
+        }
         StringBuilder b = null;
-        for (int i = 0; i < joined.length(); i++) {
-            char c = joined.charAt(i);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
             if (control && b == null) {
-                b = new StringBuilder(joined.length() + 16).append(joined, 0, i);
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
             if (control) {
                 b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
@@ -31,6 +38,6 @@ public final class PrintableLine {
                 b.append(c);
             }
         }
-        return b == null ? joined : b.toString();
+        return b == null ? s : b.toString();
     }
 }

@@ -128,23 +128,7 @@ public final class ConsoleTable {
      * characters shown as {@code \x1b}, as error lines do, so that it neither splits a row nor drives the terminal.
      */
     static String printable(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
-            if (control && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (control) {
-                b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-            } else if (b != null) {
-                b.append(c);
-            }
-        }
-        return b == null ? s : b.toString();
+        return dev.eqd2sum.io.PrintableLine.escapeControls(s);
     }
 
     private static void table(StringBuilder out, List<String[]> rows) {
