@@ -25,12 +25,7 @@ class CohortOneAtATimeTest {
     Path tmp;
 
     private Process start(Path study, Path out, long sleepMillis, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dfake.sleepMillis=" + sleepMillis,
-                FakeCohortMain.class.getName(), study.toString(), "--out", out.toString(), "--threads", "2",
-                "--no-dose"));
-        cmd.addAll(List.of(extra));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return FakeCohortMain.start(study, out, sleepMillis, extra);
     }
 
     @Test
