@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--quiet", description = "Print nothing on stdout: no table, no list of what was written"
-            + " (errors and the backend line still go to stderr).")
+            + " (errors, warnings and the backend line still go to stderr).")
     boolean quiet;
 
     @ParentCommand
@@ -62,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
             folder.commit();
         }
         if (quiet) {
+            SumCommand.printWarnings(run.result(), stderr);
             return Main.EXIT_OK;
         }
         stdout.print(ConsoleTable.render(run.result()));

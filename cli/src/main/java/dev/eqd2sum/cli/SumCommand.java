@@ -71,7 +71,8 @@ final class SumCommand implements Callable<Integer> {
     @Option(names = "--fail-on-constraint", description = "Exit with status 4 when a constraint failed.")
     boolean failOnConstraint;
 
-    @Option(names = "--quiet", description = "Do not print the table (errors and the backend line still go to stderr).")
+    @Option(names = "--quiet", description = "Do not print the table (errors, warnings and the backend line still go"
+            + " to stderr).")
     boolean quiet;
 
     @ParentCommand
@@ -94,6 +95,8 @@ final class SumCommand implements Callable<Integer> {
             main.out.print(ConsoleTable.render(run.result()));
             main.out.println();
             main.out.println("Results in " + out + ": " + String.join(", ", run.files()));
+        } else {
+            printWarnings(run.result(), main.err);
         }
         StageTimes.lap("console table");
         StageTimes.print(main.err);
@@ -152,6 +155,14 @@ final class SumCommand implements Callable<Integer> {
         List<String> files = new ArrayList<>(run.doseFiles());
         files.addAll(List.of("dvh.json", "dvh.csv", "metrics.csv", "constraints.json"));
         return run.withFiles(files);
+    }
+
+    /** Without the table (--quiet) the warnings still reach a person: on stderr, one line each. */
+    static void printWarnings(CaseResult r, java.io.PrintStream err) {
+        for (String w : r.warnings()) {
+            err.println("eqd2sum: warning: " + dev.eqd2sum.io.PrintableLine.of(w));
+        }
+        err.flush();
     }
 
     static boolean anyFailed(CaseResult r) {

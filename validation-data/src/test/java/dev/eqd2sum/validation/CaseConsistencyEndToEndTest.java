@@ -83,8 +83,12 @@ class CaseConsistencyEndToEndTest {
         RtPlanWriter.write(pt.resolve("prior/RP.dcm"), PatientStudy.synthetic("Someone^Else", "XX999", "20190204"),
                 NeuropathyPatient.PRIOR_FRAME, "cEBRT", 10, 30.0, null);
         List<String> warnings = texts(summed().get("warnings"));
-        assertThat(warnings).contains(pt.resolve("prior/RP.dcm") + " is of patient ID \"XX999\", but "
-                + pt.resolve("current/RD.dcm") + " is of \"NP001\": check that every file is this patient's");
+        String line = pt.resolve("prior/RP.dcm") + " is of patient ID \"XX999\", but " + pt.resolve("current/RD.dcm")
+                + " is of \"NP001\": check that every file is this patient's";
+        assertThat(warnings).contains(line);
+        // --quiet prints no table: the warnings go to stderr
+        deleteRecursively(out);
+        assertThat(sum().err()).contains("eqd2sum: warning: " + line);
     }
 
     @Test
