@@ -162,17 +162,22 @@ public final class OutputFolder implements AutoCloseable {
     /** Moves the outputs into place; replaces a previous eqd2sum output folder when present. */
     public void commit() throws IOException {
         Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".eqd2sum-old-" + UUID.randomUUID());
-            move(target, old);
-        }
         try {
-            move(temp, target);
-        } catch (IOException e) {
-            if (old != null) {
-                move(old, target);
+            if (Files.exists(target)) {
+                old = target.resolveSibling("." + target.getFileName() + ".eqd2sum-old-" + UUID.randomUUID());
+                move(target, old);
             }
-            throw e;
+            try {
+                move(temp, target);
+            } catch (IOException e) {
+                if (old != null) {
+                    move(old, target);
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            // the file system's message names the temporary folder, which the user never named
+            throw new InvalidInputException(display, "cannot move the outputs into place: " + reason(e));
         }
         committed = true;
         if (old != null) {
