@@ -351,7 +351,11 @@ final class CaseRunner {
         long need = MemoryNeed.bytes(grid, timeline.courses());
         long heap = budget.heapBytes();
         if (need > heap) {
-            throw new InvalidInputException(spec.source("outputGrid"), tooLarge(grid, need, heap));
+            // the field when the case chose a finer grid; else the case (its courses' own grids are the size)
+            boolean chosen = spec.outputGrid() != null
+                    && spec.outputGrid().kind() == dev.eqd2sum.io.casefile.OutputGridSpec.Kind.SPACING;
+            throw new InvalidInputException(chosen ? spec.source("outputGrid") : spec.displayCaseFile(),
+                    tooLarge(grid, need, heap));
         }
         budget.reserve(need);
     }

@@ -70,6 +70,11 @@ class LimitsTest {
                         + " EQD2SUM_JAVA_OPTS=-Xmx21g ./eqd2sum ..., on a machine with that much memory)");
         assertThat(out).doesNotExist();
         assertThat(siblingsOf(out)).isEmpty();
+        // the courses' own grid too large for a tiny heap: the case is named, not a field it never set
+        MainTest.Run small = sumWith(() -> 1L << 20, demoCase, tmp.resolve("tiny-out"));
+        assertThat(small.status()).isEqualTo(2);
+        assertThat(small.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).singleElement()
+                .asString().startsWith("eqd2sum: error: " + demoCase + ": ").doesNotContain(": outputGrid:");
     }
 
     @Test
