@@ -140,8 +140,9 @@ public final class Main implements Runnable {
             if (r == null) {
                 return new Subject(null, null);
             }
-            String input = r.hasMatchedPositional(0) ? String.valueOf(r.matchedPositionalValue(0, (Object) null))
-                    : null;
+            Object first = r.hasMatchedPositional(0) ? r.matchedPositionalValue(0, (Object) null) : null;
+            // inspect's files are a list: no one of them is what the command was working on
+            String input = first == null || first instanceof java.util.Collection<?> ? null : String.valueOf(first);
             Object folder = r.hasMatchedOption("--out") ? r.matchedOptionValue("--out", (Object) null) : null;
             return new Subject(input, folder == null ? null : folder.toString());
         }
