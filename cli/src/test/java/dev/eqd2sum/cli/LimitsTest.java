@@ -78,6 +78,27 @@ class LimitsTest {
     }
 
     @Test
+    void aHeapBelowTheEstimateButAboveWhatTheCaseCannotDoWithoutRunsIt() {
+        // the demo's estimate is 32 MiB and some; its grids alone need a few MiB: a 33 MiB heap is not refused, and
+        // the case reserves the whole heap (std and large ran in heaps below their estimates)
+        long[] reserved = {-1};
+        HeapBudget tight = new HeapBudget() {
+            @Override
+            public long heapBytes() {
+                return 33L << 20;
+            }
+
+            @Override
+            public void reserve(long bytes) {
+                reserved[0] = bytes;
+            }
+        };
+        MainTest.Run r = sumWith(tight, demoCase, tmp.resolve("tight-out"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(reserved[0]).isEqualTo(33L << 20);
+    }
+
+    @Test
     void theDemoGridFitsAModestHeapAndReservesItsNeed() {
         long[] reserved = {-1};
         HeapBudget roomy = new HeapBudget() {

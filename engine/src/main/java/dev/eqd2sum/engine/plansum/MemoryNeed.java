@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The heap a case needs, from the sizes of its grids: the one estimate behind {@code sum}'s refusal of a case that
- * cannot fit and the cohort's memory scheduling. Calibrated on the measured live heap (bench/results/memory.md):
+ * The heap a case needs, from the sizes of its grids: the one estimate behind the cohort's memory scheduling, and
+ * the lower bound ({@link #minimumBytes}) behind {@code sum}'s refusal of a case that cannot fit. Calibrated on the measured live heap (bench/results/memory.md):
  * <pre>
  *   BASE                        classes, structures, DVHs, reports                      32 MiB
  * + 4 B per course grid voxel   every dose grid decoded to float[] (BEAM doses summed: one more grid)
@@ -37,7 +37,18 @@ public final class MemoryNeed {
         return BASE_BYTES + COURSE_VOXEL_BYTES * courseVoxels + OUTPUT_VOXEL_BYTES * outputVoxels;
     }
 
-    /** Bytes of heap for summing {@code timeline}'s courses on {@code output}. */
+    /**
+     * Bytes a case cannot do without: its course grids as floats and the maps' arrays of the output grid (the EQD2
+     * map, 4 B, with the alpha/beta and target bytes, 1 + 1 B per voxel). A case needing more than the heap certainly
+     * cannot run; {@link #bytes} (the estimate, up to about a quarter above what std and large need) only schedules.
+     */
+    public static long minimumBytes(GridGeometry output, List<ScheduledCourse> courses) {
+        return COURSE_VOXEL_BYTES * courseVoxels(courses) + (long) MINIMUM_OUTPUT_VOXEL_BYTES * output.voxelCount();
+    }
+
+    static final int MINIMUM_OUTPUT_VOXEL_BYTES = 6;
+
+    /** Bytes of heap for summing {@code courses} on {@code output}. */
     public static long bytes(GridGeometry output, List<ScheduledCourse> courses) {
         return bytes(output.voxelCount(), courseVoxels(courses));
     }

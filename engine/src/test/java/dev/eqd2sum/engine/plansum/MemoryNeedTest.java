@@ -26,6 +26,20 @@ class MemoryNeedTest {
     }
 
     @Test
+    void theMinimumIsTheCourseGridsAndTheMapsArrays() {
+        DoseGrid prior = new DoseGrid(GridGeometry.axisAligned(4, 4, 4, 0, 0, 0, 3, 3, 3), new float[64]);
+        DoseGrid current = new DoseGrid(CURRENT, new float[CURRENT.voxelCount()]);
+        CourseTimeline t = CourseTimeline.of(List.of(
+                Course.of("prior", CourseDose.of(DoseComponent.plan(prior)), 10, LocalDate.parse("2019-02-04"),
+                        LocalDate.parse("2019-02-15")),
+                Course.of("current", CourseDose.of(DoseComponent.plan(current)), 3, LocalDate.parse("2020-10-20"),
+                        null)), ForgivenessSchedule.none());
+        // 4 B per course voxel (64 + 1000) and 6 B per output voxel (1000), no base
+        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isEqualTo(4L * (64 + 1000) + 6L * 1000);
+        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isLessThan(MemoryNeed.bytes(CURRENT, t.courses()));
+    }
+
+    @Test
     void theOutputGridAtAFinerSpacingIsWhatTheEstimateCounts() {
         DoseGrid prior = new DoseGrid(GridGeometry.axisAligned(4, 4, 4, 0, 0, 0, 3, 3, 3), new float[64]);
         DoseGrid current = new DoseGrid(CURRENT, new float[CURRENT.voxelCount()]);
