@@ -169,9 +169,9 @@ final class CaseInputs {
     }
 
     /**
-     * A course whose fractions cannot fit between its dates (more than two a working day, the most a
-     * hyperfractionated course gives) has a mistyped count or date: its EQD2 depends on both. A warning, since
-     * weekend or twice-daily treatment is possible.
+     * A course whose fractions cannot fit between its dates (more than three a calendar day: CHART, the most
+     * accelerated schedule in use, gives three a day, seven days a week) has a mistyped count or date: its EQD2
+     * depends on both. A warning, not an error: the dates may be approximate.
      */
     private static void warnOfCrowdedCourses(List<CourseFiles> courses, List<String> warnings) {
         for (CourseFiles c : courses) {
@@ -180,19 +180,11 @@ final class CaseInputs {
                 continue;
             }
             int fractions = s.fractionsDelivered() != null ? s.fractionsDelivered() : c.plannedFractions();
-            long workingDays = 0;
-            for (java.time.LocalDate d = s.startDate(); !d.isAfter(s.endDate()); d = d.plusDays(1)) {
-                if (d.getDayOfWeek().getValue() <= 5) {
-                    workingDays++;
-                }
-                if (workingDays * 2 >= fractions) {
-                    break; // enough room: stop counting (a course of decades)
-                }
-            }
-            if (fractions > 2 * Math.max(1, workingDays)) {
+            long days = java.time.temporal.ChronoUnit.DAYS.between(s.startDate(), s.endDate()) + 1;
+            if (fractions > 3 * days) {
                 warnings.add("course " + s.label() + ": " + fractions + " fractions from " + s.startDate() + " to "
-                        + s.endDate() + " (" + workingDays + " working days), more than two a working day: check its"
-                        + " fractions and dates");
+                        + s.endDate() + " (" + days + (days == 1 ? " day" : " days") + "), more than three a day:"
+                        + " check its fractions and dates");
             }
         }
     }
@@ -206,9 +198,10 @@ final class CaseInputs {
         return false;
     }
 
+    /** Whether a structure with contours is drawn in {@code frame} (an empty ROI says nothing of the set). */
     private static boolean anyStructureIn(RtStructureSet ss, String frame) {
         for (Structure st : ss.structures()) {
-            if (frame.equals(st.frameOfReferenceUid())) {
+            if (frame.equals(st.frameOfReferenceUid()) && !st.contours().isEmpty()) {
                 return true;
             }
         }

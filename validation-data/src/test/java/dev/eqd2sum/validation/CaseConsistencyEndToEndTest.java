@@ -93,10 +93,13 @@ class CaseConsistencyEndToEndTest {
 
     @Test
     void moreFractionsThanTheDatesHoldAreAWarning() throws IOException {
-        // 40 fractions between 2019-02-04 and 2019-02-15: 10 working days
+        // 40 fractions between 2019-02-04 and 2019-02-15: 12 days (36 would be CHART's three a day: no warning)
         RtPlanWriter.write(pt.resolve("prior/RP.dcm"), patient, NeuropathyPatient.PRIOR_FRAME, "cEBRT", 40, 30.0, null);
         assertThat(texts(summed().get("warnings"))).contains("course cEBRT: 40 fractions from 2019-02-04 to 2019-02-15"
-                + " (10 working days), more than two a working day: check its fractions and dates");
+                + " (12 days), more than three a day: check its fractions and dates");
+        deleteRecursively(out);
+        RtPlanWriter.write(pt.resolve("prior/RP.dcm"), patient, NeuropathyPatient.PRIOR_FRAME, "cEBRT", 36, 30.0, null);
+        assertThat(texts(summed().get("warnings"))).noneMatch(w -> w.contains("more than three a day"));
     }
 
     @Test

@@ -85,10 +85,11 @@ public final class DicomReader {
         String source = path.toString();
         byte[] data;
         try {
-            if (Files.exists(path) && !Files.isRegularFile(path)) {
-                // a folder, a device (/dev/zero never ends), a pipe
-                throw new InvalidInputException(source, Files.isDirectory(path) ? "is a folder, not a DICOM file"
-                        : "is not a regular file");
+            if (Files.isDirectory(path)) {
+                throw new InvalidInputException(source, "is a folder, not a DICOM file");
+            }
+            if (isDevice(path)) {
+                throw new InvalidInputException(source, "is a device, not a file"); // /dev/zero never ends
             }
             data = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
@@ -99,6 +100,17 @@ public final class DicomReader {
             throw new InvalidInputException(source, "cannot read the file: " + e.getMessage());
         }
         return parse(data, source);
+    }
+
+    /** A character or block device (a pipe, as from {@code <(...)} or /dev/stdin, ends and is read). */
+    private static boolean isDevice(Path path) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode");
+            int type = mode instanceof Integer m ? m & 0170000 : 0;
+            return type == 0020000 || type == 0060000;
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return false; // no unix view (Windows): no such devices to meet
+        }
     }
 
     /**

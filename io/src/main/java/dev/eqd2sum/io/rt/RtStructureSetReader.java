@@ -49,7 +49,7 @@ public final class RtStructureSetReader {
 
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, String> frames = new HashMap<>();
-        Map<String, Integer> roisByFrame = new LinkedHashMap<>();
+        Map<Integer, String> explicitFrames = new LinkedHashMap<>();
         for (DicomObject roi : ds.getSequence(Tags.StructureSetROISequence)) {
             int number = roi.requireInt(Tags.ROINumber);
             String name = roi.getString(Tags.ROIName);
@@ -60,24 +60,9 @@ public final class RtStructureSetReader {
             String frame = roi.getString(Tags.ReferencedFrameOfReferenceUID);
             frames.put(number, frame != null ? frame : setFrame);
             if (frame != null) {
-                Integer n = roisByFrame.get(frame); // no method reference on the start-up path (bench/RESULTS.md)
-                roisByFrame.put(frame, n == null ? 1 : n + 1);
+                explicitFrames.put(number, frame);
             }
         }
-        // The frame most ROIs are drawn in wins over the first of several referenced frames (CT + MR sets, where an
-        // MR-drawn ROI may come first); on a tie the first referenced frame among them, else the first ROI's.
-        String roiFrame = null;
-        int most = 0;
-        for (Map.Entry<String, Integer> e : roisByFrame.entrySet()) {
-            if (e.getValue() > most || (e.getValue() == most && e.getKey().equals(setFrame))) {
-                roiFrame = e.getKey();
-                most = e.getValue();
-            }
-        }
-        if (roiFrame != null) {
-            setFrame = roiFrame;
-        }
-
         Map<Integer, String> types = new HashMap<>();
         for (DicomObject obs : ds.getSequence(Tags.RTROIObservationsSequence)) {
             int ref = obs.getInt(Tags.ReferencedROINumber, Integer.MIN_VALUE);
@@ -138,6 +123,7 @@ public final class RtStructureSetReader {
             }
         }
 
+        setFrame = setFrame(setFrame, explicitFrames, contours);
         List<Structure> structures = new ArrayList<>();
         for (Map.Entry<Integer, String> e : names.entrySet()) {
             int n = e.getKey();
@@ -146,5 +132,36 @@ public final class RtStructureSetReader {
         }
         return new RtStructureSet(src, ds.requireString(Tags.SOPInstanceUID), setFrame,
                 ds.getString(Tags.StructureSetLabel), structures, unknown, PatientStudy.from(ds));
+    }
+
+    /**
+     * The frame most ROIs with contours are drawn in (else most ROIs) wins over the first of several referenced
+     * frames (CT + MR sets, where an MR-drawn ROI may come first, or an empty ROI may reference another frame); on a
+     * tie the first referenced frame among them, else the first ROI's.
+     */
+    private static String setFrame(String firstReferenced, Map<Integer, String> explicitFrames,
+                                   Map<Integer, List<PlanarContour>> contours) {
+        Map<String, Integer> withContours = new LinkedHashMap<>();
+        Map<String, Integer> all = new LinkedHashMap<>();
+        for (Map.Entry<Integer, String> e : explicitFrames.entrySet()) {
+            // plain get/put, no method reference: this runs on a sum's start-up path (bench/RESULTS.md)
+            Integer n = all.get(e.getValue());
+            all.put(e.getValue(), n == null ? 1 : n + 1);
+            List<PlanarContour> c = contours.get(e.getKey());
+            if (c != null && !c.isEmpty()) {
+                Integer m = withContours.get(e.getValue());
+                withContours.put(e.getValue(), m == null ? 1 : m + 1);
+            }
+        }
+        Map<String, Integer> counted = withContours.isEmpty() ? all : withContours;
+        String best = null;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : counted.entrySet()) {
+            if (e.getValue() > most || (e.getValue() == most && e.getKey().equals(firstReferenced))) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best != null ? best : firstReferenced;
     }
 }
