@@ -125,6 +125,9 @@ public final class CohortCommand implements Callable<Integer> {
             CohortOutput.checkHoldsNoInput(out, out.toString(), Path.of(input), input, cases);
             planBackend(cases);
             try (CohortOutput held = CohortOutput.open(out, out.toString(), resume, cases)) {
+                if (held.warning() != null) {
+                    stderr.println(held.warning());
+                }
                 return runCases(cases, n, runner, progress, t0);
             }
         } catch (InvalidInputException e) {

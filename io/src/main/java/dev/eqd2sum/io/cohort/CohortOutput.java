@@ -37,14 +37,27 @@ public final class CohortOutput implements AutoCloseable {
     /** Marks a folder as a cohort's output, so {@code --resume} may continue it; locked while a cohort runs. */
     public static final String MARKER = ".eqd2sum-cohort";
     private static final Pattern PID = Pattern.compile("(?m)^pid (\\d+)$");
+    private static final Pattern HOST = Pattern.compile("(?m)^host (.+)$");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Outputs this JVM holds: a second channel on a marker, closed, would drop the lock POSIX gives the process. */
+    private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path key;
+    private final String warning;
 
-    private CohortOutput(FileChannel channel, FileLock lock) {
+    private CohortOutput(FileChannel channel, FileLock lock, Path key, String warning) {
         this.channel = channel;
         this.lock = lock;
+        this.key = key;
+        this.warning = warning;
+    }
+
+    /** A line for the user when the folder could not be locked (a file system without locks), or null. */
+    public String warning() {
+        return warning;
     }
 
     /**
@@ -110,6 +123,11 @@ public final class CohortOutput implements AutoCloseable {
      */
     public static CohortOutput open(Path out, String display, boolean resume, List<CohortCase> cases) {
         Path marker = out.resolve(MARKER);
+        Path key = CaseDiscovery.realish(out);
+        if (!HELD.add(key)) {
+            throw new InvalidInputException(display, "another eqd2sum cohort is writing into this folder (pid "
+                    + ProcessHandle.current().pid() + ", this process)");
+        }
         FileChannel channel = null;
         try {
             Files.createDirectories(out);
@@ -119,48 +137,73 @@ public final class CohortOutput implements AutoCloseable {
             channel = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
+            String warning = null;
             try {
                 lock = channel.tryLock();
+                if (lock == null) {
+                    String holder = otherHolder(marker);
+                    throw new InvalidInputException(display, "another eqd2sum cohort is writing into this folder"
+                            + (holder != null ? " (" + holder + ")" : "") + "; if none is (a run killed on another"
+                            + " machine whose lock the file system kept), delete " + marker + " and run again");
+                }
             } catch (OverlappingFileLockException sameJvm) {
+                throw new InvalidInputException(display, "another eqd2sum cohort is writing into this folder");
+            } catch (IOException noLocks) {
+                // NFS without its lock service, Lustre without flock: run unlocked rather than not at all
                 lock = null;
+                warning = "cohort: " + marker + " cannot be locked on this file system ("
+                        + dev.eqd2sum.io.CannotWriteException.reason(noLocks) + "): make sure no other cohort writes"
+                        + " into " + display + " meanwhile";
             }
-            if (lock == null) {
-                String pid = otherPid(marker);
-                throw new InvalidInputException(display, "another eqd2sum cohort is writing into this folder"
-                        + (pid != null ? " (pid " + pid + ")" : ""));
-            }
-            CohortOutput held = new CohortOutput(channel, lock);
+            // the holder first, so that a run refused while this one checks names this one
+            byte[] text = ("Written by eqd2sum cohort; `eqd2sum cohort --resume` may continue this folder.\n"
+                    + "pid " + ProcessHandle.current().pid() + "\nhost " + hostName() + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(text), 0);
+            channel.force(false);
+            CohortOutput held = new CohortOutput(channel, lock, key, warning);
             try {
                 checkUnderLock(out, display, resume, cases);
-                byte[] text = ("Written by eqd2sum cohort; `eqd2sum cohort --resume` may continue this folder.\n"
-                        + "pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(text), 0);
-                channel.force(false);
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException e) {
                 held.close();
                 throw e;
             }
             return held;
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the reason reported is the first failure
-                }
-            }
-            throw new InvalidInputException(display, "cannot be created: " + e.getMessage());
+            closeQuietly(channel);
+            HELD.remove(key);
+            throw new InvalidInputException(display, "cannot be prepared as the output folder: "
+                    + dev.eqd2sum.io.CannotWriteException.reason(e));
         } catch (RuntimeException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the reason reported is the first failure
-                }
-            }
+            closeQuietly(channel);
+            HELD.remove(key);
             throw e;
         }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the reason reported is the first failure
+            }
+        }
+    }
+
+    /** This machine's name, for the marker (a lock held on a shared file system names its machine). */
+    private static String hostName() {
+        try {
+            Path proc = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(proc)) {
+                return Files.readString(proc, StandardCharsets.UTF_8).strip();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // fall through
+        }
+        String env = System.getenv("HOSTNAME");
+        return env != null ? env : System.getenv().getOrDefault("COMPUTERNAME", "unknown");
     }
 
     private static void checkUnderLock(Path out, String display, boolean resume, List<CohortCase> cases) {
@@ -186,11 +229,33 @@ public final class CohortOutput implements AutoCloseable {
             return null;
         }
         if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-                && Files.isRegularFile(folder.resolve(CaseInputs.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+                && (Files.isRegularFile(folder.resolve(CaseInputs.FILE_NAME), LinkOption.NOFOLLOW_LINKS)
+                || onlyOutputs(folder))) {
             return null;
         }
         return "was not written by eqd2sum cohort (no " + CaseInputs.FILE_NAME + " in it), so it is not replaced"
                 + " with the outputs of case " + c.label();
+    }
+
+    /**
+     * A case folder holding nothing but a case's outputs: what a run killed while it replaced the folder leaves
+     * (earlier versions deleted it file by file, its record among the first), to be redone.
+     */
+    private static boolean onlyOutputs(Path folder) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(folder)) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                boolean output = n.equals("dvh.json") || n.equals("dvh.csv") || n.equals("metrics.csv")
+                        || n.equals("constraints.json") || (n.startsWith("plan-sum-eqd2") && n.endsWith(".dcm"))
+                        || n.equals(".eqd2sum-output");
+                if (!output || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A folder an earlier cohort wrote: its marker, or what versions before the marker left. */
@@ -211,11 +276,13 @@ public final class CohortOutput implements AutoCloseable {
         }
     }
 
-    /** The pid the locking run wrote into the marker, when it can be read. */
-    private static String otherPid(Path marker) {
+    /** "pid N on HOST", as the locking run wrote it into the marker, when it can be read. */
+    private static String otherHolder(Path marker) {
         try {
-            Matcher m = PID.matcher(Files.readString(marker, StandardCharsets.UTF_8));
-            return m.find() ? m.group(1) : null;
+            String text = Files.readString(marker, StandardCharsets.UTF_8);
+            Matcher m = PID.matcher(text);
+            Matcher h = HOST.matcher(text);
+            return m.find() ? "pid " + m.group(1) + (h.find() ? " on " + h.group(1) : "") : null;
         } catch (IOException | UncheckedIOException e) {
             return null; // Windows refuses to read a locked file
         }
@@ -239,12 +306,14 @@ public final class CohortOutput implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (lock.isValid()) {
+            if (lock != null && lock.isValid()) {
                 lock.release();
             }
             channel.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // closing a local file's channel: only a broken system gets here
+        } finally {
+            HELD.remove(key);
         }
     }
 }

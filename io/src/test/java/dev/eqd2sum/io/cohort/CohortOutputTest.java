@@ -118,8 +118,26 @@ class CohortOutputTest {
             assertThatThrownBy(() -> CohortOutput.open(out, "out", true, cases(study, out)))
                     .isInstanceOf(InvalidInputException.class)
                     .hasMessage("out: another eqd2sum cohort is writing into this folder (pid "
-                            + ProcessHandle.current().pid() + ")");
+                            + ProcessHandle.current().pid() + ", this process)");
         }
         CohortOutput.open(out, "out", true, cases(study, out)).close(); // released
+        // the marker names the holder for a run in another process: its pid and its machine
+        assertThat(Files.readString(out.resolve(CohortOutput.MARKER))).contains("pid " + ProcessHandle.current().pid())
+                .containsPattern("(?m)^host .+$");
+    }
+
+    @Test
+    void aCaseFolderHoldingOnlyACasesOutputsIsAPartialOneToRedo() throws IOException {
+        // what a run killed while it replaced a case folder left (earlier versions deleted it file by file)
+        Path study = study();
+        Path out = tmp.resolve("out");
+        CohortOutput.open(out, "out", false, cases(study, out)).close();
+        Files.createDirectories(out.resolve("A"));
+        Files.writeString(out.resolve("A/dvh.json"), "{}");
+        Files.writeString(out.resolve("A/plan-sum-eqd2-ab2.dcm"), "x");
+        assertThat(CohortOutput.notReplaceable(out.resolve("A"), cases(study, out).getFirst())).isNull();
+        CohortOutput.open(out, "out", true, cases(study, out)).close();
+        Files.writeString(out.resolve("A/notes.txt"), "precious");
+        assertThat(CohortOutput.notReplaceable(out.resolve("A"), cases(study, out).getFirst())).isNotNull();
     }
 }

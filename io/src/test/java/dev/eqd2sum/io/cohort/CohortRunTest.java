@@ -128,12 +128,13 @@ class CohortRunTest {
     }
 
     @Test
-    void aCaseFolderWithoutItsRecordIsNeitherReplacedNorKept() throws IOException {
+    void aUsersFolderIsNeverReplacedAndACaseFolderOfOutputsAloneIsRedone() throws IOException {
         Path study = study();
         Path out = tmp.resolve("out");
         run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
-        // A user's folder where a case's outputs go (its name is the caseId), and a case folder that lost its
-        // record (the cohort renames a case into place with it): neither is replaced, and the cases fail with a line.
+        // A user's folder where a case's outputs go (its name is the caseId): not replaced, the case fails with a
+        // line. A case folder of nothing but a case's outputs that lost its record (a run killed while an earlier
+        // version deleted it file by file): redone.
         CohortRun.deleteRecursively(out.resolve("P01"));
         Files.createDirectories(out.resolve("P01"));
         Files.writeString(out.resolve("P01/notes.txt"), "precious");
@@ -143,10 +144,11 @@ class CohortRunTest {
         assertThat(outcomes.get(1).status()).isEqualTo(CaseOutcome.Status.FAILED);
         assertThat(outcomes.get(1).errorLine()).isEqualTo("eqd2sum: error: " + out.resolve("P01") + ": was not"
                 + " written by eqd2sum cohort (no inputs.sha256 in it), so it is not replaced with the outputs of case P01");
-        assertThat(outcomes.get(2).status()).isEqualTo(CaseOutcome.Status.FAILED);
-        assertThat(resumed.ran).doesNotContain("study/p01/case.json", "study/p02/case.json");
+        assertThat(outcomes.get(2).status()).isEqualTo(CaseOutcome.Status.DONE);
+        assertThat(resumed.ran).doesNotContain("study/p01/case.json").contains("study/p02/case.json");
         assertThat(Files.readString(out.resolve("P01/notes.txt"))).isEqualTo("precious");
         assertThat(out.resolve("P02/metrics.csv")).exists();
+        assertThat(out.resolve("P02/inputs.sha256")).exists();
     }
 
     @Test

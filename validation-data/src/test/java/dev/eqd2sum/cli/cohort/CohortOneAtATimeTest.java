@@ -51,7 +51,7 @@ class CohortOneAtATimeTest {
                 assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(second.exitValue()).as(secondOut).isEqualTo(2);
                 String locked = "eqd2sum: error: " + out + ": another eqd2sum cohort is writing into this folder (pid "
-                        + first.pid() + ")";
+                        + first.pid() + " on ";
                 if (resume) {
                     assertThat(secondOut).contains(locked);
                 } else { // refused by the lock, or before it once the first run wrote a case into the folder
