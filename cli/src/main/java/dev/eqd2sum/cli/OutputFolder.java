@@ -171,7 +171,13 @@ public final class OutputFolder implements AutoCloseable {
                 move(temp, target);
             } catch (IOException e) {
                 if (old != null) {
-                    move(old, target);
+                    try {
+                        move(old, target);
+                    } catch (IOException restore) {
+                        // the earlier outputs stay where they were moved aside: say where
+                        throw new InvalidInputException(display, "cannot move the outputs into place: " + reason(e)
+                                + "; the earlier outputs are in " + old);
+                    }
                 }
                 throw e;
             }
