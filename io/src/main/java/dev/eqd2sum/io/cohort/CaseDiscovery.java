@@ -59,6 +59,8 @@ public final class CaseDiscovery {
             Set.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv", "cohort.json");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The JSON reports eqd2sum writes, which a study folder may hold and which are never cases. */
+    private static final Set<String> OWN_REPORTS = Set.of("dvh.json", "constraints.json", "cohort.json");
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -141,9 +143,12 @@ public final class CaseDiscovery {
                             if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
                                 String rel = slashed(root.relativize(file));
                                 if (attrs.size() > MAX_CASE_FILE_BYTES) {
-                                    // not read: a case file is small, but a case's own file this large must not vanish unnoticed
-                                    warnings.add(displayPath(displayRoot, rel) + ": skipped, " + attrs.size()
-                                            + " bytes; a case file is at most " + MAX_CASE_FILE_BYTES + " bytes");
+                                    // not read: a case file is small, but a case's own file this large must not vanish
+                                    // unnoticed (eqd2sum's own large reports, a sum's dvh.json, are no cases: silent)
+                                    if (!OWN_REPORTS.contains(name.toLowerCase(Locale.ROOT))) {
+                                        warnings.add(displayPath(displayRoot, rel) + ": skipped, " + attrs.size()
+                                                + " bytes; a case file is at most " + MAX_CASE_FILE_BYTES + " bytes");
+                                    }
                                 } else if (isCase(file, displayPath(displayRoot, rel))) {
                                     relative.add(rel);
                                 }

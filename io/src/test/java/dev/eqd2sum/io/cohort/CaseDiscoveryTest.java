@@ -51,6 +51,8 @@ class CaseDiscoveryTest {
         String text = Files.readString(big);
         Files.writeString(big, text + " ".repeat((int) CaseDiscovery.MAX_CASE_FILE_BYTES + 1 - text.length()));
         Files.writeString(study.resolve("a/deep.json"), "[".repeat(5000) + "]".repeat(5000));
+        // a sum's own large report beside a case: no case, and no warning
+        Files.writeString(study.resolve("a/dvh.json"), "{" + " ".repeat((int) CaseDiscovery.MAX_CASE_FILE_BYTES) + "}");
         CaseDiscovery d = new CaseDiscovery();
         assertThat(d.discover(study, "study", tmp.resolve("out"))).extracting(CohortCase::caseId).containsExactly("A");
         assertThat(d.warnings()).containsExactly("study/a/deep.json: skipped, its JSON is nested deeper than 1000 levels",
