@@ -1,14 +1,11 @@
 package dev.eqd2sum.io;
 
-import java.util.regex.Pattern;
-
 /**
  * An error message as one printable line: its lines joined, and every other control character (C0, DEL, C1; a
  * DICOM value may hold an ESC or a NUL) shown as an escape such as {@code \x1b}, so that a value read from a file
  * can neither break the line nor drive the terminal.
  */
 public final class PrintableLine {
-    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
 
     private PrintableLine() {
     }
@@ -17,7 +14,34 @@ public final class PrintableLine {
         if (s == null) {
             return "";
         }
-        return escapeControls(LINE_BREAKS.matcher(s.strip()).replaceAll(" "));
+        return escapeControls(joinLines(s.strip()));
+    }
+
+    /**
+     * Each run of white space that holds a line break as one space (no regular expression: this runs on a sum's
+     * path, where the regex classes are not loaded yet).
+     */
+    private static String joinLines(String s) {
+        if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                b.append(s.charAt(i++));
+                continue;
+            }
+            int j = i;
+            boolean lineBreak = false;
+            while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
+                lineBreak |= s.charAt(j) == '\n' || s.charAt(j) == '\r';
+                j++;
+            }
+            b.append(lineBreak ? " " : s.substring(i, j));
+            i = j;
+        }
+        return b.toString();
     }
 
     /** {@code s} with every control character (C0, DEL, C1) shown as an escape such as {@code \x1b}; null stays null. */

@@ -287,43 +287,47 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
         }
 
         static SharedVoxels find(GridGeometry grid, List<StructureMask> masks, List<StructureShape> shapes) {
-            long partials = 0;
-            for (StructureMask m : masks) {
-                partials += m.partialIndex().length;
-            }
-            if (masks.size() < 2 || partials == 0) {
+            if (masks.size() < 2) {
                 return new SharedVoxels(new int[0], new boolean[0]);
             }
-            // per partial voxel: the sum and the largest of its occupancies (open addressing, half full at most)
-            int capacity = Integer.highestOneBit((int) Math.min(1 << 29, Math.max(8, partials * 2 - 1))) << 1;
-            int[] keys = new int[capacity];
-            float[] sum = new float[capacity];
-            float[] max = new float[capacity];
-            int shift = 32 - Integer.numberOfTrailingZeros(capacity);
-            for (StructureMask m : masks) {
-                for (int p = 0; p < m.partialIndex().length; p++) {
-                    int key = m.partialIndex()[p] + 1;
-                    int h = (key * 0x9E3779B9) >>> shift;
-                    while (keys[h] != 0 && keys[h] != key) {
-                        h = (h + 1) & (capacity - 1);
-                    }
-                    keys[h] = key;
-                    float f = m.partialOccupancy()[p];
-                    sum[h] += f;
-                    max[h] = Math.max(max[h], f);
-                }
-            }
+            // voxels partial in two structures or more: merges of the sorted partial lists, pair by pair (a few
+            // structures; sequential scans, cheap even before the JIT), then each one's sum and largest occupancy
             float threshold = (float) COVERAGE_THRESHOLD - 1e-6f; // as coveredEnough
             int[] open = new int[16];
             int count = 0;
-            for (int h = 0; h < capacity; h++) {
-                if (keys[h] != 0 && max[h] < threshold && sum[h] >= threshold) {
-                    int v = keys[h] - 1;
-                    if (!isInterior(masks, v) && shapesKnown(masks, shapes, v)) {
-                        if (count == open.length) {
-                            open = java.util.Arrays.copyOf(open, 2 * count);
+            for (int s1 = 0; s1 < masks.size(); s1++) {
+                int[] a1 = masks.get(s1).partialIndex();
+                for (int s2 = s1 + 1; s2 < masks.size(); s2++) {
+                    int[] a2 = masks.get(s2).partialIndex();
+                    for (int p = 0, q = 0; p < a1.length && q < a2.length; ) {
+                        if (a1[p] < a2[q]) {
+                            p++;
+                        } else if (a1[p] > a2[q]) {
+                            q++;
+                        } else {
+                            int v = a1[p];
+                            p++;
+                            q++;
+                            if (firstPartialPair(masks, v) != s1 * masks.size() + s2) {
+                                continue; // met by an earlier pair
+                            }
+                            float sum = 0, max = 0;
+                            for (StructureMask m : masks) {
+                                int at = java.util.Arrays.binarySearch(m.partialIndex(), v);
+                                if (at >= 0) {
+                                    float f = m.partialOccupancy()[at];
+                                    sum += f;
+                                    max = Math.max(max, f);
+                                }
+                            }
+                            if (max < threshold && sum >= threshold && !isInterior(masks, v)
+                                    && shapesKnown(masks, shapes, v)) {
+                                if (count == open.length) {
+                                    open = java.util.Arrays.copyOf(open, 2 * count);
+                                }
+                                open[count++] = v;
+                            }
                         }
-                        open[count++] = v;
                     }
                 }
             }
@@ -343,6 +347,21 @@ public record TissueMap(float defaultAlphaBetaGy, float[] alphaBetaGy, byte[] ta
                 covered[t] = StructureShape.unionCoverage(present, v % nx, (v / nx) % ny, v / nx / ny) >= threshold;
             }
             return new SharedVoxels(voxels, covered);
+        }
+
+        /** The first pair (s1 * n + s2, s1 < s2) of structures partial in voxel v. */
+        private static int firstPartialPair(List<StructureMask> masks, int v) {
+            int first = -1;
+            for (int s = 0; s < masks.size(); s++) {
+                if (java.util.Arrays.binarySearch(masks.get(s).partialIndex(), v) >= 0) {
+                    if (first < 0) {
+                        first = s;
+                    } else {
+                        return first * masks.size() + s;
+                    }
+                }
+            }
+            return -1;
         }
 
         private static boolean shapesKnown(List<StructureMask> masks, List<StructureShape> shapes, int v) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.lq.Eqd2;
-import dev.eqd2sum.io.dicom.DicomReader;
+import dev.eqd2sum.io.dicom.Part10;
 
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -87,7 +87,7 @@ final class StrictJson {
      * character-set error.
      */
     static String notJsonText(byte[] bytes) {
-        if (DicomReader.hasPart10Marker(bytes)) {
+        if (Part10.hasMarker(bytes)) {
             return "is not a JSON file: it looks like a DICOM file (DICM at byte 128)";
         }
         if (wideText(bytes)) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
-import dev.eqd2sum.io.dicom.DicomReader;
+import dev.eqd2sum.io.dicom.Part10;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -288,7 +288,7 @@ public final class CaseDiscovery {
             try (InputStream stream = Files.newInputStream(manifest)) {
                 head = stream.readNBytes(132);
             }
-            if (DicomReader.hasPart10Marker(head)) {
+            if (Part10.hasMarker(head)) {
                 throw new InvalidInputException(displayManifest, "is not a CSV manifest: it looks like a DICOM file"
                         + " (DICM at byte 128); give a folder of case files or a CSV file with a \"case\" column");
             }

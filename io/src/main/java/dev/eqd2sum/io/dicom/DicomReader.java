@@ -75,10 +75,6 @@ public final class DicomReader {
         }
     }
 
-    /** A DICOM Part 10 file: "DICM" at byte 128, after the preamble (also how other readers tell a DICOM file). */
-    public static boolean hasPart10Marker(byte[] head) {
-        return head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
-    }
 
     /** Reads and parses a file; the source in messages is the path as given. */
     public static DicomFile read(Path path) {
@@ -180,7 +176,7 @@ public final class DicomReader {
 
     private DicomFile parseFile() {
         int pos;
-        boolean part10 = hasPart10Marker(buf);
+        boolean part10 = Part10.hasMarker(buf);
         if (part10) {
             pos = 132;
         } else {
