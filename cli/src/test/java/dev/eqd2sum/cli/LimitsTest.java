@@ -77,15 +77,12 @@ class LimitsTest {
                 .asString().startsWith("eqd2sum: error: " + demoCase + ": ").doesNotContain(": outputGrid:");
     }
 
-    @Test
-    void aHeapBelowTheEstimateButAboveWhatTheCaseCannotDoWithoutRunsIt() {
-        // the demo's estimate is 32 MiB and some; its grids alone need a few MiB: a 33 MiB heap is not refused, and
-        // the case reserves the whole heap (std and large ran in heaps below their estimates)
-        long[] reserved = {-1};
-        HeapBudget tight = new HeapBudget() {
+    /** A heap of {@code heapBytes} that records what a case reserves in {@code reserved[0]}. */
+    static HeapBudget recording(long heapBytes, long[] reserved) {
+        return new HeapBudget() {
             @Override
             public long heapBytes() {
-                return 33L << 20;
+                return heapBytes;
             }
 
             @Override
@@ -93,6 +90,14 @@ class LimitsTest {
                 reserved[0] = bytes;
             }
         };
+    }
+
+    @Test
+    void aHeapBelowTheEstimateButAboveWhatTheCaseCannotDoWithoutRunsIt() {
+        // the demo's estimate is 32 MiB and some; its grids alone need a few MiB: a 33 MiB heap is not refused, and
+        // the case reserves the whole heap (std and large ran in heaps below their estimates)
+        long[] reserved = {-1};
+        HeapBudget tight = recording(33L << 20, reserved);
         MainTest.Run r = sumWith(tight, demoCase, tmp.resolve("tight-out"));
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(reserved[0]).isEqualTo(33L << 20);
@@ -101,17 +106,7 @@ class LimitsTest {
     @Test
     void theDemoGridFitsAModestHeapAndReservesItsNeed() {
         long[] reserved = {-1};
-        HeapBudget roomy = new HeapBudget() {
-            @Override
-            public long heapBytes() {
-                return 256L << 20;
-            }
-
-            @Override
-            public void reserve(long bytes) {
-                reserved[0] = bytes;
-            }
-        };
+        HeapBudget roomy = recording(256L << 20, reserved);
         MainTest.Run r = sumWith(roomy, demoCase, tmp.resolve("demo-out"));
         assertThat(r.status()).as(r.err()).isZero();
         // 32 MiB + 10 B per output voxel + 4 B per course voxel: the demo's grids are small

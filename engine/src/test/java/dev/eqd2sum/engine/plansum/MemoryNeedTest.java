@@ -25,22 +25,8 @@ class MemoryNeedTest {
         assertThat(MemoryNeed.bytes(1581L * 1261 * 981, 2_000_000)).isGreaterThan(18L << 30);
     }
 
-    @Test
-    void theMinimumIsTheCourseGridsAndTheMapsArrays() {
-        DoseGrid prior = new DoseGrid(GridGeometry.axisAligned(4, 4, 4, 0, 0, 0, 3, 3, 3), new float[64]);
-        DoseGrid current = new DoseGrid(CURRENT, new float[CURRENT.voxelCount()]);
-        CourseTimeline t = CourseTimeline.of(List.of(
-                Course.of("prior", CourseDose.of(DoseComponent.plan(prior)), 10, LocalDate.parse("2019-02-04"),
-                        LocalDate.parse("2019-02-15")),
-                Course.of("current", CourseDose.of(DoseComponent.plan(current)), 3, LocalDate.parse("2020-10-20"),
-                        null)), ForgivenessSchedule.none());
-        // 4 B per course voxel (64 + 1000) and 6 B per output voxel (1000), no base
-        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isEqualTo(4L * (64 + 1000) + 6L * 1000);
-        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isLessThan(MemoryNeed.bytes(CURRENT, t.courses()));
-    }
-
-    @Test
-    void theOutputGridAtAFinerSpacingIsWhatTheEstimateCounts() {
+    /** A prior of 4 x 4 x 4 voxels at 3 mm and a current course on CURRENT (1000 voxels). */
+    static CourseTimeline twoCourses() {
         DoseGrid prior = new DoseGrid(GridGeometry.axisAligned(4, 4, 4, 0, 0, 0, 3, 3, 3), new float[64]);
         DoseGrid current = new DoseGrid(CURRENT, new float[CURRENT.voxelCount()]);
         CourseTimeline t = CourseTimeline.of(List.of(
@@ -48,6 +34,20 @@ class MemoryNeedTest {
                         LocalDate.parse("2019-02-15")),
                 Course.of("current", CourseDose.of(DoseComponent.plan(current)), 3, LocalDate.parse("2020-10-20"),
                         null)), ForgivenessSchedule.nelson2009());
+        return t;
+    }
+
+    @Test
+    void theMinimumIsTheCourseGridsAndTheMapsArrays() {
+        CourseTimeline t = twoCourses();
+        // 4 B per course voxel (64 + 1000) and 6 B per output voxel (1000), no base
+        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isEqualTo(4L * (64 + 1000) + 6L * 1000);
+        assertThat(MemoryNeed.minimumBytes(CURRENT, t.courses())).isLessThan(MemoryNeed.bytes(CURRENT, t.courses()));
+    }
+
+    @Test
+    void theOutputGridAtAFinerSpacingIsWhatTheEstimateCounts() {
+        CourseTimeline t = twoCourses();
         GridGeometry fine = PlanSum.resolveOutputGrid(t, OutputGrid.spacing(0.5, 0.5, 0.5));
         assertThat(fine.nx() * fine.ny() * fine.nz()).isEqualTo(77 * 37 * 17);
         assertThat(MemoryNeed.bytes(fine, t.courses())).isEqualTo(MemoryNeed.bytes(77 * 37 * 17, 64 + 1000));
