@@ -137,8 +137,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is printed and named in the assertion message. The cases come from a fixed seed; to hunt, give another in the
  * environment: {@code EQD2SUM_XCHECK_SEED=7 ./mvnw -pl validation-data test -Dtest=PlanSumPydicomCrossCheckTest}
  * (EQD2SUM_XCHECK_KEEP=folder keeps the cases and outputs for running the script by hand)
- * (seeds 0 to 60 ran clean with every structure and check here; seeds 0 to 12 again after the meeting organs
- * were added).
+ * (seeds 0 to 60 ran clean with every structure and check here; seeds 0 to 20 again after the meeting organs
+ * were added and the map's union rule changed).
  */
 class PlanSumPydicomCrossCheckTest {
     private static final long SEED = System.getenv("EQD2SUM_XCHECK_SEED") == null ? 0x5EED_2025L
