@@ -100,6 +100,17 @@ class InspectCommandTest {
     }
 
     @Test
+    void controlCharactersReadFromAFileAreShownAsEscapes() throws IOException {
+        PatientStudy ps = PatientStudy.synthetic("Doe^Jane", "pt9", "20240506");
+        Path odd = dir.resolve("RS-odd.dcm");
+        RtStructureSetWriter.write(odd, List.of(new Structure(1, "Ext\u001b[31mernal", "EXTERNAL", null, "1.2.3",
+                List.of(new PlanarContour(ContourType.CLOSED_PLANAR, new double[] {0, 0, 10, 1, 0, 10, 1, 1, 10})))),
+                ps, "1.2.3");
+        assertThat(run("inspect", odd.toString())).isZero();
+        assertThat(out.toString()).contains("Ext\\x1b[31mernal").doesNotContain("\u001b");
+    }
+
+    @Test
     void jsonNamesABadFileWithItsProblem() throws IOException {
         Path cut = dir.resolve("cut.dcm");
         byte[] all = Files.readAllBytes(rd);

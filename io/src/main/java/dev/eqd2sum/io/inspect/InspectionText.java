@@ -22,7 +22,7 @@ public final class InspectionText {
 
     public static String text(Map<String, Object> m) {
         StringBuilder sb = new StringBuilder();
-        sb.append(m.get("file")).append('\n');
+        sb.append(shown(m.get("file"))).append('\n');
         line(sb, "modality", m.get("modality"));
         line(sb, "SOP class", m.get("sopClass") + " (" + m.get("sopClassUid") + ")");
         line(sb, "SOP instance", m.get("sopInstanceUid"));
@@ -52,7 +52,7 @@ public final class InspectionText {
             for (Object o : list) {
                 Map<?, ?> s = (Map<?, ?>) o;
                 sb.append(String.format(Locale.ROOT, "    %4s  %-24s %-10s %5s contours %s%n", s.get("number"),
-                        s.get("name"), s.get("type"), s.get("contours"), s.get("contourTypes")));
+                        shown(s.get("name")), shown(s.get("type")), s.get("contours"), shown(s.get("contourTypes"))));
             }
             if (m.get("unknownContours") instanceof List<?> u) {
                 line(sb, "unknown contours", u);
@@ -84,7 +84,12 @@ public final class InspectionText {
     }
 
     private static void line(StringBuilder sb, String key, Object value) {
-        sb.append(String.format(Locale.ROOT, "  %-20s %s%n", key + ":", value == null ? "-" : value));
+        sb.append(String.format(Locale.ROOT, "  %-20s %s%n", key + ":", value == null ? "-" : shown(value)));
+    }
+
+    /** A value read from a file (a UID, a label, an ROI name may hold an ESC) with its control characters escaped. */
+    private static String shown(Object value) {
+        return dev.eqd2sum.io.PrintableLine.escapeControls(String.valueOf(value));
     }
 
     private static String join(Object list, String sep) {
