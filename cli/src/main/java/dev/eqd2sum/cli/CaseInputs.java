@@ -148,13 +148,13 @@ final class CaseInputs {
                     + st.frameOfReferenceUid() + ", but the current course's dose " + doseFile + " is in " + frame;
             // named by the case and no structure of that name in the current frame: the case means this one
             for (String named : spec.alphaBeta().byStructure().keySet()) {
-                if (st.hasName(named) && !anyNamed(kept, named)) {
+                if (st.hasName(named) && !CaseRunner.hasStructure(kept, named)) {
                     throw new InvalidInputException(spec.displayStructureSet(), where + " (alphaBeta.byStructure names"
                             + " it); a structure must be in the current course's frame");
                 }
             }
             for (Map.Entry<String, String> role : spec.roles().entrySet()) {
-                if (st.hasName(role.getValue()) && !anyNamed(kept, role.getValue())) {
+                if (st.hasName(role.getValue()) && !CaseRunner.hasStructure(kept, role.getValue())) {
                     throw new InvalidInputException(spec.displayStructureSet(), where + " (roles." + role.getKey()
                             + " names it); a structure must be in the current course's frame");
                 }
@@ -187,15 +187,6 @@ final class CaseInputs {
                         + " check its fractions and dates");
             }
         }
-    }
-
-    private static boolean anyNamed(List<Structure> structures, String name) {
-        for (Structure st : structures) {
-            if (st.hasName(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether a structure with contours is drawn in {@code frame} (an empty ROI says nothing of the set). */

@@ -517,7 +517,7 @@ final class CaseRunner {
 
     // Plain loops here and in roles(), not lambdas: a lambda the start-up cache's training (demo) never ran is
     // spun on first use, 5-30 ms in a fresh JVM (demo's case file names no roles, so the roles' lambdas never ran).
-    private static boolean hasStructure(List<Structure> structures, String name) {
+    static boolean hasStructure(List<Structure> structures, String name) {
         for (Structure s : structures) {
             if (s.hasName(name)) {
                 return true;

@@ -32,9 +32,9 @@ final class IoFailure {
             String message = u.getMessage();
             if (message == null || message.equals(String.valueOf(cause))) {
                 String file = cause instanceof FileSystemException f ? f.getFile() : null;
-                return (file == null ? "" : file + ": ") + reason(cause);
+                return (file == null ? "" : file + ": ") + CannotWriteException.reason(cause);
             }
-            return message + ": " + reason(cause);
+            return message + ": " + CannotWriteException.reason(cause);
         }
         if (ex instanceof IOException io) {
             String file = io instanceof FileSystemException f ? f.getFile() : null;
@@ -45,13 +45,11 @@ final class IoFailure {
 
     private static String written(Path file, IOException cause, String outFolder) {
         if (outFolder == null) {
-            return (file == null ? "cannot write the outputs" : file + ": cannot write") + ": " + reason(cause);
+            return (file == null ? "cannot write the outputs" : file + ": cannot write") + ": "
+                    + CannotWriteException.reason(cause);
         }
         Path name = file == null ? null : file.getFileName();
-        return outFolder + ": cannot write " + (name == null ? "the outputs" : name.toString()) + ": " + reason(cause);
-    }
-
-    static String reason(IOException e) {
-        return CannotWriteException.reason(e);
+        return outFolder + ": cannot write " + (name == null ? "the outputs" : name.toString()) + ": "
+                + CannotWriteException.reason(cause);
     }
 }

@@ -1,6 +1,8 @@
 package dev.eqd2sum.cli;
 
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.io.CannotWriteException;
+import dev.eqd2sum.io.RealPath;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,38 +110,15 @@ public final class OutputFolder implements AutoCloseable {
                     // best effort: the folder we could not create a file in may be unusable anyway
                 }
             }
-            throw new InvalidInputException(display, "cannot create the output folder: " + reason(e));
+            throw new InvalidInputException(display, "cannot create the output folder: " + CannotWriteException.reason(e));
         }
-    }
-
-    /** Why the file system refused, without the temporary folder's name (the user never named it). */
-    static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null
-                && !(e instanceof java.nio.file.AccessDeniedException) && !(e instanceof java.nio.file.NoSuchFileException)
-                && !(e instanceof java.nio.file.FileAlreadyExistsException)
-                && !(e instanceof java.nio.file.NotDirectoryException)
-                && !(e instanceof java.nio.file.DirectoryNotEmptyException)) {
-            return "the file system refused (" + e.getClass().getSimpleName() + ")"; // its message is the path
-        }
-        return dev.eqd2sum.io.CannotWriteException.reason(e);
     }
 
     /** The first input that lies inside {@code folder} (links followed, as the replacement would delete it). */
     private static Path inputInside(Path folder, List<Path> inputs) {
-        Path real;
-        try {
-            real = folder.toRealPath();
-        } catch (IOException e) {
-            real = folder;
-        }
+        Path real = RealPath.of(folder);
         for (Path in : inputs) {
-            Path p;
-            try {
-                p = in.toRealPath();
-            } catch (IOException e) {
-                p = in.toAbsolutePath().normalize();
-            }
-            if (p.startsWith(real) || in.toAbsolutePath().normalize().startsWith(folder)) {
+            if (RealPath.of(in).startsWith(real)) {
                 return in;
             }
         }
@@ -175,7 +154,7 @@ public final class OutputFolder implements AutoCloseable {
                         move(old, target);
                     } catch (IOException restore) {
                         // the earlier outputs stay where they were moved aside: say where
-                        throw new InvalidInputException(display, "cannot move the outputs into place: " + reason(e)
+                        throw new InvalidInputException(display, "cannot move the outputs into place: " + CannotWriteException.reason(e)
                                 + "; the earlier outputs are in " + old);
                     }
                 }
@@ -183,7 +162,7 @@ public final class OutputFolder implements AutoCloseable {
             }
         } catch (IOException e) {
             // the file system's message names the temporary folder, which the user never named
-            throw new InvalidInputException(display, "cannot move the outputs into place: " + reason(e));
+            throw new InvalidInputException(display, "cannot move the outputs into place: " + CannotWriteException.reason(e));
         }
         committed = true;
         if (old != null) {

@@ -110,11 +110,12 @@ class OutputFolderTest {
                     assertThat(e.source()).isEqualTo("--out");
                     assertThat(e.problem()).isEqualTo("must name a folder (it is empty)");
                 });
-        assertThat(OutputFolder.reason(new java.nio.file.NoSuchFileException("/proc/.x.eqd2sum-tmp-1")))
+        assertThat(dev.eqd2sum.io.CannotWriteException.reason(new java.nio.file.NoSuchFileException("/proc/.x.eqd2sum-tmp-1")))
                 .isEqualTo("no such file or folder");
-        assertThat(OutputFolder.reason(new java.nio.file.AccessDeniedException("/ro/.x.eqd2sum-tmp-1")))
+        assertThat(dev.eqd2sum.io.CannotWriteException.reason(new java.nio.file.AccessDeniedException("/ro/.x.eqd2sum-tmp-1")))
                 .isEqualTo("permission denied");
-        assertThat(OutputFolder.reason(new java.nio.file.FileSystemException("/sys/x", null, "Operation not permitted")))
+        assertThat(dev.eqd2sum.io.CannotWriteException.reason(
+                new java.nio.file.FileSystemException("/sys/x", null, "Operation not permitted")))
                 .isEqualTo("Operation not permitted");
     }
 

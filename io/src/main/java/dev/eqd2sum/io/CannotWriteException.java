@@ -43,6 +43,8 @@ public final class CannotWriteException extends UncheckedIOException {
             if (f instanceof DirectoryNotEmptyException) {
                 return "folder not empty";
             }
+            // no reason given: the message is only the path (perhaps a temporary one the user never named)
+            return "the file system refused (" + e.getClass().getSimpleName() + ")";
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.io.RealPath;
 import dev.eqd2sum.io.dicom.Part10;
 
 import java.io.IOException;
@@ -121,7 +122,7 @@ public final class CaseDiscovery {
     }
 
     private List<Found> scanFolder(Path root, String displayRoot, Path outDir) {
-        Path outReal = realish(outDir);
+        Path outReal = RealPath.of(outDir);
         List<String> relative = new ArrayList<>();
         try {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
@@ -269,7 +270,7 @@ public final class CaseDiscovery {
             if (!Files.isRegularFile(file)) {
                 throw new InvalidInputException(source, "case file " + display + " not found");
             }
-            if (!seen.add(realish(file))) {
+            if (!seen.add(RealPath.of(file))) {
                 throw new InvalidInputException(source, "case file " + display + " is listed twice");
             }
             found.add(new Found(file, display));
@@ -348,22 +349,5 @@ public final class CaseDiscovery {
 
     private static String slashed(Path p) {
         return p.toString().replace(p.getFileSystem().getSeparator(), "/");
-    }
-
-    /** The real path of p, or of its nearest existing ancestor with the rest appended (p may not exist yet). */
-    static Path realish(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs));
-        } catch (IOException e) {
-            return abs;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.eqd2sum.io.cohort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.io.RealPath;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,20 +93,20 @@ public final class CohortOutput implements AutoCloseable {
      */
     public static void checkHoldsNoInput(Path out, String display, Path input, String displayInput,
                                          List<CohortCase> cases) {
-        Path outReal = CaseDiscovery.realish(out);
-        if (CaseDiscovery.realish(input).startsWith(outReal)) {
+        Path outReal = RealPath.of(out);
+        if (RealPath.of(input).startsWith(outReal)) {
             throw new InvalidInputException(display, "--out holds the cohort's input " + displayInput
                     + "; give an output folder that holds none of the cohort's inputs");
         }
         for (CohortCase c : cases) {
-            String held = CaseDiscovery.realish(c.caseFile()).startsWith(outReal) ? c.displayCaseFile() : null;
+            String held = RealPath.of(c.caseFile()).startsWith(outReal) ? c.displayCaseFile() : null;
             for (Path f : c.referencedFiles()) {
-                if (held == null && CaseDiscovery.realish(f).startsWith(outReal)) {
+                if (held == null && RealPath.of(f).startsWith(outReal)) {
                     held = f.toString();
                 }
             }
             for (Path f : c.doseFiles()) {
-                if (held == null && CaseDiscovery.realish(f).startsWith(outReal)) {
+                if (held == null && RealPath.of(f).startsWith(outReal)) {
                     held = f.toString();
                 }
             }
@@ -123,7 +124,7 @@ public final class CohortOutput implements AutoCloseable {
      */
     public static CohortOutput open(Path out, String display, boolean resume, List<CohortCase> cases) {
         Path marker = out.resolve(MARKER);
-        Path key = CaseDiscovery.realish(out);
+        Path key = RealPath.of(out);
         if (!HELD.add(key)) {
             throw new InvalidInputException(display, "another eqd2sum cohort is writing into this folder (pid "
                     + ProcessHandle.current().pid() + ", this process)");

@@ -5,7 +5,6 @@ import dev.eqd2sum.engine.constraint.ConstraintResult;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,14 +34,14 @@ public final class ConstraintsJsonWriter {
                 g.writeStringField("structure", c.structure());
                 g.writeStringField("role", c.role());
                 g.writeStringField("metric", c.metric());
-                number(g, "alphaBeta", c.alphaBeta());
+                DvhJsonWriter.number(g, "alphaBeta", c.alphaBeta());
                 g.writeStringField("scope", c.scope().key());
                 g.writeStringField("method", c.method() == null ? null : c.method().key());
                 g.writeStringField("comparator", c.comparison().symbol());
-                number(g, "limit", c.limit());
+                DvhJsonWriter.number(g, "limit", c.limit());
                 g.writeStringField("unit", c.unit());
-                number(g, "value", c.value());
-                number(g, "margin", c.margin());
+                DvhJsonWriter.number(g, "value", c.value());
+                DvhJsonWriter.number(g, "margin", c.margin());
                 g.writeStringField("status", c.status().key());
                 if (c.passed() == null) {
                     g.writeNullField("passed");
@@ -59,19 +58,6 @@ public final class ConstraintsJsonWriter {
             }
             g.writeEndArray();
             g.writeEndObject();
-        }
-    }
-
-    /**
-     * dvh.json's 6 decimals; from 1e15 on in scientific notation ("1E+308"), where those digits run to hundreds
-     * (the constraint file reader bounds limits, this keeps any other huge number short).
-     */
-    static void number(JsonGenerator g, String name, Double v) throws IOException {
-        if (v != null && Double.isFinite(v) && Math.abs(v) >= 1e15) {
-            g.writeFieldName(name);
-            g.writeNumber(BigDecimal.valueOf(v).stripTrailingZeros().toString());
-        } else {
-            DvhJsonWriter.number(g, name, v);
         }
     }
 }

@@ -74,7 +74,11 @@ final class Numbers {
             return null;
         }
         String fast = sixDecimals(v);
-        return fast != null ? fast : json(v).toPlainString();
+        if (fast != null) {
+            return fast;
+        }
+        // from 1e15 on in scientific notation ("1E+308"): the plain digits would run to hundreds
+        return Math.abs(v) >= 1e15 ? BigDecimal.valueOf(v).stripTrailingZeros().toString() : json(v).toPlainString();
     }
 
     /**
