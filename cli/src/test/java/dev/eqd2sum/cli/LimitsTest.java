@@ -141,21 +141,29 @@ class LimitsTest {
         assertThat(out).doesNotExist();
     }
 
-    @Test
-    void anOutputThatCannotBeWrittenIsTheEnvironmentNotABug() {
-        Path out = tmp.resolve("blocked-out");
-        // Once the output folder is prepared, a folder takes the plan sum's name in it: the RT Dose cannot be moved
-        // into place, as when the disk is full (a real full disk needs a mount, see the report of branch limits).
-        HeapBudget blocking = () -> {
+    /**
+     * A heap that, when a case asks for its share (its output folder prepared), puts a folder where the case will
+     * write {@code output} in the temporary output folder: that output cannot be written, as on a full disk.
+     */
+    static HeapBudget blocking(Path out, String output) {
+        return () -> {
             try (Stream<Path> s = Files.list(out.getParent())) {
-                Path temp = s.filter(p -> p.getFileName().toString().startsWith(".blocked-out.eqd2sum-tmp-"))
+                Path temp = s.filter(p -> p.getFileName().toString().startsWith("." + out.getFileName() + ".eqd2sum-tmp-"))
                         .findFirst().orElseThrow();
-                Files.createDirectories(temp.resolve(CaseRunner.PLAN_SUM_FILE).resolve("in-the-way"));
+                Files.createDirectories(temp.resolve(output).resolve("in-the-way"));
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
             return Long.MAX_VALUE;
         };
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsTheEnvironmentNotABug() {
+        Path out = tmp.resolve("blocked-out");
+        // Once the output folder is prepared, a folder takes the plan sum's name in it: the RT Dose cannot be moved
+        // into place, as when the disk is full (a real full disk needs a mount, see the report of branch limits).
+        HeapBudget blocking = blocking(out, CaseRunner.PLAN_SUM_FILE);
         MainTest.Run r = sumWith(blocking, demoCase, out);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("internal error").doesNotContain("\tat ");
@@ -170,16 +178,7 @@ class LimitsTest {
     @Test
     void aReportThatCannotBeWrittenIsNamed() {
         Path out = tmp.resolve("blocked-report");
-        HeapBudget blocking = () -> {
-            try (Stream<Path> s = Files.list(out.getParent())) {
-                Path temp = s.filter(p -> p.getFileName().toString().startsWith(".blocked-report.eqd2sum-tmp-"))
-                        .findFirst().orElseThrow();
-                Files.createDirectories(temp.resolve("metrics.csv").resolve("in-the-way"));
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-            return Long.MAX_VALUE;
-        };
+        HeapBudget blocking = blocking(out, "metrics.csv");
         MainTest.Run r = sumWith(blocking, demoCase, out);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("internal error").doesNotContain("\tat ");
