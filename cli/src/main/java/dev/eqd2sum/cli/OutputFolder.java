@@ -110,7 +110,8 @@ public final class OutputFolder implements AutoCloseable {
                     // best effort: the folder we could not create a file in may be unusable anyway
                 }
             }
-            throw new InvalidInputException(display, "cannot create the output folder: " + CannotWriteException.reason(e));
+            throw new InvalidInputException(display, "cannot create the output folder: "
+                    + CannotWriteException.reason(e));
         }
     }
 
@@ -154,7 +155,8 @@ public final class OutputFolder implements AutoCloseable {
                         move(old, target);
                     } catch (IOException restore) {
                         // the earlier outputs stay where they were moved aside: say where
-                        throw new InvalidInputException(display, "cannot move the outputs into place: " + CannotWriteException.reason(e)
+                        throw new InvalidInputException(display, "cannot move the outputs into place: "
+                                + CannotWriteException.reason(e)
                                 + "; the earlier outputs are in " + old);
                     }
                 }
@@ -162,7 +164,8 @@ public final class OutputFolder implements AutoCloseable {
             }
         } catch (IOException e) {
             // the file system's message names the temporary folder, which the user never named
-            throw new InvalidInputException(display, "cannot move the outputs into place: " + CannotWriteException.reason(e));
+            throw new InvalidInputException(display, "cannot move the outputs into place: "
+                    + CannotWriteException.reason(e));
         }
         committed = true;
         if (old != null) {

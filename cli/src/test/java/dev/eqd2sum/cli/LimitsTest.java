@@ -148,7 +148,8 @@ class LimitsTest {
     static HeapBudget blocking(Path out, String output) {
         return () -> {
             try (Stream<Path> s = Files.list(out.getParent())) {
-                Path temp = s.filter(p -> p.getFileName().toString().startsWith("." + out.getFileName() + ".eqd2sum-tmp-"))
+                String prefix = "." + out.getFileName() + ".eqd2sum-tmp-";
+                Path temp = s.filter(p -> p.getFileName().toString().startsWith(prefix))
                         .findFirst().orElseThrow();
                 Files.createDirectories(temp.resolve(output).resolve("in-the-way"));
             } catch (IOException e) {
