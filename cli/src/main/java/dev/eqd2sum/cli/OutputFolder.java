@@ -28,6 +28,8 @@ public final class OutputFolder implements AutoCloseable {
 
     private final Path target;
     private final String display;
+    private final boolean overwrite;
+    private final List<Path> inputs;
     private final Path temp;
     private final List<Path> createdParents;
     private volatile boolean committed;
@@ -35,9 +37,12 @@ public final class OutputFolder implements AutoCloseable {
     /** Removes the temporary folder when the JVM is stopped (Ctrl-C, kill) before the outputs were moved. */
     private final Thread onShutdown;
 
-    private OutputFolder(Path target, String display, Path temp, List<Path> createdParents) {
+    private OutputFolder(Path target, String display, boolean overwrite, List<Path> inputs, Path temp,
+                         List<Path> createdParents) {
         this.target = target;
         this.display = display;
+        this.overwrite = overwrite;
+        this.inputs = List.copyOf(inputs);
         this.temp = temp;
         this.createdParents = createdParents;
         this.onShutdown = new Thread(this::discardQuietly, "eqd2sum-output-cleanup");
@@ -66,26 +71,7 @@ public final class OutputFolder implements AutoCloseable {
         if (target.getParent() == null) {
             throw new InvalidInputException(display, "cannot write into the file system root");
         }
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) {
-                throw new InvalidInputException(display, "exists and is not a folder");
-            }
-            if (!isEmpty(target)) {
-                if (!overwrite) {
-                    throw new InvalidInputException(display, "the output folder is not empty (use --overwrite to"
-                            + " replace a previous result)");
-                }
-                if (!Files.isRegularFile(target.resolve(MARKER))) {
-                    throw new InvalidInputException(display, "the output folder is not empty and was not written"
-                            + " by eqd2sum (no " + MARKER + " file), so --overwrite will not replace it");
-                }
-                Path input = inputInside(target, inputs);
-                if (input != null) {
-                    throw new InvalidInputException(display, "holds " + input + ", an input of this run, so"
-                            + " --overwrite will not replace it; give another output folder");
-                }
-            }
-        }
+        checkTarget(target, display, overwrite, inputs);
         List<Path> created = new ArrayList<>();
         try {
             Path p = target.getParent();
@@ -101,7 +87,7 @@ public final class OutputFolder implements AutoCloseable {
             Path temp = target.resolveSibling("." + target.getFileName() + ".eqd2sum-tmp-" + UUID.randomUUID());
             Files.createDirectory(temp);
             Files.writeString(temp.resolve(MARKER), "Written by eqd2sum; --overwrite may replace this folder.\n");
-            return new OutputFolder(target, display, temp, created);
+            return new OutputFolder(target, display, overwrite, inputs, temp, created);
         } catch (IOException e) {
             for (Path c : created) {
                 try {
@@ -112,6 +98,32 @@ public final class OutputFolder implements AutoCloseable {
             }
             throw new InvalidInputException(display, "cannot create the output folder: "
                     + CannotWriteException.reason(e));
+        }
+    }
+
+    /** The rules a target must meet, at {@link #prepare} and again at {@link #commit}. */
+    private static void checkTarget(Path target, String display, boolean overwrite, List<Path> inputs) {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new InvalidInputException(display, "exists and is not a folder");
+        }
+        if (isEmpty(target)) {
+            return;
+        }
+        if (!overwrite) {
+            throw new InvalidInputException(display, "the output folder is not empty (use --overwrite to"
+                    + " replace a previous result)");
+        }
+        if (!Files.isRegularFile(target.resolve(MARKER))) {
+            throw new InvalidInputException(display, "the output folder is not empty and was not written"
+                    + " by eqd2sum (no " + MARKER + " file), so --overwrite will not replace it");
+        }
+        Path input = inputInside(target, inputs);
+        if (input != null) {
+            throw new InvalidInputException(display, "holds " + input + ", an input of this run, so"
+                    + " --overwrite will not replace it; give another output folder");
         }
     }
 
@@ -139,8 +151,18 @@ public final class OutputFolder implements AutoCloseable {
         return display;
     }
 
-    /** Moves the outputs into place; replaces a previous eqd2sum output folder when present. */
+    /**
+     * Moves the outputs into place; replaces a previous eqd2sum output folder when present. The target is checked
+     * again first: a run takes seconds to minutes, and a folder made at {@code --out} meanwhile (by the user, or
+     * by another run without {@code --overwrite}) must not be replaced.
+     */
     public void commit() throws IOException {
+        try {
+            checkTarget(target, display, overwrite, inputs);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(display, "changed while eqd2sum ran, so the outputs were not moved"
+                    + " into place: " + e.problem());
+        }
         Path old = null;
         try {
             if (Files.exists(target)) {

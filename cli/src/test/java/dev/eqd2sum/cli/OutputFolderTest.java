@@ -131,4 +131,50 @@ class OutputFolderTest {
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.problem()).contains("not a folder"));
     }
+
+    @Test
+    void aFolderMadeAtTheTargetWhileTheRunWentOnIsNeverReplaced() throws IOException {
+        Path out = dir.resolve("result");
+        try (OutputFolder f = OutputFolder.prepare(out, "result", false)) {
+            Files.writeString(f.temp().resolve("dvh.json"), "{}");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("notes.txt"), "mine");
+            assertThatThrownBy(f::commit).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                assertThat(e.source()).isEqualTo("result");
+                assertThat(e.problem()).isEqualTo("changed while eqd2sum ran, so the outputs were not moved into"
+                        + " place: the output folder is not empty (use --overwrite to replace a previous result)");
+            });
+        }
+        assertThat(out.resolve("notes.txt")).hasContent("mine");
+        assertThat(entries(out)).isEqualTo(1);
+        assertThat(entries(dir)).isEqualTo(1);
+        // with --overwrite too: the folder is not eqd2sum's
+        try (OutputFolder f = OutputFolder.prepare(dir.resolve("other"), "other", true)) {
+            Files.writeString(dir.resolve("other"), "a file now");
+            assertThatThrownBy(f::commit).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.problem()).endsWith(": exists and is not a folder"));
+        }
+        assertThat(dir.resolve("other")).hasContent("a file now");
+        assertThat(entries(dir)).isEqualTo(2);
+    }
+
+    @Test
+    void aMoveThatFailsPutsTheEarlierOutputsBackAndNamesTheFolderTheUserGave() throws IOException {
+        Path out = dir.resolve("result");
+        try (OutputFolder f = OutputFolder.prepare(out, "result", false)) {
+            Files.writeString(f.temp().resolve("old.csv"), "1");
+            f.commit();
+        }
+        try (OutputFolder f = OutputFolder.prepare(out, "result", true)) {
+            // the temporary folder gone (a cleaner of temporary files, a full disk's partial write): the move fails
+            OutputFolder.deleteTree(f.temp());
+            assertThatThrownBy(f::commit).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                assertThat(e.source()).isEqualTo("result");
+                assertThat(e.problem()).isEqualTo("cannot move the outputs into place: no such file or folder");
+            });
+        }
+        assertThat(out.resolve("old.csv")).hasContent("1");
+        assertThat(out.resolve(OutputFolder.MARKER)).exists();
+        assertThat(entries(dir)).isEqualTo(1);
+    }
 }
