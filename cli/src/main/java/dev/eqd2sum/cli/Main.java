@@ -182,9 +182,10 @@ public final class Main implements Runnable {
      */
     private static int outOfMemory(Subject subject, PrintStream out, PrintStream err) {
         out.flush();
+        long heap = Runtime.getRuntime().maxMemory();
         err.println(ERROR_PREFIX + oneLine(subject.name() + ": ran out of memory (this Java heap is "
-                + MemoryNeed.size(Runtime.getRuntime().maxMemory()) + "); use a coarser outputGrid.spacingMm, or"
-                + " a larger heap: EQD2SUM_JAVA_OPTS=-Xmx<size>g ./eqd2sum ..."));
+                + MemoryNeed.size(heap) + "); use a coarser outputGrid.spacingMm, or a larger heap: EQD2SUM_JAVA_OPTS=-Xmx"
+                + MemoryNeed.largerHeapOption(heap, 0) + " ./eqd2sum ..."));
         err.flush();
         return EXIT_BAD_INPUT;
     }

@@ -123,7 +123,7 @@ class LimitsTest {
         List<String> errors = r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList();
         assertThat(errors).hasSize(1);
         assertThat(errors.getFirst()).startsWith("eqd2sum: error: " + demoCase + ": ran out of memory (this Java"
-                + " heap is ").contains("EQD2SUM_JAVA_OPTS=-Xmx");
+                + " heap is ").containsPattern("EQD2SUM_JAVA_OPTS=-Xmx[0-9]+[mg] ");
         assertThat(out).doesNotExist();
         assertThat(siblingsOf(out)).isEmpty();
     }

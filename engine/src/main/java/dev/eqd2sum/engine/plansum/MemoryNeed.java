@@ -96,6 +96,16 @@ public final class MemoryNeed {
         return (((bytes + (64L << 20) - 1) >> 26) * 64) + "m";
     }
 
+    /**
+     * The -Xmx to suggest when this heap was too small: twice it, or the need with an eighth to spare when that is
+     * more (a need measured only as "more than this heap" gets the doubling).
+     *
+     * @param needBytes the estimated need, 0 when unknown
+     */
+    public static String largerHeapOption(long heapBytes, long needBytes) {
+        return heapOption(Math.max(2 * heapBytes, needBytes + (needBytes >> 3)));
+    }
+
     private static String mm(double v) {
         return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }

@@ -80,5 +80,9 @@ class MemoryNeedTest {
         assertThat(MemoryNeed.heapOption(1L << 30)).isEqualTo("1024m");
         assertThat(MemoryNeed.heapOption(35L << 20)).isEqualTo("64m");
         assertThat(MemoryNeed.heapOption(129L << 20)).isEqualTo("192m");
+        // the heap that was too small, doubled; or the estimated need and an eighth, when that is more
+        assertThat(MemoryNeed.largerHeapOption(109L << 20, 0)).isEqualTo("256m");
+        assertThat(MemoryNeed.largerHeapOption(1L << 30, 500L << 20)).isEqualTo("2g");
+        assertThat(MemoryNeed.largerHeapOption(2L << 20, 124L << 20)).isEqualTo("192m");
     }
 }

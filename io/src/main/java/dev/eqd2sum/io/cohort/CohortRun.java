@@ -2,6 +2,7 @@ package dev.eqd2sum.io.cohort;
 
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.plansum.HeapBudget;
+import dev.eqd2sum.engine.plansum.MemoryNeed;
 import dev.eqd2sum.io.CannotWriteException;
 import dev.eqd2sum.io.PrintableLine;
 
@@ -148,12 +149,13 @@ public final class CohortRun {
                 removeStale(finalDir, outDir.resolve(WORK_DIR).resolve(".replaced-" + folder));
             }
             long lowerBound = MemoryEstimate.lowerBoundBytes(c);
+            long estimate = MemoryEstimate.estimateBytes(c, options.noDose());
             if (lowerBound > heapBytes) {
                 return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": its RT Dose files hold "
                         + mib(lowerBound) + " of dose data, more than the whole Java heap (" + mib(heapBytes)
-                        + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
+                        + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx"
+                        + MemoryNeed.largerHeapOption(heapBytes, estimate) + ")", null);
             }
-            long estimate = MemoryEstimate.estimateBytes(c, options.noDose());
             CaseBudget budget = new CaseBudget(memory, budgetMib);
             String backend;
             budget.take((int) Math.max(1, Math.min(budgetMib, estimate >> 20)));
@@ -169,7 +171,8 @@ public final class CohortRun {
                     long need = budget.needBytes > 0 ? budget.needBytes : estimate;
                     return failed(c, t0, "eqd2sum: error: " + c.displayCaseFile() + ": ran out of memory even when"
                             + " run alone (Java heap " + mib(heapBytes) + ", estimated need " + mib(need)
-                            + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx...)", null);
+                            + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx"
+                            + MemoryNeed.largerHeapOption(heapBytes, need) + ")", null);
                 }
             } finally {
                 budget.releaseAll();

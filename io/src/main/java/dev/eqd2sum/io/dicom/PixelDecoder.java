@@ -124,7 +124,9 @@ public final class PixelDecoder {
             } catch (OutOfMemoryError e) {
                 // The file is never held whole now, so this array is the first big allocation of a huge grid.
                 throw new InvalidInputException(source, "a grid of " + layout.count()
-                        + " voxels is too large for the Java heap (run with a larger one: EQD2SUM_JAVA_OPTS=-Xmx...)");
+                        + " voxels is too large for the Java heap (run with a larger one: EQD2SUM_JAVA_OPTS=-Xmx"
+                        + dev.eqd2sum.engine.plansum.MemoryNeed.largerHeapOption(Runtime.getRuntime().maxMemory(),
+                        Float.BYTES * layout.count()) + ")");
             }
         }
 

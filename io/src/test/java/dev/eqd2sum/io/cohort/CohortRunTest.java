@@ -272,7 +272,7 @@ class CohortRunTest {
                 CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
         assertThat(outcomes.get(1).errorLine()).isEqualTo("eqd2sum: error: study/huge/case.json: its RT Dose files"
                 + " hold 3 MiB of dose data, more than the whole Java heap (2 MiB); run it with a larger heap"
-                + " (EQD2SUM_JAVA_OPTS=-Xmx...)");
+                + " (EQD2SUM_JAVA_OPTS=-Xmx64m)");
         assertThat(runner.ran).doesNotContain("study/huge/case.json");
     }
 
@@ -363,7 +363,7 @@ class CohortRunTest {
         }).run(cases, out, false);
         assertThat(outcomes.getFirst().errorLine()).isEqualTo("eqd2sum: error: study/fine/case.json: ran out of memory"
                 + " even when run alone (Java heap 1024 MiB, estimated need 500 MiB); run it with a larger heap"
-                + " (EQD2SUM_JAVA_OPTS=-Xmx...)");
+                + " (EQD2SUM_JAVA_OPTS=-Xmx2g)");
     }
 
     @Test
