@@ -359,7 +359,7 @@ final class CaseRunner {
             throw new InvalidInputException(chosen ? spec.source("outputGrid") : spec.displayCaseFile(),
                     tooLarge(grid, need, heap));
         }
-        budget.reserve(Math.min(need, heap));
+        budget.reserve(need);
     }
 
     /** Why a case does not fit, and the two ways out (the launcher passes EQD2SUM_JAVA_OPTS to the JVM). */

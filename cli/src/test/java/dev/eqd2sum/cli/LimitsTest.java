@@ -95,12 +95,12 @@ class LimitsTest {
     @Test
     void aHeapBelowTheEstimateButAboveWhatTheCaseCannotDoWithoutRunsIt() {
         // the demo's estimate is 32 MiB and some; its grids alone need a few MiB: a 33 MiB heap is not refused, and
-        // the case reserves the whole heap (std and large ran in heaps below their estimates)
+        // the case asks for its estimate, which takes the whole heap (std and large ran in heaps below their estimates)
         long[] reserved = {-1};
         HeapBudget tight = recording(33L << 20, reserved);
         MainTest.Run r = sumWith(tight, demoCase, tmp.resolve("tight-out"));
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(reserved[0]).isEqualTo(33L << 20);
+        assertThat(reserved[0]).isGreaterThan(33L << 20);
     }
 
     @Test
@@ -109,7 +109,7 @@ class LimitsTest {
         HeapBudget roomy = recording(256L << 20, reserved);
         MainTest.Run r = sumWith(roomy, demoCase, tmp.resolve("demo-out"));
         assertThat(r.status()).as(r.err()).isZero();
-        // 32 MiB + 10 B per output voxel + 4 B per course voxel: the demo's grids are small
+        // 32 MiB + 15 B per output voxel + 4 B per course voxel: the demo's grids are small
         assertThat(reserved[0]).isBetween(32L << 20, 256L << 20);
     }
 

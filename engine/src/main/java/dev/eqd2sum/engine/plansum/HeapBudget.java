@@ -17,8 +17,8 @@ public interface HeapBudget {
     long heapBytes();
 
     /**
-     * The case needs {@code bytes} (at most {@link #heapBytes()}): returns once it may go on. A plain run goes on at
-     * once.
+     * The case needs about {@code bytes} (its {@link MemoryNeed} estimate; more than {@link #heapBytes()} asks for the
+     * whole heap, and is what a failure reports): returns once it may go on. A plain run goes on at once.
      */
     default void reserve(long bytes) {
     }

@@ -16,18 +16,21 @@ import java.util.Locale;
  * <pre>
  *   BASE                        classes, structures, DVHs, reports                      32 MiB
  * + 4 B per course grid voxel   every dose grid decoded to float[] (BEAM doses summed: one more grid)
- * + 10 B per output voxel       the maps stage (alpha/beta index 1 + target 1 + EQD2 map or the coverage
+ * + 15 B per output voxel       the maps stage (alpha/beta index 1 + target 1 + EQD2 map or the coverage
  *                               scratch 4 = 6 B) and a large structure's statistics (samples' volumes,
- *                               the courses' doses and the plan sums at them: 8.6 B per output voxel on the
- *                               large case, whose External covers a quarter of the grid)
+ *                               the courses' doses and the plan sums at them), sized for a structure that
+ *                               covers the whole grid (an External drawn around a dose grid cropped to the body)
  * </pre>
- * On the large case (52 M output voxels, 55 M course voxels) this gives 0.78 GB against 0.68 GB measured live at
- * the peak; on std (6 M, 9 M) 0.13 GB against about 0.1 GB.
+ * Measured (smallest -Xmx that ran, `sum` through the launcher): the large case (52 M output voxels, 55 M course
+ * voxels) with its External as generated (a quarter of the grid) ran live at 0.68 GB at the peak, and with the
+ * External a rectangle around the whole grid ran in 1000 MiB (8.9 s, against 5.5 s in 1100 MiB) but not in 900 MiB: 0.97 GiB estimated (10 B per
+ * output voxel, the calibration before, gave 0.73 GiB). std (6 M, 9 M) with the whole-grid External ran in 130 MiB
+ * but not in 110 MiB: 153 MiB estimated.
  */
 public final class MemoryNeed {
     static final long BASE_BYTES = 32L << 20;
     static final int COURSE_VOXEL_BYTES = Float.BYTES;
-    static final int OUTPUT_VOXEL_BYTES = 10;
+    static final int OUTPUT_VOXEL_BYTES = 15;
 
     private MemoryNeed() {
     }

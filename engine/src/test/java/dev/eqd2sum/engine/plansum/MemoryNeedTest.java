@@ -19,7 +19,7 @@ class MemoryNeedTest {
     @Test
     void needGrowsWithTheOutputGridAndTheCourseGrids() {
         assertThat(MemoryNeed.bytes(0, 0)).isEqualTo(32L << 20);
-        assertThat(MemoryNeed.bytes(1_000_000, 0)).isEqualTo((32L << 20) + 10_000_000);
+        assertThat(MemoryNeed.bytes(1_000_000, 0)).isEqualTo((32L << 20) + 15_000_000);
         assertThat(MemoryNeed.bytes(0, 1_000_000)).isEqualTo((32L << 20) + 4_000_000);
         // the audit's case: the demo's current grid at 0.1 mm, about 1.96 G voxels: far beyond a 6 GiB heap
         assertThat(MemoryNeed.bytes(1581L * 1261 * 981, 2_000_000)).isGreaterThan(18L << 30);

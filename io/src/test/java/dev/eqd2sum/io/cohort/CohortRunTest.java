@@ -272,7 +272,7 @@ class CohortRunTest {
                 CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
         assertThat(outcomes.get(1).errorLine()).isEqualTo("eqd2sum: error: study/huge/case.json: its RT Dose files"
                 + " hold 3 MiB of dose data, more than the whole Java heap (2 MiB); run it with a larger heap"
-                + " (EQD2SUM_JAVA_OPTS=-Xmx64m)");
+                + " (EQD2SUM_JAVA_OPTS=-Xmx128m)");
         assertThat(runner.ran).doesNotContain("study/huge/case.json");
     }
 
