@@ -65,9 +65,9 @@ class LimitsTest {
         MainTest.Run r = sumWith(() -> 6L << 30, fine, out);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err().lines().filter(l -> l.startsWith("eqd2sum: error: ")).toList()).containsExactly(
-                "eqd2sum: error: " + fine + ": outputGrid: 1581 x 1261 x 981 voxels at 0.1 mm need about 18 GiB of"
+                "eqd2sum: error: " + fine + ": outputGrid: 1581 x 1261 x 981 voxels at 0.1 mm need about 27 GiB of"
                         + " memory; this Java heap is 6.0 GiB (use a coarser outputGrid.spacingMm, or a larger heap:"
-                        + " EQD2SUM_JAVA_OPTS=-Xmx21g ./eqd2sum ..., on a machine with that much memory)");
+                        + " EQD2SUM_JAVA_OPTS=-Xmx31g ./eqd2sum ..., on a machine with that much memory)");
         assertThat(out).doesNotExist();
         assertThat(siblingsOf(out)).isEmpty();
         // the courses' own grid too large for a tiny heap: the case is named, not a field it never set
