@@ -62,8 +62,8 @@ quadratic EQD2; a dozen such roundings stay below 1e-6), the reference computes 
 Beside the maps, each case's dvh.json is checked for the structures that reach into the output grid
 (check_structures): alpha/beta, target flag, and the summary sums against the weighted courses. The script makes
 the statistics' sample points itself by the rule README and the Rasteriser state (centres of voxels whose six
-neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere, the contour vertices at both
-slab ends with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
+neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere with the voxel's centre, when
+inside, and the contour vertices at both slab ends with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
 finds the point of the outline that PlaneRaster takes: witness) and recomputes from them every statistic of every
 scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
@@ -918,7 +918,8 @@ def prism_raster(grid, prism):
     whose occupancy and its six face neighbours' are whole is its centre; every other occupied voxel is, for each
     slab part crossing it, the sub-cell centres inside its plane's region (or the witness point of a sliver) at
     round(n * part) heights (at least 1; a half within HEIGHTS_SNAP rounds up), sharing the part's occupied volume
-    equally; every contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the
+    equally, and its centre (a grid node) is a sample with no volume when some plane whose slab holds its height has
+    it inside; every contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the
     surface is large. Only what lies inside the grid is sampled: a voxel on the grid's surface is sub-sampled, a
     vertex outside it is none, a slab is cut at the grid's ends.
     """
@@ -969,9 +970,12 @@ def prism_raster(grid, prism):
                     if c <= EPS:
                         continue
                     if c >= 1 - EPS:
-                        cells[(i, j)] = (np.float32(1.0), None)
+                        cells[(i, j)] = (np.float32(1.0), None, True)
                         continue
+                    # the n x n sub-cell centres, then the pixel's centre (a grid node: where trilinear dose peaks)
                     sx, sy = np.meshgrid(i + offsets, j + offsets)
+                    sx = np.append(sx.ravel(), float(i))
+                    sy = np.append(sy.ravel(), float(j))
                     inside = np.zeros(sx.size, dtype=bool)
                     if overlap == 'xor':  # in exactly one of the outline and the XOR contour
                         inside = inside_polygon(polys[0], sx.ravel(), sy.ravel()) ^ inside_polygon(
@@ -983,11 +987,12 @@ def prism_raster(grid, prism):
                             inside = inside & ~inside_polygon(q, sx.ravel(), sy.ravel()) if s < 0 else inside
                     for q in polys:  # or on any outline, within ON_OUTLINE
                         inside |= near_outline(q, sx.ravel(), sy.ravel())
-                    pts = list(zip(sx.ravel()[inside], sy.ravel()[inside]))
+                    centre_in = bool(inside[-1])
+                    pts = list(zip(sx[:-1][inside[:-1]], sy[:-1][inside[:-1]]))
                     if not pts:
                         pts = [witness(edges, i, j)]
                         prism.witnesses += 1
-                    cells[(i, j)] = (np.float32(c), pts)
+                    cells[(i, j)] = (np.float32(c), pts, centre_in)
         rasters.append(cells)
 
     occ = np.zeros((nz, ny, nx), dtype=np.float32)
@@ -996,7 +1001,7 @@ def prism_raster(grid, prism):
             overlap = np.float32(min(hi, k + 0.5) - max(lo, k - 0.5))
             if overlap <= 0:
                 continue
-            for (i, j), (c, _) in cells.items():
+            for (i, j), (c, _, _) in cells.items():
                 occ[k, j, i] = np.float32(occ[k, j, i] + np.float32(c * overlap))
     full = np.pad(occ >= np.float32(1 - EPS), 1)
     inner = (full[1:-1, 1:-1, 1:-1] & full[:-2, 1:-1, 1:-1] & full[2:, 1:-1, 1:-1] & full[1:-1, :-2, 1:-1]
@@ -1010,12 +1015,17 @@ def prism_raster(grid, prism):
             points.append((i, j, k))
             volumes.append(voxel_cc)
             continue
+        centre_done = False
         for (polys, _, lo, hi), cells in zip(planes, rasters):
             z_lo, z_hi = max(lo, k - 0.5), min(hi, k + 0.5)
             part = z_hi - z_lo
             if part <= 0 or (i, j) not in cells:
                 continue
-            c, pts = cells[(i, j)]
+            c, pts, centre_in = cells[(i, j)]
+            if not centre_done and centre_in and lo <= k <= hi:
+                points.append((i, j, k))  # the voxel's centre, inside: a sample with no volume
+                volumes.append(0.0)
+                centre_done = True
             if pts is None:
                 pts = [(i + ox, j + oy) for oy in offsets for ox in offsets]
             heights = max(1, math.floor(n * part + 0.5 + HEIGHTS_SNAP))

@@ -39,19 +39,38 @@ final class PlaneRaster {
      * 0 when there is neither (coverage of rounding size).
      */
     final int[] sampleMask;
+    /**
+     * For partially covered pixels, one bit per pixel of the box (row-major): the pixel's centre lies inside or on
+     * the outline, by the sub-samples' rule. A trilinear dose's extremes lie on grid nodes, which are these centres.
+     */
+    private final long[] centreInside;
     /** Area of the whole region and of its part inside the grid, in pixels. */
     final double totalArea, insideArea;
 
     private PlaneRaster(int i0, int j0, int width, int height, float[] coverage, int[] sampleMask,
-                        double totalArea, double insideArea) {
+                        long[] centreInside, double totalArea, double insideArea) {
         this.i0 = i0;
         this.j0 = j0;
         this.width = width;
         this.height = height;
         this.coverage = coverage;
         this.sampleMask = sampleMask;
+        this.centreInside = centreInside;
         this.totalArea = totalArea;
         this.insideArea = insideArea;
+    }
+
+    /** Whether the centre of pixel (i, j) of the grid lies inside the region or on its outline. */
+    boolean centreInside(int i, int j) {
+        float c = coverageAt(i, j);
+        if (c >= 1f) {
+            return true;
+        }
+        if (c <= 0f) {
+            return false;
+        }
+        int b = (i - i0) + width * (j - j0);
+        return (centreInside[b >>> 6] & (1L << b)) != 0;
     }
 
     /** Coverage of pixel (i, j) of the grid. */
@@ -80,6 +99,7 @@ final class PlaneRaster {
         int h = any ? cj1 - cj0 + 1 : 0;
         float[] cov = new float[w * h];
         int[] masks = new int[w * h];
+        long[] centres = new long[(w * h + 63) >>> 6];
         double[] point = new double[2];
         double[] diff = new double[w + 1];
         double[] part = new double[w];
@@ -87,6 +107,9 @@ final class PlaneRaster {
         // per sample row: the closed region's intervals at its height, and ON_OUTLINE above and below it
         double[][][] sampleRows = new double[4][n][region.maxIntervalValues()];
         int[][] sampleRowCount = new int[4][n];
+        // the same four lists at the pixel centres' height (a row of its own: no sub-sample row is there when n is even)
+        double[][][] centreRow = new double[4][1][region.maxIntervalValues()];
+        int[][] centreRowCount = new int[4][1];
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;
         int[] ivEdges = new int[region.maxIntervalValues()];
@@ -148,6 +171,10 @@ final class PlaneRaster {
                     sampleRowCount[2][r] = region.intervalsAt(y + ON_OUTLINE, sampleRows[2][r]);
                     sampleRowCount[3][r] = region.upperIntervalsAt(y - ON_OUTLINE, sampleRows[3][r]);
                 }
+                centreRowCount[0][0] = region.intervalsAt(j, centreRow[0][0]);
+                centreRowCount[1][0] = region.upperIntervalsAt(j, centreRow[1][0]);
+                centreRowCount[2][0] = region.intervalsAt(j + ON_OUTLINE, centreRow[2][0]);
+                centreRowCount[3][0] = region.upperIntervalsAt(j - ON_OUTLINE, centreRow[3][0]);
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
                     if (c > 0f && c < 1f) {
@@ -162,6 +189,10 @@ final class PlaneRaster {
                             }
                         }
                         masks[rowBase + p] = mask;
+                        if (insideOrOnOutline(i, centreRow, centreRowCount, 0)) {
+                            int b = rowBase + p;
+                            centres[b >>> 6] |= 1L << b;
+                        }
                         if (mask == 0) {
                             // a sliver between the sub-samples: a point of the outline inside the pixel
                             if (region.pointOnOutlineWithin(i - 0.5, i + 0.5, j - 0.5, j + 0.5, point)
@@ -173,7 +204,7 @@ final class PlaneRaster {
                 }
             }
         }
-        return new PlaneRaster(ci0, cj0, w, h, cov, masks, total, inside);
+        return new PlaneRaster(ci0, cj0, w, h, cov, masks, centres, total, inside);
     }
 
     /**

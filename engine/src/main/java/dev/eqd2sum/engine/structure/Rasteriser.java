@@ -37,8 +37,10 @@ import java.util.Locale;
  * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
  * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
  * The extremes of a linear dose over a stack of polygon prisms lie at exactly those points, and
- * points on the outline count as inside (DOMAIN.md). A sliver that no sub-sample hits is represented
- * by a point of the outline within it.
+ * points on the outline count as inside (DOMAIN.md). A dose interpolated trilinearly on this grid peaks
+ * and dips on its nodes, the voxel centres, which the sub-cells never reach: so a sub-sampled voxel's
+ * centre is a sample too, carrying no volume, when it lies inside. A sliver that no sub-sample hits is
+ * represented by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  *
  * <p>Work is split for the common fork-join pool: the slices are walked in chunks of
@@ -636,8 +638,12 @@ public final class Rasteriser {
             samples.addPoint(i, j, k, volumeCc);
         }
 
-        /** Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume. */
+        /**
+         * Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume; and the
+         * voxel's centre, carrying no volume, when it lies inside (a grid node: where a trilinear dose peaks).
+         */
         private void subSample(int i, int j, int k) {
+            boolean centreDone = false;
             for (int q = firstPlaneFor(k); q < planes.size() && planes.get(q).lo < k + 0.5; q++) {
                 Plane p = planes.get(q);
                 double zLo = Math.max(p.lo, k - 0.5), zHi = Math.min(p.hi, k + 0.5);
@@ -646,6 +652,10 @@ public final class Rasteriser {
                     continue;
                 }
                 PlaneRaster raster = rasterOf(q);
+                if (!centreDone && p.lo <= k && k <= p.hi && raster.centreInside(i, j)) {
+                    addSample(i, j, k, 0f);
+                    centreDone = true;
+                }
                 float c = raster.coverageAt(i, j);
                 if (c <= 0f) {
                     continue;

@@ -833,7 +833,7 @@ class RasteriserDifferentialTest {
     /** Counts of what one case checked. */
     static final class Stats {
         int voxels, classified, centres, boundaryVoxels, latticeChecked, edgeSkipped, witnesses, ambiguousVoxels,
-                vertexSamples, planesHit, onPath;
+                vertexSamples, centreSamples, planesHit, onPath;
     }
 
     static Stats check(long seed) {
@@ -1026,7 +1026,8 @@ class RasteriserDifferentialTest {
                 checkBoundaryVoxel(c, v, ps, sp, vol, cov, vcc, st);
             }
         }
-        checkVertexSamples(c, vertexSamples, sp, st);
+        List<Integer> centreSamples = checkVertexSamples(c, vertexSamples, sp, st);
+        checkCentreSamples(c, centreSamples, sp, centre, got, st);
         assertThat(sp.totalVolumeCc()).as("samples add up to the volume inside").isCloseTo(m.volumeInsideGridCc(),
                 within(1e-5 * m.volumeInsideGridCc() + 1e-9));
         return st;
@@ -1166,8 +1167,11 @@ class RasteriserDifferentialTest {
                 classify(p, x, y + d, 0, c.sx, c.sy) != OUT, classify(p, x, y - d, 0, c.sx, c.sy) != OUT);
     }
 
-    /** Zero-volume samples: each contour vertex inside the grid in plane, at both ends of its slab within the grid. */
-    static void checkVertexSamples(Case c, List<Integer> got, SamplePoints sp, Stats st) {
+    /**
+     * Zero-volume samples: each contour vertex inside the grid in plane, at both ends of its slab within the grid; the
+     * rest must lie on voxel centres, and are returned for {@link #checkCentreSamples}.
+     */
+    static List<Integer> checkVertexSamples(Case c, List<Integer> all, SamplePoints sp, Stats st) {
         GridGeometry g = c.grid;
         List<double[]> expected = new ArrayList<>();
         for (CasePlane p : c.planes) {
@@ -1189,23 +1193,96 @@ class RasteriserDifferentialTest {
                 }
             }
         }
-        st.vertexSamples += got.size();
-        // a vertex within float rounding of the grid's edge may be in or out
-        assertThat(got.size()).as("vertex samples").isCloseTo(expected.size(), within(nearGridEdge(expected, g)));
-        boolean[] used = new boolean[expected.size()];
-        for (int s : got) {
-            float x = sp.i()[s], y = sp.j()[s], z = sp.k()[s];
-            boolean found = false;
-            for (int e = 0; e < expected.size() && !found; e++) {
-                double[] ex = expected.get(e);
-                if (!used[e] && Math.abs(ex[0] - x) < 1e-4 && Math.abs(ex[1] - y) < 1e-4 && Math.abs(ex[2] - z) < 1e-4) {
-                    used[e] = true;
-                    found = true;
+        // each expected vertex takes one zero-volume sample at its place; samples off a voxel centre are tried first,
+        // so that a vertex on a voxel centre does not take that voxel's centre sample
+        List<Integer> ordered = new ArrayList<>();
+        List<Integer> onCentres = new ArrayList<>();
+        for (int s : all) {
+            (atVoxelCentre(sp, s) ? onCentres : ordered).add(s);
+        }
+        ordered.addAll(onCentres);
+        boolean[] taken = new boolean[ordered.size()];
+        int matched = 0;
+        for (double[] ex : expected) {
+            for (int q = 0; q < ordered.size(); q++) {
+                int s = ordered.get(q);
+                if (!taken[q] && Math.abs(ex[0] - sp.i()[s]) < 1e-4 && Math.abs(ex[1] - sp.j()[s]) < 1e-4
+                        && Math.abs(ex[2] - sp.k()[s]) < 1e-4) {
+                    taken[q] = true;
+                    matched++;
+                    break;
                 }
             }
-            assertThat(found).as("vertex sample %d at (%f, %f, %f) is a contour vertex at its slab's end", s, x, y, z)
-                    .isTrue();
         }
+        st.vertexSamples += matched;
+        // a vertex within float rounding of the grid's edge may be in or out
+        assertThat(matched).as("vertex samples").isCloseTo(expected.size(), within(nearGridEdge(expected, g)));
+        List<Integer> atCentres = new ArrayList<>();
+        for (int q = 0; q < ordered.size(); q++) {
+            int s = ordered.get(q);
+            if (!taken[q]) {
+                assertThat(atVoxelCentre(sp, s)).as("zero-volume sample %d at (%f, %f, %f) is a contour vertex at its"
+                        + " slab's end or a voxel centre", s, sp.i()[s], sp.j()[s], sp.k()[s]).isTrue();
+                atCentres.add(s);
+            }
+        }
+        return atCentres;
+    }
+
+    static boolean atVoxelCentre(SamplePoints sp, int s) {
+        float x = sp.i()[s], y = sp.j()[s], z = sp.k()[s];
+        return x == Math.rint(x) && y == Math.rint(y) && z == Math.rint(z);
+    }
+
+    /**
+     * Zero-volume samples at voxel centres: one for each sub-sampled voxel whose centre lies inside a plane's region
+     * whose slab holds the centre's height (the nodes of a trilinear dose), none elsewhere. Centres on or within
+     * rounding of an outline or a slab end may go either way.
+     */
+    static void checkCentreSamples(Case c, List<Integer> got, SamplePoints sp, boolean[] centre, float[] occupancy,
+                                   Stats st) {
+        GridGeometry g = c.grid;
+        int nx = g.nx(), ny = g.ny();
+        Set<Integer> sampled = new HashSet<>();
+        for (int s : got) {
+            int i = (int) sp.i()[s], j = (int) sp.j()[s], k = (int) sp.k()[s];
+            int v = i + nx * (j + ny * k);
+            assertThat(sampled.add(v)).as("one centre sample in voxel %s", at(v, nx, ny)).isTrue();
+            assertThat(centre[v]).as("a centre sample in the interior voxel %s", at(v, nx, ny)).isFalse();
+            assertThat(centreInside(c, i, j, k)).as("centre sample of voxel %s inside the structure", at(v, nx, ny))
+                    .isNotEqualTo(OUT);
+        }
+        for (int v = 0; v < occupancy.length; v++) {
+            if (occupancy[v] <= 0 || centre[v]) {
+                continue;
+            }
+            int i = v % nx, j = (v / nx) % ny, k = v / (nx * ny);
+            if (centreInside(c, i, j, k) == IN) {
+                assertThat(sampled).as("centre sample of the sub-sampled voxel %s, whose centre is inside",
+                        at(v, nx, ny)).contains(v);
+                st.centreSamples++;
+            }
+        }
+    }
+
+    /** IN when some plane whose slab holds height k (away from its ends) has (i, j) clearly inside; OUT when none
+     * holds it even loosely; EDGE otherwise. */
+    static int centreInside(Case c, int i, int j, int k) {
+        int result = OUT;
+        for (CasePlane p : c.planes) {
+            if (k < p.lo - 1e-6 || k > p.hi + 1e-6) {
+                continue;
+            }
+            int cl = classify(p, i, j, 1e-6 * Math.max(c.sx, c.sy), c.sx, c.sy);
+            if (cl == OUT) {
+                continue;
+            }
+            if (cl == IN && k > p.lo + 1e-6 && k < p.hi - 1e-6) {
+                return IN;
+            }
+            result = EDGE;
+        }
+        return result;
     }
 
     static int nearGridEdge(List<double[]> pts, GridGeometry g) {
