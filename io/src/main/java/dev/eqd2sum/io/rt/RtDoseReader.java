@@ -101,6 +101,16 @@ public final class RtDoseReader {
             }
         }
         String summation = ds.requireString(Tags.DoseSummationType);
+        // A single plane (or row) of dose gives no dose a voxel away from it (a course's grid is read within 1e-3 of
+        // a voxel, CONTRACT): every structure's statistics would come out 0 Gy.
+        for (int[] axis : new int[][] {{Tags.NumberOfFrames, ds.getInt(Tags.NumberOfFrames, 1)},
+            {Tags.Rows, ds.getInt(Tags.Rows, 2)}, {Tags.Columns, ds.getInt(Tags.Columns, 2)}}) {
+            if (axis[1] == 1) {
+                return ds.invalid(axis[0], "is 1: a single " + (axis[0] == Tags.NumberOfFrames ? "plane" : "row")
+                        + " of dose says nothing about the dose beside it; give the course's 3-D dose grid (at least"
+                        + " 2 voxels along each axis)");
+            }
+        }
         return switch (summation) {
             case "PLAN", "FRACTION", "BEAM" -> null;
             case "MULTI_PLAN" -> ds.invalid(Tags.DoseSummationType, "is MULTI_PLAN: a plan sum hides the dose"

@@ -23,6 +23,13 @@ class RtDoseReaderTest {
         return RtDoseReader.read(DoseFixture.encode(ds), "RD.dcm");
     }
 
+    /** As {@code inspect} reads: any kind of dose. */
+    private static RtDose readAnyKind(Consumer<DicomObject> change) {
+        DicomObject ds = DoseFixture.dataset("RD.dcm");
+        change.accept(ds);
+        return RtDoseReader.readAnyKind(dev.eqd2sum.io.dicom.DicomReader.parse(DoseFixture.encode(ds), "RD.dcm"));
+    }
+
     private static void refused(Consumer<DicomObject> change, String message) {
         assertThatThrownBy(() -> read(change)).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("RD.dcm: ").hasMessageContaining(message);
@@ -103,8 +110,14 @@ class RtDoseReaderTest {
     }
 
     @Test
-    void singleFrameWithoutOffsetsTakesSliceThickness() {
-        RtDose d = read(ds -> {
+    void singleFrameWithoutOffsetsTakesSliceThicknessForInspectButIsNoCourseDose() {
+        refused(ds -> {
+            ds.setInts(Tags.NumberOfFrames, 1);
+            ds.remove(Tags.GridFrameOffsetVector);
+            ds.setBytes(Tags.PixelData, Vr.OW, java.util.Arrays.copyOf(DoseFixture.pixels32(false), 48));
+        }, "NumberOfFrames (0028,0008) is 1: a single plane of dose says nothing about the dose beside it; give the"
+                + " course's 3-D dose grid (at least 2 voxels along each axis)");
+        RtDose d = readAnyKind(ds -> {
             ds.setInts(Tags.NumberOfFrames, 1);
             ds.remove(Tags.GridFrameOffsetVector);
             ds.setString(Tags.SliceThickness, Vr.DS, "2.5");
@@ -114,7 +127,7 @@ class RtDoseReaderTest {
         assertThat(d.grid().geometry().spacingZ()).isEqualTo(2.5);
         // an implausible SliceThickness (0.001 mm, 1 km) gives way to the finer pixel spacing, as a missing one does
         for (String thickness : new String[] {"0.001", "1e6", "0"}) {
-            RtDose odd = read(ds -> {
+            RtDose odd = readAnyKind(ds -> {
                 ds.setInts(Tags.NumberOfFrames, 1);
                 ds.remove(Tags.GridFrameOffsetVector);
                 ds.setString(Tags.SliceThickness, Vr.DS, thickness);
@@ -130,6 +143,10 @@ class RtDoseReaderTest {
         refused(ds -> ds.setString(Tags.DoseType, Vr.CS, "EFFECTIVE"), "DoseType (3004,0004) is EFFECTIVE");
         refused(ds -> ds.setString(Tags.DoseType, Vr.CS, "ERROR"), "DoseType (3004,0004) is ERROR");
         refused(ds -> ds.setString(Tags.DoseSummationType, Vr.CS, "MULTI_PLAN"), "is MULTI_PLAN");
+        refused(ds -> {
+            ds.setInts(Tags.Rows, 1);
+            ds.setBytes(Tags.PixelData, Vr.OW, java.util.Arrays.copyOf(DoseFixture.pixels32(false), 32));
+        }, "Rows (0028,0010) is 1: a single row of dose says nothing about the dose beside it");
         refused(ds -> ds.setString(Tags.ImageOrientationPatient, Vr.DS, "0.9", "0.43589", "0", "-0.43589", "0.9", "0"),
                 "oblique dose grids are not supported");
         refused(ds -> ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "0", "5", "10"),
