@@ -221,7 +221,7 @@ public final class RtDoseWriter {
 
     /** The DoseGridScaling text for {@code dose}; refuses NaN and negative doses. */
     static String scalingText(float[] dose, int bits) {
-        long maxInt = bits == 32 ? 0xFFFFFFFFL : 0xFFFFL;
+        long maxInt = bits == 32 ? MAX_STORED_32 : 0xFFFFL;
         float max = maxOrNaN(dose);
         if (Float.isNaN(max)) {
             for (float d : dose) {
@@ -302,14 +302,21 @@ public final class RtDoseWriter {
         return x > y ? x : y;
     }
 
+    /**
+     * The largest stored value of a 32-bit map: 2^31 - 1, not 2^32 - 1. The values are unsigned (PixelRepresentation
+     * 0), but importers that read them as signed would see the hottest voxels negative; the half range costs one bit
+     * of a step already about 1e-8 of the maximum.
+     */
+    static final long MAX_STORED_32 = 0x7FFFFFFFL;
+
     /** Voxels {@code from..to-1} as little-endian unsigned integers of {@code bits} into {@code out} from byte 0. */
     static void encode(float[] dose, int from, int to, double scaling, int bits, byte[] out) {
         double inv = 1.0 / scaling;
         // the same values either way (quantum's test): the form each compiler runs fastest, folded by both
         if (bits == 32) {
             for (int i = from; i < to; i++) {
-                INT_LE.set(out, 4 * (i - from), (int) (Jit.C1_ONLY ? quantum(dose[i] * inv, 0xFFFFFFFFL)
-                        : Math.min(0xFFFFFFFFL, Math.round(Math.max(0, dose[i]) * inv))));
+                INT_LE.set(out, 4 * (i - from), (int) (Jit.C1_ONLY ? quantum(dose[i] * inv, MAX_STORED_32)
+                        : Math.min(MAX_STORED_32, Math.round(Math.max(0, dose[i]) * inv))));
             }
         } else {
             for (int i = from; i < to; i++) {

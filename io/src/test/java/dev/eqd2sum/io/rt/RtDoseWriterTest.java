@@ -79,7 +79,7 @@ class RtDoseWriterTest {
         int bits = sixteen == 1 ? 16 : 32;
         float[] d = {0, max / 3, max / 7, max};
         RtDoseWriter.Quantized q = RtDoseWriter.quantize(d, bits);
-        long maxInt = bits == 32 ? 0xFFFFFFFFL : 0xFFFF;
+        long maxInt = bits == 32 ? RtDoseWriter.MAX_STORED_32 : 0xFFFF;
         assertThat(q.scalingText().length()).isLessThanOrEqualTo(16);
         assertThat(q.scaling() * maxInt).isGreaterThanOrEqualTo(max * (1 - 1e-12));
         assertThat(q.scaling() * maxInt).isLessThan(max * (1 + 1e-8)); // finest: max uses the full range
@@ -87,6 +87,10 @@ class RtDoseWriterTest {
         for (int i = 0; i < d.length; i++) {
             long v = bits == 32 ? bb.getInt(4 * i) & 0xFFFFFFFFL : bb.getShort(2 * i) & 0xFFFF;
             assertThat(Math.abs(v * q.scaling() - d[i])).isLessThanOrEqualTo(q.scaling() * 0.5 + Math.ulp(d[i]));
+            if (bits == 32) {
+                // unsigned values below 2^31: an importer reading them as signed still sees every dose positive
+                assertThat(bb.getInt(4 * i)).as("stored value %d read as signed", i).isNotNegative();
+            }
         }
     }
 
@@ -125,13 +129,13 @@ class RtDoseWriterTest {
                 default -> r.nextFloat() * 80f;
             };
         }
-        double scaling = 80.0 / (bits == 32 ? 0xFFFFFFFFL : 0xFFFF) * (1 + r.nextDouble());
+        double scaling = 80.0 / (bits == 32 ? RtDoseWriter.MAX_STORED_32 : 0xFFFF) * (1 + r.nextDouble());
         int from = n == 0 ? 0 : r.nextInt(n);
         byte[] out = new byte[(n - from) * bits / 8];
         RtDoseWriter.encode(d, from, n, scaling, bits, out);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = from; i < n; i++) {
-            long expected = Math.min(bits == 32 ? 0xFFFFFFFFL : 0xFFFF, Math.round(Math.max(0, d[i]) * (1.0 / scaling)));
+            long expected = Math.min(bits == 32 ? RtDoseWriter.MAX_STORED_32 : 0xFFFF, Math.round(Math.max(0, d[i]) * (1.0 / scaling)));
             long got = bits == 32 ? bb.getInt(4 * (i - from)) & 0xFFFFFFFFL : bb.getShort(2 * (i - from)) & 0xFFFF;
             assertThat(got).as("voxel %d of %d, dose %s", i, n, d[i]).isEqualTo(expected);
         }
