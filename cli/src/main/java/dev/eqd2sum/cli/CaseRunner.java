@@ -433,7 +433,8 @@ final class CaseRunner {
         DoseGrid eqd2 = planSum.eqd2(tissue);
         StageTimes.lap("plan sum (EQD2 map)");
         RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
-                currentDose, planUids, regUids, "alpha/beta by structure, default "
+                currentDose, planUids, regUids, spec.alphaBeta().byStructure().isEmpty() ? "alpha/beta "
+                        + plain(spec.alphaBeta().defaultGy()) + " Gy" : "alpha/beta by structure, default "
                         + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
         doseFiles.add(PLAN_SUM_FILE);
         StageTimes.lap("write RT Dose");

@@ -266,6 +266,13 @@ public final class RtDoseReader {
             double first = offsets[0];
             if (first != 0) {
                 boolean standard = u[0] == 1 && v[1] == 1;
+                if (!standard && Math.abs(first - ipp[2]) <= 1e-3) {
+                    // the absolute form's value, in an orientation where it has no meaning: say that, not "neither"
+                    throw ds.invalid(Tags.GridFrameOffsetVector, String.format(Locale.ROOT,
+                            "starts at %s, ImagePositionPatient's z: absolute z offsets are valid only for orientation"
+                                    + " 1\\0\\0\\0\\1\\0, and this grid's ImageOrientationPatient is %s; write relative"
+                                    + " offsets (starting at 0)", fmt(first), orientationText(u, v)));
+                }
                 if (!standard || Math.abs(first - ipp[2]) > 1e-3) {
                     throw ds.invalid(Tags.GridFrameOffsetVector, String.format(Locale.ROOT,
                             "starts at %s: neither 0 (relative offsets) nor ImagePositionPatient z %s (absolute z,"
@@ -334,6 +341,15 @@ public final class RtDoseReader {
                     fmt(iop[5])));
         }
         return a;
+    }
+
+    /** ImageOrientationPatient as written in the file: "-1\\0\\0\\0\\1\\0". */
+    private static String orientationText(double[] u, double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : new double[] {u[0], u[1], u[2], v[0], v[1], v[2]}) {
+            sb.append(sb.isEmpty() ? "" : "\\").append(fmt(x + 0.0));
+        }
+        return sb.toString();
     }
 
     private static String fmt(double d) {

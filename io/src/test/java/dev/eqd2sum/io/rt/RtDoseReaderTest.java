@@ -154,6 +154,12 @@ class RtDoseReaderTest {
         refused(ds -> {
             ds.setString(Tags.ImageOrientationPatient, Vr.DS, "-1", "0", "0", "0", "1", "0");
             ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "30", "35");
+        }, "GridFrameOffsetVector (3004,000C) starts at 30, ImagePositionPatient's z: absolute z offsets are valid only"
+                + " for orientation 1\\0\\0\\0\\1\\0, and this grid's ImageOrientationPatient is -1\\0\\0\\0\\1\\0;"
+                + " write relative offsets (starting at 0)");
+        refused(ds -> {
+            ds.setString(Tags.ImageOrientationPatient, Vr.DS, "-1", "0", "0", "0", "1", "0");
+            ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "12", "17");
         }, "neither 0 (relative offsets) nor ImagePositionPatient z 30");
         refused(ds -> ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "0", "0"), "does not advance");
         refused(ds -> ds.setInts(Tags.BitsAllocated, 8), "BitsAllocated (0028,0100) is 8");
