@@ -57,7 +57,9 @@ class InspectCommandTest {
     @Test
     void summarisesEveryObject() {
         assertThat(run("inspect", rd.toString(), rs.toString(), rp.toString(), reg.toString())).isZero();
-        assertThat(out.toString()).contains("RT Dose").contains("4 x 3 x 2").contains("dose range (Gy):     0.000 .. 11.50")
+        assertThat(out.toString()).contains("RT Dose").contains("4 x 3 x 2 (columns, rows, frames)")
+                .containsPattern("spacing \\(mm\\): +[0-9.]+ x [0-9.]+ x [0-9.]+ \\(between columns, rows, frames\\)")
+                .contains("dose range (Gy):     0.000 .. 11.50")
                 .contains("SpinalCord").contains("PTV_High").contains("3 fractions").contains("1.2.9 -> 1.2.3");
         assertThat(err.toString()).isEmpty();
     }

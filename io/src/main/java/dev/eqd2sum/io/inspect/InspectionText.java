@@ -30,8 +30,9 @@ public final class InspectionText {
         line(sb, "patient ID", m.get("patientId"));
         line(sb, "frame of reference", m.get("frameOfReferenceUid"));
         if (m.get("grid") instanceof Map<?, ?> g) {
-            line(sb, "grid size (voxels)", join(g.get("size"), " x "));
-            line(sb, "spacing (mm)", join(g.get("spacingMm"), " x "));
+            // the axes named: PixelSpacing lists the distance between rows first, these the one between columns
+            line(sb, "grid size (voxels)", join(g.get("size"), " x ") + " (columns, rows, frames)");
+            line(sb, "spacing (mm)", join(g.get("spacingMm"), " x ") + " (between columns, rows, frames)");
             line(sb, "origin (mm)", join(g.get("originMm"), ", "));
             line(sb, "orientation", join(g.get("orientation"), "\\"));
             line(sb, "frame direction", join(g.get("frameDirection"), ", "));
