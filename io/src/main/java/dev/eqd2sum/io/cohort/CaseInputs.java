@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The record that lets {@code --resume} skip a case: tool version, options, and the SHA-256 of the case file and
  * of every file it references, one per line in sha256sum's format ({@code <hex>  <path relative to the case
- * folder>}). Stored as {@value #FILE_NAME} in the case's output folder; the case's outputs are reused only when
- * the stored record equals the freshly computed one, byte for byte.
+ * folder>}). Stored as {@value #FILE_NAME} in the case's output folder, followed by the outputs the case wrote
+ * ({@link CaseOutputs}); the case's outputs are reused only when the stored record's other lines equal the freshly
+ * computed record, byte for byte, and those outputs are all there as written.
  */
 public final class CaseInputs {
     public static final String FILE_NAME = "inputs.sha256";

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <li><b>Isolation</b>: bad input fails only its case (line in failures.csv); an unexpected exception (a bug)
  *     fails its case too, with its stack trace on stderr, and the cohort goes on.</li>
  * <li><b>Atomic outputs</b>: a case writes into {@code OUT/}{@value #WORK_DIR}{@code /<folder>}; its
- *     {@link CaseInputs} record is written last, then the folder is renamed to {@code OUT/<folder>}. A run
+ *     {@link CaseInputs} record (with the {@link CaseOutputs} it wrote) is written last, then the folder is renamed
+ *     to {@code OUT/<folder>}; {@code --resume} keeps a case only while those outputs are all there as written. A run
  *     killed at any point leaves no case folder without its record, so {@code --resume} redoes partial
  *     cases. A case folder is replaced only when it holds its record (a folder without one was not written by a
  *     cohort: the case fails instead, see {@link CohortOutput}); an earlier run's folder is first renamed into the
@@ -137,8 +138,16 @@ public final class CohortRun {
                 long h0 = System.nanoTime();
                 record = CaseInputs.describe(c, toolVersion, options);
                 hashingNanos.add(System.nanoTime() - h0);
-                if (record.equals(kept)) {
-                    return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+                // kept only while the outputs are there as the case wrote them: the tables are read back from them
+                if (record.equals(CaseOutputs.inputsOf(kept))) {
+                    String damaged = CaseOutputs.problem(kept, finalDir);
+                    if (damaged == null) {
+                        return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+                    }
+                    synchronized (listener) {
+                        listener.note(PrintableLine.of("cohort: " + c.label() + ": " + finalDir + ": " + damaged
+                                + "; running the case again"));
+                    }
                 }
             }
             if (c.folderName() != null) {
@@ -268,7 +277,8 @@ public final class CohortRun {
                 hashingNanos.add(hashing);
                 r0 += hashing; // counted as hashing, not as running the case
             }
-            Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record, StandardCharsets.UTF_8);
+            Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record + CaseOutputs.describe(workDir),
+                    StandardCharsets.UTF_8);
             Files.move(workDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
             return backend;
         } catch (IOException e) {

@@ -176,6 +176,46 @@ class CohortRunTest {
     }
 
     @Test
+    void resumeRunsAgainACaseWhoseOutputsWereDeletedOrDamaged_tablesAsAFullRuns() throws IOException {
+        Path study = study();
+        Path full = tmp.resolve("full");
+        run(study, full, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        assertThat(Files.readString(out.resolve("P00").resolve(CaseInputs.FILE_NAME)))
+                .endsWith("# output " + Files.size(out.resolve("P00/constraints.json")) + " constraints.json\n"
+                        + "# output " + Files.size(out.resolve("P00/metrics.csv")) + " metrics.csv\n");
+        Files.delete(out.resolve("P05/metrics.csv"));
+        Files.delete(out.resolve("P06/constraints.json"));
+        Files.writeString(out.resolve("P08/metrics.csv"), "garbage\n");
+        // the same size, a damaged header: not the file the case wrote either
+        String p09 = Files.readString(out.resolve("P09/metrics.csv"));
+        Files.writeString(out.resolve("P09/metrics.csv"), "x" + p09.substring(1));
+        String p10 = Files.readString(out.resolve("P10/constraints.json"));
+        Files.writeString(out.resolve("P10/constraints.json"), " ".repeat(p10.length()));
+
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        run(study, out, resumed, NO_DOSE, true, 2, HEAP);
+
+        assertThat(resumed.ran).containsExactlyInAnyOrder("study/p05/case.json", "study/p06/case.json",
+                "study/p07/case.json", "study/p08/case.json", "study/p09/case.json", "study/p10/case.json",
+                "study/p13/case.json");
+        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
+            assertThat(Files.readAllBytes(out.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
+        }
+
+        // with RT Dose files: a case whose RT Dose file is gone runs again; under --no-dose none is expected
+        CaseOptions withDose = new CaseOptions(false, "auto");
+        run(study, out, new FakeStudy.Runner(), withDose, true, 2, HEAP);
+        Files.delete(out.resolve("P11/plan-sum-eqd2.dcm"));
+        FakeStudy.Runner again = new FakeStudy.Runner();
+        run(study, out, again, withDose, true, 2, HEAP);
+        assertThat(again.ran).containsExactlyInAnyOrder("study/p07/case.json", "study/p11/case.json",
+                "study/p13/case.json");
+        assertThat(out.resolve("P11/plan-sum-eqd2.dcm")).exists();
+    }
+
+    @Test
     void theResumeRecordTakesTheDigestsTheRunComputedAndHashesOnlyTheRest() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 1000);
@@ -203,9 +243,9 @@ class CohortRunTest {
         new CohortRun(reporting, NO_DOSE, "t", 2, HEAP, new CohortListener() {
         }).run(cases, out, false);
 
-        assertThat(Files.readString(out.resolve("A").resolve(CaseInputs.FILE_NAME)))
+        assertThat(CaseOutputs.inputsOf(Files.readString(out.resolve("A").resolve(CaseInputs.FILE_NAME))))
                 .isEqualTo(CaseInputs.describe(cases.get(0), "t", NO_DOSE));
-        String recordB = Files.readString(out.resolve("B").resolve(CaseInputs.FILE_NAME));
+        String recordB = CaseOutputs.inputsOf(Files.readString(out.resolve("B").resolve(CaseInputs.FILE_NAME)));
         assertThat(recordB).contains(fake + "  RD.dcm\n").isNotEqualTo(CaseInputs.describe(cases.get(1), "t", NO_DOSE));
         // every other line of B's record was hashed by the cohort itself, as before
         assertThat(recordB.replace(fake, sha256(cases.get(1).caseFile().resolveSibling("RD.dcm"))))
