@@ -77,10 +77,15 @@ public final class CohortRun {
         this.listener = listener;
     }
 
-    /** Runs every case; returns their outcomes in case order. */
+    /**
+     * Runs every case; returns their outcomes in case order. An earlier run's cohort tables and cohort.json are
+     * removed first: a run killed before it writes its own must not leave the earlier run's describing case folders
+     * that have changed since (the next {@code --resume} writes them afresh).
+     */
     public List<CaseOutcome> run(List<CohortCase> cases, Path outDir, boolean resume) {
         Path work = outDir.resolve(WORK_DIR);
         deleteRecursively(work);
+        CohortTables.removeAll(outDir);
         int budgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (heapBytes >> 20) - RESERVE_MIB));
         Semaphore memory = new Semaphore(budgetMib, true);
         AtomicInteger finished = new AtomicInteger();

@@ -90,6 +90,19 @@ public final class CohortTables {
         }
     }
 
+    /** Removes the cohort-level files an earlier run wrote: the three tables and cohort.json. */
+    static void removeAll(Path outDir) {
+        for (String name : List.of(METRICS, CONSTRAINTS, FAILURES, CohortReport.FILE_NAME)) {
+            Path file = outDir.resolve(name);
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(temporary(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the earlier run's " + file, e);
+            }
+        }
+    }
+
     /**
      * What a case's metrics.csv says is right for the table: null, or why not (it is what {@link #write} refuses).
      * A missing file is right (a case without structures has no statistics).

@@ -216,6 +216,31 @@ class CohortRunTest {
     }
 
     @Test
+    void aRunRemovesTheEarlierRunsTablesBeforeItChangesAnyCase() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0));
+        Files.writeString(study.resolve("p02/RS.dcm"), "edited");
+        // what a run killed while it recomputes P02 leaves: no table or cohort.json of the run before
+        List<String> seen = new ArrayList<>();
+        FakeStudy.Runner inner = new FakeStudy.Runner();
+        CaseRunner looking = (c, outDir, options) -> {
+            for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv", "cohort.json")) {
+                if (Files.exists(out.resolve(f))) {
+                    seen.add(f);
+                }
+            }
+            return inner.run(c, outDir, options);
+        };
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        new CohortRun(looking, NO_DOSE, "eqd2sum test", 1, HEAP, new CohortListener() {
+        }).run(cases, out, true);
+        assertThat(inner.ran).contains("study/p02/case.json");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
     void theResumeRecordTakesTheDigestsTheRunComputedAndHashesOnlyTheRest() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 1000);
