@@ -102,6 +102,21 @@ class CaseDiscoveryTest {
     }
 
     @Test
+    void anInvalidCaseIdIsNone_theCaseIsNamedByItsFile() throws IOException {
+        Path study = tmp.resolve("study");
+        // JSON escapes: a line break, ESC; then a trailing space, an empty one, ".."
+        List<String> ids = List.of("a\\nb", "\\u001b[31mred", "c-0000 ", "", "..", "pt.01");
+        for (int i = 0; i < ids.size(); i++) {
+            FakeStudy.writeCase(study.resolve("k" + i), ids.get(i), 100);
+        }
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", tmp.resolve("out"));
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly(null, null, null, null, null, "pt.01");
+        assertThat(cases).extracting(CohortCase::folderName).containsExactly(null, null, null, null, null, "pt.01");
+        assertThat(cases).extracting(CohortCase::label).containsExactly("study/k0/case.json", "study/k1/case.json",
+                "study/k2/case.json", "study/k3/case.json", "study/k4/case.json", "pt.01");
+    }
+
+    @Test
     void duplicateCaseIdsStopEverythingNamingBothFiles() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "PT01", 100);

@@ -54,4 +54,31 @@ class CohortDamagedCaseFileTest {
         assertThat(expected.get(1)).contains("Courses: unknown field (did you mean \"\"courses\"\"?)");
         assertThat(Files.readString(out.resolve("cohort.json"))).contains("\"cases\" : 4", "\"failed\" : 3");
     }
+
+    @Test
+    void anInvalidCaseIdIsNoKey_failuresAndProgressNameTheFile() throws IOException {
+        Path study = tmp.resolve("study");
+        SyntheticStudy.writeStudy(study, "syn", 5, SyntheticStudy.Size.SMALL);
+        // JSON escapes for a line break and ESC, then a trailing space and an empty caseId; case-0004 stays valid
+        List<String> ids = List.of("a\\nb", "\\u001b[31mred", "syn-0002 ", "");
+        for (int i = 0; i < ids.size(); i++) {
+            Path caseFile = study.resolve("case-000" + i + "/case.json");
+            Files.writeString(caseFile, Files.readString(caseFile).replace("\"syn-000" + i + "\"", "\"" + ids.get(i) + "\""));
+        }
+        Path out = tmp.resolve("out");
+
+        CohortEndToEndTest.Result r = eqd2sum("cohort", study.toString(), "--out", out.toString(), "--no-dose");
+
+        assertThat(r.status()).as(r.stderr()).isEqualTo(3);
+        List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
+        assertThat(failures).hasSize(5);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(failures.get(1 + i)).startsWith(study.resolve("case-000" + i + "/case.json") + ",");
+        }
+        assertThat(String.join("\n", failures)).doesNotContain("\u001b");
+        // one progress line per case, none split by a line break or carrying ESC
+        assertThat(r.stderr().lines().filter(l -> l.startsWith("cohort: ["))).hasSize(5);
+        assertThat(r.stderr()).doesNotContain("\u001b").doesNotContain("\nb ");
+        assertThat(r.stderr()).contains("] syn-0004 done in");
+    }
 }
