@@ -170,16 +170,22 @@ public final class CohortRun {
                         + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx"
                         + MemoryNeed.largerHeapOption(heapBytes, estimate) + ")", null);
             }
+            Map<Path, String> hashedBefore = Map.of();
+            if (record == null) {
+                long h0 = System.nanoTime();
+                hashedBefore = CaseInputs.hashedBeforeRun(c);
+                hashingNanos.add(System.nanoTime() - h0);
+            }
             CaseBudget budget = new CaseBudget(memory, budgetMib);
             String backend;
             budget.take((int) Math.max(1, Math.min(budgetMib, estimate >> 20)));
             try {
-                backend = attempt(c, workDir, finalDir, record, budget);
+                backend = attempt(c, workDir, finalDir, record, hashedBefore, budget);
             } catch (OutOfMemoryError oom) {
                 deleteRecursively(workDir);
                 budget.take(budgetMib);
                 try {
-                    backend = attempt(c, workDir, finalDir, record, budget);
+                    backend = attempt(c, workDir, finalDir, record, hashedBefore, budget);
                 } catch (OutOfMemoryError again) {
                     deleteRecursively(workDir);
                     long need = budget.needBytes > 0 ? budget.needBytes : estimate;
@@ -263,13 +269,17 @@ public final class CohortRun {
         }
     }
 
-    /** @param record the --resume record when already made, else null: made from the run's own digests */
-    private String attempt(CohortCase c, Path workDir, Path finalDir, String record, CaseBudget budget) {
+    /**
+     * @param record       the --resume record when already made, else null: made from the run's own digests
+     * @param hashedBefore digests taken before the run of inputs the run does not hash itself
+     */
+    private String attempt(CohortCase c, Path workDir, Path finalDir, String record, Map<Path, String> hashedBefore,
+                           CaseBudget budget) {
         deleteRecursively(workDir);
         long r0 = System.nanoTime();
         try {
             Files.createDirectories(workDir);
-            Map<Path, String> digests = new HashMap<>();
+            Map<Path, String> digests = new HashMap<>(hashedBefore);
             String backend = ScopedValue.where(HeapBudget.CURRENT, budget)
                     .call(() -> runner.run(c, workDir, options, digests));
             if (c.folderName() == null) {

@@ -241,6 +241,42 @@ class CohortRunTest {
     }
 
     @Test
+    void aConstraintFileEditedWhileTheCaseRunsIsRecordedAsTheCaseReadIt_resumeRunsItAgain() throws IOException {
+        Path study = tmp.resolve("study");
+        Path caseFile = FakeStudy.writeCase(study.resolve("a"), "A", 1000);
+        Files.writeString(caseFile, Files.readString(caseFile).replace("\"forgiveness\"",
+                "\"constraints\": \"../shared/limits.json\", \"forgiveness\""));
+        Path limits = study.resolve("shared/limits.json");
+        Files.createDirectories(limits.getParent());
+        Files.writeString(limits, "{\"name\": \"mine\", \"constraints\": [{\"limit\": 50}]}");
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        // the case reads the limits, then a user edits the shared file while the case is still running
+        CaseRunner editedMidRun = (c, outDir, options) -> {
+            try {
+                String read = Files.readString(limits);
+                Files.writeString(limits, read.replace("50", "10"));
+                Files.writeString(outDir.resolve("metrics.csv"), CohortTables.METRICS_HEADER + "\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return "scalar";
+        };
+        new CohortRun(editedMidRun, NO_DOSE, "t", 1, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        CaseRunner counting = (c, outDir, options) -> {
+            resumed.ran.add(c.displayCaseFile());
+            return "scalar";
+        };
+        new CohortRun(counting, NO_DOSE, "t", 1, HEAP, new CohortListener() {
+        }).run(cases, out, true);
+        assertThat(resumed.ran).containsExactly("study/a/case.json");
+    }
+
+    @Test
     void theResumeRecordTakesTheDigestsTheRunComputedAndHashesOnlyTheRest() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 1000);
