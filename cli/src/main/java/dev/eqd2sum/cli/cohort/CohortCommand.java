@@ -34,8 +34,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Runs `sum` for every case of a study, in parallel, and collects the results in one place.",
                 "",
-                "Cases are the *.json files under DIR_OR_MANIFEST that are case files (JSON objects with"
-                        + " \"courses\"), sorted by path; never anything under --out or in hidden folders. Or give a"
+                "Cases are the *.json files under DIR_OR_MANIFEST that are case files (JSON objects with any"
+                        + " field of a case file, such as \"courses\" or \"caseId\"; a file that is not valid JSON"
+                        + " counts too, and fails), sorted by path; never anything under --out or in hidden folders,"
+                        + " nor eqd2sum's own outputs or constraint files. Or give a"
                         + " CSV manifest with a `case` column of case-file paths (relative to the manifest), run in"
                         + " row order.",
                 "",

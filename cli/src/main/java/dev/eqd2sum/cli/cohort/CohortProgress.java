@@ -65,7 +65,8 @@ final class CohortProgress implements CohortListener {
     }
 
     /** A line of its own (e.g. the backend choice), printed above the bar on a terminal. */
-    synchronized void note(String line) {
+    @Override
+    public synchronized void note(String line) {
         if (terminal) {
             err.print("\r\033[K" + line + "\n");
             if (finished < cases) { // a bar is on screen: draw it again below the line

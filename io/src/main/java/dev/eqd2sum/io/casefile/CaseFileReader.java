@@ -38,6 +38,16 @@ public final class CaseFileReader {
     private CaseFileReader() {
     }
 
+    /** Whether {@code caseId} is one a case file may have (letters, digits, '.', '_', '-'; not "." or ".."). */
+    public static boolean isValidCaseId(String caseId) {
+        return CASE_ID.matcher(caseId).matches() && !caseId.equals(".") && !caseId.equals("..");
+    }
+
+    /** The top-level fields a case file may have (any other is an error). */
+    public static Set<String> caseFields() {
+        return CASE_FIELDS;
+    }
+
     /**
      * Builds the JSON reader and runs its parser once on an empty object, so that a fresh JVM has its classes
      * loaded and initialised before the first case file arrives (about 25 ms of a one-case run's start, which the
@@ -58,7 +68,15 @@ public final class CaseFileReader {
 
         top.require("caseId", "a short identifier of letters, digits, '.', '_' and '-'");
         String caseId = top.string("caseId");
-        if (!CASE_ID.matcher(caseId).matches() || caseId.equals(".") || caseId.equals("..")) {
+        if (caseId.isEmpty()) {
+            throw top.error("caseId", "is empty; give a short identifier of letters, digits, '.', '_' and '-'"
+                    + " (it names output folders)");
+        }
+        if (caseId.equals(".") || caseId.equals("..")) {
+            throw top.error("caseId", "\"" + caseId + "\" is not allowed: as a folder name it means the folder itself"
+                    + " (\".\") or its parent (\"..\"), and a caseId names output folders");
+        }
+        if (!CASE_ID.matcher(caseId).matches()) {
             throw top.error("caseId", "\"" + caseId + "\" may contain only letters, digits, '.', '_' and '-'"
                     + " (it names output folders)");
         }

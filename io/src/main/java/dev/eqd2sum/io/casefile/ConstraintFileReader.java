@@ -54,6 +54,11 @@ public final class ConstraintFileReader {
         return parse(StrictJson.parse(json, display), display);
     }
 
+    /** The top-level fields a constraint file may have (any other is an error). */
+    public static Set<String> fileFields() {
+        return FILE_FIELDS;
+    }
+
     private static List<Constraint> parse(JsonNode root, String display) {
         StrictJson.Obj top = new StrictJson.Obj(display, "", root);
         top.allowOnly(FILE_FIELDS);

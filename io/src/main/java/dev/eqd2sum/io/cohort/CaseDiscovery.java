@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.io.RealPath;
+import dev.eqd2sum.io.casefile.CaseFileReader;
+import dev.eqd2sum.io.casefile.ConstraintFileReader;
 import dev.eqd2sum.io.dicom.Part10;
 
 import java.io.IOException;
@@ -41,12 +43,15 @@ import java.util.regex.Pattern;
  *
  * <p>Rules a user can rely on:
  * <ul>
- * <li>a case file is a JSON object with a {@code courses} field and without {@code schemaVersion} (eqd2sum's
- *     own outputs, such as dvh.json, carry {@code schemaVersion} and also list courses);</li>
+ * <li>a case file is a JSON object with any top-level field of a case file ({@code caseId}, {@code courses},
+ *     ..., ignoring upper/lower case) and without {@code schemaVersion} (eqd2sum's own outputs, such as dvh.json,
+ *     carry {@code schemaVersion} and also list courses), that is not a constraint file; so a mistyped case
+ *     ({@code "Courses"}) runs and fails with the case-file reader's line;</li>
  * <li>the output folder and hidden folders (name starting with '.') are never scanned; symbolic links are
  *     followed (loops skipped);</li>
- * <li>a {@code .json} file that is not valid JSON, is over 4 MiB or is beyond the JSON reader's limits (nested
- *     deeper than 1000 levels, say) is skipped with a warning saying why (it may be any tool's file);</li>
+ * <li>a {@code .json} file that is not valid JSON (a truncated case, say) is a case too, and fails; one over
+ *     4 MiB or beyond the JSON reader's limits (nested deeper than 1000 levels, say) is skipped with a warning
+ *     saying why, and so is a broken dvh.json, constraints.json or cohort.json (eqd2sum's own outputs);</li>
  * <li>two cases whose caseIds give the same output folder (ignoring case) are an error before anything runs.</li>
  * </ul>
  */
@@ -62,6 +67,10 @@ public final class CaseDiscovery {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The JSON reports eqd2sum writes, which a study folder may hold and which are never cases. */
     private static final Set<String> OWN_REPORTS = Set.of("dvh.json", "constraints.json", "cohort.json");
+    /** A case file's top-level fields, lower case. */
+    private static final Set<String> CASE_FIELDS = lowerCase(CaseFileReader.caseFields());
+    /** A constraint file's top-level fields, lower case. */
+    private static final Set<String> CONSTRAINT_FILE_FIELDS = lowerCase(ConstraintFileReader.fileFields());
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -177,7 +186,16 @@ public final class CaseDiscovery {
         return found;
     }
 
+    /**
+     * Whether a {@code .json} file of the study folder is a case: it runs, and fails with the case-file reader's
+     * line when it is a broken one. A mistyped or truncated case must fail where the user sees it (failures.csv,
+     * exit 3), not vanish from the cohort, so anything that may have been meant as a case counts: a JSON object
+     * with any field of a case file (compared ignoring upper/lower case, so "Courses" counts), and a file that
+     * is not valid JSON at all. Not cases: other JSON (arrays, objects without a case file's fields), eqd2sum's own
+     * outputs (they carry {@code schemaVersion}; a broken one keeps its name) and constraint files.
+     */
     private boolean isCase(Path file, String display) {
+        boolean ownReport = OWN_REPORTS.contains(file.getFileName().toString().toLowerCase(Locale.ROOT));
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -185,10 +203,27 @@ public final class CaseDiscovery {
             warnings.add(display + ": skipped, " + beyondReaderLimits(e));
             return false;
         } catch (IOException e) {
-            warnings.add(display + ": skipped, not valid JSON");
+            if (ownReport) {
+                warnings.add(display + ": skipped, not valid JSON");
+                return false;
+            }
+            return true; // a truncated case: the case-file reader says what is wrong with it
+        }
+        if (root == null || root.isMissingNode()) {
+            return !ownReport; // an empty file: a case cut short before its first byte
+        }
+        if (!root.isObject() || root.has("schemaVersion")) {
             return false;
         }
-        return root != null && root.isObject() && root.has("courses") && !root.has("schemaVersion");
+        if (ownReport) {
+            return root.has("courses");
+        }
+        Set<String> fields = new HashSet<>();
+        root.fieldNames().forEachRemaining(f -> fields.add(f.toLowerCase(Locale.ROOT)));
+        if (!fields.isEmpty() && CONSTRAINT_FILE_FIELDS.containsAll(fields)) {
+            return false; // a constraint file a case names ("constraints" is a field of both)
+        }
+        return fields.stream().anyMatch(CASE_FIELDS::contains);
     }
 
     /** Valid JSON, maybe, but beyond what the JSON reader reads (the case reader has the same limits). */
@@ -341,6 +376,12 @@ public final class CaseDiscovery {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static Set<String> lowerCase(Set<String> names) {
+        Set<String> lower = new HashSet<>();
+        names.forEach(n -> lower.add(n.toLowerCase(Locale.ROOT)));
+        return Set.copyOf(lower);
     }
 
     private static String displayPath(String displayRoot, String rel) {

@@ -2,6 +2,7 @@ package dev.eqd2sum.io.cohort;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.eqd2sum.io.casefile.CaseFileReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.List;
  * its RT Dose files (memory estimate) and every file it references (the --resume hash). Read leniently: the
  * case-file reader checks the case properly when the case runs, and its message is the case's failure.
  *
- * @param caseId          the caseId when it is a string, else null
+ * @param caseId          the caseId when it is a valid one (a string the case-file reader accepts), else null
  * @param doseFiles       {@code courses[*].dose} files (string or list), resolved against the case folder
  * @param currentDoseFiles the dose files of the current course: the one with the latest {@code startDate}
  *                        (CONTRACT), the last course when dates are missing (for the backend plan)
@@ -38,7 +39,9 @@ record CaseHeader(String caseId, List<Path> doseFiles, List<Path> currentDoseFil
             return new CaseHeader(null, List.of(), List.of(), 0, List.of());
         }
         Path dir = caseFile.toAbsolutePath().normalize().getParent();
-        String caseId = root.path("caseId").isTextual() ? root.get("caseId").asText() : null;
+        // an invalid caseId (a line break, ESC, a trailing space) is no key: the case fails, named by its file
+        String caseId = root.path("caseId").isTextual() && CaseFileReader.isValidCaseId(root.get("caseId").asText())
+                ? root.get("caseId").asText() : null;
         List<Path> doses = new ArrayList<>();
         List<Path> currentDoses = List.of();
         String currentStart = null;

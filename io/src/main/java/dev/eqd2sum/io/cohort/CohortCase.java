@@ -9,8 +9,8 @@ import java.util.List;
  * @param index           position in the cohort's case order (0-based); every table follows it
  * @param caseFile        the case file
  * @param displayCaseFile the case file as the user would name it (input argument + relative path)
- * @param caseId          the case file's {@code caseId} when it is a string, else null (the case then fails
- *                        when it runs, with the case-file reader's message)
+ * @param caseId          the case file's {@code caseId} when it is a valid one, else null (the case then fails
+ *                        when it runs, with the case-file reader's message, named by its file)
  * @param folderName      the case's output folder under the cohort's output folder
  * @param doseFiles       the RT Dose files the case names (for the memory estimate); may name missing files
  * @param currentDoseFiles the current course's RT Dose files (for the backend plan); may name missing files

@@ -11,4 +11,8 @@ public interface CohortListener {
      */
     default void caseFinished(CaseOutcome outcome, int finished, int failed, int cases) {
     }
+
+    /** A line for the user about a case that is not its outcome (why --resume runs it again, say). */
+    default void note(String line) {
+    }
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <li><b>Isolation</b>: bad input fails only its case (line in failures.csv); an unexpected exception (a bug)
  *     fails its case too, with its stack trace on stderr, and the cohort goes on.</li>
  * <li><b>Atomic outputs</b>: a case writes into {@code OUT/}{@value #WORK_DIR}{@code /<folder>}; its
- *     {@link CaseInputs} record is written last, then the folder is renamed to {@code OUT/<folder>}. A run
+ *     {@link CaseInputs} record (with the {@link CaseOutputs} it wrote) is written last, then the folder is renamed
+ *     to {@code OUT/<folder>}; {@code --resume} keeps a case only while those outputs are all there as written. A run
  *     killed at any point leaves no case folder without its record, so {@code --resume} redoes partial
  *     cases. A case folder is replaced only when it holds its record (a folder without one was not written by a
  *     cohort: the case fails instead, see {@link CohortOutput}); an earlier run's folder is first renamed into the
@@ -76,10 +77,15 @@ public final class CohortRun {
         this.listener = listener;
     }
 
-    /** Runs every case; returns their outcomes in case order. */
+    /**
+     * Runs every case; returns their outcomes in case order. An earlier run's cohort tables and cohort.json are
+     * removed first: a run killed before it writes its own must not leave the earlier run's describing case folders
+     * that have changed since (the next {@code --resume} writes them afresh).
+     */
     public List<CaseOutcome> run(List<CohortCase> cases, Path outDir, boolean resume) {
         Path work = outDir.resolve(WORK_DIR);
         deleteRecursively(work);
+        CohortTables.removeAll(outDir);
         int budgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (heapBytes >> 20) - RESERVE_MIB));
         Semaphore memory = new Semaphore(budgetMib, true);
         AtomicInteger finished = new AtomicInteger();
@@ -137,8 +143,16 @@ public final class CohortRun {
                 long h0 = System.nanoTime();
                 record = CaseInputs.describe(c, toolVersion, options);
                 hashingNanos.add(System.nanoTime() - h0);
-                if (record.equals(kept)) {
-                    return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+                // kept only while the outputs are there as the case wrote them: the tables are read back from them
+                if (record.equals(CaseOutputs.inputsOf(kept))) {
+                    String damaged = CaseOutputs.problem(kept, finalDir);
+                    if (damaged == null) {
+                        return new CaseOutcome(c, CaseOutcome.Status.UNCHANGED, null, null, 0, null);
+                    }
+                    synchronized (listener) {
+                        listener.note(PrintableLine.of("cohort: " + c.label() + ": " + finalDir + ": " + damaged
+                                + "; running the case again"));
+                    }
                 }
             }
             if (c.folderName() != null) {
@@ -156,16 +170,22 @@ public final class CohortRun {
                         + "); run it with a larger heap (EQD2SUM_JAVA_OPTS=-Xmx"
                         + MemoryNeed.largerHeapOption(heapBytes, estimate) + ")", null);
             }
+            Map<Path, String> hashedBefore = Map.of();
+            if (record == null) {
+                long h0 = System.nanoTime();
+                hashedBefore = CaseInputs.hashedBeforeRun(c);
+                hashingNanos.add(System.nanoTime() - h0);
+            }
             CaseBudget budget = new CaseBudget(memory, budgetMib);
             String backend;
             budget.take((int) Math.max(1, Math.min(budgetMib, estimate >> 20)));
             try {
-                backend = attempt(c, workDir, finalDir, record, budget);
+                backend = attempt(c, workDir, finalDir, record, hashedBefore, budget);
             } catch (OutOfMemoryError oom) {
                 deleteRecursively(workDir);
                 budget.take(budgetMib);
                 try {
-                    backend = attempt(c, workDir, finalDir, record, budget);
+                    backend = attempt(c, workDir, finalDir, record, hashedBefore, budget);
                 } catch (OutOfMemoryError again) {
                     deleteRecursively(workDir);
                     long need = budget.needBytes > 0 ? budget.needBytes : estimate;
@@ -249,13 +269,17 @@ public final class CohortRun {
         }
     }
 
-    /** @param record the --resume record when already made, else null: made from the run's own digests */
-    private String attempt(CohortCase c, Path workDir, Path finalDir, String record, CaseBudget budget) {
+    /**
+     * @param record       the --resume record when already made, else null: made from the run's own digests
+     * @param hashedBefore digests taken before the run of inputs the run does not hash itself
+     */
+    private String attempt(CohortCase c, Path workDir, Path finalDir, String record, Map<Path, String> hashedBefore,
+                           CaseBudget budget) {
         deleteRecursively(workDir);
         long r0 = System.nanoTime();
         try {
             Files.createDirectories(workDir);
-            Map<Path, String> digests = new HashMap<>();
+            Map<Path, String> digests = new HashMap<>(hashedBefore);
             String backend = ScopedValue.where(HeapBudget.CURRENT, budget)
                     .call(() -> runner.run(c, workDir, options, digests));
             if (c.folderName() == null) {
@@ -268,7 +292,8 @@ public final class CohortRun {
                 hashingNanos.add(hashing);
                 r0 += hashing; // counted as hashing, not as running the case
             }
-            Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record, StandardCharsets.UTF_8);
+            Files.writeString(workDir.resolve(CaseInputs.FILE_NAME), record + CaseOutputs.describe(workDir),
+                    StandardCharsets.UTF_8);
             Files.move(workDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
             return backend;
         } catch (IOException e) {

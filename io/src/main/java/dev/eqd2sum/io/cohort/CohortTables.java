@@ -2,9 +2,13 @@ package dev.eqd2sum.io.cohort;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.eqd2sum.engine.InvalidInputException;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +24,7 @@ import java.util.List;
  * <li>{@value #CONSTRAINTS}: one row per entry of every case's constraints.json;</li>
  * <li>{@value #FAILURES}: {@code case,error} for each failed case, the line {@code sum} would print.</li>
  * </ul>
- * Each file is written beside its final name and renamed into place.
+ * Each file is streamed, case by case, into a file beside its final name and renamed into place.
  */
 public final class CohortTables {
     public static final String METRICS = "cohort-metrics.csv";
@@ -31,49 +35,137 @@ public final class CohortTables {
             "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Longer than any right header: a first line this long is not read further. */
+    private static final int MAX_HEADER_CHARS = 4096;
 
     private CohortTables() {
     }
 
+    /**
+     * Writes the three tables, streaming each case's rows from its folder into the files (the memory used does not
+     * grow with the number of cases), each beside its final name and renamed into place once complete.
+     *
+     * @throws InvalidInputException when a case folder's metrics.csv or constraints.json is not what the case
+     *                               wrote (changed while the cohort ran)
+     */
     public static void write(Path outDir, List<CaseOutcome> outcomes) {
-        StringBuilder metrics = new StringBuilder(METRICS_HEADER).append('\n');
-        StringBuilder constraints = new StringBuilder(CONSTRAINTS_HEADER).append('\n');
-        StringBuilder failures = new StringBuilder("case,error\n");
-        for (CaseOutcome o : outcomes) {
-            if (!o.hasOutputs()) {
-                failures.append(Csv.row(List.of(o.c().label(), o.errorLine())));
-                continue;
+        Path metricsFile = outDir.resolve(METRICS);
+        Path constraintsFile = outDir.resolve(CONSTRAINTS);
+        Path failuresFile = outDir.resolve(FAILURES);
+        List<Path> temporary = List.of(temporary(metricsFile), temporary(constraintsFile), temporary(failuresFile));
+        Path writing = metricsFile;
+        try {
+            try (Writer metrics = newWriter(temporary.get(0));
+                 Writer constraints = newWriter(temporary.get(1));
+                 Writer failures = newWriter(temporary.get(2))) {
+                metrics.write(METRICS_HEADER + "\n");
+                constraints.write(CONSTRAINTS_HEADER + "\n");
+                failures.write("case,error\n");
+                for (CaseOutcome o : outcomes) {
+                    if (!o.hasOutputs()) {
+                        writing = failuresFile;
+                        failures.write(Csv.row(List.of(o.c().label(), o.errorLine())));
+                        continue;
+                    }
+                    Path caseDir = outDir.resolve(o.c().folderName());
+                    writing = metricsFile;
+                    appendMetrics(caseDir.resolve("metrics.csv"), metrics);
+                    writing = constraintsFile;
+                    appendConstraints(o.c().caseId(), caseDir.resolve("constraints.json"), constraints);
+                }
             }
-            Path caseDir = outDir.resolve(o.c().folderName());
-            appendMetrics(caseDir.resolve("metrics.csv"), metrics);
-            appendConstraints(o.c().caseId(), caseDir.resolve("constraints.json"), constraints);
+            writing = metricsFile;
+            Files.move(temporary.get(0), metricsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writing = constraintsFile;
+            Files.move(temporary.get(1), constraintsFile, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            writing = failuresFile;
+            Files.move(temporary.get(2), failuresFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new UncheckedIOException("cannot write " + writing, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temporary);
+            throw e;
         }
-        writeAtomically(outDir.resolve(METRICS), metrics.toString());
-        writeAtomically(outDir.resolve(CONSTRAINTS), constraints.toString());
-        writeAtomically(outDir.resolve(FAILURES), failures.toString());
     }
 
-    private static void appendMetrics(Path file, StringBuilder out) {
+    /** Removes the cohort-level files an earlier run wrote: the three tables and cohort.json. */
+    static void removeAll(Path outDir) {
+        for (String name : List.of(METRICS, CONSTRAINTS, FAILURES, CohortReport.FILE_NAME)) {
+            Path file = outDir.resolve(name);
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(temporary(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the earlier run's " + file, e);
+            }
+        }
+    }
+
+    /**
+     * What a case's metrics.csv says is right for the table: null, or why not (it is what {@link #write} refuses).
+     * A missing file is right (a case without structures has no statistics).
+     */
+    public static String metricsProblem(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = readHeader(in);
+            return header.equals(METRICS_HEADER) ? null : headerProblem(header);
+        } catch (IOException e) {
+            return "cannot be read (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Copies the rows of a case's metrics.csv, verbatim, each ending in a line feed. */
+    private static void appendMetrics(Path file, Writer out) throws IOException {
         if (!Files.exists(file)) {
             return; // a case without structures has no statistics
         }
-        String text = read(file);
-        int firstLineEnd = text.indexOf('\n');
-        String header = (firstLineEnd < 0 ? text : text.substring(0, firstLineEnd)).strip();
-        if (!header.equals(METRICS_HEADER)) {
-            throw new IllegalStateException(file + " has the header \"" + header + "\", expected " + METRICS_HEADER);
-        }
-        if (firstLineEnd < 0 || firstLineEnd == text.length() - 1) {
-            return;
-        }
-        String rows = text.substring(firstLineEnd + 1);
-        out.append(rows);
-        if (!rows.endsWith("\n")) {
-            out.append('\n');
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = readHeader(in);
+            if (!header.equals(METRICS_HEADER)) {
+                throw new InvalidInputException(file.toString(), headerProblem(header)
+                        + " (it changed while the cohort ran?); run the cohort again with --resume");
+            }
+            char[] buffer = new char[8192];
+            int last = -1;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                last = buffer[n - 1];
+            }
+            if (last >= 0 && last != '\n') {
+                out.write('\n');
+            }
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(file.toString(), "is not UTF-8 text (it changed while the cohort ran?);"
+                    + " run the cohort again with --resume");
         }
     }
 
-    private static void appendConstraints(String caseId, Path file, StringBuilder out) {
+    /**
+     * The first line, stripped; reading stops after it (or after {@value #MAX_HEADER_CHARS} characters, which no
+     * right header has).
+     */
+    private static String readHeader(Reader in) throws IOException {
+        StringBuilder header = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (header.length() > MAX_HEADER_CHARS) {
+                break;
+            }
+            header.append((char) c);
+        }
+        return header.toString().strip();
+    }
+
+    private static String headerProblem(String header) {
+        String shown = header.length() > 80 ? header.substring(0, 80) + "..." : header;
+        return "has the header \"" + shown + "\", expected " + METRICS_HEADER;
+    }
+
+    private static void appendConstraints(String caseId, Path file, Writer out) throws IOException {
         if (!Files.exists(file)) {
             return; // no constraints asked for
         }
@@ -81,7 +173,8 @@ public final class CohortTables {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new InvalidInputException(file.toString(), "is not valid JSON (it changed while the cohort ran?);"
+                    + " run the cohort again with --resume");
         }
         for (JsonNode c : root.path("constraints")) {
             List<String> row = new ArrayList<>(12);
@@ -97,7 +190,7 @@ public final class CohortTables {
             row.add(text(c, "comparator"));
             row.add(text(c, "status"));
             row.add(text(c, "reason"));
-            out.append(Csv.row(row));
+            out.write(Csv.row(row));
         }
     }
 
@@ -114,16 +207,26 @@ public final class CohortTables {
         return v.isNumber() ? Csv.number(v.asDouble()) : v.asText();
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+    private static Path temporary(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".tmp");
+    }
+
+    private static Writer newWriter(Path file) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(List<Path> files) {
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException ignored) {
+                // the failure reported is the first one
+            }
         }
     }
 
     static void writeAtomically(Path file, String text) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Path tmp = temporary(file);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

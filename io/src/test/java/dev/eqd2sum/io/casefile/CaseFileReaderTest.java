@@ -162,7 +162,14 @@ class CaseFileReaderTest {
         fails(r -> r.remove("caseId"), DISPLAY + ": caseId", "is required");
         fails(r -> r.put("caseId", "pt 017"), DISPLAY + ": caseId", "only letters, digits");
         fails(r -> r.put("caseId", "../x"), DISPLAY + ": caseId", "only letters, digits");
-        fails(r -> r.put("caseId", ".."), DISPLAY + ": caseId", "only letters, digits");
+        fails(r -> r.put("caseId", ".."), DISPLAY + ": caseId", "\"..\" is not allowed: as a folder name it means the"
+                + " folder itself (\".\") or its parent (\"..\"), and a caseId names output folders");
+        fails(r -> r.put("caseId", "."), DISPLAY + ": caseId", "\".\" is not allowed");
+        fails(r -> r.put("caseId", ""), DISPLAY + ": caseId", "is empty; give a short identifier");
+        assertThat(CaseFileReader.isValidCaseId("..")).isFalse();
+        assertThat(CaseFileReader.isValidCaseId("pt.017..x")).isTrue();
+        assertThat(CaseFileReader.isValidCaseId("c-0000 ")).isFalse();
+        assertThat(CaseFileReader.isValidCaseId("")).isFalse();
         fails(r -> r.put("caseId", 17), DISPLAY + ": caseId", "must be a string");
     }
 

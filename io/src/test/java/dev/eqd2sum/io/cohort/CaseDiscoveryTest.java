@@ -26,7 +26,6 @@ class CaseDiscoveryTest {
         FakeStudy.writeCase(study.resolve("a2"), "A2", 100);
         Files.writeString(study.resolve("a/constraints.json"), "{\"constraints\": []}");
         Files.writeString(study.resolve("a/notes.json"), "[1, 2]");
-        Files.writeString(study.resolve("a/broken.json"), "{\"courses\": [");
         Files.writeString(study.resolve("a/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"A\", \"courses\": []}");
         FakeStudy.writeCase(study.resolve(".snapshot/a"), "HIDDEN", 100);
 
@@ -40,7 +39,37 @@ class CaseDiscoveryTest {
         assertThat(cases.get(0).referencedFiles()).containsExactlyInAnyOrder(
                 study.resolve("a/RD.dcm").toAbsolutePath().normalize(),
                 study.resolve("a/RS.dcm").toAbsolutePath().normalize());
-        assertThat(d.warnings()).containsExactly("study/a/broken.json: skipped, not valid JSON");
+        assertThat(d.warnings()).isEmpty();
+    }
+
+    @Test
+    void aMistypedOrTruncatedCaseIsACaseThatFails_otherJsonIsNot() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        Path typo = FakeStudy.writeCase(study.resolve("b"), "B", 100);
+        Files.writeString(typo, Files.readString(typo).replace("\"courses\"", "\"Courses\""));
+        Path singular = FakeStudy.writeCase(study.resolve("c"), "C", 100);
+        Files.writeString(singular, Files.readString(singular).replace("\"courses\"", "\"course\""));
+        Path truncated = FakeStudy.writeCase(study.resolve("d"), "D", 100);
+        Files.writeString(truncated, Files.readString(truncated).substring(0, 40));
+        Files.writeString(study.resolve("e.json"), "");
+        Files.writeString(study.resolve("f.json"), "{\"CASEID\": \"F\"}");
+        // not cases: other JSON, a constraint file a case names, eqd2sum's own outputs, whole or broken
+        Files.writeString(study.resolve("a/notes.json"), "[1, 2]");
+        Files.writeString(study.resolve("a/settings.json"), "{\"theme\": \"dark\", \"fontSize\": 12}");
+        Files.writeString(study.resolve("a/limits.json"), "{\"name\": \"mine\", \"constraints\": []}");
+        Files.writeString(study.resolve("a/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"A\", \"courses\": []}");
+        Files.writeString(study.resolve("b/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"B\", \"cour");
+        Files.writeString(study.resolve("b/constraints.json"), "{\"schemaVersion\": 1, \"constraints\": []}");
+
+        CaseDiscovery d = new CaseDiscovery();
+        List<CohortCase> cases = d.discover(study, "study", tmp.resolve("out"));
+
+        assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/a/case.json",
+                "study/b/case.json", "study/c/case.json", "study/d/case.json", "study/e.json", "study/f.json");
+        // the mistyped ones keep their caseIds (their rows in failures.csv); the truncated ones have none
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly("A", "B", "C", null, null, null);
+        assertThat(d.warnings()).containsExactly("study/b/dvh.json: skipped, not valid JSON");
     }
 
     @Test
@@ -70,6 +99,21 @@ class CaseDiscoveryTest {
         // The same folder named another way (relative with ..) is still recognised.
         List<CohortCase> again = new CaseDiscovery().discover(study, "study", study.resolve("a/../results"));
         assertThat(again).hasSize(1);
+    }
+
+    @Test
+    void anInvalidCaseIdIsNone_theCaseIsNamedByItsFile() throws IOException {
+        Path study = tmp.resolve("study");
+        // JSON escapes: a line break, ESC; then a trailing space, an empty one, ".."
+        List<String> ids = List.of("a\\nb", "\\u001b[31mred", "c-0000 ", "", "..", "pt.01");
+        for (int i = 0; i < ids.size(); i++) {
+            FakeStudy.writeCase(study.resolve("k" + i), ids.get(i), 100);
+        }
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", tmp.resolve("out"));
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly(null, null, null, null, null, "pt.01");
+        assertThat(cases).extracting(CohortCase::folderName).containsExactly(null, null, null, null, null, "pt.01");
+        assertThat(cases).extracting(CohortCase::label).containsExactly("study/k0/case.json", "study/k1/case.json",
+                "study/k2/case.json", "study/k3/case.json", "study/k4/case.json", "pt.01");
     }
 
     @Test

@@ -176,6 +176,107 @@ class CohortRunTest {
     }
 
     @Test
+    void resumeRunsAgainACaseWhoseOutputsWereDeletedOrDamaged_tablesAsAFullRuns() throws IOException {
+        Path study = study();
+        Path full = tmp.resolve("full");
+        run(study, full, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        assertThat(Files.readString(out.resolve("P00").resolve(CaseInputs.FILE_NAME)))
+                .endsWith("# output " + Files.size(out.resolve("P00/constraints.json")) + " constraints.json\n"
+                        + "# output " + Files.size(out.resolve("P00/metrics.csv")) + " metrics.csv\n");
+        Files.delete(out.resolve("P05/metrics.csv"));
+        Files.delete(out.resolve("P06/constraints.json"));
+        Files.writeString(out.resolve("P08/metrics.csv"), "garbage\n");
+        // the same size, a damaged header: not the file the case wrote either
+        String p09 = Files.readString(out.resolve("P09/metrics.csv"));
+        Files.writeString(out.resolve("P09/metrics.csv"), "x" + p09.substring(1));
+        String p10 = Files.readString(out.resolve("P10/constraints.json"));
+        Files.writeString(out.resolve("P10/constraints.json"), " ".repeat(p10.length()));
+
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        run(study, out, resumed, NO_DOSE, true, 2, HEAP);
+
+        assertThat(resumed.ran).containsExactlyInAnyOrder("study/p05/case.json", "study/p06/case.json",
+                "study/p07/case.json", "study/p08/case.json", "study/p09/case.json", "study/p10/case.json",
+                "study/p13/case.json");
+        for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
+            assertThat(Files.readAllBytes(out.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
+        }
+
+        // with RT Dose files: a case whose RT Dose file is gone runs again; under --no-dose none is expected
+        CaseOptions withDose = new CaseOptions(false, "auto");
+        run(study, out, new FakeStudy.Runner(), withDose, true, 2, HEAP);
+        Files.delete(out.resolve("P11/plan-sum-eqd2.dcm"));
+        FakeStudy.Runner again = new FakeStudy.Runner();
+        run(study, out, again, withDose, true, 2, HEAP);
+        assertThat(again.ran).containsExactlyInAnyOrder("study/p07/case.json", "study/p11/case.json",
+                "study/p13/case.json");
+        assertThat(out.resolve("P11/plan-sum-eqd2.dcm")).exists();
+    }
+
+    @Test
+    void aRunRemovesTheEarlierRunsTablesBeforeItChangesAnyCase() throws IOException {
+        Path study = study();
+        Path out = tmp.resolve("out");
+        run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
+        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0));
+        Files.writeString(study.resolve("p02/RS.dcm"), "edited");
+        // what a run killed while it recomputes P02 leaves: no table or cohort.json of the run before
+        List<String> seen = new ArrayList<>();
+        FakeStudy.Runner inner = new FakeStudy.Runner();
+        CaseRunner looking = (c, outDir, options) -> {
+            for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv", "cohort.json")) {
+                if (Files.exists(out.resolve(f))) {
+                    seen.add(f);
+                }
+            }
+            return inner.run(c, outDir, options);
+        };
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        new CohortRun(looking, NO_DOSE, "eqd2sum test", 1, HEAP, new CohortListener() {
+        }).run(cases, out, true);
+        assertThat(inner.ran).contains("study/p02/case.json");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aConstraintFileEditedWhileTheCaseRunsIsRecordedAsTheCaseReadIt_resumeRunsItAgain() throws IOException {
+        Path study = tmp.resolve("study");
+        Path caseFile = FakeStudy.writeCase(study.resolve("a"), "A", 1000);
+        Files.writeString(caseFile, Files.readString(caseFile).replace("\"forgiveness\"",
+                "\"constraints\": \"../shared/limits.json\", \"forgiveness\""));
+        Path limits = study.resolve("shared/limits.json");
+        Files.createDirectories(limits.getParent());
+        Files.writeString(limits, "{\"name\": \"mine\", \"constraints\": [{\"limit\": 50}]}");
+        Path out = tmp.resolve("out");
+        List<CohortCase> cases = new CaseDiscovery().discover(study, "study", out);
+        Files.createDirectories(out);
+        // the case reads the limits, then a user edits the shared file while the case is still running
+        CaseRunner editedMidRun = (c, outDir, options) -> {
+            try {
+                String read = Files.readString(limits);
+                Files.writeString(limits, read.replace("50", "10"));
+                Files.writeString(outDir.resolve("metrics.csv"), CohortTables.METRICS_HEADER + "\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return "scalar";
+        };
+        new CohortRun(editedMidRun, NO_DOSE, "t", 1, HEAP, new CohortListener() {
+        }).run(cases, out, false);
+
+        FakeStudy.Runner resumed = new FakeStudy.Runner();
+        CaseRunner counting = (c, outDir, options) -> {
+            resumed.ran.add(c.displayCaseFile());
+            return "scalar";
+        };
+        new CohortRun(counting, NO_DOSE, "t", 1, HEAP, new CohortListener() {
+        }).run(cases, out, true);
+        assertThat(resumed.ran).containsExactly("study/a/case.json");
+    }
+
+    @Test
     void theResumeRecordTakesTheDigestsTheRunComputedAndHashesOnlyTheRest() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 1000);
@@ -203,9 +304,9 @@ class CohortRunTest {
         new CohortRun(reporting, NO_DOSE, "t", 2, HEAP, new CohortListener() {
         }).run(cases, out, false);
 
-        assertThat(Files.readString(out.resolve("A").resolve(CaseInputs.FILE_NAME)))
+        assertThat(CaseOutputs.inputsOf(Files.readString(out.resolve("A").resolve(CaseInputs.FILE_NAME))))
                 .isEqualTo(CaseInputs.describe(cases.get(0), "t", NO_DOSE));
-        String recordB = Files.readString(out.resolve("B").resolve(CaseInputs.FILE_NAME));
+        String recordB = CaseOutputs.inputsOf(Files.readString(out.resolve("B").resolve(CaseInputs.FILE_NAME)));
         assertThat(recordB).contains(fake + "  RD.dcm\n").isNotEqualTo(CaseInputs.describe(cases.get(1), "t", NO_DOSE));
         // every other line of B's record was hashed by the cohort itself, as before
         assertThat(recordB.replace(fake, sha256(cases.get(1).caseFile().resolveSibling("RD.dcm"))))
