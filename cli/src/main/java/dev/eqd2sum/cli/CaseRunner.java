@@ -9,6 +9,7 @@ import dev.eqd2sum.engine.constraint.Role;
 import dev.eqd2sum.engine.constraint.StatisticNeed;
 import dev.eqd2sum.engine.constraint.ValueScope;
 import dev.eqd2sum.engine.course.CourseTimeline;
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.dose.DoseGrid;
 import dev.eqd2sum.engine.dvh.CourseInfo;
@@ -333,7 +334,12 @@ final class CaseRunner {
         }
         warnings.addAll(courseWarnings);
 
-        List<ConstraintResult> results = evaluator.evaluate(constraints, new Evaluated(roleView, stats, currentLabel));
+        Map<String, double[]> volumes = new HashMap<>();
+        for (StructureReport r : reports) {
+            volumes.put(r.name(), new double[] {r.volumeCc(), r.volumeOutsideGridCc()});
+        }
+        List<ConstraintResult> results = evaluator.evaluate(constraints,
+                new Evaluated(roleView, stats, currentLabel, volumes));
         CaseResult result = new CaseResult(spec.caseId(), Main.Version.version(), Main.Version.build(),
                 selection.name(), caseFile, structureSetFile, forgiveness, spec.outputGrid().toString(),
                 spec.constraintMetric(), courses, reports, results, warnings);
@@ -622,10 +628,10 @@ final class CaseRunner {
 
     /** Roles and course facts, for deciding which statistics constraints need. */
     private record RolesOnly(Map<Role, String> roles, Set<String> contoured, boolean hasPriorCourse,
-                             OptionalDouble intervalMonths) implements ConstraintInputs {
+                             OptionalDouble intervalMonths, ForgivenessSchedule forgiveness) implements ConstraintInputs {
         /** The course facts taken from the timeline, which (with its dose grids) is not kept. */
         RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline) {
-            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline));
+            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline), timeline.forgiveness());
         }
 
         @Override
@@ -658,8 +664,26 @@ final class CaseRunner {
     }
 
     /** The computed statistics, as constraint evaluation reads them. */
-    private record Evaluated(RolesOnly facts, Map<String, StructureStatistics> stats, String currentLabel)
-            implements ConstraintInputs {
+    /** @param volumes per structure: cc inside the output grid, cc outside it */
+    private record Evaluated(RolesOnly facts, Map<String, StructureStatistics> stats, String currentLabel,
+                             Map<String, double[]> volumes) implements ConstraintInputs {
+        @Override
+        public ForgivenessSchedule forgiveness() {
+            return facts.forgiveness();
+        }
+
+        @Override
+        public double outsideGridCc(String structure) {
+            double[] v = volumes.get(structure);
+            return v == null ? 0 : v[1];
+        }
+
+        @Override
+        public double insideGridCc(String structure) {
+            double[] v = volumes.get(structure);
+            return v == null ? Double.NaN : v[0];
+        }
+
         @Override
         public Optional<String> structureFor(Role role) {
             return facts.structureFor(role);

@@ -43,9 +43,14 @@ public record Constraint(String id, String description, String citation, Role ro
     }
 
     /**
-     * How the source stated the limit: the role, the statistic ({@code Pmax}, {@code Dmax}, ...) and the
-     * method. Anything the evaluation does differently is reported as a deviation.
+     * How the source stated the limit: the role, the statistic ({@code Pmax}, {@code Dmax}, ...), the method and, for
+     * a forgiven limit, the forgiveness schedule it was derived with (null: not stated). Anything the evaluation
+     * does differently is reported as a deviation.
      */
-    public record Published(Role role, String statistic, EvaluationMethod method) {
+    public record Published(Role role, String statistic, EvaluationMethod method,
+                            dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness) {
+        public Published(Role role, String statistic, EvaluationMethod method) {
+            this(role, statistic, method, null);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.eqd2sum.engine.constraint;
 
 import dev.eqd2sum.engine.constraint.ConstraintResult.Status;
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Set;
 /**
  * Evaluates constraints on one case: every dose constraint once per method (voxel-wise plan sum and
  * summary sum), each verdict with its value, margin and the deviations from how the limit was published.
- * Values are compared unrounded; the reasons show them rounded to 0.01.
+ * Values are compared unrounded; the reasons show them rounded to 0.01, or finer where 0.01 would misread.
  */
 public final class ConstraintEvaluator {
     private final String constraintMetric;
@@ -87,6 +88,7 @@ public final class ConstraintEvaluator {
         }
         List<String> deviations = new ArrayList<>(r.deviations);
         deviations.addAll(methodAndMetricDeviations(c, statistic, method));
+        deviations.addAll(caseDeviations(c, r, in));
         if (c.scope().needsPriorCourse() && !in.hasPriorCourse()) {
             return result(c, r.structure, roleKey, statistic, method, null, Status.NOT_EVALUATED,
                     "the case has only one course, so there is no reirradiation to compare with the cumulative dose",
@@ -138,8 +140,8 @@ public final class ConstraintEvaluator {
                                      EvaluationMethod method, double value, List<String> deviations) {
         boolean holds = c.comparison().holds(value, c.limit());
         double margin = c.comparison().margin(value, c.limit());
-        String reason = String.format(Locale.ROOT, "%.2f %s %s%s %s %s", value, c.unit(), holds ? "" : "is not ",
-                c.comparison().symbol(), plain(c.limit()), c.unit());
+        String reason = String.format(Locale.ROOT, "%s %s %s%s %s %s", shown(value, c, holds), c.unit(),
+                holds ? "" : "is not ", c.comparison().symbol(), plain(c.limit()), c.unit());
         return result(c, structure, role, metric, method, value, holds ? Status.PASSED : Status.FAILED, reason,
                 deviations, margin);
     }
@@ -155,6 +157,20 @@ public final class ConstraintEvaluator {
                                     List<String> deviations, Double margin) {
         return new ConstraintResult(c.id(), c.description(), c.citation(), structure, role, metric, c.alphaBeta(),
                 c.scope(), method, c.comparison(), c.limit(), c.unit(), value, margin, status, reason, deviations);
+    }
+
+    /**
+     * The value to 2 decimals, or to as many more as make the comparison read true: 49.9969 Gy against "< 50 Gy"
+     * is "49.997", not "50.00" (which would read as a failure next to the word "passed").
+     */
+    static String shown(double value, Constraint c, boolean holds) {
+        for (int digits = 2; digits <= 9; digits++) {
+            String s = String.format(Locale.ROOT, "%." + digits + "f", value);
+            if (c.comparison().holds(Double.parseDouble(s), c.limit()) == holds) {
+                return s;
+            }
+        }
+        return Double.toString(value);
     }
 
     /**
@@ -184,6 +200,41 @@ public final class ConstraintEvaluator {
             String per = p.statistic() == null ? statistic : p.statistic();
             d.add("voxel-wise plan sum instead of the sum of per-course " + per
                     + " values the limit was derived with");
+        }
+        return d;
+    }
+
+    /**
+     * What the case makes different from the source's statement: another role than the one the limit was stated
+     * for, another forgiveness schedule, and a structure partly outside the output grid (its values are of the part
+     * inside, while clinical limits are stated for the whole organ).
+     */
+    private static List<String> caseDeviations(Constraint c, Resolution r, ConstraintInputs in) {
+        List<String> d = new ArrayList<>();
+        Constraint.Published p = c.published();
+        if (p != null && p.role() != null) {
+            // a fallback role already names itself (resolve); here: a constraint written for another role or structure
+            if (c.role() != null && c.role() != p.role()) {
+                d.add(r.structure + " (" + c.role().words() + ") used, but the limit was stated for the "
+                        + p.role().words());
+            } else if (c.structure() != null && !in.structureFor(p.role()).map(r.structure::equalsIgnoreCase)
+                    .orElse(false)) {
+                d.add(r.structure + " used, but the limit was stated for the " + p.role().words());
+            }
+        }
+        ForgivenessSchedule used = in.forgiveness();
+        if (p != null && p.forgiveness() != null && used != null && c.scope() == ConstraintScope.CUMULATIVE_FORGIVEN
+                && !used.sameReductions(p.forgiveness())) {
+            d.add((used.stepList().isEmpty() ? "nothing forgiven (the case's forgiveness is none)"
+                    : "forgiven by the case's schedule (" + used.words() + ")") + " instead of the schedule the limit"
+                    + " was stated with (" + p.forgiveness().words() + ")");
+        }
+        double outside = in.outsideGridCc(r.structure);
+        if (outside > 0) {
+            double inside = in.insideGridCc(r.structure);
+            d.add(String.format(Locale.ROOT, "%.3f cc of %s lie outside the output grid%s: the value is of the part"
+                    + " inside", outside, r.structure, Double.isNaN(inside) ? ""
+                    : String.format(Locale.ROOT, " (%.3f cc inside)", inside)));
         }
         return d;
     }

@@ -26,4 +26,19 @@ public interface ConstraintInputs {
      * (D0.03cc of a structure smaller than 0.03 cc) or not available in that scope.
      */
     Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope);
+
+    /** The case's forgiveness schedule (what {@code cumulativeForgiven} values were forgiven by); null: unknown. */
+    default dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness() {
+        return null;
+    }
+
+    /** Volume (cc) of the structure outside the output grid, left out of its statistics; 0 when none or unknown. */
+    default double outsideGridCc(String structure) {
+        return 0;
+    }
+
+    /** Volume (cc) of the structure inside the output grid; NaN when unknown. */
+    default double insideGridCc(String structure) {
+        return Double.NaN;
+    }
 }

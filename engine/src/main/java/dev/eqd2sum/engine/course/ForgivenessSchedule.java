@@ -105,6 +105,44 @@ public final class ForgivenessSchedule {
         return days / DAYS_PER_MONTH;
     }
 
+    /** Same name and steps (a schedule read twice from the same text is equal). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ForgivenessSchedule f && f.name.equals(name) && f.steps.equals(steps);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + steps.hashCode();
+    }
+
+    /** Whether both forgive the same fraction after every interval. */
+    public boolean sameReductions(ForgivenessSchedule other) {
+        return steps.equals(other.steps);
+    }
+
+    /** For people: "none", "25 % after 6 months, 33 % after 12, 50 % after 24". */
+    public String words() {
+        if (steps.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int n = 0; n < steps.size(); n++) {
+            Step s = steps.get(n);
+            b.append(n == 0 ? "" : ", ").append(percent(s.reduction())).append(" % after ")
+                    .append(number(s.afterMonths())).append(n == 0 ? " months" : "");
+        }
+        return b.toString();
+    }
+
+    private static String percent(double fraction) {
+        return number(Math.round(fraction * 1e6) / 1e4);
+    }
+
+    private static String number(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(name);

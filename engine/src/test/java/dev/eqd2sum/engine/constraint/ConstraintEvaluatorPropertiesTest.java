@@ -59,7 +59,8 @@ public class ConstraintEvaluatorPropertiesTest {
                 new Constraint("nelson2009", "", "Nelson 2009", Role.CORD, List.of(), null,
                         Constraint.CONSTRAINT_METRIC, 3.0, ConstraintScope.CUMULATIVE_FORGIVEN, both,
                         Comparison.LESS, 50, "Gy",
-                        new Constraint.Published(Role.CORD, "Dmax", EvaluationMethod.SUMMARY)),
+                        new Constraint.Published(Role.CORD, "Dmax", EvaluationMethod.SUMMARY,
+                                dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009())),
                 new Constraint("kowalchuk2024-ptv-dmin", "", "Kowalchuk 2024", Role.PTV_HIGH, List.of(), null, "Dmin",
                         10.0, ConstraintScope.COURSE, both, Comparison.GREATER_OR_EQUAL, 32.2, "Gy",
                         new Constraint.Published(Role.PTV_HIGH, "Dmin", EvaluationMethod.SUMMARY)));

@@ -17,6 +17,8 @@ class ConstraintEvaluatorTest {
     static final class Inputs implements ConstraintInputs {
         boolean prior = true;
         Double interval = 8.0;
+        dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009();
+        double outsideCc = 0;
         Map<ValueScope, Double> cordDmax = new EnumMap<>(Map.of(
                 ValueScope.CURRENT_COURSE, 20.0, ValueScope.PLAN_SUM, 40.0, ValueScope.PLAN_SUM_UNFORGIVEN, 48.0,
                 ValueScope.SUMMARY_SUM, 55.0, ValueScope.SUMMARY_SUM_UNFORGIVEN, 63.0));
@@ -43,6 +45,21 @@ class ConstraintEvaluatorTest {
         @Override
         public OptionalDouble intervalMonths() {
             return interval == null ? OptionalDouble.empty() : OptionalDouble.of(interval);
+        }
+
+        @Override
+        public dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness() {
+            return forgiveness;
+        }
+
+        @Override
+        public double outsideGridCc(String structure) {
+            return outsideCc;
+        }
+
+        @Override
+        public double insideGridCc(String structure) {
+            return 2.205;
         }
 
         @Override
@@ -175,5 +192,64 @@ class ConstraintEvaluatorTest {
         List<ConstraintResult> huge = new ConstraintEvaluator("Dmax").evaluate(List.of(dose("h", ConstraintScope.COURSE,
                 Comparison.LESS, 1e308, "Gy", "Dmax")), new Inputs());
         assertThat(huge).allSatisfy(r -> assertThat(r.reason()).isEqualTo("20.00 Gy < 1E+308 Gy"));
+    }
+
+    @Test
+    void aValueAtTheLimitsRoundingShowsTheDigitsThatMakeTheVerdictReadTrue() {
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        Inputs in = new Inputs();
+        in.cordDmax.put(ValueScope.CURRENT_COURSE, 49.9969);
+        assertThat(e.evaluate(List.of(dose("s", ConstraintScope.COURSE, Comparison.LESS, 50, "Gy", "Dmax")), in))
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("49.997 Gy < 50 Gy"));
+        in.cordDmax.put(ValueScope.CURRENT_COURSE, 32.1965);
+        assertThat(e.evaluate(List.of(dose("s", ConstraintScope.COURSE, Comparison.GREATER_OR_EQUAL, 32.2, "Gy",
+                "Dmax")), in)).allSatisfy(r -> assertThat(r.reason()).isEqualTo("32.197 Gy is not >= 32.2 Gy"));
+        in.cordDmax.put(ValueScope.CURRENT_COURSE, 32.2);
+        assertThat(e.evaluate(List.of(dose("s", ConstraintScope.COURSE, Comparison.GREATER_OR_EQUAL, 32.2, "Gy",
+                "Dmax")), in)).allSatisfy(r -> assertThat(r.reason()).isEqualTo("32.20 Gy >= 32.2 Gy"));
+    }
+
+    @Test
+    void aForgivenLimitStatedWithItsOwnScheduleNamesAnotherScheduleOfTheCase() {
+        dev.eqd2sum.engine.course.ForgivenessSchedule nelson = dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009();
+        Constraint c = new Constraint("n", "", "", Role.CORD, List.of(), null, "Dmax", 3.0,
+                ConstraintScope.CUMULATIVE_FORGIVEN, List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 50, "Gy",
+                new Constraint.Published(Role.CORD, "Dmax", null, nelson));
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        Inputs same = new Inputs();
+        assertThat(e.evaluate(List.of(c), same).getFirst().deviations()).isEmpty();
+        Inputs custom = new Inputs();
+        custom.forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.steps(
+                List.of(new dev.eqd2sum.engine.course.ForgivenessSchedule.Step(6, 0.5)));
+        assertThat(e.evaluate(List.of(c), custom).getFirst().deviations()).containsExactly("forgiven by the case's"
+                + " schedule (50 % after 6 months) instead of the schedule the limit was stated with (25 % after 6"
+                + " months, 33 % after 12, 50 % after 24)");
+        Inputs none = new Inputs();
+        none.forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.none();
+        assertThat(e.evaluate(List.of(c), none).getFirst().deviations()).containsExactly("nothing forgiven (the case's"
+                + " forgiveness is none) instead of the schedule the limit was stated with (25 % after 6 months, 33 %"
+                + " after 12, 50 % after 24)");
+    }
+
+    @Test
+    void aLimitStatedForAnotherRoleAndAStructurePartlyOutsideTheGridAreNamedDeviations() {
+        ConstraintEvaluator e = new ConstraintEvaluator("Dmax");
+        // written for the cord, published for the thecal sac
+        Constraint cord = new Constraint("c", "", "", Role.CORD, List.of(), null, "Dmax", 2.0, ConstraintScope.COURSE,
+                List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 25, "Gy",
+                new Constraint.Published(Role.THECAL_SAC, "Dmax", null));
+        assertThat(e.evaluate(List.of(cord), new Inputs()).getFirst().deviations()).containsExactly(
+                "SpinalCord (spinal cord) used, but the limit was stated for the thecal sac");
+        // a structure named explicitly that is not the published role's
+        Constraint named = new Constraint("x", "", "", null, List.of(), "SpinalCord", "Dmax", 2.0,
+                ConstraintScope.COURSE, List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 25, "Gy",
+                new Constraint.Published(Role.THECAL_SAC, null, null));
+        assertThat(e.evaluate(List.of(named), new Inputs()).getFirst().deviations()).containsExactly(
+                "SpinalCord used, but the limit was stated for the thecal sac");
+        Inputs partly = new Inputs();
+        partly.outsideCc = 1.995;
+        assertThat(e.evaluate(List.of(dose("c", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy", "Dmax")), partly))
+                .allSatisfy(r -> assertThat(r.deviations()).contains("1.995 cc of SpinalCord lie outside the output"
+                        + " grid (2.205 cc inside): the value is of the part inside"));
     }
 }

@@ -324,7 +324,8 @@ public final class CaseFileReader {
         return new AlphaBetaSpec(def, by);
     }
 
-    private static ForgivenessSchedule forgiveness(StrictJson.Obj top) {
+    /** The schedule in {@code top}'s field "forgiveness" (a case file's, or a constraint's published one). */
+    static ForgivenessSchedule forgiveness(StrictJson.Obj top) {
         JsonNode f = top.get("forgiveness");
         if (f.isTextual()) {
             return switch (f.textValue()) {

@@ -175,13 +175,16 @@ public final class ConstraintFileReader {
         Constraint.Published published = null;
         StrictJson.Obj p = o.object("published");
         if (p != null) {
-            p.allowOnly(Set.of("role", "statistic", "method"));
+            p.allowOnly(Set.of("role", "statistic", "method", "forgiveness"));
             Role pr = role(p, "role", p.string("role"));
             String ps = p.nonBlankString("statistic");
             String pm = p.string("method");
             EvaluationMethod pMethod = pm == null ? null : EvaluationMethod.fromKey(pm).orElseThrow(() -> p.error("method",
                     "\"" + pm + "\" is not a method: use voxelwise or summary"));
-            published = new Constraint.Published(pr, ps, pMethod);
+            // the schedule a forgiven limit was derived with: another one in the case is a named deviation
+            dev.eqd2sum.engine.course.ForgivenessSchedule pf = p.get("forgiveness") == null ? null
+                    : CaseFileReader.forgiveness(p);
+            published = new Constraint.Published(pr, ps, pMethod, pf);
         }
         return new Constraint(id, description, citation, role, fallbacks, structure, statistic, alphaBeta, scope,
                 methods, comparison, limit, unit, published);
