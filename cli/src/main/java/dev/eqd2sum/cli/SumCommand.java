@@ -97,6 +97,7 @@ final class SumCommand implements Callable<Integer> {
             main.out.println("Results in " + out + ": " + String.join(", ", run.files()));
         } else {
             printWarnings(run.result(), main.err);
+            printConstraintProblems(run.result(), main.err);
         }
         StageTimes.lap("console table");
         StageTimes.print(main.err);
@@ -161,6 +162,33 @@ final class SumCommand implements Callable<Integer> {
     static void printWarnings(CaseResult r, java.io.PrintStream err) {
         for (String w : r.warnings()) {
             err.println("eqd2sum: warning: " + dev.eqd2sum.io.PrintableLine.of(w));
+        }
+        err.flush();
+    }
+
+    /**
+     * Without the table (--quiet) a failed constraint, or one that could not be evaluated (a cord not found by its
+     * name), still reaches the person or the log: one stderr line each. A summary sum of a volume statistic, which
+     * does not exist, is left out: it is never evaluable.
+     */
+    static void printConstraintProblems(CaseResult r, java.io.PrintStream err) {
+        for (ConstraintResult c : r.constraints()) {
+            boolean neverEvaluable = c.method() == dev.eqd2sum.engine.constraint.EvaluationMethod.SUMMARY
+                    && c.metric() != null && !c.metric().startsWith("D");
+            if (c.status() == ConstraintResult.Status.FAILED
+                    || (c.status() == ConstraintResult.Status.NOT_EVALUATED && !neverEvaluable)) {
+                StringBuilder line = new StringBuilder("eqd2sum: constraint ")
+                        .append(c.status() == ConstraintResult.Status.FAILED ? "failed: " : "not evaluated: ")
+                        .append(c.id());
+                if (c.method() != null) {
+                    line.append(" (").append(c.method().key());
+                    if (c.structure() != null) {
+                        line.append(", ").append(c.structure());
+                    }
+                    line.append(')');
+                }
+                err.println(dev.eqd2sum.io.PrintableLine.of(line.append(": ").append(c.reason()).toString()));
+            }
         }
         err.flush();
     }

@@ -176,5 +176,11 @@ class NeuropathyPatientEndToEndTest {
                 "--fail-on-constraint");
         assertThat(strict.status()).isEqualTo(4);
         assertThat(Files.exists(dir.resolve("b/constraints.json"))).isTrue();
+        // --quiet: stdout silent, each failed constraint one line on stderr
+        assertThat(strict.out()).isEmpty();
+        assertThat(strict.err().lines().filter(l -> l.startsWith("eqd2sum: constraint "))).contains(
+                "eqd2sum: constraint failed: sahgal2012-2 (voxelwise, SpinalCord): 30.00 Gy is not < 25 Gy",
+                "eqd2sum: constraint failed: nelson2009 (summary, SpinalCord): 53.60 Gy is not < 50 Gy");
+        assertThat(plain.err()).contains("eqd2sum: constraint failed: sahgal2012-2 (voxelwise, SpinalCord)");
     }
 }

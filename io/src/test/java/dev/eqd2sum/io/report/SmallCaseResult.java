@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /** A hand-made result of two courses and one cord at two alpha/betas, for the writers' golden files. */
-final class SmallCaseResult {
+public final class SmallCaseResult {
     private SmallCaseResult() {
     }
 
-    static CaseResult build() {
+    public static CaseResult build() {
         CourseReport prior = new CourseReport("cEBRT", false, 10, null, "2019-02-04", "2019-02-15", false, 613L,
                 613 / 30.4375, 0.33, null, List.of(new InputFile("pt017/prior/RD.dcm", "2.25.1", "ab12")),
                 "identity");
