@@ -87,7 +87,7 @@ public final class ConstraintEvaluator {
             return result(c, null, roleKey, statistic, method, null, Status.NOT_EVALUATED, r.reason, List.of());
         }
         List<String> deviations = new ArrayList<>(r.deviations);
-        deviations.addAll(methodAndMetricDeviations(c, statistic, method));
+        deviations.addAll(methodAndMetricDeviations(c, statistic, method, in.hasPriorCourse()));
         deviations.addAll(caseDeviations(c, r, in));
         if (c.scope().needsPriorCourse() && !in.hasPriorCourse()) {
             return result(c, r.structure, roleKey, statistic, method, null, Status.NOT_EVALUATED,
@@ -185,7 +185,9 @@ public final class ConstraintEvaluator {
         return plainIsShort ? b.toPlainString() : b.toString();
     }
 
-    private List<String> methodAndMetricDeviations(Constraint c, String statistic, EvaluationMethod method) {
+    /** @param severalCourses false: a cumulative value is the one course's, the same by either method */
+    private List<String> methodAndMetricDeviations(Constraint c, String statistic, EvaluationMethod method,
+                                                   boolean severalCourses) {
         List<String> d = new ArrayList<>();
         Constraint.Published p = c.published();
         if (p == null) {
@@ -196,7 +198,8 @@ public final class ConstraintEvaluator {
         }
         boolean combinesCourses = c.scope() == ConstraintScope.CUMULATIVE || c.scope() == ConstraintScope.CUMULATIVE_FORGIVEN
                 || c.scope() == ConstraintScope.RATIO;
-        if (combinesCourses && p.method() == EvaluationMethod.SUMMARY && method == EvaluationMethod.VOXELWISE) {
+        if (combinesCourses && severalCourses && p.method() == EvaluationMethod.SUMMARY
+                && method == EvaluationMethod.VOXELWISE) {
             String per = p.statistic() == null ? statistic : p.statistic();
             d.add("voxel-wise plan sum instead of the sum of per-course " + per
                     + " values the limit was derived with");

@@ -158,6 +158,11 @@ class ConstraintEvaluatorTest {
         ConstraintResult ratio = new ConstraintEvaluator("Dmax").evaluate(List.of(dose("r", ConstraintScope.RATIO,
                 Comparison.LESS, 50, "%", "Dmax")), single).getFirst();
         assertThat(ratio.status()).isEqualTo(Status.NOT_EVALUATED);
+        // a cumulative limit on one course: its value is the course's by either method, so no method deviation
+        ConstraintResult oneCourse = new ConstraintEvaluator("Dmax").evaluate(List.of(dose("c",
+                ConstraintScope.CUMULATIVE, Comparison.LESS, 50, "Gy", "Dmax")), single).getFirst();
+        assertThat(oneCourse.method()).isEqualTo(EvaluationMethod.VOXELWISE);
+        assertThat(oneCourse.deviations()).noneMatch(d -> d.startsWith("voxel-wise plan sum"));
 
         Inputs noDates = new Inputs();
         noDates.interval = null;

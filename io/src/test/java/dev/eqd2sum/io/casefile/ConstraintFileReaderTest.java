@@ -92,6 +92,11 @@ class ConstraintFileReaderTest {
                 + " \"alphaBeta\": 2}", "pt/limits.json: constraints[0].alphaBeta", "does not apply");
         fails("{" + base + ", \"unit\": \"Gy\", \"method\": \"both ways\"}", "pt/limits.json: constraints[0].method",
                 "not a method");
+        fails("{" + base.replace("\"Dmax\"", "\"V20Gy\"") + ", \"unit\": \"cc\", \"method\": \"summary\"}",
+                "pt/limits.json: constraints[0].method", "\"summary\" does not apply to V20Gy: summary sums (per-course"
+                        + " values added) exist for dose statistics only; use voxelwise or both");
+        fails("{" + base + ", \"unit\": \"Gy\", \"published\": {\"forgiveness\": \"nelson\"}}",
+                "pt/limits.json: constraints[0].published.forgiveness", "is not a schedule");
     }
 
     private static final String CORD = "\"role\": \"cord\", \"statistic\": \"D0.03cc\", \"alphaBeta\": 3,"
