@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * cohort.json: what ran, with which tool and options, how it ended and how long it took. The only cohort
- * output that differs between runs of the same inputs (wall time, counts of unchanged cases).
+ * cohort.json: what ran, with which tool and options, how it ended and how long it took, and the output folder
+ * of each case that has one ({@code folders}: caseId to folder name). The only cohort output that differs between
+ * runs of the same inputs (wall time, counts of unchanged cases).
  */
 public final class CohortReport {
     public static final String FILE_NAME = "cohort.json";
@@ -66,6 +67,14 @@ public final class CohortReport {
         t.put("runningCases", round(timing.runningS()));
         long computed = counts.get("computed").asLong();
         root.put("casesPerSecond", wallSeconds > 0 ? Math.round(computed / wallSeconds * 1000) / 1000.0 : 0);
+        // Every case whose outputs are in OUT, in case order, also when the folder is the caseId itself: a script
+        // joins cohort-metrics.csv's case_id on it without a rule of its own (FolderNames renames some caseIds).
+        ObjectNode folders = root.putObject("folders");
+        for (CaseOutcome o : outcomes) {
+            if (o.hasOutputs()) {
+                folders.put(o.c().caseId(), o.c().folderName());
+            }
+        }
         try {
             CohortTables.writeAtomically(outDir.resolve(FILE_NAME), JSON.writeValueAsString(root) + "\n");
         } catch (JsonProcessingException e) {
