@@ -158,7 +158,8 @@ public final class CohortCommand implements Callable<Integer> {
         List<CaseOutcome> outcomes = run.run(cases, out, resume);
         CohortTables.write(out, outcomes);
         double wall = (System.nanoTime() - t0) / 1e9;
-        CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing());
+        CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing(),
+                selectedBackend());
         for (CaseOutcome o : outcomes) {
             if (o.bug() != null) {
                 stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");
@@ -183,6 +184,14 @@ public final class CohortCommand implements Callable<Integer> {
                     + " it or elsewhere");
         }
         CohortOutput.check(out, out.toString(), resume);
+    }
+
+    /**
+     * The backend every case of this run selects (after {@link #planBackend}: the whole cohort's work decides
+     * {@code auto}), named in cohort.json also when --resume kept every case and none ran.
+     */
+    private String selectedBackend() {
+        return KernelProvider.select(backend, 0).name();
     }
 
     /** Same version line as {@code eqd2sum --version}, the build included. */

@@ -27,11 +27,13 @@ public final class CohortReport {
     }
 
     /**
-     * @param input the input folder or manifest as the user named it
+     * @param input           the input folder or manifest as the user named it
+     * @param selectedBackend the backend this run selected for its cases ({@code scalar}, {@code vector},
+     *                        {@code opencl}), known also when --resume kept every case and none ran
      */
     public static void write(Path outDir, String input, List<CaseOutcome> outcomes, double wallSeconds,
                              String toolVersion, String toolBuild, CaseOptions options, int threads, long heapBytes,
-                             CohortRun.Timing timing) {
+                             CohortRun.Timing timing, String selectedBackend) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", 1);
         root.put("kind", "eqd2sum-cohort");
@@ -47,7 +49,8 @@ public final class CohortReport {
         tool.put("backendRequested", options.backend());
         ArrayNode used = tool.putArray("backends");
         backends.forEach(used::add);
-        tool.put("backend", backends.size() == 1 ? backends.first() : backends.isEmpty() ? null : "mixed");
+        // never null: a pipeline reading it as a string must not break on a run whose cases were all kept
+        tool.put("backend", backends.size() == 1 ? backends.first() : backends.isEmpty() ? selectedBackend : "mixed");
         root.put("input", input);
         ObjectNode opts = root.putObject("options");
         opts.put("noDose", options.noDose());
@@ -65,6 +68,7 @@ public final class CohortReport {
         t.put("hashingInputs", round(timing.hashingS()));
         t.put("waitingForMemory", round(timing.waitingForMemoryS()));
         t.put("runningCases", round(timing.runningS()));
+        // of the cases this run computed (kept ones cost only their hashing): 0.0 when --resume kept them all
         long computed = counts.get("computed").asLong();
         root.put("casesPerSecond", wallSeconds > 0 ? Math.round(computed / wallSeconds * 1000) / 1000.0 : 0);
         // Every case whose outputs are in OUT, in case order, also when the folder is the caseId itself: a script

@@ -29,7 +29,7 @@ class CohortReportTest {
                 new CohortListener() {
                 }).run(cases, out, true);
         CohortTables.write(out, outcomes);
-        CohortReport.write(out, "study", outcomes, 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0));
+        CohortReport.write(out, "study", outcomes, 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0), "vector");
         return outcomes;
     }
 
@@ -59,5 +59,27 @@ class CohortReportTest {
             assertThat(Files.readAllLines(out.resolve(folders.get(caseId).asText()).resolve("metrics.csv")))
                     .contains(row);
         }
+    }
+
+    @Test
+    void aRunWhoseCasesWereAllKeptNamesTheBackendItSelected_noNull() throws IOException {
+        Path study = tmp.resolve("study");
+        for (int i = 0; i < 3; i++) {
+            FakeStudy.writeCase(study.resolve("p" + i), "P" + i, 500 + i);
+        }
+        Path out = tmp.resolve("out");
+        run(study, out);
+        List<CaseOutcome> kept = run(study, out);
+        assertThat(kept).allMatch(o -> o.status() == CaseOutcome.Status.UNCHANGED);
+
+        JsonNode root = JSON.readTree(out.resolve(CohortReport.FILE_NAME).toFile());
+        JsonNode tool = root.get("tool");
+        assertThat(tool.get("backend").isTextual()).as(tool.toString()).isTrue();
+        assertThat(tool.get("backend").asText()).isEqualTo("vector"); // the selected one, not the cases' (none ran)
+        assertThat(tool.get("backends")).isEmpty(); // the backends of cases computed by this run
+        assertThat(root.get("counts").get("computed").asInt()).isZero();
+        assertThat(root.get("casesPerSecond").isNumber()).isTrue();
+        assertThat(root.get("casesPerSecond").asDouble()).isZero();
+        assertThat(root.get("folders").size()).isEqualTo(3);
     }
 }

@@ -220,7 +220,7 @@ class CohortRunTest {
         Path study = study();
         Path out = tmp.resolve("out");
         run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
-        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0));
+        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0), "scalar");
         Files.writeString(study.resolve("p02/RS.dcm"), "edited");
         // what a run killed while it recomputes P02 leaves: no table or cohort.json of the run before
         List<String> seen = new ArrayList<>();
