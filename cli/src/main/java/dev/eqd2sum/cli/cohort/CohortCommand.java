@@ -149,14 +149,26 @@ public final class CohortCommand implements Callable<Integer> {
     private int runCases(List<CohortCase> cases, int n, CaseRunner runner, CohortProgress progress, long t0) {
         String version = Main.Version.version();
         CaseOptions options = new CaseOptions(noDose, backend);
-        stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
+        // no more run at once than there are cases, whatever --threads asked for
+        int atATime = Math.max(1, Math.min(n, cases.size()));
+        stderr.println("cohort: " + cases.size() + " cases, " + atATime + " at a time, heap "
                 + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
         // the resume records name the build too: a snapshot's version stays the same from build to build
         String build = Main.Version.build();
         CohortRun run = new CohortRun(runner, options, "eqd2sum " + version + " (build " + build + ")", n, heapBytes,
                 progress);
-        List<CaseOutcome> outcomes = run.run(cases, out, resume);
-        CohortTables.write(out, outcomes);
+        Thread interrupted = interruptionNotice(progress);
+        List<CaseOutcome> outcomes;
+        try {
+            outcomes = run.run(cases, out, resume);
+            CohortTables.write(out, outcomes);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting (a signal): the notice is printing
+            }
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing(),
                 selectedBackend());
@@ -184,6 +196,19 @@ public final class CohortCommand implements Callable<Integer> {
                     + " it or elsewhere");
         }
         CohortOutput.check(out, out.toString(), resume);
+    }
+
+    /**
+     * A shutdown hook, registered while cases run and their tables are written, that says on stderr what a
+     * signal (Ctrl-C, Slurm's SIGTERM at its time limit) left: without it the run ended with exit 130 or 143 and
+     * no word. SIGKILL runs no hook; the outputs are safe either way (see CohortRun).
+     */
+    private Thread interruptionNotice(CohortProgress progress) {
+        Thread t = new Thread(() -> progress.last("cohort: interrupted; the cases finished so far are kept in " + out
+                + ": run the same command with --resume to continue (it writes the tables and cohort.json)"),
+                "cohort-interrupted");
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
     }
 
     /**

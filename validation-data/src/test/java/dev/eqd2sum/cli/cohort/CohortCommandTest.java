@@ -70,6 +70,14 @@ class CohortCommandTest {
     }
 
     @Test
+    void moreThreadsThanCases_theLogSaysHowManyRunAtOnce() throws IOException {
+        Path study = study(2);
+        assertThat(run(study.toString(), "--out", tmp.resolve("out").toString(), "--no-dose", "--threads", "5000"))
+                .isEqualTo(0);
+        assertThat(stderr()).contains("cohort: 2 cases, 2 at a time, heap 1024 MiB\n");
+    }
+
+    @Test
     void failedCases_exit3_failuresCsv_othersComplete() throws IOException {
         Path study = study(5);
         FakeStudy.truncateDose(study.resolve("p01"));
