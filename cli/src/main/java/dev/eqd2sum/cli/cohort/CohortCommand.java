@@ -41,8 +41,10 @@ import java.util.concurrent.Callable;
                         + " CSV manifest with a `case` column of case-file paths (relative to the manifest), run in"
                         + " row order.",
                 "",
-                "Writes OUT/<caseId>/ per case (the files `sum` writes, without RT Dose files under --no-dose),"
-                        + " cohort-metrics.csv, cohort-constraints.csv, failures.csv (case,error) and cohort.json."
+                "Writes OUT/<caseId>/ per case (the files `sum` writes, without RT Dose files under --no-dose;"
+                        + " a caseId unsafe as a folder name is renamed, and cohort.json's \"folders\" maps each"
+                        + " caseId to its folder), cohort-metrics.csv, cohort-constraints.csv, failures.csv"
+                        + " (case,error) and cohort.json."
                         + " A failing case never stops the others.",
                 "",
                 "Exit status: 0 every case succeeded, 3 some failed (see failures.csv), 2 bad usage or input"
