@@ -41,8 +41,10 @@ import java.util.concurrent.Callable;
                         + " CSV manifest with a `case` column of case-file paths (relative to the manifest), run in"
                         + " row order.",
                 "",
-                "Writes OUT/<caseId>/ per case (the files `sum` writes, without RT Dose files under --no-dose),"
-                        + " cohort-metrics.csv, cohort-constraints.csv, failures.csv (case,error) and cohort.json."
+                "Writes OUT/<caseId>/ per case (the files `sum` writes, without RT Dose files under --no-dose;"
+                        + " a caseId unsafe as a folder name is renamed, and cohort.json's \"folders\" maps each"
+                        + " caseId to its folder), cohort-metrics.csv, cohort-constraints.csv, failures.csv"
+                        + " (case,error) and cohort.json."
                         + " A failing case never stops the others.",
                 "",
                 "Exit status: 0 every case succeeded, 3 some failed (see failures.csv), 2 bad usage or input"
@@ -149,16 +151,29 @@ public final class CohortCommand implements Callable<Integer> {
     private int runCases(List<CohortCase> cases, int n, CaseRunner runner, CohortProgress progress, long t0) {
         String version = Main.Version.version();
         CaseOptions options = new CaseOptions(noDose, backend);
-        stderr.println("cohort: " + cases.size() + " cases, " + n + " at a time, heap "
+        // no more run at once than there are cases, whatever --threads asked for
+        int atATime = Math.max(1, Math.min(n, cases.size()));
+        stderr.println("cohort: " + cases.size() + " cases, " + atATime + " at a time, heap "
                 + (heapBytes >> 20) + " MiB" + (resume ? ", resuming" : ""));
         // the resume records name the build too: a snapshot's version stays the same from build to build
         String build = Main.Version.build();
         CohortRun run = new CohortRun(runner, options, "eqd2sum " + version + " (build " + build + ")", n, heapBytes,
                 progress);
-        List<CaseOutcome> outcomes = run.run(cases, out, resume);
-        CohortTables.write(out, outcomes);
+        Thread interrupted = interruptionNotice(progress);
+        List<CaseOutcome> outcomes;
+        try {
+            outcomes = run.run(cases, out, resume);
+            CohortTables.write(out, outcomes);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting (a signal): the notice is printing
+            }
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
-        CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing());
+        CohortReport.write(out, input, outcomes, wall, version, build, options, n, heapBytes, run.timing(),
+                selectedBackend());
         for (CaseOutcome o : outcomes) {
             if (o.bug() != null) {
                 stderr.println("cohort: internal error in " + o.c().displayCaseFile() + " (a bug; please report it):");
@@ -183,6 +198,27 @@ public final class CohortCommand implements Callable<Integer> {
                     + " it or elsewhere");
         }
         CohortOutput.check(out, out.toString(), resume);
+    }
+
+    /**
+     * A shutdown hook, registered while cases run and their tables are written, that says on stderr what a
+     * signal (Ctrl-C, Slurm's SIGTERM at its time limit) left: without it the run ended with exit 130 or 143 and
+     * no word. SIGKILL runs no hook; the outputs are safe either way (see CohortRun).
+     */
+    private Thread interruptionNotice(CohortProgress progress) {
+        Thread t = new Thread(() -> progress.last("cohort: interrupted; the cases finished so far are kept in " + out
+                + ": run the same command with --resume to continue (it writes the tables and cohort.json)"),
+                "cohort-interrupted");
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
+    }
+
+    /**
+     * The backend every case of this run selects (after {@link #planBackend}: the whole cohort's work decides
+     * {@code auto}), named in cohort.json also when --resume kept every case and none ran.
+     */
+    private String selectedBackend() {
+        return KernelProvider.select(backend, 0).name();
     }
 
     /** Same version line as {@code eqd2sum --version}, the build included. */

@@ -78,6 +78,12 @@ final class CohortProgress implements CohortListener {
         err.flush();
     }
 
+    /** A last line, below whatever is on screen and with no bar after it: the JVM is going away. */
+    synchronized void last(String line) {
+        err.print(terminal ? "\r\033[K" + line + "\n" : line + "\n");
+        err.flush();
+    }
+
     private String bar(int finished, int failed, int cases) {
         int filled = cases == 0 ? BAR_WIDTH : finished * BAR_WIDTH / cases;
         double s = (System.nanoTime() - startNanos) / 1e9;

@@ -254,6 +254,12 @@ public final class ConstraintEvaluator {
         return publishedStatistic.equals("Pmax") ? "the point maximum (Pmax)" : publishedStatistic;
     }
 
+    /**
+     * The reason of a constraint whose structure the case lacks, followed by the structure's name: the cohort table
+     * takes the name back from it (constraints.json's {@code structure} is the structure evaluated, null here).
+     */
+    public static final String MISSING_STRUCTURE_REASON = "the structure set has no contoured structure named ";
+
     private record Resolution(String structure, Role role, List<String> deviations, String reason) {
     }
 
@@ -262,8 +268,7 @@ public final class ConstraintEvaluator {
             if (in.hasStructure(c.structure())) {
                 return new Resolution(c.structure(), null, List.of(), null);
             }
-            return new Resolution(null, null, List.of(), "the structure set has no contoured structure named "
-                    + c.structure());
+            return new Resolution(null, null, List.of(), MISSING_STRUCTURE_REASON + c.structure());
         }
         if (c.role() == null) {
             return new Resolution(null, null, List.of(), "the constraint names neither a role nor a structure");

@@ -150,7 +150,12 @@ public final class CaseDiscovery {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             String name = file.getFileName().toString();
-                            if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                            if (attrs.isSymbolicLink() && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                                // followed links arrive as their targets: a link seen as a link leads nowhere, and a
+                                // case behind it must not drop out of the cohort unnoticed
+                                warnings.add(displayPath(displayRoot, slashed(root.relativize(file)))
+                                        + ": skipped, a symbolic link to " + linkTarget(file) + ", which does not exist");
+                            } else if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".json")) {
                                 String rel = slashed(root.relativize(file));
                                 if (attrs.size() > MAX_CASE_FILE_BYTES) {
                                     // not read: a case file is small, but a case's own file this large must not vanish
@@ -184,6 +189,14 @@ public final class CaseDiscovery {
             found.add(new Found(root.resolve(rel), displayPath(displayRoot, rel)));
         }
         return found;
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "a file";
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.eqd2sum.io.cohort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.eqd2sum.engine.InvalidInputException;
+import dev.eqd2sum.engine.constraint.ConstraintEvaluator;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,7 +22,9 @@ import java.util.List;
  * not recomputed, writes the same bytes as an uninterrupted one):
  * <ul>
  * <li>{@value #METRICS}: every case's metrics.csv rows under one header, verbatim;</li>
- * <li>{@value #CONSTRAINTS}: one row per entry of every case's constraints.json;</li>
+ * <li>{@value #CONSTRAINTS}: one row per entry of every case's constraints.json: CONTRACT's columns, then the
+ * limit's {@code unit} (a V20Gy limit in % and one in cc differ only there); {@code structure} is the structure the
+ * constraint names also when the case lacks it (constraints.json then has it only in the reason);</li>
  * <li>{@value #FAILURES}: {@code case,error} for each failed case, the line {@code sum} would print.</li>
  * </ul>
  * Each file is streamed, case by case, into a file beside its final name and renamed into place.
@@ -32,7 +35,7 @@ public final class CohortTables {
     public static final String FAILURES = "failures.csv";
     public static final String METRICS_HEADER = "case_id,structure,alpha_beta,statistic,unit,scope,value";
     public static final String CONSTRAINTS_HEADER =
-            "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason";
+            "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason,unit";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Longer than any right header: a first line this long is not read further. */
@@ -177,10 +180,10 @@ public final class CohortTables {
                     + " run the cohort again with --resume");
         }
         for (JsonNode c : root.path("constraints")) {
-            List<String> row = new ArrayList<>(12);
+            List<String> row = new ArrayList<>(13);
             row.add(caseId);
             row.add(text(c, "id"));
-            row.add(text(c, "structure"));
+            row.add(structure(c));
             row.add(text(c, "metric"));
             row.add(number(c, "alphaBeta"));
             row.add(text(c, "scope"));
@@ -190,8 +193,22 @@ public final class CohortTables {
             row.add(text(c, "comparator"));
             row.add(text(c, "status"));
             row.add(text(c, "reason"));
+            row.add(text(c, "unit"));
             out.write(Csv.row(row));
         }
+    }
+
+    /**
+     * The structure evaluated, or the one the constraint names when the case lacks it: constraints.json says that
+     * name only in the reason, so a table read alone would not tell which organ went unevaluated.
+     */
+    private static String structure(JsonNode c) {
+        String evaluated = text(c, "structure");
+        String reason = text(c, "reason");
+        if (evaluated.isEmpty() && reason.startsWith(ConstraintEvaluator.MISSING_STRUCTURE_REASON)) {
+            return reason.substring(ConstraintEvaluator.MISSING_STRUCTURE_REASON.length());
+        }
+        return evaluated;
     }
 
     private static String text(JsonNode n, String field) {

@@ -73,6 +73,20 @@ class CaseDiscoveryTest {
     }
 
     @Test
+    void aDanglingJsonLinkIsSkippedWithAWarning_aLiveOneIsFollowed() throws IOException {
+        Path study = tmp.resolve("study");
+        FakeStudy.writeCase(study.resolve("a"), "A", 100);
+        Path elsewhere = FakeStudy.writeCase(tmp.resolve("elsewhere/b"), "B", 100);
+        Files.createSymbolicLink(study.resolve("b.json"), elsewhere);
+        Files.createSymbolicLink(study.resolve("gone.json"), tmp.resolve("moved/case.json"));
+        CaseDiscovery d = new CaseDiscovery();
+        assertThat(d.discover(study, "study", tmp.resolve("out"))).extracting(CohortCase::caseId)
+                .containsExactly("A", "B");
+        assertThat(d.warnings()).containsExactly("study/gone.json: skipped, a symbolic link to "
+                + tmp.resolve("moved/case.json") + ", which does not exist");
+    }
+
+    @Test
     void skippedJsonFilesAreNamedWithWhy_tooLargeOrTooDeep() throws IOException {
         Path study = tmp.resolve("study");
         FakeStudy.writeCase(study.resolve("a"), "A", 100);

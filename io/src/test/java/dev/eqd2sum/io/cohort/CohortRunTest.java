@@ -80,11 +80,11 @@ class CohortRunTest {
         List<String> constraints = Files.readAllLines(out.resolve("cohort-constraints.csv"));
         assertThat(constraints).hasSize(1 + 18 * 2);
         assertThat(constraints.get(0)).isEqualTo(
-                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason");
+                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason,unit");
         assertThat(constraints.get(1)).matches("P00,sahgal-2,SpinalCord,Dmax,2\\.0000,course,voxelwise,\\d+\\.\\d{4},"
-                + "25\\.0000,<,(passed|failed),");
+                + "25\\.0000,<,(passed|failed),,");
         assertThat(constraints.get(2)).isEqualTo("P00,nelson,SpinalCord,Dmax,3.0000,cumulativeForgiven,summary,,50.0000,"
-                + "<,not_evaluated,\"no prior course, \"\"as given\"\"\"");
+                + "<,not_evaluated,\"no prior course, \"\"as given\"\"\",");
         assertThat(constraints.get(35)).startsWith("P19,sahgal-2,");
 
         // Per-case folders: outputs and the resume record, nothing for failed cases, no work folder left.
@@ -220,7 +220,7 @@ class CohortRunTest {
         Path study = study();
         Path out = tmp.resolve("out");
         run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
-        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0));
+        CohortReport.write(out, "study", List.of(), 1, "v", "b", NO_DOSE, 2, HEAP, new CohortRun.Timing(0, 0, 0), "scalar");
         Files.writeString(study.resolve("p02/RS.dcm"), "edited");
         // what a run killed while it recomputes P02 leaves: no table or cohort.json of the run before
         List<String> seen = new ArrayList<>();

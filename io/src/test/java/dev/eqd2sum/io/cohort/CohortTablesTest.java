@@ -47,7 +47,7 @@ class CohortTablesTest {
         List<String> constraints = Files.readAllLines(out.resolve(CohortTables.CONSTRAINTS));
         assertThat(constraints).hasSize(1 + CASES);
         assertThat(constraints.get(CASES)).isEqualTo(caseId(CASES - 1) + ",cord,SpinalCord,Dmax,2.0000,course,"
-                + "voxelwise,12.5000,25.0000,<,passed,");
+                + "voxelwise,12.5000,25.0000,<,passed,,");
         assertThat(Files.readAllLines(out.resolve(CohortTables.FAILURES))).containsExactly("case,error");
         try (var files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -78,6 +78,40 @@ class CohortTablesTest {
         }
         assertThat(CohortTables.metricsProblem(out.resolve("A/metrics.csv")))
                 .isEqualTo("has the header \"garbage\", expected " + CohortTables.METRICS_HEADER);
+    }
+
+    @Test
+    void constraintRowsCarryTheLimitsUnit_andNameTheStructureTheCaseLacks() throws IOException {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out.resolve("A"));
+        // as sum writes them: two V20Gy limits differing only in unit, and a structure the case lacks (null)
+        Files.writeString(out.resolve("A/constraints.json"), """
+                {"schemaVersion": 1, "constraints": [
+                 {"id": "v20-pct", "structure": "PTV_High", "metric": "V20Gy", "alphaBeta": 10, "scope": "cumulative",
+                  "method": "voxelwise", "comparator": ">=", "limit": 2, "unit": "%%", "value": 100,
+                  "status": "passed", "reason": "100.00 %% >= 2 %%"},
+                 {"id": "v20-cc", "structure": "PTV_High", "metric": "V20Gy", "alphaBeta": 10, "scope": "cumulative",
+                  "method": "voxelwise", "comparator": ">=", "limit": 2, "unit": "cc", "value": 2.460917,
+                  "status": "passed", "reason": "2.46 cc >= 2 cc"},
+                 {"id": "eso", "structure": null, "role": null, "metric": "D2cc", "alphaBeta": 3, "scope": "cumulative",
+                  "method": "summary", "comparator": "<=", "limit": 60, "unit": "Gy", "value": null,
+                  "status": "not_evaluated", "reason": "%sEsophagus"},
+                 {"id": "cord", "structure": null, "role": null, "metric": "Dmax", "alphaBeta": 2, "scope": "course",
+                  "method": "summary", "comparator": "<", "limit": 25, "unit": "Gy", "value": null,
+                  "status": "not_evaluated", "reason": "no contoured structure for the spinal cord (roles.cord)"}]}
+                """.formatted(dev.eqd2sum.engine.constraint.ConstraintEvaluator.MISSING_STRUCTURE_REASON));
+
+        CohortTables.write(out, List.of(done(0, out)));
+
+        assertThat(Files.readAllLines(out.resolve(CohortTables.CONSTRAINTS))).containsExactly(
+                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason,unit",
+                "A,v20-pct,PTV_High,V20Gy,10.0000,cumulative,voxelwise,100.0000,2.0000,>=,passed,100.00 % >= 2 %,%",
+                "A,v20-cc,PTV_High,V20Gy,10.0000,cumulative,voxelwise,2.4609,2.0000,>=,passed,2.46 cc >= 2 cc,cc",
+                "A,eso,Esophagus,D2cc,3.0000,cumulative,summary,,60.0000,<=,not_evaluated,"
+                        + "the structure set has no contoured structure named Esophagus,Gy",
+                // a role the case has no structure for names no structure: the cell stays empty
+                "A,cord,,Dmax,2.0000,course,summary,,25.0000,<,not_evaluated,"
+                        + "no contoured structure for the spinal cord (roles.cord),Gy");
     }
 
     private static CaseOutcome done(int i, Path out) {

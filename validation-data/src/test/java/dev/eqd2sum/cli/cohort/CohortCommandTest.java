@@ -59,6 +59,25 @@ class CohortCommandTest {
     }
 
     @Test
+    void aResumeThatKeepsEveryCaseStillNamesItsBackend_noNullInCohortJson() throws IOException {
+        Path study = study(2);
+        Path o = tmp.resolve("out");
+        assertThat(run(study.toString(), "--out", o.toString(), "--no-dose")).isEqualTo(0);
+        assertThat(run(study.toString(), "--out", o.toString(), "--no-dose", "--resume")).isEqualTo(0);
+        String json = Files.readString(o.resolve("cohort.json"));
+        assertThat(json).contains("\"computed\" : 0", "\"backend\" : \"scalar\"", "\"backends\" : [ ]",
+                "\"casesPerSecond\" : 0.0").doesNotContain("null");
+    }
+
+    @Test
+    void moreThreadsThanCases_theLogSaysHowManyRunAtOnce() throws IOException {
+        Path study = study(2);
+        assertThat(run(study.toString(), "--out", tmp.resolve("out").toString(), "--no-dose", "--threads", "5000"))
+                .isEqualTo(0);
+        assertThat(stderr()).contains("cohort: 2 cases, 2 at a time, heap 1024 MiB\n");
+    }
+
+    @Test
     void failedCases_exit3_failuresCsv_othersComplete() throws IOException {
         Path study = study(5);
         FakeStudy.truncateDose(study.resolve("p01"));

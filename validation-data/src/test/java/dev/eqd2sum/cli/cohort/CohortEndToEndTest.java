@@ -102,7 +102,7 @@ class CohortEndToEndTest {
     void cohortConstraintsAreEveryConstraintsJsonEntry() throws IOException {
         List<String> rows = Files.readAllLines(out.resolve("cohort-constraints.csv"));
         assertThat(rows.get(0)).isEqualTo(
-                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason");
+                "case_id,id,structure,metric,alpha_beta,scope,method,value,limit,comparator,status,reason,unit");
         JsonMapper json = JsonMapper.builder().build();
         int r = 1;
         for (int i = 0; i < 20; i++) {
@@ -116,6 +116,7 @@ class CohortEndToEndTest {
                 String row = rows.get(r++);
                 assertThat(row).startsWith(id + "," + c.get("id").asText() + ",");
                 assertThat(row).contains("," + c.get("scope").asText() + ",", "," + c.get("status").asText() + ",");
+                assertThat(row).endsWith("," + c.get("unit").asText()); // the column CONTRACT's header lacks
                 if (c.hasNonNull("value")) {
                     assertThat(row).contains(String.format(java.util.Locale.ROOT, ",%.4f,", c.get("value").asDouble()));
                 }

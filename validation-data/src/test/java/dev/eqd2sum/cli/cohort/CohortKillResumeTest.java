@@ -78,4 +78,35 @@ class CohortKillResumeTest {
         }
         assertThat(killed.resolve(".cohort-work")).doesNotExist();
     }
+
+    @Test
+    void anInterruptedRunSaysSoAndHowToContinue_resumeCompletesIt() throws Exception {
+        Path study = tmp.resolve("study");
+        for (int i = 0; i < 8; i++) {
+            FakeStudy.writeCase(study.resolve(String.format("p%02d", i)), String.format("P%02d", i), 2000 + 13 * i);
+        }
+        Path out = tmp.resolve("out");
+        Process p = start(study, out, 150);
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                lines.add(l);
+                if (l.startsWith("cohort: [1/")) {
+                    // SIGINT, as Ctrl-C sends it (Process.destroy sends SIGTERM)
+                    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+                }
+            }
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join("\n", lines)).isEqualTo(130);
+        assertThat(lines).last().isEqualTo("cohort: interrupted; the cases finished so far are kept in " + out
+                + ": run the same command with --resume to continue (it writes the tables and cohort.json)");
+        assertThat(out.resolve("cohort-metrics.csv")).doesNotExist();
+
+        Process resumed = start(study, out, 0, "--resume");
+        List<String> resumedLines = finish(resumed);
+        assertThat(resumed.exitValue()).as(String.join("\n", resumedLines)).isZero();
+        assertThat(resumedLines).noneMatch(l -> l.contains("interrupted"));
+        assertThat(Files.readAllLines(out.resolve("cohort-metrics.csv"))).hasSize(1 + 8 * 2);
+    }
 }
