@@ -83,19 +83,35 @@ public final class ConsoleTable {
         if (!r.constraints().isEmpty()) {
             out.append("\nConstraints (point metric ").append(r.constraintMetric()).append(")\n");
             rows = new ArrayList<>();
-            rows.add(new String[] {"verdict", "id", "method", "structure", "a/b", "result", "deviations"});
+            rows.add(new String[] {"verdict", "id", "method", "structure", "compared", "result", "deviations"});
+            // each deviation once per constraint (both methods share most), numbered in the notes below the table
+            List<String> notes = new ArrayList<>();
             for (ConstraintResult c : r.constraints()) {
+                StringBuilder refs = new StringBuilder();
+                for (String d : c.deviations()) {
+                    String note = c.id() + ": " + d;
+                    int n = notes.indexOf(note);
+                    if (n < 0) {
+                        notes.add(note);
+                        n = notes.size() - 1;
+                    }
+                    refs.append(refs.isEmpty() ? "" : ",").append(n + 1);
+                }
                 rows.add(new String[] {verdict(c), c.id(), c.method() == null ? "-" : c.method().key(),
-                        c.structure() == null ? "-" : c.structure(),
-                        c.alphaBeta() == null ? "-" : Numbers.plain(c.alphaBeta()), c.reason(),
-                        c.deviations().isEmpty() ? "" : Integer.toString(c.deviations().size())});
+                        c.structure() == null ? "-" : c.structure(), compared(c), c.reason(), refs.toString()});
             }
             table(out, rows);
             long failed = r.constraints().stream().filter(c -> c.status() == ConstraintResult.Status.FAILED).count();
             long notEvaluated = r.constraints().stream()
                     .filter(c -> c.status() == ConstraintResult.Status.NOT_EVALUATED).count();
-            out.append(String.format(Locale.ROOT, "  %d of %d failed, %d not evaluated; deviations are listed in"
-                    + " constraints.json%n", failed, r.constraints().size(), notEvaluated));
+            out.append(String.format(Locale.ROOT, "  %d of %d failed, %d not evaluated%n", failed,
+                    r.constraints().size(), notEvaluated));
+            if (!notes.isEmpty()) {
+                out.append("  deviations from how the limits were published:\n");
+                for (int n = 0; n < notes.size(); n++) {
+                    out.append("  ").append(n + 1).append(". ").append(printable(notes.get(n))).append('\n');
+                }
+            }
         }
         if (!r.warnings().isEmpty()) {
             out.append("\nWarnings\n");
@@ -104,6 +120,22 @@ public final class ConsoleTable {
             }
         }
         return out.toString();
+    }
+
+    /** What the value is: "Dmax cumulative forgiven EQD2(3)", "V20Gy course EQD2(2)", "interval". */
+    private static String compared(ConstraintResult c) {
+        if (c.scope() == dev.eqd2sum.engine.constraint.ConstraintScope.INTERVAL) {
+            return "interval";
+        }
+        String scope = switch (c.scope()) {
+            case COURSE -> "current course";
+            case CUMULATIVE -> "cumulative";
+            case CUMULATIVE_FORGIVEN -> "cumulative forgiven";
+            case RATIO -> "course/cumulative";
+            case INTERVAL -> "interval";
+        };
+        return (c.metric() == null ? "" : c.metric() + " ") + scope
+                + (c.alphaBeta() == null ? "" : " EQD2(" + Numbers.plain(c.alphaBeta()) + ")");
     }
 
     private static String verdict(ConstraintResult c) {
