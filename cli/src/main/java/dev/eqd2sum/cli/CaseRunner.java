@@ -628,10 +628,23 @@ final class CaseRunner {
 
     /** Roles and course facts, for deciding which statistics constraints need. */
     private record RolesOnly(Map<Role, String> roles, Set<String> contoured, boolean hasPriorCourse,
-                             OptionalDouble intervalMonths, ForgivenessSchedule forgiveness) implements ConstraintInputs {
+                             OptionalDouble intervalMonths, ForgivenessSchedule forgiveness,
+                             String intervalEndEstimated) implements ConstraintInputs {
         /** The course facts taken from the timeline, which (with its dose grids) is not kept. */
         RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline) {
-            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline), timeline.forgiveness());
+            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline), timeline.forgiveness(),
+                    intervalEndEstimated(timeline));
+        }
+
+        /** The label of the latest prior course when the interval runs from its estimated end date, else null. */
+        private static String intervalEndEstimated(CourseTimeline timeline) {
+            ScheduledCourse latest = null;
+            for (ScheduledCourse c : timeline.courses()) {
+                if (!c.current() && c.endDate() != null && (latest == null || c.endDate().isAfter(latest.endDate()))) {
+                    latest = c;
+                }
+            }
+            return latest != null && latest.endDateEstimated() ? latest.label() : null;
         }
 
         @Override
@@ -670,6 +683,11 @@ final class CaseRunner {
         @Override
         public ForgivenessSchedule forgiveness() {
             return facts.forgiveness();
+        }
+
+        @Override
+        public String intervalEndEstimated() {
+            return facts.intervalEndEstimated();
         }
 
         @Override

@@ -76,7 +76,10 @@ public final class ConstraintEvaluator {
                     "the case lacks the dates for the interval (the prior course's end and the current course's start)",
                     List.of());
         }
-        return verdict(c, null, null, "interval", null, months.getAsDouble(), List.of());
+        String estimated = in.intervalEndEstimated();
+        return verdict(c, null, null, "interval", null, months.getAsDouble(), estimated == null ? List.of()
+                : List.of("the interval runs from course " + estimated + "'s estimated end date (startDate + fractions"
+                + " - 1 working days; give its endDate)"));
     }
 
     private ConstraintResult evaluateDose(Constraint c, EvaluationMethod method, ConstraintInputs in) {

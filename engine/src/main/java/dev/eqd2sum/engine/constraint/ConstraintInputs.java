@@ -32,6 +32,14 @@ public interface ConstraintInputs {
         return null;
     }
 
+    /**
+     * The label of the prior course whose end date, estimated from its start and fractions, the interval is
+     * measured from; null when the interval runs from a given date.
+     */
+    default String intervalEndEstimated() {
+        return null;
+    }
+
     /** Volume (cc) of the structure outside the output grid, left out of its statistics; 0 when none or unknown. */
     default double outsideGridCc(String structure) {
         return 0;

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class ConstraintEvaluatorTest {
     /** A cord whose hot spots lie apart: the voxel-wise sum is well below the summary sum. */
-    static final class Inputs implements ConstraintInputs {
+    static class Inputs implements ConstraintInputs {
         boolean prior = true;
         Double interval = 8.0;
         dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009();
@@ -163,6 +163,18 @@ class ConstraintEvaluatorTest {
                 ConstraintScope.CUMULATIVE, Comparison.LESS, 50, "Gy", "Dmax")), single).getFirst();
         assertThat(oneCourse.method()).isEqualTo(EvaluationMethod.VOXELWISE);
         assertThat(oneCourse.deviations()).noneMatch(d -> d.startsWith("voxel-wise plan sum"));
+
+        Inputs estimated = new Inputs() {
+            @Override
+            public String intervalEndEstimated() {
+                return "cEBRT";
+            }
+        };
+        assertThat(new ConstraintEvaluator("Dmax").evaluate(List.of(interval), estimated).getFirst().deviations())
+                .containsExactly("the interval runs from course cEBRT's estimated end date (startDate + fractions - 1"
+                        + " working days; give its endDate)");
+        assertThat(new ConstraintEvaluator("Dmax").evaluate(List.of(interval), new Inputs()).getFirst().deviations())
+                .isEmpty();
 
         Inputs noDates = new Inputs();
         noDates.interval = null;
