@@ -1027,8 +1027,14 @@ def prism_raster(grid, prism):
                 continue
             c, pts, centre_in = cells[(i, j)]
             if not centre_done and centre_in and lo <= k <= hi:
-                points.append((i, j, k))  # the voxel's centre, inside: a sample with no volume
-                volumes.append(0.0)
+                # the voxel's centre, inside: a sample with no volume, unless a sub-sample lies on it (odd n, and
+                # one of the part's heights at k)
+                h = max(1, math.floor(n * part + 0.5 + HEIGHTS_SNAP))
+                t = round((k - z_lo) * h / part - 0.5)
+                on_centre = n % 2 == 1 and 0 <= t < h and np.float32(z_lo + (t + 0.5) * part / h) == np.float32(k)
+                if not on_centre:
+                    points.append((i, j, k))
+                    volumes.append(0.0)
                 centre_done = True
             if pts is None:
                 pts = [(i + ox, j + oy) for oy in offsets for ox in offsets]

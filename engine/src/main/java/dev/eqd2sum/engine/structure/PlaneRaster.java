@@ -171,10 +171,18 @@ final class PlaneRaster {
                     sampleRowCount[2][r] = region.intervalsAt(y + ON_OUTLINE, sampleRows[2][r]);
                     sampleRowCount[3][r] = region.upperIntervalsAt(y - ON_OUTLINE, sampleRows[3][r]);
                 }
-                centreRowCount[0][0] = region.intervalsAt(j, centreRow[0][0]);
-                centreRowCount[1][0] = region.upperIntervalsAt(j, centreRow[1][0]);
-                centreRowCount[2][0] = region.intervalsAt(j + ON_OUTLINE, centreRow[2][0]);
-                centreRowCount[3][0] = region.upperIntervalsAt(j - ON_OUTLINE, centreRow[3][0]);
+                if ((n & 1) == 1) {
+                    // an odd n has a sample row at the centres' height: the same four lists
+                    for (int v = 0; v < 4; v++) {
+                        centreRow[v][0] = sampleRows[v][(n - 1) / 2];
+                        centreRowCount[v][0] = sampleRowCount[v][(n - 1) / 2];
+                    }
+                } else {
+                    centreRowCount[0][0] = region.intervalsAt(j, centreRow[0][0]);
+                    centreRowCount[1][0] = region.upperIntervalsAt(j, centreRow[1][0]);
+                    centreRowCount[2][0] = region.intervalsAt(j + ON_OUTLINE, centreRow[2][0]);
+                    centreRowCount[3][0] = region.upperIntervalsAt(j - ON_OUTLINE, centreRow[3][0]);
+                }
                 for (int p = 0; p < w; p++) {
                     float c = cov[rowBase + p];
                     if (c > 0f && c < 1f) {

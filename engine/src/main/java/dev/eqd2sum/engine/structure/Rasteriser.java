@@ -634,6 +634,21 @@ public final class Rasteriser {
             samples.addCentres(centresFrom, centres, centreCc);
         }
 
+        /**
+         * Whether a sub-sample of this slab part lies on the voxel's centre already (an odd n puts one in plane on
+         * it; then one of the part's heights may be k): the centre needs no sample of its own. One sub-sample per
+         * pixel (n = 1, the largest structures) over a whole voxel height is the centre: a second sample there
+         * would double the structure's boundary samples for nothing.
+         */
+        private boolean subSampleAtCentre(int k, double zLo, double len) {
+            if ((n & 1) == 0) {
+                return false;
+            }
+            int h = heights(n, len);
+            long t = Math.round((k - zLo) * h / len - 0.5);
+            return t >= 0 && t < h && (float) (zLo + (t + 0.5) * len / h) == (float) k;
+        }
+
         private void addSample(float i, float j, float k, float volumeCc) {
             samples.addPoint(i, j, k, volumeCc);
         }
@@ -653,7 +668,9 @@ public final class Rasteriser {
                 }
                 PlaneRaster raster = rasterOf(q);
                 if (!centreDone && p.lo <= k && k <= p.hi && raster.centreInside(i, j)) {
-                    addSample(i, j, k, 0f);
+                    if (!subSampleAtCentre(k, zLo, len)) {
+                        addSample(i, j, k, 0f);
+                    }
                     centreDone = true;
                 }
                 float c = raster.coverageAt(i, j);
