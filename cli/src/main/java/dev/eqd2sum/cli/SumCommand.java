@@ -173,10 +173,8 @@ final class SumCommand implements Callable<Integer> {
      */
     static void printConstraintProblems(CaseResult r, java.io.PrintStream err) {
         for (ConstraintResult c : r.constraints()) {
-            boolean neverEvaluable = c.method() == dev.eqd2sum.engine.constraint.EvaluationMethod.SUMMARY
-                    && c.metric() != null && !c.metric().startsWith("D");
             if (c.status() == ConstraintResult.Status.FAILED
-                    || (c.status() == ConstraintResult.Status.NOT_EVALUATED && !neverEvaluable)) {
+                    || (c.status() == ConstraintResult.Status.NOT_EVALUATED && !c.neverEvaluable())) {
                 StringBuilder line = new StringBuilder("eqd2sum: constraint ")
                         .append(c.status() == ConstraintResult.Status.FAILED ? "failed: " : "not evaluated: ")
                         .append(c.id());

@@ -16,6 +16,15 @@ public record ConstraintResult(String id, String description, String citation, S
         deviations = List.copyOf(deviations);
     }
 
+    /**
+     * A summary-method entry of a volume statistic (V20Gy, volume): summary sums (per-course values added) exist for
+     * dose statistics only, so it is never evaluated, on any case; not a gap in this case's data.
+     */
+    public boolean neverEvaluable() {
+        return status == Status.NOT_EVALUATED && method == EvaluationMethod.SUMMARY && metric != null
+                && !metric.startsWith("D");
+    }
+
     public Boolean passed() {
         return switch (status) {
             case PASSED -> Boolean.TRUE;

@@ -103,9 +103,12 @@ public final class ConsoleTable {
             table(out, rows);
             long failed = r.constraints().stream().filter(c -> c.status() == ConstraintResult.Status.FAILED).count();
             long notEvaluated = r.constraints().stream()
-                    .filter(c -> c.status() == ConstraintResult.Status.NOT_EVALUATED).count();
-            out.append(String.format(Locale.ROOT, "  %d of %d failed, %d not evaluated%n", failed,
-                    r.constraints().size(), notEvaluated));
+                    .filter(c -> c.status() == ConstraintResult.Status.NOT_EVALUATED && !c.neverEvaluable()).count();
+            long neverEvaluable = r.constraints().stream().filter(ConstraintResult::neverEvaluable).count();
+            out.append(String.format(Locale.ROOT, "  %d of %d failed, %d not evaluated%s%n", failed,
+                    r.constraints().size(), notEvaluated, neverEvaluable == 0 ? "" : String.format(Locale.ROOT,
+                            " (and %d summary entries of volume statistics, which have no summary sum)",
+                            neverEvaluable)));
             if (!notes.isEmpty()) {
                 out.append("  deviations from how the limits were published:\n");
                 for (int n = 0; n < notes.size(); n++) {

@@ -99,6 +99,22 @@ class ReportWritersTest {
                 .contains("  FAIL     a\\x0ab\\x1b[31mRED  voxelwise  Cord\\x9b");
     }
 
+    @Test
+    void summaryEntriesOfVolumeStatisticsAreNotCountedAsGapsOfTheCase() {
+        CaseResult small = SmallCaseResult.build();
+        ConstraintResult c = small.constraints().getFirst();
+        ConstraintResult v20 = new ConstraintResult("v20", "", "", "SpinalCord", null, "V20Gy", 2.0, c.scope(),
+                dev.eqd2sum.engine.constraint.EvaluationMethod.SUMMARY, c.comparison(), 30, "%", null, null,
+                ConstraintResult.Status.NOT_EVALUATED, "summary sums exist for dose statistics only, not for V20Gy",
+                List.of());
+        assertThat(v20.neverEvaluable()).isTrue();
+        assertThat(small.constraints()).noneMatch(ConstraintResult::neverEvaluable);
+        List<ConstraintResult> all = new java.util.ArrayList<>(small.constraints());
+        all.add(v20);
+        assertThat(ConsoleTable.render(withConstraints(small, all))).contains("  1 of 4 failed, 1 not evaluated (and 1"
+                + " summary entries of volume statistics, which have no summary sum)");
+    }
+
     private static CaseResult withConstraints(CaseResult r, List<ConstraintResult> constraints) {
         return new CaseResult(r.caseId(), r.toolVersion(), r.toolBuild(), r.backend(), r.caseFile(), r.structureSet(),
                 r.forgiveness(), r.outputGrid(), r.constraintMetric(), r.courses(), r.structures(), constraints,
