@@ -281,10 +281,11 @@ public final class CaseDiscovery {
         int column = -1;
         List<String> header = records.get(0);
         for (int i = 0; i < header.size(); i++) {
-            if (header.get(i).trim().equals("case")) {
+            // a spreadsheet's export may capitalise its headers ("Case")
+            if (header.get(i).trim().equalsIgnoreCase("case")) {
                 if (column >= 0) {
                     throw new InvalidInputException(displayManifest, "column \"case\" appears twice in the header row"
-                            + " (columns " + (column + 1) + " and " + (i + 1) + ")");
+                            + " (columns " + (column + 1) + " and " + (i + 1) + ", ignoring upper/lower case)");
                 }
                 column = i;
             }

@@ -244,10 +244,14 @@ class CaseDiscoveryTest {
         FakeStudy.writeCase(study.resolve("b"), "B", 100);
         Files.createDirectories(study.resolve("empty"));
         Path m = study.resolve("m.csv");
-        Files.writeString(m, "case,patient, case\na/case.json,1,b/case.json\n");
+        Files.writeString(m, "case,patient, Case\na/case.json,1,b/case.json\n");
         assertThatThrownBy(() -> new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out")))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("study/m.csv: column \"case\" appears twice in the header row (columns 1 and 3)");
+                .hasMessage("study/m.csv: column \"case\" appears twice in the header row (columns 1 and 3, ignoring"
+                        + " upper/lower case)");
+        // one capitalised column is the case column
+        Files.writeString(m, "Patient,CASE\n1,a/case.json\n2,b/case.json\n");
+        assertThat(new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out"))).hasSize(2);
         Files.writeString(m, "case\na\n");
         assertThatThrownBy(() -> new CaseDiscovery().discover(m, "study/m.csv", tmp.resolve("out")))
                 .hasMessage("study/m.csv: row 2: study/a is a folder, not a case file (did you mean study/a/case.json?)");
