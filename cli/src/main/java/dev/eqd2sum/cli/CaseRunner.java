@@ -657,6 +657,20 @@ final class CaseRunner {
             return contoured.contains(name);
         }
 
+        @Override
+        public Optional<String> structureNamed(String name) {
+            if (contoured.contains(name)) {
+                return Optional.of(name);
+            }
+            String wanted = name.trim();
+            for (String s : contoured) {
+                if (s.trim().equalsIgnoreCase(wanted)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+
         private static OptionalDouble intervalMonths(CourseTimeline timeline) {
             double best = Double.POSITIVE_INFINITY;
             for (ScheduledCourse c : timeline.courses()) {
@@ -710,6 +724,11 @@ final class CaseRunner {
         @Override
         public boolean hasStructure(String name) {
             return facts.hasStructure(name);
+        }
+
+        @Override
+        public Optional<String> structureNamed(String name) {
+            return facts.structureNamed(name);
         }
 
         @Override

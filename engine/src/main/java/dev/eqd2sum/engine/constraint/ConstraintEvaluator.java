@@ -78,8 +78,7 @@ public final class ConstraintEvaluator {
         }
         String estimated = in.intervalEndEstimated();
         return verdict(c, null, null, "interval", null, months.getAsDouble(), estimated == null ? List.of()
-                : List.of("the interval runs from course " + estimated + "'s estimated end date (startDate + fractions"
-                + " - 1 working days; give its endDate)"));
+                : List.of(estimatedEnd(estimated)));
     }
 
     private ConstraintResult evaluateDose(Constraint c, EvaluationMethod method, ConstraintInputs in) {
@@ -219,12 +218,13 @@ public final class ConstraintEvaluator {
         List<String> d = new ArrayList<>();
         Constraint.Published p = c.published();
         if (p != null && p.role() != null) {
-            // a fallback role already names itself (resolve); here: a constraint written for another role or structure
-            if (c.role() != null && c.role() != p.role()) {
-                d.add(r.structure + " (" + c.role().words() + ") used, but the limit was stated for the "
+            // the role the structure plays (a fallback's when one was taken; resolve named that already, so only a
+            // role the limit was not stated for is named here), or a structure named outright
+            boolean fallbackNamed = r.role != null && r.role != c.role() && c.role() == p.role();
+            if (r.role != null && r.role != p.role() && !fallbackNamed) {
+                d.add(r.structure + " (" + r.role.words() + ") used, but the limit was stated for the "
                         + p.role().words());
-            } else if (c.structure() != null && !in.structureFor(p.role()).map(r.structure::equalsIgnoreCase)
-                    .orElse(false)) {
+            } else if (r.role == null && !in.structureFor(p.role()).map(r.structure::equalsIgnoreCase).orElse(false)) {
                 d.add(r.structure + " used, but the limit was stated for the " + p.role().words());
             }
         }
@@ -235,14 +235,30 @@ public final class ConstraintEvaluator {
                     : "forgiven by the case's schedule (" + used.words() + ")") + " instead of the schedule the limit"
                     + " was stated with (" + p.forgiveness().words() + ")");
         }
+        String estimated = in.intervalEndEstimated();
+        if (estimated != null && c.scope() == ConstraintScope.CUMULATIVE_FORGIVEN) {
+            // the reduction steps at 6 / 12 / 24 months are read off the same interval
+            d.add(estimatedEnd(estimated));
+        }
         double outside = in.outsideGridCc(r.structure);
-        if (outside > 0) {
+        if (outside > OUTSIDE_GRID_SHOWN_CC) {
             double inside = in.insideGridCc(r.structure);
             d.add(String.format(Locale.ROOT, "%.3f cc of %s lie outside the output grid%s: the value is of the part"
                     + " inside", outside, r.structure, Double.isNaN(inside) ? ""
                     : String.format(Locale.ROOT, " (%.3f cc inside)", inside)));
         }
         return d;
+    }
+
+    /**
+     * A structure's volume outside the grid below this (cc) is rounding of its area sums, not a part left out: what
+     * "%.3f cc" cannot show, the threshold of the case's warning too.
+     */
+    public static final double OUTSIDE_GRID_SHOWN_CC = 0.0005;
+
+    private static String estimatedEnd(String course) {
+        return "the interval runs from course " + course + "'s estimated end date (startDate + fractions - 1 working"
+                + " days; give its endDate)";
     }
 
     /** Our Dmax (the highest dose at sample points inside the structure) is a point maximum. */
@@ -268,8 +284,9 @@ public final class ConstraintEvaluator {
 
     private static Resolution resolve(Constraint c, ConstraintInputs in) {
         if (c.structure() != null) {
-            if (in.hasStructure(c.structure())) {
-                return new Resolution(c.structure(), null, List.of(), null);
+            Optional<String> named = in.structureNamed(c.structure());
+            if (named.isPresent()) {
+                return new Resolution(named.get(), null, List.of(), null);
             }
             return new Resolution(null, null, List.of(), MISSING_STRUCTURE_REASON + c.structure());
         }

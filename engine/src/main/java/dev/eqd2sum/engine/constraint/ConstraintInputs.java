@@ -11,6 +11,14 @@ public interface ConstraintInputs {
     /** Whether the structure set has a structure of this name with contours. */
     boolean hasStructure(String name);
 
+    /**
+     * The structure set's own name of the contoured structure a constraint file names (CONTRACT: names match
+     * ignoring upper/lower case after trimming); empty when there is none.
+     */
+    default Optional<String> structureNamed(String name) {
+        return hasStructure(name) ? Optional.of(name) : Optional.empty();
+    }
+
     /** Whether the case has a course before the current one. */
     boolean hasPriorCourse();
 

@@ -17,12 +17,13 @@ public record ConstraintResult(String id, String description, String citation, S
     }
 
     /**
-     * A summary-method entry of a volume statistic (V20Gy, volume): summary sums (per-course values added) exist for
-     * dose statistics only, so it is never evaluated, on any case; not a gap in this case's data.
+     * A summary-method entry of a volume statistic (V20Gy, volume) over several courses: summary sums (per-course
+     * values added) exist for dose statistics only, so it is never evaluated, on any case; not a gap in this case's
+     * data. (A course-scope one reads the current course by either method.)
      */
     public boolean neverEvaluable() {
-        return status == Status.NOT_EVALUATED && method == EvaluationMethod.SUMMARY && metric != null
-                && !metric.startsWith("D");
+        return status == Status.NOT_EVALUATED && method == EvaluationMethod.SUMMARY && scope != ConstraintScope.COURSE
+                && metric != null && !metric.startsWith("D");
     }
 
     public Boolean passed() {

@@ -263,6 +263,37 @@ class ConstraintEvaluatorTest {
                 new Constraint.Published(Role.THECAL_SAC, null, null));
         assertThat(e.evaluate(List.of(named), new Inputs()).getFirst().deviations()).containsExactly(
                 "SpinalCord used, but the limit was stated for the thecal sac");
+        // the structure a fallback role found IS the published role's: only the fallback deviation, none more
+        Constraint cordFirst = new Constraint("f", "", "", Role.CORD, List.of(Role.THECAL_SAC), null, "Dmax", 2.0,
+                ConstraintScope.COURSE, List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 25, "Gy",
+                new Constraint.Published(Role.THECAL_SAC, "Dmax", null));
+        Inputs sacOnly = new Inputs() {
+            @Override
+            public Optional<String> structureFor(Role role) {
+                return role == Role.THECAL_SAC ? Optional.of("ThecalSac") : Optional.empty();
+            }
+
+            @Override
+            public boolean hasStructure(String name) {
+                return name.equals("ThecalSac");
+            }
+        };
+        assertThat(e.evaluate(List.of(cordFirst), sacOnly).getFirst().deviations()).singleElement().asString()
+                .startsWith("ThecalSac (thecal sac) used instead of the spinal cord");
+        // a structure named in another case than the structure set's, and rounding outside the grid: no deviation
+        Constraint lower = new Constraint("l", "", "", null, List.of(), " spinalcord ", "Dmax", 2.0,
+                ConstraintScope.COURSE, List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 25, "Gy", null);
+        Inputs rounding = new Inputs() {
+            @Override
+            public Optional<String> structureNamed(String name) {
+                return name.trim().equalsIgnoreCase("SpinalCord") ? Optional.of("SpinalCord") : Optional.empty();
+            }
+        };
+        rounding.outsideCc = 4.8e-8;
+        ConstraintResult found = e.evaluate(List.of(lower), rounding).getFirst();
+        assertThat(found.structure()).isEqualTo("SpinalCord");
+        assertThat(found.status()).isEqualTo(Status.PASSED);
+        assertThat(found.deviations()).isEmpty();
         Inputs partly = new Inputs();
         partly.outsideCc = 1.995;
         assertThat(e.evaluate(List.of(dose("c", ConstraintScope.COURSE, Comparison.LESS, 25, "Gy", "Dmax")), partly))

@@ -169,7 +169,8 @@ public final class ConstraintFileReader {
             } else {
                 methods = List.of(EvaluationMethod.fromKey(method).orElseThrow(() -> o.error("method",
                         "\"" + method + "\" is not a method: use both, voxelwise or summary")));
-                if (!dose && methods.getFirst() == EvaluationMethod.SUMMARY) {
+                // (a course-scope value is the current course's by either method: it is evaluated)
+                if (!dose && scope != ConstraintScope.COURSE && methods.getFirst() == EvaluationMethod.SUMMARY) {
                     // it could never be evaluated: accepting it would give a verdict-less constraint on every case
                     throw o.error("method", "\"summary\" does not apply to " + statistic + ": summary sums (per-course"
                             + " values added) exist for dose statistics only; use voxelwise or both");

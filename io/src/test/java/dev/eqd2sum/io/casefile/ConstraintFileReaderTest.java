@@ -66,6 +66,10 @@ class ConstraintFileReaderTest {
         assertThat(read("{\"id\": \"v\", \"role\": \"cord\", \"statistic\": \"V20Gy\", \"alphaBeta\": 2,"
                 + " \"scope\": \"course\", \"comparator\": \"<\", \"limit\": 1, \"unit\": \"cc\"}").getFirst().unit())
                 .isEqualTo("cc");
+        // a course-scope volume limit by the summary method reads the current course: accepted
+        assertThat(read("{\"id\": \"v\", \"role\": \"cord\", \"statistic\": \"V20Gy\", \"alphaBeta\": 2,"
+                + " \"scope\": \"course\", \"method\": \"summary\", \"comparator\": \"<\", \"limit\": 1,"
+                + " \"unit\": \"cc\"}").getFirst().methods()).containsExactly(EvaluationMethod.SUMMARY);
     }
 
     @Test
@@ -92,7 +96,8 @@ class ConstraintFileReaderTest {
                 + " \"alphaBeta\": 2}", "pt/limits.json: constraints[0].alphaBeta", "does not apply");
         fails("{" + base + ", \"unit\": \"Gy\", \"method\": \"both ways\"}", "pt/limits.json: constraints[0].method",
                 "not a method");
-        fails("{" + base.replace("\"Dmax\"", "\"V20Gy\"") + ", \"unit\": \"cc\", \"method\": \"summary\"}",
+        fails("{" + base.replace("\"Dmax\"", "\"V20Gy\"").replace("\"course\"", "\"cumulative\"")
+                        + ", \"unit\": \"cc\", \"method\": \"summary\"}",
                 "pt/limits.json: constraints[0].method", "\"summary\" does not apply to V20Gy: summary sums (per-course"
                         + " values added) exist for dose statistics only; use voxelwise or both");
         fails("{" + base + ", \"unit\": \"Gy\", \"published\": {\"forgiveness\": \"nelson\"}}",

@@ -103,7 +103,8 @@ class ReportWritersTest {
     void summaryEntriesOfVolumeStatisticsAreNotCountedAsGapsOfTheCase() {
         CaseResult small = SmallCaseResult.build();
         ConstraintResult c = small.constraints().getFirst();
-        ConstraintResult v20 = new ConstraintResult("v20", "", "", "SpinalCord", null, "V20Gy", 2.0, c.scope(),
+        ConstraintResult v20 = new ConstraintResult("v20", "", "", "SpinalCord", null, "V20Gy", 2.0,
+                dev.eqd2sum.engine.constraint.ConstraintScope.CUMULATIVE,
                 dev.eqd2sum.engine.constraint.EvaluationMethod.SUMMARY, c.comparison(), 30, "%", null, null,
                 ConstraintResult.Status.NOT_EVALUATED, "summary sums exist for dose statistics only, not for V20Gy",
                 List.of());
