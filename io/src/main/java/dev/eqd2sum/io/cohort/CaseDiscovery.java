@@ -202,10 +202,13 @@ public final class CaseDiscovery {
     /**
      * Whether a {@code .json} file of the study folder is a case: it runs, and fails with the case-file reader's
      * line when it is a broken one. A mistyped or truncated case must fail where the user sees it (failures.csv,
-     * exit 3), not vanish from the cohort, so anything that may have been meant as a case counts: a JSON object
-     * with any field of a case file (compared ignoring upper/lower case, so "Courses" counts), and a file that
-     * is not valid JSON at all. Not cases: other JSON (arrays, objects without a case file's fields), eqd2sum's own
-     * outputs (they carry {@code schemaVersion}; a broken one keeps its name) and constraint files.
+     * exit 3), not vanish from the cohort; but another tool's JSON in the study folder must not fail the cohort
+     * either. So a case is what shows a case's marks: a JSON object with {@code courses} or {@code caseId}
+     * (compared ignoring upper/lower case, so "Courses" counts) or with two or more other case-file fields (a case
+     * whose "courses" is mistyped "course" and has no caseId), and a file that is not valid JSON (or empty) whose
+     * text names {@code course(s)} or {@code caseId}, or whose name starts with "case" (a truncated case). Not
+     * cases: other JSON, eqd2sum's own outputs (they carry {@code schemaVersion}; a broken one keeps its name),
+     * constraint files; an unreadable or empty file that shows no mark is skipped with a warning.
      */
     private boolean isCase(Path file, String display) {
         boolean ownReport = OWN_REPORTS.contains(file.getFileName().toString().toLowerCase(Locale.ROOT));
@@ -216,14 +219,18 @@ public final class CaseDiscovery {
             warnings.add(display + ": skipped, " + beyondReaderLimits(e));
             return false;
         } catch (IOException e) {
-            if (ownReport) {
-                warnings.add(display + ": skipped, not valid JSON");
-                return false;
+            if (!ownReport && looksLikeACase(file)) {
+                return true; // a truncated case: the case-file reader says what is wrong with it
             }
-            return true; // a truncated case: the case-file reader says what is wrong with it
+            warnings.add(display + ": skipped, not valid JSON");
+            return false;
         }
         if (root == null || root.isMissingNode()) {
-            return !ownReport; // an empty file: a case cut short before its first byte
+            if (!ownReport && looksLikeACase(file)) {
+                return true; // a case cut short before its first byte
+            }
+            warnings.add(display + ": skipped, empty");
+            return false;
         }
         if (!root.isObject() || root.has("schemaVersion")) {
             return false;
@@ -236,7 +243,41 @@ public final class CaseDiscovery {
         if (!fields.isEmpty() && CONSTRAINT_FILE_FIELDS.containsAll(fields)) {
             return false; // a constraint file a case names ("constraints" is a field of both)
         }
-        return fields.stream().anyMatch(CASE_FIELDS::contains);
+        if (fields.contains("courses") || fields.contains("caseid")) {
+            return true;
+        }
+        return fields.stream().filter(CASE_FIELDS::contains).count() >= 2;
+    }
+
+    private static final Pattern CASE_MARK = Pattern.compile("(?i)\"\\s*(courses?|caseid)\\s*\"");
+    private static final Pattern KEY = Pattern.compile("\"\\s*([A-Za-z]+)\\s*\"\\s*:");
+
+    /**
+     * A file that is not (or not yet) JSON but shows a case's marks, by the rule for objects: its name, a course or
+     * caseId key in its text, or two other keys of a case file.
+     */
+    private static boolean looksLikeACase(Path file) {
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("case")) {
+            return true;
+        }
+        String text;
+        try {
+            text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return false;
+        }
+        if (CASE_MARK.matcher(text).find()) {
+            return true;
+        }
+        Set<String> keys = new HashSet<>();
+        Matcher m = KEY.matcher(text);
+        while (m.find() && keys.size() < 2) {
+            String k = m.group(1).toLowerCase(Locale.ROOT);
+            if (CASE_FIELDS.contains(k)) {
+                keys.add(k);
+            }
+        }
+        return keys.size() >= 2;
     }
 
     /** Valid JSON, maybe, but beyond what the JSON reader reads (the case reader has the same limits). */

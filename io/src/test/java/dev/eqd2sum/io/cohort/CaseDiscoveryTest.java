@@ -52,11 +52,17 @@ class CaseDiscoveryTest {
         Files.writeString(singular, Files.readString(singular).replace("\"courses\"", "\"course\""));
         Path truncated = FakeStudy.writeCase(study.resolve("d"), "D", 100);
         Files.writeString(truncated, Files.readString(truncated).substring(0, 40));
-        Files.writeString(study.resolve("e.json"), "");
+        Files.writeString(study.resolve("case-e.json"), "");
         Files.writeString(study.resolve("f.json"), "{\"CASEID\": \"F\"}");
-        // not cases: other JSON, a constraint file a case names, eqd2sum's own outputs, whole or broken
+        Files.writeString(study.resolve("g.json"), "{\"alphaBeta\": {\"default\": 3}, \"forgiveness\": \"none\", \"cour");
+        Files.writeString(study.resolve("h.json"), "{\"alphaBeta\": {\"default\": 3}, \"forgiveness\": \"none\"}");
+        // not cases: other JSON, a constraint file a case names, eqd2sum's own outputs, whole or broken, and other
+        // tools' files that share a word with a case file or are not JSON
         Files.writeString(study.resolve("a/notes.json"), "[1, 2]");
         Files.writeString(study.resolve("a/settings.json"), "{\"theme\": \"dark\", \"fontSize\": 12}");
+        Files.writeString(study.resolve("a/report.json"), "{\"statistics\": {\"mean\": 1}}");
+        Files.writeString(study.resolve("a/log.json"), "{\"event\": 1, \"statistics\": {\"n\": 2}, \"msg\": \"cut");
+        Files.writeString(study.resolve("a/empty.json"), "");
         Files.writeString(study.resolve("a/limits.json"), "{\"name\": \"mine\", \"constraints\": []}");
         Files.writeString(study.resolve("a/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"A\", \"courses\": []}");
         Files.writeString(study.resolve("b/dvh.json"), "{\"schemaVersion\": 1, \"caseId\": \"B\", \"cour");
@@ -66,10 +72,12 @@ class CaseDiscoveryTest {
         List<CohortCase> cases = d.discover(study, "study", tmp.resolve("out"));
 
         assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/a/case.json",
-                "study/b/case.json", "study/c/case.json", "study/d/case.json", "study/e.json", "study/f.json");
+                "study/b/case.json", "study/c/case.json", "study/case-e.json", "study/d/case.json", "study/f.json",
+                "study/g.json", "study/h.json");
         // the mistyped ones keep their caseIds (their rows in failures.csv); the truncated ones have none
-        assertThat(cases).extracting(CohortCase::caseId).containsExactly("A", "B", "C", null, null, null);
-        assertThat(d.warnings()).containsExactly("study/b/dvh.json: skipped, not valid JSON");
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly("A", "B", "C", null, null, null, null, null);
+        assertThat(d.warnings()).containsExactlyInAnyOrder("study/b/dvh.json: skipped, not valid JSON",
+                "study/a/log.json: skipped, not valid JSON", "study/a/empty.json: skipped, empty");
     }
 
     @Test
