@@ -273,7 +273,7 @@ final class CaseRunner {
                                 + " course %s, which contributes 0 there", name, outside[index], c.label()));
                     }
                 }
-                if (mask.outsideGridCc() > 0.0005) {
+                if (mask.outsideGridCc() > ConstraintEvaluator.OUTSIDE_GRID_SHOWN_CC) {
                     structureWarnings.add(String.format(Locale.ROOT, "%s: %.3f cc lies outside the output grid and is"
                             + " not in its statistics (percentages are of the part inside)", name,
                             mask.outsideGridCc()));
@@ -334,9 +334,9 @@ final class CaseRunner {
         }
         warnings.addAll(courseWarnings);
 
-        Map<String, double[]> volumes = new HashMap<>();
+        Map<String, GridVolumes> volumes = new HashMap<>();
         for (StructureReport r : reports) {
-            volumes.put(r.name(), new double[] {r.volumeCc(), r.volumeOutsideGridCc()});
+            volumes.put(r.name(), new GridVolumes(r.volumeCc(), r.volumeOutsideGridCc()));
         }
         List<ConstraintResult> results = evaluator.evaluate(constraints,
                 new Evaluated(roleView, stats, currentLabel, volumes));
@@ -690,10 +690,13 @@ final class CaseRunner {
         }
     }
 
+    /** A structure's volume inside and outside the output grid (cc). */
+    private record GridVolumes(double insideCc, double outsideCc) {
+    }
+
     /** The computed statistics, as constraint evaluation reads them. */
-    /** @param volumes per structure: cc inside the output grid, cc outside it */
     private record Evaluated(RolesOnly facts, Map<String, StructureStatistics> stats, String currentLabel,
-                             Map<String, double[]> volumes) implements ConstraintInputs {
+                             Map<String, GridVolumes> volumes) implements ConstraintInputs {
         @Override
         public ForgivenessSchedule forgiveness() {
             return facts.forgiveness();
@@ -706,14 +709,14 @@ final class CaseRunner {
 
         @Override
         public double outsideGridCc(String structure) {
-            double[] v = volumes.get(structure);
-            return v == null ? 0 : v[1];
+            GridVolumes v = volumes.get(structure);
+            return v == null ? 0 : v.outsideCc();
         }
 
         @Override
         public double insideGridCc(String structure) {
-            double[] v = volumes.get(structure);
-            return v == null ? Double.NaN : v[0];
+            GridVolumes v = volumes.get(structure);
+            return v == null ? Double.NaN : v.insideCc();
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.eqd2sum.engine.constraint;
 
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -48,7 +50,7 @@ public record Constraint(String id, String description, String citation, Role ro
      * does differently is reported as a deviation.
      */
     public record Published(Role role, String statistic, EvaluationMethod method,
-                            dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness) {
+                            ForgivenessSchedule forgiveness) {
         public Published(Role role, String statistic, EvaluationMethod method) {
             this(role, statistic, method, null);
         }

@@ -1,5 +1,7 @@
 package dev.eqd2sum.engine.constraint;
 
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
+
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -36,7 +38,7 @@ public interface ConstraintInputs {
     Double value(String structure, String statistic, String unit, double alphaBeta, ValueScope scope);
 
     /** The case's forgiveness schedule (what {@code cumulativeForgiven} values were forgiven by); null: unknown. */
-    default dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness() {
+    default ForgivenessSchedule forgiveness() {
         return null;
     }
 

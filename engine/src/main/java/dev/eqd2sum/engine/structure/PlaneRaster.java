@@ -108,7 +108,7 @@ final class PlaneRaster {
         double[][][] sampleRows = new double[4][n][region.maxIntervalValues()];
         int[][] sampleRowCount = new int[4][n];
         // the same four lists at the pixel centres' height (a row of its own: no sub-sample row is there when n is even)
-        double[][][] centreRow = new double[4][1][region.maxIntervalValues()];
+        double[][][] centreRow = new double[4][1][(n & 1) == 1 ? 0 : region.maxIntervalValues()];
         int[][] centreRowCount = new int[4][1];
         double left = ci0 - 0.5, right = ci1 + 0.5;
         double total = 0, inside = 0;

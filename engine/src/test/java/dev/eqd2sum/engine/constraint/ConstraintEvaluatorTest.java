@@ -1,5 +1,6 @@
 package dev.eqd2sum.engine.constraint;
 
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import dev.eqd2sum.engine.constraint.ConstraintResult.Status;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class ConstraintEvaluatorTest {
     static class Inputs implements ConstraintInputs {
         boolean prior = true;
         Double interval = 8.0;
-        dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009();
+        ForgivenessSchedule forgiveness = ForgivenessSchedule.nelson2009();
         double outsideCc = 0;
         Map<ValueScope, Double> cordDmax = new EnumMap<>(Map.of(
                 ValueScope.CURRENT_COURSE, 20.0, ValueScope.PLAN_SUM, 40.0, ValueScope.PLAN_SUM_UNFORGIVEN, 48.0,
@@ -48,7 +49,7 @@ class ConstraintEvaluatorTest {
         }
 
         @Override
-        public dev.eqd2sum.engine.course.ForgivenessSchedule forgiveness() {
+        public ForgivenessSchedule forgiveness() {
             return forgiveness;
         }
 
@@ -228,7 +229,7 @@ class ConstraintEvaluatorTest {
 
     @Test
     void aForgivenLimitStatedWithItsOwnScheduleNamesAnotherScheduleOfTheCase() {
-        dev.eqd2sum.engine.course.ForgivenessSchedule nelson = dev.eqd2sum.engine.course.ForgivenessSchedule.nelson2009();
+        ForgivenessSchedule nelson = ForgivenessSchedule.nelson2009();
         Constraint c = new Constraint("n", "", "", Role.CORD, List.of(), null, "Dmax", 3.0,
                 ConstraintScope.CUMULATIVE_FORGIVEN, List.of(EvaluationMethod.VOXELWISE), Comparison.LESS, 50, "Gy",
                 new Constraint.Published(Role.CORD, "Dmax", null, nelson));
@@ -236,13 +237,13 @@ class ConstraintEvaluatorTest {
         Inputs same = new Inputs();
         assertThat(e.evaluate(List.of(c), same).getFirst().deviations()).isEmpty();
         Inputs custom = new Inputs();
-        custom.forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.steps(
-                List.of(new dev.eqd2sum.engine.course.ForgivenessSchedule.Step(6, 0.5)));
+        custom.forgiveness = ForgivenessSchedule.steps(
+                List.of(new ForgivenessSchedule.Step(6, 0.5)));
         assertThat(e.evaluate(List.of(c), custom).getFirst().deviations()).containsExactly("forgiven by the case's"
                 + " schedule (50 % after 6 months) instead of the schedule the limit was stated with (25 % after 6"
                 + " months, 33 % after 12, 50 % after 24)");
         Inputs none = new Inputs();
-        none.forgiveness = dev.eqd2sum.engine.course.ForgivenessSchedule.none();
+        none.forgiveness = ForgivenessSchedule.none();
         assertThat(e.evaluate(List.of(c), none).getFirst().deviations()).containsExactly("nothing forgiven (the case's"
                 + " forgiveness is none) instead of the schedule the limit was stated with (25 % after 6 months, 33 %"
                 + " after 12, 50 % after 24)");

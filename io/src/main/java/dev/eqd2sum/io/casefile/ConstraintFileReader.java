@@ -1,5 +1,6 @@
 package dev.eqd2sum.io.casefile;
 
+import dev.eqd2sum.engine.course.ForgivenessSchedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eqd2sum.engine.InvalidInputException;
 import dev.eqd2sum.engine.constraint.Comparison;
@@ -188,7 +189,7 @@ public final class ConstraintFileReader {
             EvaluationMethod pMethod = pm == null ? null : EvaluationMethod.fromKey(pm).orElseThrow(() -> p.error("method",
                     "\"" + pm + "\" is not a method: use voxelwise or summary"));
             // the schedule a forgiven limit was derived with: another one in the case is a named deviation
-            dev.eqd2sum.engine.course.ForgivenessSchedule pf = p.get("forgiveness") == null ? null
+            ForgivenessSchedule pf = p.get("forgiveness") == null ? null
                     : CaseFileReader.forgiveness(p);
             published = new Constraint.Published(pr, ps, pMethod, pf);
         }

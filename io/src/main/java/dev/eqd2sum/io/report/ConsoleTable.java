@@ -110,7 +110,7 @@ public final class ConsoleTable {
                             " (and %d summary entries of volume statistics, which have no summary sum)",
                             neverEvaluable)));
             if (!notes.isEmpty()) {
-                out.append("  deviations from how the limits were published:\n");
+                out.append("  deviations:\n");
                 for (int n = 0; n < notes.size(); n++) {
                     out.append("  ").append(n + 1).append(". ").append(printable(notes.get(n))).append('\n');
                 }
