@@ -203,11 +203,11 @@ public final class CaseDiscovery {
      * Whether a {@code .json} file of the study folder is a case: it runs, and fails with the case-file reader's
      * line when it is a broken one. A mistyped or truncated case must fail where the user sees it (failures.csv,
      * exit 3), not vanish from the cohort; but another tool's JSON in the study folder must not fail the cohort
-     * either. So a case is what shows a case's marks: a JSON object with {@code courses} or {@code caseId}
-     * (compared ignoring upper/lower case, so "Courses" counts) or with two or more other case-file fields (a case
-     * whose "courses" is mistyped "course" and has no caseId), and a file that is not valid JSON (or empty) whose
-     * text names {@code course(s)} or {@code caseId}, or whose name starts with "case" (a truncated case). Not
-     * cases: other JSON, eqd2sum's own outputs (they carry {@code schemaVersion}; a broken one keeps its name),
+     * either. So a case is what shows a case's marks: a JSON object with {@code courses} or {@code course}
+     * (compared ignoring upper/lower case, so "Courses" counts) or with two or more case-file fields ({@code caseId}
+     * among them), and a file that is not valid JSON (or empty) whose text has a {@code course(s)} key or two
+     * case-file keys, or whose name starts with "case" (a truncated case). Not cases: other JSON (a caseId alone is
+     * any study export's key), eqd2sum's own outputs (they carry {@code schemaVersion}; a broken one keeps its name),
      * constraint files; an unreadable or empty file that shows no mark is skipped with a warning.
      */
     private boolean isCase(Path file, String display) {
@@ -232,29 +232,30 @@ public final class CaseDiscovery {
             warnings.add(display + ": skipped, empty");
             return false;
         }
-        if (!root.isObject() || root.has("schemaVersion")) {
+        if (!root.isObject()) {
             return false;
-        }
-        if (ownReport) {
-            return root.has("courses");
         }
         Set<String> fields = new HashSet<>();
         root.fieldNames().forEachRemaining(f -> fields.add(f.toLowerCase(Locale.ROOT)));
+        boolean courses = fields.contains("courses") || fields.contains("course");
+        if (ownReport || fields.contains("schemaversion")) {
+            // eqd2sum's reports carry schemaVersion and no courses; a case file given one is still a case (it fails)
+            return courses && !ownReport;
+        }
         if (!fields.isEmpty() && CONSTRAINT_FILE_FIELDS.containsAll(fields)) {
             return false; // a constraint file a case names ("constraints" is a field of both)
         }
-        if (fields.contains("courses") || fields.contains("caseid")) {
-            return true;
-        }
-        return fields.stream().filter(CASE_FIELDS::contains).count() >= 2;
+        // courses, or two fields of a case file (caseId with structureSet, alphaBeta, ...): a caseId alone is
+        // any study export's key ({"caseId": ..., "age": 64} beside each case), not a case
+        return courses || fields.stream().filter(CASE_FIELDS::contains).count() >= 2;
     }
 
-    private static final Pattern CASE_MARK = Pattern.compile("(?i)\"\\s*(courses?|caseid)\\s*\"");
+    private static final Pattern CASE_MARK = Pattern.compile("(?i)\"\\s*courses?\\s*\"");
     private static final Pattern KEY = Pattern.compile("\"\\s*([A-Za-z]+)\\s*\"\\s*:");
 
     /**
-     * A file that is not (or not yet) JSON but shows a case's marks, by the rule for objects: its name, a course or
-     * caseId key in its text, or two other keys of a case file.
+     * A file that is not (or not yet) JSON but shows a case's marks, by the rule for objects: its name, a course(s)
+     * key in its text, or two keys of a case file.
      */
     private static boolean looksLikeACase(Path file) {
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("case")) {

@@ -106,7 +106,8 @@ public final class RtDoseReader {
         for (int[] axis : new int[][] {{Tags.NumberOfFrames, ds.getInt(Tags.NumberOfFrames, 1)},
             {Tags.Rows, ds.getInt(Tags.Rows, 2)}, {Tags.Columns, ds.getInt(Tags.Columns, 2)}}) {
             if (axis[1] == 1) {
-                return ds.invalid(axis[0], "is 1: a single " + (axis[0] == Tags.NumberOfFrames ? "plane" : "row")
+                return ds.invalid(axis[0], "is 1: a single " + (axis[0] == Tags.NumberOfFrames ? "plane"
+                        : axis[0] == Tags.Rows ? "row" : "column")
                         + " of dose says nothing about the dose beside it; give the course's 3-D dose grid (at least"
                         + " 2 voxels along each axis)");
             }

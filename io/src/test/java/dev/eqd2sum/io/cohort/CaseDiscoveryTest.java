@@ -53,7 +53,8 @@ class CaseDiscoveryTest {
         Path truncated = FakeStudy.writeCase(study.resolve("d"), "D", 100);
         Files.writeString(truncated, Files.readString(truncated).substring(0, 40));
         Files.writeString(study.resolve("case-e.json"), "");
-        Files.writeString(study.resolve("f.json"), "{\"CASEID\": \"F\"}");
+        Files.writeString(study.resolve("f.json"), "{\"CASEID\": \"F\", \"structureSet\": \"RS.dcm\"}");
+        Files.writeString(study.resolve("i.json"), "{\"schemaVersion\": 1, \"caseId\": \"I\", \"courses\": []}");
         Files.writeString(study.resolve("g.json"), "{\"alphaBeta\": {\"default\": 3}, \"forgiveness\": \"none\", \"cour");
         Files.writeString(study.resolve("h.json"), "{\"alphaBeta\": {\"default\": 3}, \"forgiveness\": \"none\"}");
         // not cases: other JSON, a constraint file a case names, eqd2sum's own outputs, whole or broken, and other
@@ -61,6 +62,8 @@ class CaseDiscoveryTest {
         Files.writeString(study.resolve("a/notes.json"), "[1, 2]");
         Files.writeString(study.resolve("a/settings.json"), "{\"theme\": \"dark\", \"fontSize\": 12}");
         Files.writeString(study.resolve("a/report.json"), "{\"statistics\": {\"mean\": 1}}");
+        Files.writeString(study.resolve("a/clinical.json"), "{\"caseId\": \"A\", \"age\": 64}");
+        Files.writeString(study.resolve("a/tsconfig.json"), "{ // comments\n \"compilerOptions\": {} }");
         Files.writeString(study.resolve("a/log.json"), "{\"event\": 1, \"statistics\": {\"n\": 2}, \"msg\": \"cut");
         Files.writeString(study.resolve("a/empty.json"), "");
         Files.writeString(study.resolve("a/limits.json"), "{\"name\": \"mine\", \"constraints\": []}");
@@ -73,10 +76,12 @@ class CaseDiscoveryTest {
 
         assertThat(cases).extracting(CohortCase::displayCaseFile).containsExactly("study/a/case.json",
                 "study/b/case.json", "study/c/case.json", "study/case-e.json", "study/d/case.json", "study/f.json",
-                "study/g.json", "study/h.json");
+                "study/g.json", "study/h.json", "study/i.json");
         // the mistyped ones keep their caseIds (their rows in failures.csv); the truncated ones have none
-        assertThat(cases).extracting(CohortCase::caseId).containsExactly("A", "B", "C", null, null, null, null, null);
+        assertThat(cases).extracting(CohortCase::caseId).containsExactly("A", "B", "C", null, null, null, null, null,
+                "I");
         assertThat(d.warnings()).containsExactlyInAnyOrder("study/b/dvh.json: skipped, not valid JSON",
+                "study/a/tsconfig.json: skipped, not valid JSON",
                 "study/a/log.json: skipped, not valid JSON", "study/a/empty.json: skipped, empty");
     }
 

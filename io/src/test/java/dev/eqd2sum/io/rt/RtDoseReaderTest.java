@@ -147,6 +147,10 @@ class RtDoseReaderTest {
             ds.setInts(Tags.Rows, 1);
             ds.setBytes(Tags.PixelData, Vr.OW, java.util.Arrays.copyOf(DoseFixture.pixels32(false), 32));
         }, "Rows (0028,0010) is 1: a single row of dose says nothing about the dose beside it");
+        refused(ds -> {
+            ds.setInts(Tags.Columns, 1);
+            ds.setBytes(Tags.PixelData, Vr.OW, java.util.Arrays.copyOf(DoseFixture.pixels32(false), 24));
+        }, "Columns (0028,0011) is 1: a single column of dose says nothing about the dose beside it");
         refused(ds -> ds.setString(Tags.ImageOrientationPatient, Vr.DS, "0.9", "0.43589", "0", "-0.43589", "0.9", "0"),
                 "oblique dose grids are not supported");
         refused(ds -> ds.setString(Tags.GridFrameOffsetVector, Vr.DS, "0", "5", "10"),
