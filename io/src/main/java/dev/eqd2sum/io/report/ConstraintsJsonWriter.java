@@ -38,9 +38,23 @@ public final class ConstraintsJsonWriter {
                 g.writeStringField("scope", c.scope().key());
                 g.writeStringField("method", c.method() == null ? null : c.method().key());
                 g.writeStringField("comparator", c.comparison().symbol());
-                DvhJsonWriter.number(g, "limit", c.limit());
+                // the limit as written (any decimals), and the value to 6 decimals unless they would read the verdict
+                // the other way round (a value within 5e-7 of its limit): then all its digits
+                g.writeFieldName("limit");
+                java.math.BigDecimal limit = java.math.BigDecimal.valueOf(c.limit()).stripTrailingZeros();
+                g.writeNumber(Math.abs(c.limit()) >= 1e15 ? limit.toString() : limit.toPlainString());
                 g.writeStringField("unit", c.unit());
-                DvhJsonWriter.number(g, "value", c.value());
+                String value = Numbers.jsonText(c.value());
+                if (value != null && c.comparison().holds(Double.parseDouble(value), c.limit())
+                        != c.comparison().holds(c.value(), c.limit())) {
+                    value = Double.toString(c.value());
+                }
+                if (value == null) {
+                    g.writeNullField("value");
+                } else {
+                    g.writeFieldName("value");
+                    g.writeNumber(value);
+                }
                 DvhJsonWriter.number(g, "margin", c.margin());
                 g.writeStringField("status", c.status().key());
                 if (c.passed() == null) {

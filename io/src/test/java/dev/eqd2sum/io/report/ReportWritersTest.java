@@ -100,6 +100,25 @@ class ReportWritersTest {
     }
 
     @Test
+    void constraintsJsonReadsTheVerdictTheWayItsStatusSays() throws IOException {
+        CaseResult small = SmallCaseResult.build();
+        ConstraintResult c = small.constraints().getFirst();
+        // a value within 5e-7 below a strict limit: "50" would read as a failure beside "passed"
+        ConstraintResult close = new ConstraintResult("close", "", "", c.structure(), c.role(), c.metric(),
+                c.alphaBeta(), c.scope(), c.method(), dev.eqd2sum.engine.constraint.Comparison.LESS, 50, "Gy",
+                49.9999996, 4e-7, ConstraintResult.Status.PASSED, "49.9999996 Gy < 50 Gy", List.of());
+        // a limit with more than 6 decimals is written as given
+        ConstraintResult fine = new ConstraintResult("fine", "", "", c.structure(), c.role(), c.metric(),
+                c.alphaBeta(), c.scope(), c.method(), dev.eqd2sum.engine.constraint.Comparison.GREATER_OR_EQUAL,
+                47.3853345, "Gy", 47.3853341, -4e-7, ConstraintResult.Status.FAILED, "x", List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConstraintsJsonWriter.write(withConstraints(small, List.of(close, fine)), out);
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertThat(json).contains("\"limit\": 50,", "\"value\": 49.9999996,", "\"limit\": 47.3853345,",
+                "\"value\": 47.385334,");
+    }
+
+    @Test
     void summaryEntriesOfVolumeStatisticsAreNotCountedAsGapsOfTheCase() {
         CaseResult small = SmallCaseResult.build();
         ConstraintResult c = small.constraints().getFirst();
