@@ -118,8 +118,10 @@ public final class CaseDiscovery {
                             ? "\"" + h.caseId() + "\" is also the caseId of " + other.displayCaseFile()
                             + "; caseIds must be unique in a cohort"
                             : "\"" + h.caseId() + "\" and \"" + other.caseId() + "\" (" + other.displayCaseFile()
-                            + ") would share the output folder " + folder + " (folder names ignore case on macOS"
-                            + " and Windows); caseIds must be unique in a cohort");
+                            + ") would share the output folder " + folder + " (" + (folder.equals(h.caseId())
+                            && FolderNames.sanitise(other.caseId()).equals(other.caseId()) ? ""
+                            : "a caseId unsafe as a folder name is renamed, e.g. con -> _con; ")
+                            + "folder names ignore case on macOS and Windows); caseIds must be unique in a cohort");
                 }
             }
             cases.add(c);

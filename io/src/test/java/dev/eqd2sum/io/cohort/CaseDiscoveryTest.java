@@ -161,7 +161,17 @@ class CaseDiscoveryTest {
         FakeStudy.writeCase(study.resolve("b"), "PT01", 100);
         assertThatThrownBy(() -> new CaseDiscovery().discover(study, "study", tmp.resolve("out")))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("would share the output folder PT01");
+                .hasMessage("study/b/case.json: caseId: \"PT01\" and \"pt01\" (study/a/case.json) would share the output"
+                        + " folder PT01 (folder names ignore case on macOS and Windows); caseIds must be unique in a"
+                        + " cohort");
+        // a renamed caseId (a Windows device name) and the name it becomes
+        Path renamed = tmp.resolve("renamed");
+        FakeStudy.writeCase(renamed.resolve("a"), "con", 100);
+        FakeStudy.writeCase(renamed.resolve("b"), "_con", 100);
+        assertThatThrownBy(() -> new CaseDiscovery().discover(renamed, "renamed", tmp.resolve("out")))
+                .hasMessage("renamed/b/case.json: caseId: \"_con\" and \"con\" (renamed/a/case.json) would share the"
+                        + " output folder _con (a caseId unsafe as a folder name is renamed, e.g. con -> _con; folder"
+                        + " names ignore case on macOS and Windows); caseIds must be unique in a cohort");
     }
 
     @Test
