@@ -412,6 +412,16 @@ final class CaseRunner {
         return courses;
     }
 
+    /** No structure has an alpha/beta of its own other than the default: the map is uniform, and says so. */
+    private static boolean uniformAlphaBeta(CaseSpec spec) {
+        for (double ab : spec.alphaBeta().byStructure().values()) {
+            if (ab != spec.alphaBeta().defaultGy()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The EQD2 plan sum with the case's alpha/beta map, and one map per exportAlphaBeta; returns their names. */
     private static List<String> writeMaps(CaseSpec spec, CaseInputs in, CourseTimeline timeline, PlanSum planSum,
                                           TissueMap tissue, Path outDir) {
@@ -439,7 +449,7 @@ final class CaseRunner {
         DoseGrid eqd2 = planSum.eqd2(tissue);
         StageTimes.lap("plan sum (EQD2 map)");
         RtDoseWriter.writeEqd2PlanSum(outDir.resolve(PLAN_SUM_FILE), eqd2, RtDoseWriter.Eqd2Export.fromCurrentCourse(
-                currentDose, planUids, regUids, spec.alphaBeta().byStructure().isEmpty() ? "alpha/beta "
+                currentDose, planUids, regUids, uniformAlphaBeta(spec) ? "alpha/beta "
                         + plain(spec.alphaBeta().defaultGy()) + " Gy" : "alpha/beta by structure, default "
                         + plain(spec.alphaBeta().defaultGy()) + " Gy", multiPlan, 32));
         doseFiles.add(PLAN_SUM_FILE);

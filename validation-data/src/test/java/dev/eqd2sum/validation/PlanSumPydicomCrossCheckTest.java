@@ -443,9 +443,11 @@ class PlanSumPydicomCrossCheckTest {
         s.dose("current/RD_2.dcm", field(current, rnd, 15), s.frame, rp, 16);
         s.setSummationType("current/RD_1.dcm", "BEAM");
         s.setSummationType("current/RD_2.dcm", "BEAM");
+        // byStructure repeating the default: the map is uniform, and its SeriesDescription must say so
         return s.caseFile(List.of(course("SBRT", "[\"current/RD_1.dcm\", \"current/RD_2.dcm\"]",
                         "\"plan\": \"current/RP.dcm\"", null, null)),
-                10.0, "[3]", "\"nelson2009\"", "\"current\"");
+                "{ \"default\": 10, \"byStructure\": { \"External\": 10 } }", "[3]", "\"nelson2009\"",
+                "\"current\"");
     }
 
     /**

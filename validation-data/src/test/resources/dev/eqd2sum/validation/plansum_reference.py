@@ -574,7 +574,8 @@ def run_case(case_path, out_dir):
         if 'EQD2' not in desc or plain(ab_named) not in desc:
             problems.append('SeriesDescription %r does not name EQD2 and alpha/beta %s' % (desc, plain(ab_named)))
         # "by structure" only where the case gives structures alpha/betas of their own (a uniform map says so)
-        by_structure = name == 'plan-sum-eqd2.dcm' and bool(case['alphaBeta'].get('byStructure'))
+        by_structure = name == 'plan-sum-eqd2.dcm' and any(
+            v != case['alphaBeta']['default'] for v in case['alphaBeta'].get('byStructure', {}).values())
         if ('by structure' in desc) != by_structure:
             problems.append('SeriesDescription %r, expected %s"by structure"' % (desc, '' if by_structure else 'no '))
         plans = set(r.ReferencedSOPInstanceUID for r in ds.get('ReferencedRTPlanSequence', []))
