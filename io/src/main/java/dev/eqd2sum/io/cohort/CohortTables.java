@@ -188,8 +188,9 @@ public final class CohortTables {
             row.add(number(c, "alphaBeta"));
             row.add(text(c, "scope"));
             row.add(text(c, "method"));
-            row.add(number(c, "value"));
-            row.add(number(c, "limit"));
+            String[] valueAndLimit = valueAndLimit(c);
+            row.add(valueAndLimit[0]);
+            row.add(valueAndLimit[1]);
             row.add(text(c, "comparator"));
             row.add(text(c, "status"));
             row.add(text(c, "reason"));
@@ -209,6 +210,30 @@ public final class CohortTables {
             return reason.substring(ConstraintEvaluator.MISSING_STRUCTURE_REASON.length());
         }
         return evaluated;
+    }
+
+    /**
+     * Value and limit to 4 decimals as every number of the tables, unless that misreads them: a limit with more
+     * decimals keeps them all, and a value 4 decimals would put on the other side of its limit (49.99996 against
+     * "< 50") is written as constraints.json has it, so that a script re-checking a row agrees with its status.
+     */
+    private static String[] valueAndLimit(JsonNode c) {
+        String value = number(c, "value");
+        String limit = number(c, "limit");
+        JsonNode v = c.get("value");
+        JsonNode l = c.get("limit");
+        if (l != null && l.isNumber() && Double.parseDouble(limit) != l.asDouble()) {
+            limit = l.asText();
+        }
+        String status = text(c, "status");
+        java.util.Optional<dev.eqd2sum.engine.constraint.Comparison> cmp =
+                dev.eqd2sum.engine.constraint.Comparison.fromSymbol(text(c, "comparator"));
+        if (v != null && v.isNumber() && l != null && l.isNumber() && cmp.isPresent()
+                && (status.equals("passed") || status.equals("failed"))
+                && cmp.get().holds(Double.parseDouble(value), Double.parseDouble(limit)) != status.equals("passed")) {
+            value = v.asText();
+        }
+        return new String[] {value, limit};
     }
 
     private static String text(JsonNode n, String field) {

@@ -98,7 +98,13 @@ class CohortTablesTest {
                   "status": "not_evaluated", "reason": "%sEsophagus"},
                  {"id": "cord", "structure": null, "role": null, "metric": "Dmax", "alphaBeta": 2, "scope": "course",
                   "method": "summary", "comparator": "<", "limit": 25, "unit": "Gy", "value": null,
-                  "status": "not_evaluated", "reason": "no contoured structure for the spinal cord (roles.cord)"}]}
+                  "status": "not_evaluated", "reason": "no contoured structure for the spinal cord (roles.cord)"},
+                 {"id": "close", "structure": "Cord", "metric": "Dmax", "alphaBeta": 3, "scope": "cumulative",
+                  "method": "voxelwise", "comparator": "<", "limit": 50, "unit": "Gy", "value": 49.99996,
+                  "status": "passed", "reason": "49.99996 Gy < 50 Gy"},
+                 {"id": "fine", "structure": "Cord", "metric": "Dmax", "alphaBeta": 3, "scope": "cumulative",
+                  "method": "voxelwise", "comparator": ">=", "limit": 47.3853345, "unit": "Gy", "value": 47.385334,
+                  "status": "failed", "reason": "47.385334 Gy is not >= 47.3853345 Gy"}]}
                 """.formatted(dev.eqd2sum.engine.constraint.ConstraintEvaluator.MISSING_STRUCTURE_REASON));
 
         CohortTables.write(out, List.of(done(0, out)));
@@ -111,7 +117,12 @@ class CohortTablesTest {
                         + "the structure set has no contoured structure named Esophagus,Gy",
                 // a role the case has no structure for names no structure: the cell stays empty
                 "A,cord,,Dmax,2.0000,course,summary,,25.0000,<,not_evaluated,"
-                        + "no contoured structure for the spinal cord (roles.cord),Gy");
+                        + "no contoured structure for the spinal cord (roles.cord),Gy",
+                // 4 decimals would read the value the other way round, or change the limit: the digits constraints.json
+                // has (a value whose 4 decimals still read its verdict keeps them)
+                "A,close,Cord,Dmax,3.0000,cumulative,voxelwise,49.99996,50.0000,<,passed,49.99996 Gy < 50 Gy,Gy",
+                "A,fine,Cord,Dmax,3.0000,cumulative,voxelwise,47.3853,47.3853345,>=,failed,"
+                        + "47.385334 Gy is not >= 47.3853345 Gy,Gy");
     }
 
     private static CaseOutcome done(int i, Path out) {
