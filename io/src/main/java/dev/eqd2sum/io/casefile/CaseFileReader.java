@@ -336,6 +336,9 @@ public final class CaseFileReader {
             };
         }
         StrictJson.Obj o = top.object("forgiveness");
+        if (o == null) {
+            throw top.error("forgiveness", "is null: use \"none\", \"nelson2009\" or {\"steps\": [...]}");
+        }
         o.allowOnly(Set.of("steps"));
         o.require("steps", "a list of {\"afterMonths\": m, \"reduction\": r}");
         List<JsonNode> steps = o.array("steps");

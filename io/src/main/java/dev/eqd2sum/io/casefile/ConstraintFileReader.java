@@ -189,8 +189,8 @@ public final class ConstraintFileReader {
             EvaluationMethod pMethod = pm == null ? null : EvaluationMethod.fromKey(pm).orElseThrow(() -> p.error("method",
                     "\"" + pm + "\" is not a method: use voxelwise or summary"));
             // the schedule a forgiven limit was derived with: another one in the case is a named deviation
-            ForgivenessSchedule pf = p.get("forgiveness") == null ? null
-                    : CaseFileReader.forgiveness(p);
+            JsonNode pfNode = p.get("forgiveness");
+            ForgivenessSchedule pf = pfNode == null || pfNode.isNull() ? null : CaseFileReader.forgiveness(p);
             published = new Constraint.Published(pr, ps, pMethod, pf);
         }
         return new Constraint(id, description, citation, role, fallbacks, structure, statistic, alphaBeta, scope,

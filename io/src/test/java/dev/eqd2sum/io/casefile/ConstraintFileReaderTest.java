@@ -73,7 +73,7 @@ class ConstraintFileReaderTest {
     }
 
     @Test
-    void badConstraintsNameTheField() {
+    void badConstraintsNameTheField() throws IOException {
         String base = "\"id\": \"x\", \"role\": \"cord\", \"statistic\": \"Dmax\", \"alphaBeta\": 2, \"scope\": \"course\","
                 + " \"comparator\": \"<\", \"limit\": 25";
         fails("{" + base + ", \"unit\": \"Gy\", \"sign\": 1}", "pt/limits.json: constraints[0].sign", "unknown field");
@@ -102,6 +102,11 @@ class ConstraintFileReaderTest {
                         + " values added) exist for dose statistics only; use voxelwise or both");
         fails("{" + base + ", \"unit\": \"Gy\", \"published\": {\"forgiveness\": \"nelson\"}}",
                 "pt/limits.json: constraints[0].published.forgiveness", "is not a schedule");
+        fails("{" + base + ", \"unit\": \"Gy\", \"published\": {\"forgiveness\": 3}}",
+                "pt/limits.json: constraints[0].published.forgiveness", "must be");
+        // a published schedule given as null is not stated, as any optional field given as null
+        assertThat(read("{" + base + ", \"unit\": \"Gy\", \"published\": {\"forgiveness\": null}}").getFirst()
+                .published().forgiveness()).isNull();
     }
 
     private static final String CORD = "\"role\": \"cord\", \"statistic\": \"D0.03cc\", \"alphaBeta\": 3,"
