@@ -558,7 +558,7 @@ final class CaseRunner {
             String given = spec.roles().get(r.key());
             if (given != null) {
                 for (String n : contoured) {
-                    if (n.equalsIgnoreCase(given.trim())) {
+                    if (Structure.sameName(n, given)) {
                         out.put(r, n);
                         break;
                     }
@@ -642,19 +642,33 @@ final class CaseRunner {
                              String intervalEndEstimated) implements ConstraintInputs {
         /** The course facts taken from the timeline, which (with its dose grids) is not kept. */
         RolesOnly(Map<Role, String> roles, Set<String> contoured, CourseTimeline timeline) {
-            this(roles, contoured, timeline.size() > 1, intervalMonths(timeline), timeline.forgiveness(),
-                    intervalEndEstimated(timeline));
+            this(roles, contoured, timeline.size() > 1, latestPrior(timeline), timeline.forgiveness());
         }
 
-        /** The label of the latest prior course when the interval runs from its estimated end date, else null. */
-        private static String intervalEndEstimated(CourseTimeline timeline) {
+        private RolesOnly(Map<Role, String> roles, Set<String> contoured, boolean hasPriorCourse,
+                          ScheduledCourse latestPrior, ForgivenessSchedule forgiveness) {
+            this(roles, contoured, hasPriorCourse, latestPrior == null ? OptionalDouble.empty()
+                    : OptionalDouble.of(latestPrior.intervalMonths()), forgiveness,
+                    latestPrior != null && latestPrior.endDateEstimated() ? latestPrior.label() : null);
+        }
+
+        /**
+         * The prior course the interval to reirradiation runs from (the shortest interval: the latest end), or null
+         * when there is none or the dates are not all in the case.
+         */
+        private static ScheduledCourse latestPrior(CourseTimeline timeline) {
             ScheduledCourse latest = null;
             for (ScheduledCourse c : timeline.courses()) {
-                if (!c.current() && c.endDate() != null && (latest == null || c.endDate().isAfter(latest.endDate()))) {
-                    latest = c;
+                if (!c.current()) {
+                    if (c.course().startDate() == null || timeline.current().course().startDate() == null) {
+                        return null;
+                    }
+                    if (latest == null || c.intervalDays() < latest.intervalDays()) {
+                        latest = c;
+                    }
                 }
             }
-            return latest != null && latest.endDateEstimated() ? latest.label() : null;
+            return latest;
         }
 
         @Override
@@ -672,26 +686,12 @@ final class CaseRunner {
             if (contoured.contains(name)) {
                 return Optional.of(name);
             }
-            String wanted = name.trim();
             for (String s : contoured) {
-                if (s.trim().equalsIgnoreCase(wanted)) {
+                if (Structure.sameName(s, name)) {
                     return Optional.of(s);
                 }
             }
             return Optional.empty();
-        }
-
-        private static OptionalDouble intervalMonths(CourseTimeline timeline) {
-            double best = Double.POSITIVE_INFINITY;
-            for (ScheduledCourse c : timeline.courses()) {
-                if (!c.current()) {
-                    if (c.course().startDate() == null || timeline.current().course().startDate() == null) {
-                        return OptionalDouble.empty();
-                    }
-                    best = Math.min(best, c.intervalMonths());
-                }
-            }
-            return best == Double.POSITIVE_INFINITY ? OptionalDouble.empty() : OptionalDouble.of(best);
         }
 
         @Override

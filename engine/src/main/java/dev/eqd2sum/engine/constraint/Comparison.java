@@ -25,6 +25,15 @@ public enum Comparison {
         };
     }
 
+    /**
+     * Whether {@code shown}, a rounded form of {@code value}, reads the same verdict against {@code limit}: the
+     * reasons, constraints.json and the cohort table print a value to a few decimals unless that would put it on
+     * the other side of its limit (49.9999996 as "50" against "< 50").
+     */
+    public boolean readsAlike(double shown, double value, double limit) {
+        return holds(shown, limit) == holds(value, limit);
+    }
+
     /** Distance from the limit on the passing side: positive passes (or ties under a non-strict sign). */
     public double margin(double value, double limit) {
         return switch (this) {

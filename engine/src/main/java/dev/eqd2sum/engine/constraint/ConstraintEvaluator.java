@@ -142,7 +142,7 @@ public final class ConstraintEvaluator {
                                      EvaluationMethod method, double value, List<String> deviations) {
         boolean holds = c.comparison().holds(value, c.limit());
         double margin = c.comparison().margin(value, c.limit());
-        String reason = String.format(Locale.ROOT, "%s %s %s%s %s %s", shown(value, c, holds), c.unit(),
+        String reason = String.format(Locale.ROOT, "%s %s %s%s %s %s", shown(value, c), c.unit(),
                 holds ? "" : "is not ", c.comparison().symbol(), plain(c.limit()), c.unit());
         return result(c, structure, role, metric, method, value, holds ? Status.PASSED : Status.FAILED, reason,
                 deviations, margin);
@@ -165,10 +165,10 @@ public final class ConstraintEvaluator {
      * The value to 2 decimals, or to as many more as make the comparison read true: 49.9969 Gy against "< 50 Gy"
      * is "49.997", not "50.00" (which would read as a failure next to the word "passed").
      */
-    static String shown(double value, Constraint c, boolean holds) {
+    static String shown(double value, Constraint c) {
         for (int digits = 2; digits <= 9; digits++) {
             String s = String.format(Locale.ROOT, "%." + digits + "f", value);
-            if (c.comparison().holds(Double.parseDouble(s), c.limit()) == holds) {
+            if (c.comparison().readsAlike(Double.parseDouble(s), value, c.limit())) {
                 return s;
             }
         }

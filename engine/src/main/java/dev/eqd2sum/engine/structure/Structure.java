@@ -54,6 +54,11 @@ public record Structure(int roiNumber, String name, String interpretedType, int[
 
     /** Names match case-insensitively after trimming (CONTRACT). */
     public boolean hasName(String other) {
-        return other != null && name.equalsIgnoreCase(other.trim());
+        return sameName(name, other);
+    }
+
+    /** Whether a name given in a case or constraint file is the structure set's {@code structureSetName}. */
+    public static boolean sameName(String structureSetName, String given) {
+        return given != null && structureSetName.equalsIgnoreCase(given.trim());
     }
 }

@@ -249,15 +249,21 @@ public final class CaseDiscovery {
         }
         // courses, or two fields of a case file (caseId with structureSet, alphaBeta, ...): a caseId alone is
         // any study export's key ({"caseId": ..., "age": 64} beside each case), not a case
-        return courses || fields.stream().filter(CASE_FIELDS::contains).count() >= 2;
+        return hasCaseMarks(fields);
     }
 
-    private static final Pattern CASE_MARK = Pattern.compile("(?i)\"\\s*courses?\\s*\"");
-    private static final Pattern KEY = Pattern.compile("\"\\s*([A-Za-z]+)\\s*\"\\s*:");
+    /** A case's marks among an object's keys (lower case): courses (or "course"), or two fields of a case file. */
+    private static boolean hasCaseMarks(Set<String> keys) {
+        return keys.contains("courses") || keys.contains("course")
+                || keys.stream().filter(CASE_FIELDS::contains).count() >= 2;
+    }
+
+    /** A key in JSON text, also one the text was cut off after. */
+    private static final Pattern KEY = Pattern.compile("\"\\s*([A-Za-z]+)\\s*\"\\s*(?::|$)");
 
     /**
-     * A file that is not (or not yet) JSON but shows a case's marks, by the rule for objects: its name, a course(s)
-     * key in its text, or two keys of a case file.
+     * A file that is not (or not yet) JSON but shows a case's marks: its name, or the keys in its text by the rule
+     * for objects ({@link #hasCaseMarks}).
      */
     private static boolean looksLikeACase(Path file) {
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("case")) {
@@ -269,18 +275,12 @@ public final class CaseDiscovery {
         } catch (IOException e) {
             return false;
         }
-        if (CASE_MARK.matcher(text).find()) {
-            return true;
-        }
         Set<String> keys = new HashSet<>();
         Matcher m = KEY.matcher(text);
-        while (m.find() && keys.size() < 2) {
-            String k = m.group(1).toLowerCase(Locale.ROOT);
-            if (CASE_FIELDS.contains(k)) {
-                keys.add(k);
-            }
+        while (m.find()) {
+            keys.add(m.group(1).toLowerCase(Locale.ROOT));
         }
-        return keys.size() >= 2;
+        return hasCaseMarks(keys);
     }
 
     /** Valid JSON, maybe, but beyond what the JSON reader reads (the case reader has the same limits). */

@@ -225,12 +225,10 @@ public final class CohortTables {
         if (l != null && l.isNumber() && Double.parseDouble(limit) != l.asDouble()) {
             limit = l.asText();
         }
-        String status = text(c, "status");
         java.util.Optional<dev.eqd2sum.engine.constraint.Comparison> cmp =
                 dev.eqd2sum.engine.constraint.Comparison.fromSymbol(text(c, "comparator"));
         if (v != null && v.isNumber() && l != null && l.isNumber() && cmp.isPresent()
-                && (status.equals("passed") || status.equals("failed"))
-                && cmp.get().holds(Double.parseDouble(value), Double.parseDouble(limit)) != status.equals("passed")) {
+                && !cmp.get().readsAlike(Double.parseDouble(value), v.asDouble(), l.asDouble())) {
             value = v.asText();
         }
         return new String[] {value, limit};

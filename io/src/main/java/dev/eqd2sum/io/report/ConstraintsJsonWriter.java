@@ -45,8 +45,7 @@ public final class ConstraintsJsonWriter {
                 g.writeNumber(Math.abs(c.limit()) >= 1e15 ? limit.toString() : limit.toPlainString());
                 g.writeStringField("unit", c.unit());
                 String value = Numbers.jsonText(c.value());
-                if (value != null && c.comparison().holds(Double.parseDouble(value), c.limit())
-                        != c.comparison().holds(c.value(), c.limit())) {
+                if (value != null && !c.comparison().readsAlike(Double.parseDouble(value), c.value(), c.limit())) {
                     value = Double.toString(c.value());
                 }
                 if (value == null) {
