@@ -63,7 +63,8 @@ Beside the maps, each case's dvh.json is checked for the structures that reach i
 (check_structures): alpha/beta, target flag, and the summary sums against the weighted courses. The script makes
 the statistics' sample points itself by the rule README and the Rasteriser state (centres of voxels whose six
 neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere with the voxel's centre, when
-inside, and the contour vertices at both slab ends with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
+inside, a node's column where a slab ends on the surface over it, and the outline's vertices and crossings with grid
+lines at both slab ends and every whole k between, with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
 finds the point of the outline that PlaneRaster takes: witness) and recomputes from them every statistic of every
 scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
@@ -924,7 +925,10 @@ def prism_raster(grid, prism):
     slab part crossing it, the sub-cell centres inside its plane's region (or the witness point of a sliver) at
     round(n * part) heights (at least 1; a half within HEIGHTS_SNAP rounds up), sharing the part's occupied volume
     equally, and its centre (a grid node) is a sample with no volume when some plane whose slab holds its height has
-    it inside; every contour vertex at both ends of its plane's slab is a sample with no volume. n = 4 unless the
+    it inside, and so is the node's column where a plane holding it ends its slab in the voxel off the node's height on
+    the structure's surface (a cap node); every contour vertex and every crossing of a contour edge with a grid line,
+    at both ends of its plane's slab and every whole k between, is a sample with no volume (with n = 1 neither the
+    crossings nor the cap nodes). n = 4 unless the
     surface is large. Only what lies inside the grid is sampled: a voxel on the grid's surface is sub-sampled, a
     vertex outside it is none, a slab is cut at the grid's ends.
     """
@@ -949,11 +953,11 @@ def prism_raster(grid, prism):
     n = 4 if boundary * 64 <= AUTO_SAMPLE_BUDGET else 2 if boundary * 8 <= AUTO_SAMPLE_BUDGET else 1
     offsets = (np.arange(n) + 0.5) / n - 0.5
 
-    rasters = []  # per plane: {(i, j): (coverage float32, [sub-cell points] or None for all)}
-    for polys, (signs, overlap), lo, hi in planes:
-        on_grid = min(hi, nz - 0.5) - max(lo, -0.5) > 0
+    rasters = []  # per plane: {(i, j): (coverage float32, [sub-cell points] or None for all, centre inside)}
+    on_grid = [min(hi, nz - 0.5) - max(lo, -0.5) > 0 for _, _, lo, hi in planes]
+    for (polys, (signs, overlap), lo, hi), plane_on_grid in zip(planes, on_grid):
         cells = {}
-        if on_grid:
+        if plane_on_grid:
             allxy = np.concatenate(polys)
             i0 = max(0, math.floor(allxy[:, 0].min() + 0.5))
             i1 = min(nx - 1, math.floor(allxy[:, 0].max() + 0.5))
@@ -1021,12 +1025,23 @@ def prism_raster(grid, prism):
             volumes.append(voxel_cc)
             continue
         centre_done = False
-        for (polys, _, lo, hi), cells in zip(planes, rasters):
+        for q, ((polys, _, lo, hi), cells) in enumerate(zip(planes, rasters)):
             z_lo, z_hi = max(lo, k - 0.5), min(hi, k + 0.5)
             part = z_hi - z_lo
             if part <= 0 or (i, j) not in cells:
                 continue
             c, pts, centre_in = cells[(i, j)]
+            if centre_in and n > 1:
+                # (not with one sub-sample per pixel, a surface too large for the budget) where the slab ends in this voxel off the node's height on the structure's surface (the plane
+                # sharing that end does not hold the node, or there is none): the node's column there, no volume
+                for end, b, side in ((hi, q + 1, 2), (lo, q - 1, 3)):
+                    if (end <= k + 0.5 if side == 2 else end >= k - 0.5) and end != k:
+                        beyond = planes[b] if 0 <= b < len(planes) else None
+                        if beyond is not None and abs(beyond[side] - end) <= SLAB_SNAP:
+                            if not on_grid[b] or rasters[b].get((i, j), (0, None, False))[2]:
+                                continue
+                        points.append((i, j, end))
+                        volumes.append(0.0)
             if not centre_done and centre_in and lo <= k <= hi:
                 # the voxel's centre, inside: a sample with no volume, unless a sub-sample lies on it (odd n, and
                 # one of the part's heights at k)
@@ -1046,17 +1061,36 @@ def prism_raster(grid, prism):
                 for x, y in pts:
                     points.append((x, y, z))
                     volumes.append(vol)
-    # the contour vertices inside the grid, at both ends of the part of their plane's slab inside it
+    # the outline inside the grid: every contour vertex and every crossing of an edge with a grid line (a whole i or
+    # j strictly between the edge's ends), at both ends of the part of their plane's slab inside the grid and at
+    # every whole k between them (distinct as float32)
     for polys, _, lo, hi in planes:
         z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
         if z_hi - z_lo <= 0:
             continue
+        levels = [z_lo]
+        for k in range(max(0, math.floor(z_lo) + 1), min(nz - 1, math.ceil(z_hi) - 1) + 1):
+            if z_lo < k < z_hi and np.float32(k) != np.float32(levels[-1]):
+                levels.append(float(k))
+        if np.float32(z_hi) != np.float32(levels[-1]):
+            levels.append(z_hi)
         for q in polys:
-            for x, y in q:
-                if -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5:
-                    for z in ((z_lo, z_hi) if z_hi != z_lo else (z_lo,)):
-                        points.append((x, y, z))
-                        volumes.append(0.0)
+            for v in range(len(q)):
+                (ax, ay), (bx, by) = q[v], q[(v + 1) % len(q)]
+                on_outline = [(ax, ay)]
+                if n == 1:
+                    pass  # one sub-sample per pixel (a surface too large for the budget): the vertices only
+                elif ax != bx:
+                    for i in range(max(0, math.floor(min(ax, bx)) + 1), min(nx - 1, math.ceil(max(ax, bx)) - 1) + 1):
+                        on_outline.append((i, ay + (i - ax) * (by - ay) / (bx - ax)))
+                if ay != by and n > 1:
+                    for j in range(max(0, math.floor(min(ay, by)) + 1), min(ny - 1, math.ceil(max(ay, by)) - 1) + 1):
+                        on_outline.append((ax + (j - ay) * (bx - ax) / (by - ay), j))
+                for x, y in on_outline:
+                    if -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5:
+                        for z in levels:
+                            points.append((x, y, z))
+                            volumes.append(0.0)
     return occ, (np.array(points, dtype=np.float64).T, np.array(volumes))
 
 
@@ -1151,7 +1185,7 @@ class Nodes:
 
     def dose_at(self, x):
         """
-        (D(x) in Gy, slack in Gy). Zero-volume samples (contour vertices) between two groups stand at one
+        (D(x) in Gy, slack in Gy). Zero-volume samples (on the outline, at nodes) between two groups stand at one
         position, where D drops at once: a query there (a box cut exactly in half by a course grid's edge, whose
         D50% falls on the edge of the 0 Gy group) may read any dose of the drop, as x's last bit decides.
         """

@@ -25,6 +25,11 @@ final class PlaneRegion {
     final double perimeter;
     /** Vertices of the contours that enclose area, x,y interleaved. */
     final double[] vertices;
+    /**
+     * Where each of those contours starts in {@link #vertices} (index of its first x), with one more entry at the
+     * end: contour c is {@code vertices[contourStarts[c] .. contourStarts[c + 1])}, implicitly closed.
+     */
+    final int[] contourStarts;
 
     // scan state: edges whose y-range meets the current row band
     private int nextEdge;
@@ -39,7 +44,7 @@ final class PlaneRegion {
 
     private PlaneRegion(int edgeCount, double[] ex0, double[] ex1, double[] ey0, double[] ey1, double[] slope,
                         int[] delta, double minX, double maxX, double minY, double maxY, double perimeter,
-                        double[] vertices) {
+                        double[] vertices, int[] contourStarts) {
         this.edgeCount = edgeCount;
         this.ex0 = ex0;
         this.ex1 = ex1;
@@ -53,6 +58,7 @@ final class PlaneRegion {
         this.maxY = maxY;
         this.perimeter = perimeter;
         this.vertices = vertices;
+        this.contourStarts = contourStarts;
         this.byYMin = sortedByKey(ey0, edgeCount);
         this.active = new int[edgeCount];
         this.crossX = new double[edgeCount];
@@ -123,16 +129,19 @@ final class PlaneRegion {
             return null;
         }
         double[] vertices = new double[2 * edges];
-        int vc = 0;
+        int[] starts = new int[n + 1];
+        int vc = 0, contours = 0;
         for (int a = 0; a < n; a++) {
             if (usable[a]) {
                 double[] p = polygons.get(a);
+                starts[contours++] = vc;
                 System.arraycopy(p, 0, vertices, vc, p.length - p.length % 2);
                 vc += p.length - p.length % 2;
             }
         }
+        starts[contours] = vc;
         return new PlaneRegion(e, ex0, ex1, ey0, ey1, slope, delta, minX, maxX, minY, maxY, perimeter,
-                java.util.Arrays.copyOf(vertices, vc));
+                java.util.Arrays.copyOf(vertices, vc), java.util.Arrays.copyOf(starts, contours + 1));
     }
 
     /** Indices 0..n-1 ordered by key (primitive sort of (key, index) pairs packed as sortable longs, then stable by index). */

@@ -34,13 +34,18 @@ import java.util.Locale;
  * repeated at n x part evenly spaced heights (rounded, halves up: {@link #heights}) within each slab part
  * crossing the voxel; each carries
  * an equal share of that slab part's occupied volume (a midpoint rule). Sub-cell centres stay up to
- * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so every contour
- * vertex inside the grid is added as well, at both ends of its plane's slab, carrying no volume.
- * The extremes of a linear dose over a stack of polygon prisms lie at exactly those points, and
- * points on the outline count as inside (DOMAIN.md). A dose interpolated trilinearly on this grid peaks
- * and dips on its nodes, the voxel centres, which the sub-cells never reach: so a sub-sampled voxel's
- * centre is a sample too, carrying no volume, when it lies inside. A sliver that no sub-sample hits is
- * represented by a point of the outline within it.
+ * half a sub-cell inside the surface, which would pull Dmax down and Dmin up; so samples carrying no volume are
+ * added where a dose interpolated trilinearly on this grid can peak or dip on the structure (it is multilinear
+ * within each voxel cell, so its extremes over the structure lie on the structure's surface, on cell edges and at
+ * nodes): every contour vertex inside the grid, and every point where a contour's edge crosses a grid line (a row
+ * or column of voxel centres), each at both ends of its plane's slab and at every voxel-centre height between
+ * ({@link #outlineLevels}); a sub-sampled voxel's centre (a node) when it lies inside; and, where a slab ends
+ * on the structure's surface over a node the plane holds, the point of that end above or below the node (a cap
+ * node). Between these points the dose is linear, or bilinear on a face, except along an edge that runs
+ * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. Points on the outline
+ * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
+ * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings or cap nodes, which would outnumber its boundary samples.
+ * A sliver that no sub-sample hits is represented by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  *
  * <p>Work is split for the common fork-join pool: the slices are walked in chunks of
@@ -251,6 +256,30 @@ public final class Rasteriser {
         return Math.max(1, (int) Math.floor(n * len + 0.5 + HEIGHTS_SNAP));
     }
 
+    /**
+     * The heights at which a slab part [zLo, zHi] (k units, within the grid) samples its outline: both ends and every
+     * voxel centre height strictly between (a trilinear dose is linear in k between them), distinct as floats; none
+     * when the part is empty.
+     */
+    static float[] outlineLevels(double zLo, double zHi, int nz) {
+        if (zHi - zLo <= 0) {
+            return new float[0];
+        }
+        int from = Math.max(0, (int) Math.floor(zLo) + 1), to = Math.min(nz - 1, (int) Math.ceil(zHi) - 1);
+        float[] levels = new float[Math.max(0, to - from + 1) + 2];
+        int count = 0;
+        levels[count++] = (float) zLo;
+        for (int k = from; k <= to; k++) {
+            if (k > zLo && k < zHi && (float) k != levels[count - 1]) {
+                levels[count++] = k;
+            }
+        }
+        if ((float) zHi != levels[count - 1]) {
+            levels[count++] = (float) zHi;
+        }
+        return Arrays.copyOf(levels, count);
+    }
+
     /** Slab ends within this distance (k units) of a slice boundary are put on it. */
     static final double SLAB_SNAP = 1e-9;
 
@@ -322,7 +351,8 @@ public final class Rasteriser {
     /**
      * 4 sub-samples per axis, fewer (2, then 1) when the structure's surface is so large that its
      * boundary samples would exceed {@link #AUTO_SAMPLE_BUDGET} (a body outline): extremes are
-     * sampled at the contour vertices whatever n is, so n only refines the DVH inside boundary voxels.
+     * sampled at the contour vertices and nodes whatever n is (and, for n above 1, at the outline's grid-line
+     * crossings and the cap nodes), so n refines the DVH inside boundary voxels and, from 1 to 2, the extremes.
      */
     private static int automaticSubSamples(List<Plane> planes) {
         double boundaryVoxels = 0;
@@ -341,7 +371,7 @@ public final class Rasteriser {
     /**
      * Rasterises the planes (in parallel), sums what lies outside the grid, walks the slices in
      * chunks (in parallel, each chunk with its own rolling buffers) and joins the chunks' runs,
-     * partials and samples in slice order; the contour-vertex samples come last.
+     * partials and samples in slice order; the outline samples come last.
      */
     private static StructureMask assemble(GridGeometry grid, List<Plane> planes, int n) {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
@@ -373,9 +403,9 @@ public final class Rasteriser {
             outsideVoxels += p.totalArea * (p.hi - p.lo - inLen) + (p.totalArea - p.insideArea) * inLen;
             p.raster = null;
         }
-        Assembly vertices = new Assembly(grid, planes, n, 0, -1);
-        vertices.addVertexSamples();
-        chunks.add(vertices);
+        Assembly outline = new Assembly(grid, planes, n, 0, -1);
+        outline.addOutlineSamples();
+        chunks.add(outline);
         return join(grid, chunks, outsideVoxels * grid.voxelVolumeCc());
     }
 
@@ -416,6 +446,13 @@ public final class Rasteriser {
         /** Interior voxel centres as segments, the other samples as points. */
         private SampleSet.Builder samples;
         private final int explicitCapacity;
+        /**
+         * Whether the outline's grid-line crossings and the cap nodes are sampled: not for a structure with one
+         * sub-sample per pixel, whose surface is too large for {@link #AUTO_SAMPLE_BUDGET} (a body outline): they
+         * would outnumber its boundary samples several times over, for extremes that lie on its vertices and nodes
+         * within a voxel of the outline.
+         */
+        private final boolean crossings;
 
         // rolling occupancy of slices k-1, k, k+1; each with the pixel box it touched
         private float[] prev, cur, next;
@@ -425,7 +462,7 @@ public final class Rasteriser {
 
         private final int kFrom, kTo;
 
-        /** A chunk of slices kFrom..kTo (none when kTo < kFrom: the contour-vertex samples). */
+        /** A chunk of slices kFrom..kTo (none when kTo < kFrom: the outline samples). */
         Assembly(GridGeometry grid, List<Plane> planes, int n, int kFrom, int kTo) {
             this.grid = grid;
             this.planes = planes;
@@ -436,18 +473,20 @@ public final class Rasteriser {
             this.voxelCc = grid.voxelVolumeCc();
             this.kFrom = kFrom;
             this.kTo = kTo;
+            this.crossings = n > 1;
             // boundary voxels get up to n^3 points (interior centres need no storage): size the arrays once
-            double boundary = 0, vertices = 0;
+            double boundary = 0, outline = 0;
             for (Plane p : planes) {
                 double len = Math.min(p.hi, kTo + 0.5) - Math.max(p.lo, kFrom - 0.5);
-                vertices += p.region.vertices.length;
+                // vertices and grid-line crossings (at most 1.42 per pixel of perimeter), at 2 + slab length heights
+                outline += (p.region.vertices.length / 2 + (n > 1 ? 1.3 * p.region.perimeter : 0)) * (2 + Math.max(0, p.hi - p.lo));
                 if (len <= 0) {
                     continue;
                 }
                 boundary += (p.region.perimeter + 4) * (len + 1);
             }
             // reserved when the chunk runs: only the chunks in flight hold their estimates at once
-            this.explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? vertices : boundary * n * n * n));
+            this.explicitCapacity = (int) Math.min(1 << 28, 1024 + (kTo < kFrom ? outline : boundary * n * n * n));
         }
 
         void run() {
@@ -504,25 +543,60 @@ public final class Rasteriser {
             return used;
         }
 
-        /** Zero-volume samples at every contour vertex inside the grid, at both ends of its plane's slab. */
-        private void addVertexSamples() {
+        /**
+         * Zero-volume samples on the outline, where a trilinear dose restricted to it can peak: every contour vertex
+         * and every point where a contour's edge crosses a grid line (a row or column of voxel centres), inside the
+         * grid in plane; at both ends of the plane's slab within the grid and at each voxel centre height between.
+         */
+        private void addOutlineSamples() {
             samples = new SampleSet.Builder(nx, ny, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
-                if (Math.min(p.hi, zGridHi) - Math.max(p.lo, zGridLo) <= 0) {
+                float[] levels = outlineLevels(Math.max(p.lo, zGridLo), Math.min(p.hi, zGridHi), nz);
+                if (levels.length == 0) {
                     continue;
                 }
-                float zLo = (float) Math.max(p.lo, zGridLo), zHi = (float) Math.min(p.hi, zGridHi);
                 double[] v = p.region.vertices;
-                for (int q = 0; q < v.length; q += 2) {
-                    double x = v[q], y = v[q + 1];
-                    if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
-                        addSample((float) x, (float) y, zLo, 0f);
-                        if (zHi != zLo) {
-                            addSample((float) x, (float) y, zHi, 0f);
+                int[] starts = p.region.contourStarts;
+                for (int c = 0; c + 1 < starts.length; c++) {
+                    for (int q = starts[c]; q < starts[c + 1]; q += 2) {
+                        int w = q + 2 < starts[c + 1] ? q + 2 : starts[c];
+                        double ax = v[q], ay = v[q + 1], bx = v[w], by = v[w + 1];
+                        if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
+                            addAtLevels((float) ax, (float) ay, levels);
+                        }
+                        // grid lines strictly between the edge's ends (its ends are vertices), within the grid
+                        if (!crossings) {
+                            continue;
+                        }
+                        if (ax != bx) {
+                            int from = Math.max(0, (int) Math.floor(Math.min(ax, bx)) + 1);
+                            int to = Math.min(nx - 1, (int) Math.ceil(Math.max(ax, bx)) - 1);
+                            for (int i = from; i <= to; i++) {
+                                double y = ay + (i - ax) * (by - ay) / (bx - ax);
+                                if (y >= -0.5 && y <= ny - 0.5) {
+                                    addAtLevels(i, (float) y, levels);
+                                }
+                            }
+                        }
+                        if (ay != by) {
+                            int from = Math.max(0, (int) Math.floor(Math.min(ay, by)) + 1);
+                            int to = Math.min(ny - 1, (int) Math.ceil(Math.max(ay, by)) - 1);
+                            for (int j = from; j <= to; j++) {
+                                double x = ax + (j - ay) * (bx - ax) / (by - ay);
+                                if (x >= -0.5 && x <= nx - 0.5) {
+                                    addAtLevels((float) x, j, levels);
+                                }
+                            }
                         }
                     }
                 }
+            }
+        }
+
+        private void addAtLevels(float x, float y, float[] levels) {
+            for (float z : levels) {
+                addSample(x, y, z, 0f);
             }
         }
 
@@ -649,13 +723,46 @@ public final class Rasteriser {
             return t >= 0 && t < h && (float) (zLo + (t + 0.5) * len / h) == (float) k;
         }
 
+        /**
+         * Where plane q's slab ends within voxel (i, j, k), off the node's height, and the plane holds the node (i, j):
+         * the point (i, j, end) when the end is a surface there, the neighbouring plane sharing that end not holding
+         * the node. A trilinear dose along the node's column is linear from the node inside to the next one outside,
+         * so it can peak or dip at that point, which no sub-sample reaches (they lie half a sub-layer in).
+         */
+        private void addCapNodes(int q, int i, int j, int k) {
+            Plane p = planes.get(q);
+            if (p.hi <= k + 0.5 && p.hi != k && surfaceAt(q + 1, true, p.hi, i, j)) {
+                addSample(i, j, (float) p.hi, 0f);
+            }
+            if (p.lo >= k - 0.5 && p.lo != k && surfaceAt(q - 1, false, p.lo, i, j)) {
+                addSample(i, j, (float) p.lo, 0f);
+            }
+        }
+
+        /**
+         * Whether a slab end at height z is the structure's surface at node (i, j): no plane beyond it (the last, or a
+         * skipped-plane gap), or plane {@code beyond} (above or below) starts there without holding the node. A plane
+         * beyond the grid's end continues the structure out of the grid: no surface.
+         */
+        private boolean surfaceAt(int beyond, boolean above, double z, int i, int j) {
+            if (beyond < 0 || beyond >= planes.size()) {
+                return true;
+            }
+            Plane b = planes.get(beyond);
+            if (Math.abs((above ? b.lo : b.hi) - z) > SLAB_SNAP) {
+                return true;
+            }
+            return b.onGrid && !rasterOf(beyond).centreInside(i, j);
+        }
+
         private void addSample(float i, float j, float k, float volumeCc) {
             samples.addPoint(i, j, k, volumeCc);
         }
 
         /**
-         * Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume; and the
-         * voxel's centre, carrying no volume, when it lies inside (a grid node: where a trilinear dose peaks).
+         * Sub-samples of voxel (i, j, k) that lie inside the structure, each with its share of the volume; and, carrying
+         * no volume, the voxel's centre when it lies inside (a grid node: where a trilinear dose peaks) and the node's
+         * column where it meets a slab end on the structure's surface ({@link #addCapNodes}).
          */
         private void subSample(int i, int j, int k) {
             boolean centreDone = false;
@@ -667,11 +774,15 @@ public final class Rasteriser {
                     continue;
                 }
                 PlaneRaster raster = rasterOf(q);
-                if (!centreDone && p.lo <= k && k <= p.hi && raster.centreInside(i, j)) {
+                boolean nodeInside = raster.centreInside(i, j);
+                if (!centreDone && p.lo <= k && k <= p.hi && nodeInside) {
                     if (!subSampleAtCentre(k, zLo, len)) {
                         addSample(i, j, k, 0f);
                     }
                     centreDone = true;
+                }
+                if (nodeInside && crossings) {
+                    addCapNodes(q, i, j, k);
                 }
                 float c = raster.coverageAt(i, j);
                 if (c <= 0f) {

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A structure's sample points (the same points, volumes and order as {@link SamplePoints}) held compactly:
  * interior voxel centres, most of a large structure's samples (12.7 M of an External's 13 M on a 512x512x200
  * grid), are not stored one by one but as segments of consecutive voxels; only the other samples (sub-voxel
- * points of boundary voxels, contour vertices) keep their three float coordinates and their volume. Every
+ * points of boundary voxels, zero-volume points on the outline and at nodes) keep their three float coordinates and their volume. Every
  * centre has the same volume, a voxel's, so the array of every sample's volume that the statistics read is made
  * only when first asked for: a mask waiting for its statistics holds 12 bytes per explicit point and nothing
  * per centre.

@@ -1026,7 +1026,7 @@ class RasteriserDifferentialTest {
                 checkBoundaryVoxel(c, v, ps, sp, vol, cov, vcc, st);
             }
         }
-        List<Integer> centreSamples = checkVertexSamples(c, vertexSamples, sp, st);
+        List<Integer> centreSamples = checkVertexSamples(c, vertexSamples, sp, got, centre, st);
         Set<Integer> centreBySubSample = new HashSet<>();
         for (int p = 0; p < sp.count(); p++) {
             if (explicit[p] && vol[p] > 0f && atVoxelCentre(sp, p)) {
@@ -1174,33 +1174,64 @@ class RasteriserDifferentialTest {
     }
 
     /**
-     * Zero-volume samples: each contour vertex inside the grid in plane, at both ends of its slab within the grid; the
-     * rest must lie on voxel centres, and are returned for {@link #checkCentreSamples}.
+     * Zero-volume samples on the outline: each contour vertex inside the grid in plane, and each crossing of a contour
+     * edge with a grid line (x or y a whole index within the grid, strictly between the edge's ends), at both ends of
+     * its plane's slab within the grid and at every whole k strictly between them; then the cap nodes
+     * ({@link #checkCapNodes}). The rest must lie on voxel centres, and are returned for {@link #checkCentreSamples}.
      */
-    static List<Integer> checkVertexSamples(Case c, List<Integer> all, SamplePoints sp, Stats st) {
+    static List<Integer> checkVertexSamples(Case c, List<Integer> all, SamplePoints sp, float[] occupancy,
+                                            boolean[] centre, Stats st) {
         GridGeometry g = c.grid;
+        int nx = g.nx(), ny = g.ny();
         List<double[]> expected = new ArrayList<>();
         for (CasePlane p : c.planes) {
             double lo = Math.max(p.lo, -0.5), hi = Math.min(p.hi, g.nz() - 0.5);
             if (hi - lo <= 0) {
                 continue;
             }
+            List<Double> levels = new ArrayList<>(List.of(lo));
+            for (int k = 0; k < g.nz(); k++) {
+                if (k > lo && k < hi && (float) k != (float) (double) levels.get(levels.size() - 1)) {
+                    levels.add((double) k);
+                }
+            }
+            if ((float) hi != (float) (double) levels.get(levels.size() - 1)) {
+                levels.add(hi);
+            }
+            List<double[]> points = new ArrayList<>();
             for (Group gr : p.groups) {
                 for (double[] poly : gr.idx) {
-                    for (int v = 0; v < poly.length; v += 2) {
-                        double x = poly[v], y = poly[v + 1];
-                        if (x >= -0.5 && x <= g.nx() - 0.5 && y >= -0.5 && y <= g.ny() - 0.5) {
-                            expected.add(new double[] {x, y, lo});
-                            if ((float) hi != (float) lo) {
-                                expected.add(new double[] {x, y, hi});
+                    int m = poly.length / 2;
+                    for (int v = 0; v < m; v++) {
+                        int w = (v + 1) % m;
+                        double ax = poly[2 * v], ay = poly[2 * v + 1], bx = poly[2 * w], by = poly[2 * w + 1];
+                        points.add(new double[] {ax, ay});
+                        if (c.n == 1) {
+                            continue; // one sub-sample per pixel: no crossings (a structure too large for the budget)
+                        }
+                        for (int i = 0; i < nx; i++) {
+                            if (i > Math.min(ax, bx) && i < Math.max(ax, bx)) {
+                                points.add(new double[] {i, ay + (i - ax) * (by - ay) / (bx - ax)});
+                            }
+                        }
+                        for (int j = 0; j < ny; j++) {
+                            if (j > Math.min(ay, by) && j < Math.max(ay, by)) {
+                                points.add(new double[] {ax + (j - ay) * (bx - ax) / (by - ay), j});
                             }
                         }
                     }
                 }
             }
+            for (double[] xy : points) {
+                if (xy[0] >= -0.5 && xy[0] <= nx - 0.5 && xy[1] >= -0.5 && xy[1] <= ny - 0.5) {
+                    for (double z : levels) {
+                        expected.add(new double[] {xy[0], xy[1], z});
+                    }
+                }
+            }
         }
-        // each expected vertex takes one zero-volume sample at its place; samples off a voxel centre are tried first,
-        // so that a vertex on a voxel centre does not take that voxel's centre sample
+        // each expected point takes one zero-volume sample at its place; samples off a voxel centre are tried first,
+        // so that a point on a voxel centre does not take that voxel's centre sample
         List<Integer> ordered = new ArrayList<>();
         List<Integer> onCentres = new ArrayList<>();
         for (int s : all) {
@@ -1208,6 +1239,22 @@ class RasteriserDifferentialTest {
         }
         ordered.addAll(onCentres);
         boolean[] taken = new boolean[ordered.size()];
+        int matched = take(expected, ordered, taken, sp);
+        st.vertexSamples += matched;
+        // a point within float rounding of the grid's edge may be in or out
+        assertThat(matched).as("outline samples (vertices and grid-line crossings)").isCloseTo(expected.size(),
+                within(nearGridEdge(expected, g)));
+        List<Integer> rest = new ArrayList<>();
+        for (int q = 0; q < ordered.size(); q++) {
+            if (!taken[q]) {
+                rest.add(ordered.get(q));
+            }
+        }
+        return checkCapNodes(c, rest, sp, occupancy, centre, st);
+    }
+
+    /** Matches each expected point to one untaken sample within 1e-4 (in order); returns how many matched. */
+    static int take(List<double[]> expected, List<Integer> ordered, boolean[] taken, SamplePoints sp) {
         int matched = 0;
         for (double[] ex : expected) {
             for (int q = 0; q < ordered.size(); q++) {
@@ -1220,15 +1267,68 @@ class RasteriserDifferentialTest {
                 }
             }
         }
-        st.vertexSamples += matched;
-        // a vertex within float rounding of the grid's edge may be in or out
-        assertThat(matched).as("vertex samples").isCloseTo(expected.size(), within(nearGridEdge(expected, g)));
+        return matched;
+    }
+
+    /**
+     * Cap nodes: where a plane's slab ends off a whole k, inside the grid, and the plane holds node (i, j) while the
+     * plane beyond that end (sharing it) does not, or there is none, the point (i, j, end) is a zero-volume sample,
+     * unless the voxel there is an interior centre. Required where the node is clearly inside the plane and clearly
+     * outside the one beyond and the end is clear of a whole k; allowed where either is within rounding; any other
+     * zero-volume sample must lie on a voxel centre, and those are returned.
+     */
+    static List<Integer> checkCapNodes(Case c, List<Integer> rest, SamplePoints sp, float[] occupancy, boolean[] centre,
+                                       Stats st) {
+        GridGeometry g = c.grid;
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        double tol = 1e-6 * Math.max(c.sx, c.sy);
+        List<double[]> required = new ArrayList<>(), allowed = new ArrayList<>();
+        for (int q = 0; q < c.planes.size() && c.n > 1; q++) { // none with one sub-sample per pixel
+            CasePlane p = c.planes.get(q);
+            for (int end = 0; end < 2; end++) {
+                boolean top = end == 0;
+                double z = top ? p.hi : p.lo;
+                if (z == Math.rint(z) || z < -0.5 || z > nz - 0.5 || (top ? z <= -0.5 : z >= nz - 0.5)) {
+                    // a whole k is the centre sample's; an end outside the grid samples nothing
+                    continue;
+                }
+                CasePlane beyond = null;
+                int b = top ? q + 1 : q - 1;
+                if (b >= 0 && b < c.planes.size()
+                        && Math.abs((top ? c.planes.get(b).lo : c.planes.get(b).hi) - z) <= 1e-9) {
+                    beyond = c.planes.get(b);
+                    if (top ? beyond.lo >= nz - 0.5 : beyond.hi <= -0.5) {
+                        continue; // the structure goes on beyond the grid
+                    }
+                }
+                boolean offWhole = Math.abs(z - Math.rint(z)) > 1e-6;
+                int kv = top ? (int) Math.ceil(z - 0.5) : (int) Math.floor(z + 0.5);
+                for (int j = 0; j < ny; j++) {
+                    for (int i = 0; i < nx; i++) {
+                        int here = classify(p, i, j, tol, c.sx, c.sy);
+                        int there = beyond == null ? OUT : classify(beyond, i, j, tol, c.sx, c.sy);
+                        if (here == OUT || there == IN) {
+                            continue;
+                        }
+                        int v = i + nx * (j + ny * kv);
+                        boolean clear = here == IN && there == OUT && offWhole && occupancy[v] > 0 && !centre[v];
+                        (clear ? required : allowed).add(new double[] {i, j, z});
+                    }
+                }
+            }
+        }
+        boolean[] taken = new boolean[rest.size()];
+        int matched = take(required, rest, taken, sp);
+        assertThat(matched).as("cap node samples (a node inside a plane where its slab ends on the surface)")
+                .isEqualTo(required.size());
+        st.centreSamples += matched;
+        take(allowed, rest, taken, sp);
         List<Integer> atCentres = new ArrayList<>();
-        for (int q = 0; q < ordered.size(); q++) {
-            int s = ordered.get(q);
+        for (int q = 0; q < rest.size(); q++) {
+            int s = rest.get(q);
             if (!taken[q]) {
-                assertThat(atVoxelCentre(sp, s)).as("zero-volume sample %d at (%f, %f, %f) is a contour vertex at its"
-                        + " slab's end or a voxel centre", s, sp.i()[s], sp.j()[s], sp.k()[s]).isTrue();
+                assertThat(atVoxelCentre(sp, s)).as("zero-volume sample %d at (%f, %f, %f) is a contour vertex or"
+                        + " crossing, a cap node or a voxel centre", s, sp.i()[s], sp.j()[s], sp.k()[s]).isTrue();
                 atCentres.add(s);
             }
         }

@@ -85,8 +85,10 @@ class RasteriserTest {
                 int inner = 1 * 2 * (planes - 2); // voxels whose six neighbours are inside: their centres
                 assertThat(centres).isEqualTo(inner);
                 assertThat(sub).as("sub-samples").isEqualTo(64 * (3 * 4 * planes - inner));
-                // the contour's 4 vertices at both ends of each slab, and each sub-sampled voxel's centre
-                assertThat(zeroVolume).isEqualTo(4 * 2 * planes + 3 * 4 * planes - inner);
+                // the contour's 4 vertices and its edges' 14 crossings with grid lines (3 + 3 along x, 4 + 4 along
+                // y) at both ends of each slab and at its plane (a whole k), each sub-sampled voxel's centre, and
+                // the 3 x 4 nodes inside on the first plane's lower and the last plane's upper slab end
+                assertThat(zeroVolume).isEqualTo((4 + 14) * 3 * planes + 3 * 4 * planes - inner + 2 * 3 * 4);
             }
         }
     }
@@ -385,6 +387,50 @@ class RasteriserTest {
         // the node just outside the edge (19, 20, 10) is not sampled: nothing outside the structure is
         for (int q = 0; q < p.count(); q++) {
             assertThat(p.i()[q]).isGreaterThanOrEqualTo(19.75f - 1e-6f);
+        }
+    }
+
+    /** The largest and smallest of 27 Gy peaked on node (20, 20, 10) (a trilinear tent) and of 30 Gy minus it. */
+    private static double[] tentExtremes(SamplePoints p) {
+        double max = 0, min = Double.POSITIVE_INFINITY;
+        for (int q = 0; q < p.count(); q++) {
+            double tent = 27 * Math.max(0, 1 - Math.abs(p.i()[q] - 20)) * Math.max(0, 1 - Math.abs(p.j()[q] - 20))
+                    * Math.max(0, 1 - Math.abs(p.k()[q] - 10));
+            max = Math.max(max, tent);
+            min = Math.min(min, 30 - tent);
+        }
+        return new double[] {max, min};
+    }
+
+    /**
+     * A peak on a node just outside the structure reaches it along the edge, as far as the dose does: the node
+     * (20, 20, 10) lies 0.1 mm outside a straight edge, where the tent is 27 x 0.95 Gy on the edge's crossing with
+     * the grid line y = 20. Sub-samples, a quarter voxel in, reached 27 x 0.875^3 (a re-audit: a cord Dmax of 24.3 Gy
+     * where the edge carries 26.75 Gy).
+     */
+    @Test
+    void dmaxReachesAPeakJustOutsideAnEdgeWhereTheEdgeCrossesTheGridLine() {
+        // x from 1.1 mm (index 20.05) to 9 mm; planes z = -5..7 mm (k 7..13)
+        StructureMask m = raster(stack(z -> rectangle(1.1, -7, 9, 9, z), -5, 2, 7), GRID, RasterOptions.defaults());
+        double[] e = tentExtremes(m.samples());
+        assertThat(e[0]).isCloseTo(27 * 0.95, within(1e-4));
+        assertThat(e[1]).isCloseTo(30 - 27 * 0.95, within(1e-4));
+    }
+
+    /**
+     * Likewise above the structure's last plane: the node (20, 20, 10) lies 0.1 mm above its slab's end (k 9.95),
+     * over the plane's inside, so the dose climbs to 27 x 0.95 Gy on the end cap at (20, 20, 9.95), a point no
+     * sub-sample reaches (they lie half a sub-layer below the end).
+     */
+    @Test
+    void dmaxReachesAPeakJustAboveTheLastPlaneOnTheEndCapOverTheNode() {
+        // planes z = -8.1 .. -0.1 mm (k 5.45 .. 9.45), the last slab ending half a spacing above: k 9.95
+        StructureMask m = raster(stack(z -> rectangle(-7, -7, 9, 9, z), -8.1, 2, 5), GRID, RasterOptions.defaults());
+        double[] e = tentExtremes(m.samples());
+        assertThat(e[0]).isCloseTo(27 * 0.95, within(1e-4));
+        assertThat(e[1]).isCloseTo(30 - 27 * 0.95, within(1e-4));
+        for (int q = 0; q < m.samples().count(); q++) {
+            assertThat(m.samples().k()[q]).isLessThanOrEqualTo(9.95f);
         }
     }
 }
