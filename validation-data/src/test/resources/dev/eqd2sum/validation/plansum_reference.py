@@ -68,7 +68,7 @@ lines at both slab ends and every whole k between, with no volume; prism_raster,
 finds the point of the outline that PlaneRaster takes: witness) and recomputes from them every statistic of every
 scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
-(Hyndman & Fan 1996, definition 5), the courses' EQD2 statistics by README's rule for one and for several
+(Hyndman & Fan 1996, definition 5; the samples without volume count for Dmax and Dmin only), the courses' EQD2 statistics by README's rule for one and for several
 courses, the volume inside and outside the grid and each course's grid, where each maximum lies, and the plan
 sum's DVH curve at every 0.01 Gy edge. Each within STATISTIC_TOL beyond dvh.json's rounding to six decimals, plus
 a slack where eqd2sum's float32 arithmetic may decide differently (Nodes). metrics.csv must repeat dvh.json, and
@@ -1163,6 +1163,9 @@ class Nodes:
     """
 
     def __init__(self, dose, volume):
+        # samples without volume (vertices, crossings, nodes: where the extremes can lie) count for Dmax and Dmin
+        # only, not as points of the curve (StructureDoseSamples)
+        dose, volume = dose[volume > 0], volume[volume > 0]
         order = np.argsort(-dose, kind='stable')
         d, v = dose[order], volume[order]
         self.dose, start = np.unique(-d, return_index=True)
@@ -1185,10 +1188,11 @@ class Nodes:
 
     def dose_at(self, x):
         """
-        (D(x) in Gy, slack in Gy). Zero-volume samples (on the outline, at nodes) between two groups stand at one
-        position, where D drops at once: a query there (a box cut exactly in half by a course grid's edge, whose
-        D50% falls on the edge of the 0 Gy group) may read any dose of the drop, as x's last bit decides.
+        (D(x) in Gy, slack in Gy; None without samples that carry volume). Where two nodes stand at one position, D
+        drops at once: a query there may read any dose of the drop, as x's last bit decides.
         """
+        if len(self.dose) == 0:
+            return None, 0.0
         eps = 1e-9 * self.total
         lo, lo_slack = self._dose_at(x - eps)
         hi, hi_slack = self._dose_at(x + eps)
@@ -1212,6 +1216,8 @@ class Nodes:
         # beyond either end, but within the end node's float32 noise: eqd2sum's node may lie on e's other side,
         # where V starts at the node's position (seed 40: a maximum 1e-7 Gy below a bin edge)
         n = len(self.dose)
+        if n == 0:
+            return 0.0, 0.0
         if e > self.dose[0]:
             if e - self.dose[0] > self.ulp[0] or n < 2:
                 return 0.0, 0.0

@@ -36,7 +36,10 @@ public final class DoseDistribution {
 
     private final float[] doseGy;
     private final float[] volumeCc;
+    /** The samples that shape the dose-volume curve: [0, count). */
     private final int count;
+    /** Samples [count, extremesTo) carry no volume and count for the minimum and maximum only. */
+    private final int extremesTo;
     private final boolean parallel;
     private DoseSummary summary;
     private OrderedHistogram bins;
@@ -49,18 +52,31 @@ public final class DoseDistribution {
     private long zeroCount;
     private DoseHistogram dvhHistogram;
 
+    /** Samples [0, count), each a point of the dose-volume curve. */
     public DoseDistribution(float[] doseGy, float[] volumeCc, int count, boolean parallel) {
-        if (count < 0 || doseGy.length < count || volumeCc.length < count) {
+        this(doseGy, volumeCc, count, count, parallel);
+    }
+
+    /**
+     * Samples [0, count), of which those from {@code withVolume} on carry no volume and count for the minimum and
+     * maximum (and their samples) only: they are not points of the dose-volume curve, which the samples
+     * [0, withVolume) make. A structure's samples without volume (contour vertices and crossings, nodes) mark
+     * where its extremes can lie; as points of the curve they would each pin it to their dose at one volume.
+     */
+    public DoseDistribution(float[] doseGy, float[] volumeCc, int withVolume, int count, boolean parallel) {
+        if (count < 0 || withVolume < 0 || withVolume > count || doseGy.length < count || volumeCc.length < count) {
             throw new IllegalArgumentException("sample arrays shorter than count " + count);
         }
         this.doseGy = doseGy;
         this.volumeCc = volumeCc;
-        this.count = count;
+        this.count = withVolume;
+        this.extremesTo = count;
         this.parallel = parallel;
     }
 
+    /** Every sample, those that count for the extremes only included. */
     public int count() {
-        return count;
+        return extremesTo;
     }
 
     /** Fills {@code doseGy[from, to)} (e.g. converts physical dose there). */
@@ -73,7 +89,13 @@ public final class DoseDistribution {
      * scanned while it is still in cache (one pass over memory instead of two).
      */
     static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
-        return filled(fill, doseGy, volumeCc, count, parallel, CHUNK);
+        return filled(fill, doseGy, volumeCc, count, count, parallel, CHUNK);
+    }
+
+    /** As {@link #filled(Fill, float[], float[], int, boolean)}, samples [withVolume, count) for the extremes only. */
+    static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int withVolume, int count,
+                                   boolean parallel) {
+        return filled(fill, doseGy, volumeCc, withVolume, count, parallel, CHUNK);
     }
 
     /** Samples per block of {@link #filledInBlocks} (a block of doses and volumes stays in L2). */
@@ -84,14 +106,23 @@ public final class DoseDistribution {
      * grouped per block (the plan-sum scopes of several courses have always been summed so).
      */
     static DoseDistribution filledInBlocks(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel) {
-        return filled(fill, doseGy, volumeCc, count, parallel, BLOCK);
+        return filled(fill, doseGy, volumeCc, count, count, parallel, BLOCK);
     }
 
-    /** Filled and scanned {@code block} samples at a time within each chunk (a chunk is at most one block of CHUNK). */
-    private static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int count, boolean parallel,
-                                           int block) {
-        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, count, parallel);
-        d.adopt(chunks(count, parallel, Scan::new, (a, from, to) -> {
+    /** As {@link #filledInBlocks(Fill, float[], float[], int, boolean)}, samples [withVolume, count) for the extremes only. */
+    static DoseDistribution filledInBlocks(Fill fill, float[] doseGy, float[] volumeCc, int withVolume, int count,
+                                           boolean parallel) {
+        return filled(fill, doseGy, volumeCc, withVolume, count, parallel, BLOCK);
+    }
+
+    /**
+     * Filled and scanned {@code block} samples at a time within each chunk (a chunk is at most one block of CHUNK);
+     * then the samples for the extremes only, filled and scanned at once.
+     */
+    private static DoseDistribution filled(Fill fill, float[] doseGy, float[] volumeCc, int withVolume, int count,
+                                           boolean parallel, int block) {
+        DoseDistribution d = new DoseDistribution(doseGy, volumeCc, withVolume, count, parallel);
+        d.adopt(chunks(d.count, parallel, Scan::new, (a, from, to) -> {
             for (int b = from; b < to; b += block) {
                 int e = Math.min(to, b + block);
                 fill.run(b, e);
@@ -99,6 +130,10 @@ public final class DoseDistribution {
             }
             return a;
         }));
+        if (d.extremesTo > d.count) {
+            fill.run(d.count, d.extremesTo);
+        }
+        d.summary.acceptRange(doseGy, volumeCc, d.count, d.extremesTo);
         return d;
     }
 
@@ -120,6 +155,7 @@ public final class DoseDistribution {
     public DoseSummary summary() {
         if (summary == null) {
             adopt(chunks(count, parallel, Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to)));
+            summary.acceptRange(doseGy, volumeCc, count, extremesTo);
         }
         return summary;
     }

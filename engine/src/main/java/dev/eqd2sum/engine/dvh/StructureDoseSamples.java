@@ -7,7 +7,9 @@ import dev.eqd2sum.engine.structure.SampleSet;
  * A structure's sample points with the physical dose (Gy, already scaled) of each course there:
  * {@code physicalGyPerCourse[course][sample]}, courses in the order of the {@link CourseInfo} list.
  * Positions (continuous output-grid indices) are kept so that the location of a maximum can be
- * reported; each sample stands for {@code volumeCc[sample]}.
+ * reported; each sample stands for {@code volumeCc[sample]}. Samples that carry no volume (the rasteriser's
+ * contour vertices and crossings, nodes: where the extremes can lie) come after all that carry volume
+ * ({@link #withVolumeCount()}); they count for Dmax and Dmin only, not for the dose-volume curve.
  */
 public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc,
                                    float[] i, float[] j, float[] k, int count, SampleSet positions) {
@@ -24,6 +26,25 @@ public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volume
                 throw new IllegalArgumentException("dose of course " + c + " has fewer than " + count + " samples");
             }
         }
+        for (int p = withVolumeCount(volumeCc, count) - 1; p >= 0; p--) {
+            if (!(volumeCc[p] > 0f)) {
+                throw new IllegalArgumentException("sample " + p + " has volume " + volumeCc[p]
+                        + " before samples with volume: those without come last");
+            }
+        }
+    }
+
+    /** The samples [0, withVolumeCount()) carry volume; those after carry none (for the extremes only). */
+    public int withVolumeCount() {
+        return withVolumeCount(volumeCc, count);
+    }
+
+    private static int withVolumeCount(float[] volumeCc, int count) {
+        int n = count;
+        while (n > 0 && volumeCc[n - 1] == 0f) {
+            n--;
+        }
+        return n;
     }
 
     public StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc, float[] i, float[] j, float[] k,

@@ -125,6 +125,7 @@ public final class StructureStatistics {
         List<DoseStatistic> all = List.copyOf(union);
 
         int count = samples.count();
+        int withVolume = samples.withVolumeCount();
         boolean allWeightsOne = true;
         for (double w : weight) {
             allWeightsOne &= w == 1.0;
@@ -138,17 +139,18 @@ public final class StructureStatistics {
             for (int k = 0; k < m; k++) {
                 // planSum, and its unforgiven twin when nothing is forgiven
                 out[k].evaluate(Scope.PLAN_SUM, DoseDistribution.filled(eqd2Sum(physical, fractions, weight, ab[k],
-                        buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                        buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k), dvhScopes);
                 if (allWeightsOne) {
                     out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
                 } else {
                     out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filled(eqd2Sum(physical, fractions,
-                            unit, ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                            unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k), dvhScopes);
                 }
                 // the buffer still holds the unforgiven sum, which is the one course's EQD2
                 out[k].copyScope(Scope.PLAN_SUM_UNFORGIVEN, course, buffer, samples, dvhScopes, parallel);
             }
-            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, new DoseDistribution(physical[0], volume, count, parallel),
+            evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, new DoseDistribution(physical[0], volume, withVolume, count,
+                    parallel),
                     all, wanted, samples, dvhScopes);
             for (StructureStatistics o : out) {
                 o.copyScope(Scope.PLAN_SUM_PHYSICAL, Scope.coursePhysical(courses.get(0).label()), physical[0],
@@ -161,21 +163,21 @@ public final class StructureStatistics {
             float[] buffer = new float[count];
             for (int k = 0; k < m; k++) {
                 out[k].evaluate(Scope.PLAN_SUM, DoseDistribution.filledInBlocks(eqd2Sum(physical, fractions, weight,
-                        ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k), dvhScopes);
+                        ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k), dvhScopes);
                 if (allWeightsOne) {
                     out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
                 } else {
                     out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filledInBlocks(eqd2Sum(physical,
-                            fractions, unit, ab[k], buffer), buffer, volume, count, parallel), samples, wanted.get(k),
+                            fractions, unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k),
                             dvhScopes);
                 }
             }
             evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, DoseDistribution.filledInBlocks(physicalSum(physical, buffer),
-                    buffer, volume, count, parallel), all, wanted, samples, dvhScopes);
+                    buffer, volume, withVolume, count, parallel), all, wanted, samples, dvhScopes);
             for (int c = 0; c < n; c++) {
                 // the buffer is free again: scratch for a course's EQD2 curve
                 evaluateCourse(out, courses.get(c), DoseDistribution.filledInBlocks((from, to) -> { }, physical[c],
-                        volume, count, parallel), wanted, samples, dvhScopes, buffer, parallel);
+                        volume, withVolume, count, parallel), wanted, samples, dvhScopes, buffer, parallel);
             }
         }
         Map<Double, StructureStatistics> result = new LinkedHashMap<>();
@@ -273,8 +275,8 @@ public final class StructureStatistics {
             if (dvhScopes.contains(eqd2Scope)) {
                 DoseDistribution.Fill fill = eqd2Sum(new float[][] {physicalGy}, new double[] {n},
                         new double[] {1.0}, ab, buffer);
-                o.dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(), samples.count(),
-                        parallel).dvh());
+                o.dvhs.put(eqd2Scope, DoseDistribution.filled(fill, buffer, samples.volumeCc(),
+                        samples.withVolumeCount(), samples.count(), parallel).dvh());
             }
         }
     }
@@ -292,7 +294,8 @@ public final class StructureStatistics {
         if (dvhScopes.contains(to)) {
             Dvh d = dvhs.get(from);
             if (d == null) {
-                d = new DoseDistribution(dose, samples.volumeCc(), samples.count(), parallel).dvh();
+                d = new DoseDistribution(dose, samples.volumeCc(), samples.withVolumeCount(), samples.count(),
+                        parallel).dvh();
             }
             dvhs.put(to, d);
         }

@@ -411,11 +411,15 @@ public final class Rasteriser {
 
     private static StructureMask join(GridGeometry grid, List<Assembly> chunks, double outsideCc) {
         int runs = 0, partials = 0;
+        // the samples that carry volume in slice order, then those that carry none (the statistics' extremes only)
         List<SampleSet.Builder> samples = new ArrayList<>();
         for (Assembly a : chunks) {
             runs += a.runStart.size;
             partials += a.partialIndex.size;
             samples.add(a.samples);
+        }
+        for (Assembly a : chunks) {
+            samples.add(a.points);
         }
         int[] runStart = new int[runs], runLength = new int[runs], partialIndex = new int[partials];
         float[] partialOcc = new float[partials];
@@ -431,6 +435,7 @@ public final class Rasteriser {
         SampleSet set = SampleSet.Builder.join(grid.nx(), grid.ny(), samples);
         for (Assembly a : chunks) {
             a.samples = null;
+            a.points = null;
         }
         return new StructureMask(grid, runStart, runLength, partialIndex, partialOcc, outsideCc, null, set);
     }
@@ -443,8 +448,10 @@ public final class Rasteriser {
         private final double voxelCc;
         private final IntList runStart = new IntList(), runLength = new IntList(), partialIndex = new IntList();
         private final FloatList partialOcc = new FloatList();
-        /** Interior voxel centres as segments, the other samples as points. */
+        /** Interior voxel centres as segments, the other samples that carry volume as points. */
         private SampleSet.Builder samples;
+        /** The samples that carry no volume (nodes, cap nodes, the outline), which the join puts after all others. */
+        private SampleSet.Builder points;
         private final int explicitCapacity;
         /**
          * Whether the outline's grid-line crossings and the cap nodes are sampled: not for a structure with one
@@ -491,6 +498,7 @@ public final class Rasteriser {
 
         void run() {
             samples = new SampleSet.Builder(nx, ny, explicitCapacity);
+            points = new SampleSet.Builder(nx, ny, 16);
             int size = nx * ny;
             prev = new float[size];
             cur = new float[size];
@@ -514,6 +522,7 @@ public final class Rasteriser {
             prev = cur = next = null;
             rasters = null;
             samples.trim();
+            points.trim();
             for (Plane p : planesUsed()) {
                 p.release();
             }
@@ -549,7 +558,8 @@ public final class Rasteriser {
          * grid in plane; at both ends of the plane's slab within the grid and at each voxel centre height between.
          */
         private void addOutlineSamples() {
-            samples = new SampleSet.Builder(nx, ny, explicitCapacity);
+            samples = new SampleSet.Builder(nx, ny, 16);
+            points = new SampleSet.Builder(nx, ny, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
                 float[] levels = outlineLevels(Math.max(p.lo, zGridLo), Math.min(p.hi, zGridHi), nz);
@@ -756,7 +766,7 @@ public final class Rasteriser {
         }
 
         private void addSample(float i, float j, float k, float volumeCc) {
-            samples.addPoint(i, j, k, volumeCc);
+            (volumeCc > 0f ? samples : points).addPoint(i, j, k, volumeCc);
         }
 
         /**

@@ -940,6 +940,11 @@ class RasteriserDifferentialTest {
         SampleSet set = m.sampleSet();
         SamplePoints sp = m.samples();
         float[] vol = sp.volumeCc();
+        // the samples without volume come after all that carry volume (the statistics read them as extremes only)
+        for (int p = 1; p < sp.count(); p++) {
+            assertThat(vol[p - 1] == 0f && vol[p] > 0f).as("sample %d without volume before sample %d with", p - 1, p)
+                    .isFalse();
+        }
         boolean[] centre = new boolean[got.length];
         boolean[] explicit = new boolean[sp.count()];
         for (int s = 0; s < set.segmentCount(); s++) {
