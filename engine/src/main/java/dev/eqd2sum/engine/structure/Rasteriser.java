@@ -575,30 +575,33 @@ public final class Rasteriser {
                         if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
                             addAtLevels((float) ax, (float) ay, levels);
                         }
-                        // grid lines strictly between the edge's ends (its ends are vertices), within the grid
-                        if (!crossings) {
-                            continue;
+                        if (crossings) {
+                            addCrossings(ax, ay, bx, by, true, levels);  // columns of voxel centres (whole x)
+                            addCrossings(ay, ax, by, bx, false, levels); // rows (whole y)
                         }
-                        if (ax != bx) {
-                            int from = Math.max(0, (int) Math.floor(Math.min(ax, bx)) + 1);
-                            int to = Math.min(nx - 1, (int) Math.ceil(Math.max(ax, bx)) - 1);
-                            for (int i = from; i <= to; i++) {
-                                double y = ay + (i - ax) * (by - ay) / (bx - ax);
-                                if (y >= -0.5 && y <= ny - 0.5) {
-                                    addAtLevels(i, (float) y, levels);
-                                }
-                            }
-                        }
-                        if (ay != by) {
-                            int from = Math.max(0, (int) Math.floor(Math.min(ay, by)) + 1);
-                            int to = Math.min(ny - 1, (int) Math.ceil(Math.max(ay, by)) - 1);
-                            for (int j = from; j <= to; j++) {
-                                double x = ax + (j - ay) * (bx - ax) / (by - ay);
-                                if (x >= -0.5 && x <= nx - 0.5) {
-                                    addAtLevels((float) x, j, levels);
-                                }
-                            }
-                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Where the edge from (au, av) to (bu, bv) crosses the grid lines u = whole strictly between its ends (its ends
+         * are vertices), within the grid; u is x when {@code uIsX}, else y (and v the other).
+         */
+        private void addCrossings(double au, double av, double bu, double bv, boolean uIsX, float[] levels) {
+            if (au == bu) {
+                return;
+            }
+            int nu = uIsX ? nx : ny, nv = uIsX ? ny : nx;
+            int from = Math.max(0, (int) Math.floor(Math.min(au, bu)) + 1);
+            int to = Math.min(nu - 1, (int) Math.ceil(Math.max(au, bu)) - 1);
+            for (int u = from; u <= to; u++) {
+                double v = av + (u - au) * (bv - av) / (bu - au);
+                if (v >= -0.5 && v <= nv - 0.5) {
+                    if (uIsX) {
+                        addAtLevels(u, (float) v, levels);
+                    } else {
+                        addAtLevels((float) v, u, levels);
                     }
                 }
             }
