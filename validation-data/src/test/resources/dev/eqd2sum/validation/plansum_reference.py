@@ -928,7 +928,7 @@ def prism_raster(grid, prism):
     it inside, and so is the node's column where a plane holding it ends its slab in the voxel off the node's height on
     the structure's surface (a cap node); every contour vertex and every crossing of a contour edge with a grid line,
     at both ends of its plane's slab and every whole k between, is a sample with no volume (with n = 1 neither the
-    crossings nor the cap nodes). n = 4 unless the
+    crossings, the whole k between nor the cap nodes). n = 4 unless the
     surface is large. Only what lies inside the grid is sampled: a voxel on the grid's surface is sub-sampled, a
     vertex outside it is none, a slab is cut at the grid's ends.
     """
@@ -1034,8 +1034,12 @@ def prism_raster(grid, prism):
             if centre_in and n > 1:
                 # (not with one sub-sample per pixel, a surface too large for the budget) where the slab ends in this voxel off the node's height on the structure's surface (the plane
                 # sharing that end does not hold the node, or there is none): the node's column there, no volume
+                # (an end within rounding beyond this voxel's face leaves the next voxel empty: taken here)
                 for end, b, side in ((hi, q + 1, 2), (lo, q - 1, 3)):
-                    if (end <= k + 0.5 if side == 2 else end >= k - 0.5) and end != k:
+                    here = end <= k + 0.5 or (k + 1 < nz and end < k + 1.5 and occ[k + 1, j, i] <= np.float32(EPS)) \
+                        if side == 2 else \
+                        end >= k - 0.5 or (k > 0 and end > k - 1.5 and occ[k - 1, j, i] <= np.float32(EPS))
+                    if here and end != k:
                         beyond = planes[b] if 0 <= b < len(planes) else None
                         if beyond is not None and abs(beyond[side] - end) <= SLAB_SNAP:
                             if not on_grid[b] or rasters[b].get((i, j), (0, None, False))[2]:
@@ -1068,8 +1072,8 @@ def prism_raster(grid, prism):
         z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
         if z_hi - z_lo <= 0:
             continue
-        levels = [z_lo]
-        for k in range(max(0, math.floor(z_lo) + 1), min(nz - 1, math.ceil(z_hi) - 1) + 1):
+        levels = [z_lo]  # with n = 1 the slab's ends only
+        for k in range(max(0, math.floor(z_lo) + 1), min(nz - 1, math.ceil(z_hi) - 1) + 1 if n > 1 else 0):
             if z_lo < k < z_hi and np.float32(k) != np.float32(levels[-1]):
                 levels.append(float(k))
         if np.float32(z_hi) != np.float32(levels[-1]):

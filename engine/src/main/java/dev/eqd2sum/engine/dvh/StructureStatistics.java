@@ -144,7 +144,8 @@ public final class StructureStatistics {
                     out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
                 } else {
                     out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filled(eqd2Sum(physical, fractions,
-                            unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k), dvhScopes);
+                            unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k),
+                            dvhScopes);
                 }
                 // the buffer still holds the unforgiven sum, which is the one course's EQD2
                 out[k].copyScope(Scope.PLAN_SUM_UNFORGIVEN, course, buffer, samples, dvhScopes, parallel);
@@ -163,13 +164,14 @@ public final class StructureStatistics {
             float[] buffer = new float[count];
             for (int k = 0; k < m; k++) {
                 out[k].evaluate(Scope.PLAN_SUM, DoseDistribution.filledInBlocks(eqd2Sum(physical, fractions, weight,
-                        ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k), dvhScopes);
+                        ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k),
+                        dvhScopes);
                 if (allWeightsOne) {
                     out[k].copyScope(Scope.PLAN_SUM, Scope.PLAN_SUM_UNFORGIVEN, buffer, samples, dvhScopes, parallel);
                 } else {
                     out[k].evaluate(Scope.PLAN_SUM_UNFORGIVEN, DoseDistribution.filledInBlocks(eqd2Sum(physical,
-                            fractions, unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples, wanted.get(k),
-                            dvhScopes);
+                            fractions, unit, ab[k], buffer), buffer, volume, withVolume, count, parallel), samples,
+                            wanted.get(k), dvhScopes);
                 }
             }
             evaluateShared(out, Scope.PLAN_SUM_PHYSICAL, DoseDistribution.filledInBlocks(physicalSum(physical, buffer),

@@ -44,7 +44,8 @@ import java.util.Locale;
  * node). Between these points the dose is linear, or bilinear on a face, except along an edge that runs
  * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
- * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings or cap nodes, which would outnumber its boundary samples.
+ * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings or cap nodes, and its vertices at its slabs' ends only: they would
+ * outnumber its boundary samples.
  * A sliver that no sub-sample hits is represented by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  *
@@ -257,15 +258,16 @@ public final class Rasteriser {
     }
 
     /**
-     * The heights at which a slab part [zLo, zHi] (k units, within the grid) samples its outline: both ends and every
-     * voxel centre height strictly between (a trilinear dose is linear in k between them), distinct as floats; none
-     * when the part is empty.
+     * The heights at which a slab part [zLo, zHi] (k units, within the grid) samples its outline: both ends and, when
+     * {@code between}, every voxel centre height strictly between (a trilinear dose is linear in k between them),
+     * distinct as floats; none when the part is empty.
      */
-    static float[] outlineLevels(double zLo, double zHi, int nz) {
+    static float[] outlineLevels(double zLo, double zHi, int nz, boolean between) {
         if (zHi - zLo <= 0) {
             return new float[0];
         }
-        int from = Math.max(0, (int) Math.floor(zLo) + 1), to = Math.min(nz - 1, (int) Math.ceil(zHi) - 1);
+        int from = Math.max(0, (int) Math.floor(zLo) + 1);
+        int to = between ? Math.min(nz - 1, (int) Math.ceil(zHi) - 1) : from - 1;
         float[] levels = new float[Math.max(0, to - from + 1) + 2];
         int count = 0;
         levels[count++] = (float) zLo;
@@ -485,8 +487,13 @@ public final class Rasteriser {
             double boundary = 0, outline = 0;
             for (Plane p : planes) {
                 double len = Math.min(p.hi, kTo + 0.5) - Math.max(p.lo, kFrom - 0.5);
-                // vertices and grid-line crossings (at most 1.42 per pixel of perimeter), at 2 + slab length heights
-                outline += (p.region.vertices.length / 2 + (n > 1 ? 1.3 * p.region.perimeter : 0)) * (2 + Math.max(0, p.hi - p.lo));
+                // vertices and grid-line crossings (at most sqrt 2 per pixel of perimeter) at the slab's heights in the
+                // grid: its ends, and the voxel centres between for n > 1
+                double inGrid = Math.min(p.hi, nz - 0.5) - Math.max(p.lo, -0.5);
+                if (inGrid > 0) {
+                    outline += (p.region.vertices.length / 2 + (n > 1 ? Math.sqrt(2) * p.region.perimeter : 0))
+                            * (n > 1 ? 2 + inGrid : 2);
+                }
                 if (len <= 0) {
                     continue;
                 }
@@ -556,13 +563,14 @@ public final class Rasteriser {
          * Zero-volume samples on the outline, where a trilinear dose restricted to it can peak: every contour vertex
          * and every point where a contour's edge crosses a grid line (a row or column of voxel centres), inside the
          * grid in plane; at both ends of the plane's slab within the grid and at each voxel centre height between.
+         * With n = 1 ({@link #crossings} false) the vertices at the slab's ends only.
          */
         private void addOutlineSamples() {
             samples = new SampleSet.Builder(nx, ny, 16);
             points = new SampleSet.Builder(nx, ny, explicitCapacity);
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
-                float[] levels = outlineLevels(Math.max(p.lo, zGridLo), Math.min(p.hi, zGridHi), nz);
+                float[] levels = outlineLevels(Math.max(p.lo, zGridLo), Math.min(p.hi, zGridHi), nz, crossings);
                 if (levels.length == 0) {
                     continue;
                 }
@@ -744,10 +752,14 @@ public final class Rasteriser {
          */
         private void addCapNodes(int q, int i, int j, int k) {
             Plane p = planes.get(q);
-            if (p.hi <= k + 0.5 && p.hi != k && surfaceAt(q + 1, true, p.hi, i, j)) {
+            int v = i + nx * j;
+            // an end within rounding beyond this voxel's face leaves the next voxel empty, never sub-sampled: taken here
+            boolean hiHere = p.hi <= k + 0.5 || (k + 1 < nz && p.hi < k + 1.5 && next[v] <= EMPTY);
+            boolean loHere = p.lo >= k - 0.5 || (k > 0 && p.lo > k - 1.5 && prev[v] <= EMPTY);
+            if (hiHere && p.hi != k && surfaceAt(q + 1, true, p.hi, i, j)) {
                 addSample(i, j, (float) p.hi, 0f);
             }
-            if (p.lo >= k - 0.5 && p.lo != k && surfaceAt(q - 1, false, p.lo, i, j)) {
+            if (loHere && p.lo != k && surfaceAt(q - 1, false, p.lo, i, j)) {
                 addSample(i, j, (float) p.lo, 0f);
             }
         }

@@ -1179,9 +1179,10 @@ class RasteriserDifferentialTest {
     }
 
     /**
-     * Zero-volume samples on the outline: each contour vertex inside the grid in plane, and each crossing of a contour
-     * edge with a grid line (x or y a whole index within the grid, strictly between the edge's ends), at both ends of
-     * its plane's slab within the grid and at every whole k strictly between them; then the cap nodes
+     * Zero-volume samples on the outline: each contour vertex inside the grid in plane, and (n above 1) each crossing
+     * of a contour edge with a grid line (x or y a whole index within the grid, strictly between the edge's ends), at
+     * both ends of its plane's slab within the grid and (n above 1) at every whole k strictly between them; then the
+     * cap nodes
      * ({@link #checkCapNodes}). The rest must lie on voxel centres, and are returned for {@link #checkCentreSamples}.
      */
     static List<Integer> checkVertexSamples(Case c, List<Integer> all, SamplePoints sp, float[] occupancy,
@@ -1195,7 +1196,7 @@ class RasteriserDifferentialTest {
                 continue;
             }
             List<Double> levels = new ArrayList<>(List.of(lo));
-            for (int k = 0; k < g.nz(); k++) {
+            for (int k = 0; k < g.nz() && c.n > 1; k++) { // with n = 1 the slab's ends only
                 if (k > lo && k < hi && (float) k != (float) (double) levels.get(levels.size() - 1)) {
                     levels.add((double) k);
                 }
@@ -1308,6 +1309,7 @@ class RasteriserDifferentialTest {
                 }
                 boolean offWhole = Math.abs(z - Math.rint(z)) > 1e-6;
                 int kv = top ? (int) Math.ceil(z - 0.5) : (int) Math.floor(z + 0.5);
+                int inside = top ? kv - 1 : kv + 1; // the voxel on the slab's side of the one holding the end
                 for (int j = 0; j < ny; j++) {
                     for (int i = 0; i < nx; i++) {
                         int here = classify(p, i, j, tol, c.sx, c.sy);
@@ -1316,6 +1318,9 @@ class RasteriserDifferentialTest {
                             continue;
                         }
                         int v = i + nx * (j + ny * kv);
+                        if (!(occupancy[v] > 0) && inside >= 0 && inside < nz) {
+                            v = i + nx * (j + ny * inside); // an empty voxel (an end just past a face): its neighbour's
+                        }
                         boolean clear = here == IN && there == OUT && offWhole && occupancy[v] > 0 && !centre[v];
                         (clear ? required : allowed).add(new double[] {i, j, z});
                     }

@@ -433,4 +433,19 @@ class RasteriserTest {
             assertThat(m.samples().k()[q]).isLessThanOrEqualTo(9.95f);
         }
     }
+
+    /**
+     * A slab end a rounding's width past a voxel face (k 9.5 + 3e-7, as positions written from float32 give) leaves
+     * the voxel above it empty, never sub-sampled; its cap node over (20, 20) is still a sample, taken by the voxel
+     * below (a review found Dmax 7.75 Gy there against 13.5 Gy on the end cap, for ends 1e-8 to 1e-6 past a face).
+     */
+    @Test
+    void aCapNodeJustPastAVoxelFaceIsStillASample() {
+        // planes z = -9 .. -1 mm (k 5 .. 9) moved up by 6e-7 mm: the last slab ends at k 9.5 + 3e-7
+        StructureMask m = raster(stack(z -> rectangle(-7, -7, 9, 9, z), -9 + 6e-7, 2, 5), GRID,
+                RasterOptions.defaults());
+        double[] e = tentExtremes(m.samples());
+        assertThat(e[0]).isCloseTo(27 * 0.5, within(1e-4));
+        assertThat(e[1]).isCloseTo(30 - 27 * 0.5, within(1e-4));
+    }
 }
