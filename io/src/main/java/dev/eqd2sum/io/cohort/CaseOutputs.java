@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,14 +18,16 @@ import java.util.stream.Stream;
 
 /**
  * The outputs a case wrote, as its {@link CaseInputs} record lists them after its inputs ({@value #PREFIX}{@code
- * <bytes> <file name>}, one line per file), so that {@code --resume} keeps a case only while they are all still
- * there as written: a case folder whose metrics.csv was deleted, or whose constraints.json was cut short, would
- * otherwise be kept and its rows silently missing from the cohort tables.
+ * <bytes> [sha256:<hex>] <file name>}, one line per file), so that {@code --resume} keeps a case only while they
+ * are all still there as written: a case folder whose metrics.csv was deleted, cut short or edited would otherwise
+ * be kept and its rows silently missing or changed in the cohort tables. The reports (JSON, CSV: what the tables
+ * are read from, a few kB) are checked by their SHA-256; the RT Dose files, megabytes each, by their size only.
+ * Records written before the digests were listed are checked by size alone.
  */
 public final class CaseOutputs {
     /** Starts each output line of a record (a comment line for sha256sum). */
     static final String PREFIX = "# output ";
-    private static final Pattern LINE = Pattern.compile("# output (\\d+) (.+)");
+    private static final Pattern LINE = Pattern.compile("# output (\\d+) (?:sha256:([0-9a-f]{64}) )?(.+)");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private CaseOutputs() {
@@ -39,7 +43,11 @@ public final class CaseOutputs {
         for (Path f : files) {
             String name = f.getFileName().toString();
             if (!name.equals(CaseInputs.FILE_NAME) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                lines.append(PREFIX).append(Files.size(f)).append(' ').append(name).append('\n');
+                lines.append(PREFIX).append(Files.size(f)).append(' ');
+                if (isReport(name)) {
+                    lines.append("sha256:").append(sha256(f)).append(' ');
+                }
+                lines.append(name).append('\n');
             }
         }
         return lines.toString();
@@ -64,7 +72,7 @@ public final class CaseOutputs {
                 return "its record has a damaged output line";
             }
             listed++;
-            String name = m.group(2);
+            String name = m.group(3);
             Path file = caseDir.resolve(name);
             try {
                 if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -73,6 +81,9 @@ public final class CaseOutputs {
                 if (Files.size(file) != Long.parseLong(m.group(1))) {
                     return name + " is not the file the case wrote (" + Files.size(file) + " bytes, not "
                             + m.group(1) + ")";
+                }
+                if (m.group(2) != null && !m.group(2).equals(sha256(file))) {
+                    return name + " is not the file the case wrote (edited: its SHA-256 differs)";
                 }
             } catch (NoSuchFileException e) {
                 return name + " is missing";
@@ -89,6 +100,17 @@ public final class CaseOutputs {
             }
         }
         return listed == 0 ? "its record lists no outputs (written by an earlier version)" : null;
+    }
+
+    /** The reports the cohort tables are read from, or that a person reads: small, so their digest is cheap. */
+    private static boolean isReport(String name) {
+        return name.endsWith(".json") || name.endsWith(".csv");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest md = Sha256Files.newDigest();
+        Sha256Files.update(md, file);
+        return HexFormat.of().formatHex(md.digest());
     }
 
     private static boolean constraintsReadable(Path file) {

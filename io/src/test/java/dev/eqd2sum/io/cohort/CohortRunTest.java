@@ -183,8 +183,10 @@ class CohortRunTest {
         Path out = tmp.resolve("out");
         run(study, out, new FakeStudy.Runner(), NO_DOSE, false, 2, HEAP);
         assertThat(Files.readString(out.resolve("P00").resolve(CaseInputs.FILE_NAME)))
-                .endsWith("# output " + Files.size(out.resolve("P00/constraints.json")) + " constraints.json\n"
-                        + "# output " + Files.size(out.resolve("P00/metrics.csv")) + " metrics.csv\n");
+                .endsWith("# output " + Files.size(out.resolve("P00/constraints.json")) + " sha256:"
+                        + sha256(out.resolve("P00/constraints.json")) + " constraints.json\n"
+                        + "# output " + Files.size(out.resolve("P00/metrics.csv")) + " sha256:"
+                        + sha256(out.resolve("P00/metrics.csv")) + " metrics.csv\n");
         Files.delete(out.resolve("P05/metrics.csv"));
         Files.delete(out.resolve("P06/constraints.json"));
         Files.writeString(out.resolve("P08/metrics.csv"), "garbage\n");
@@ -193,13 +195,19 @@ class CohortRunTest {
         Files.writeString(out.resolve("P09/metrics.csv"), "x" + p09.substring(1));
         String p10 = Files.readString(out.resolve("P10/constraints.json"));
         Files.writeString(out.resolve("P10/constraints.json"), " ".repeat(p10.length()));
+        // the same size and still well formed, one value edited: its digest tells
+        String p12 = Files.readString(out.resolve("P12/metrics.csv"));
+        int digit = p12.stripTrailing().length() - 1;
+        assertThat(Character.isDigit(p12.charAt(digit))).as("metrics.csv ends in a value: %s", p12).isTrue();
+        Files.writeString(out.resolve("P12/metrics.csv"), p12.substring(0, digit)
+                + (char) ('0' + (p12.charAt(digit) - '0' + 1) % 10) + p12.substring(digit + 1));
 
         FakeStudy.Runner resumed = new FakeStudy.Runner();
         run(study, out, resumed, NO_DOSE, true, 2, HEAP);
 
         assertThat(resumed.ran).containsExactlyInAnyOrder("study/p05/case.json", "study/p06/case.json",
                 "study/p07/case.json", "study/p08/case.json", "study/p09/case.json", "study/p10/case.json",
-                "study/p13/case.json");
+                "study/p12/case.json", "study/p13/case.json");
         for (String f : List.of("cohort-metrics.csv", "cohort-constraints.csv", "failures.csv")) {
             assertThat(Files.readAllBytes(out.resolve(f))).as(f).isEqualTo(Files.readAllBytes(full.resolve(f)));
         }
@@ -505,5 +513,14 @@ class CohortRunTest {
                 CaseOutcome.Status.FAILED, CaseOutcome.Status.DONE);
         assertThat(outcomes.get(1).bug()).isInstanceOf(ArrayIndexOutOfBoundsException.class);
         assertThat(outcomes.get(1).errorLine()).startsWith("eqd2sum: internal error: study/b/case.json: ");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }
