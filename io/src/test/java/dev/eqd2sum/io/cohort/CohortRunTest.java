@@ -514,13 +514,4 @@ class CohortRunTest {
         assertThat(outcomes.get(1).bug()).isInstanceOf(ArrayIndexOutOfBoundsException.class);
         assertThat(outcomes.get(1).errorLine()).startsWith("eqd2sum: internal error: study/b/case.json: ");
     }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
 }
