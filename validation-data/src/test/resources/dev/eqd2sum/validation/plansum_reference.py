@@ -1169,12 +1169,21 @@ class Nodes:
     def __init__(self, dose, volume):
         # samples without volume (vertices, crossings, nodes: where the extremes can lie) count for Dmax and Dmin
         # only, not as points of the curve (StructureDoseSamples)
+        top, bottom = (float(dose.max()), float(dose.min())) if len(dose) else (None, None)
         dose, volume = dose[volume > 0], volume[volume > 0]
         order = np.argsort(-dose, kind='stable')
         d, v = dose[order], volume[order]
         self.dose, start = np.unique(-d, return_index=True)
         self.dose = -self.dose
-        group_volume = np.add.reduceat(v, start)
+        group_volume = np.add.reduceat(v, start) if len(v) else np.zeros(0)
+        # beyond the samples with volume, the extremes of those without are the curve's ends (DoseDistribution):
+        # Dmax at 0 cc, Dmin at the whole volume
+        if len(self.dose) and top > self.dose[0]:
+            self.dose = np.concatenate([[top], self.dose])
+            group_volume = np.concatenate([[0.0], group_volume])
+        if len(self.dose) and bottom < self.dose[-1]:
+            self.dose = np.concatenate([self.dose, [bottom]])
+            group_volume = np.concatenate([group_volume, [0.0]])
         above = np.concatenate([[0.0], np.cumsum(group_volume)[:-1]])
         self.position = above + group_volume / 2
         self.total = float(v.sum())

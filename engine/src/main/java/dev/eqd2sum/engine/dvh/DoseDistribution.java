@@ -40,6 +40,11 @@ public final class DoseDistribution {
     private final int count;
     /** Samples [count, extremesTo) carry no volume and count for the minimum and maximum only. */
     private final int extremesTo;
+    /**
+     * The curve's end points from those samples, when they reach beyond the others: the maximum at 0 cc, the minimum
+     * at the whole volume (null otherwise), so that D0cc is Dmax and D100% Dmin.
+     */
+    private DoseVolumeNodes.Group topEnd, bottomEnd;
     private final boolean parallel;
     private DoseSummary summary;
     private OrderedHistogram bins;
@@ -133,8 +138,29 @@ public final class DoseDistribution {
         if (d.extremesTo > d.count) {
             fill.run(d.count, d.extremesTo);
         }
-        d.summary.acceptRange(doseGy, volumeCc, d.count, d.extremesTo);
+        d.acceptExtremes();
         return d;
+    }
+
+    /**
+     * Takes the samples for the extremes only into the summary; where they reach beyond the curve's samples, their
+     * maximum and minimum become the curve's end points (a peak on the outline: D(0 cc) is the peak, and the curve
+     * falls from it to the first node).
+     */
+    private void acceptExtremes() {
+        if (extremesTo == count) {
+            return;
+        }
+        DoseSummary tail = new DoseSummary().acceptRange(doseGy, volumeCc, count, extremesTo);
+        if (count > 0) {
+            if (tail.max() > summary.max()) {
+                topEnd = new DoseVolumeNodes.Group(tail.max(), 0);
+            }
+            if (tail.min() < summary.min()) {
+                bottomEnd = new DoseVolumeNodes.Group(tail.min(), 0);
+            }
+        }
+        summary.combine(tail);
     }
 
     /** Takes the first pass's results from its chunks' parts. */
@@ -155,7 +181,7 @@ public final class DoseDistribution {
     public DoseSummary summary() {
         if (summary == null) {
             adopt(chunks(count, parallel, Scan::new, (a, from, to) -> a.acceptRange(doseGy, volumeCc, from, to)));
-            summary.acceptRange(doseGy, volumeCc, count, extremesTo);
+            acceptExtremes();
         }
         return summary;
     }
@@ -263,14 +289,18 @@ public final class DoseDistribution {
             double edge = b * hundredths / 100.0;
             dose[b] = edge;
             int lower = nonEmptyBelow[b];
-            if (upper < 0) {
+            // beyond the samples that carry volume, the curve's end points (the extremes of those that carry none)
+            boolean toTop = upper < 0 && topEnd != null && lower >= 0 && edge < topEnd.doseGy();
+            boolean toBottom = lower < 0 && bottomEnd != null && upper >= 0 && edge > bottomEnd.doseGy();
+            if (upper < 0 && !toTop) {
                 volume[b] = 0;
-            } else if (lower < 0) {
+            } else if (lower < 0 && !toBottom) {
                 volume[b] = total;
             } else {
-                double dU = h.minDose(upper), dL = h.maxDose(lower);
-                double pU = above - h.minGroupVolumeCc(upper) / 2;
-                double pL = above + h.maxGroupVolumeCc(lower) / 2;
+                double dU = toTop ? topEnd.doseGy() : h.minDose(upper);
+                double dL = toBottom ? bottomEnd.doseGy() : h.maxDose(lower);
+                double pU = toTop ? 0 : above - h.minGroupVolumeCc(upper) / 2;
+                double pL = toBottom ? total : above + h.maxGroupVolumeCc(lower) / 2;
                 double t = dU > dL ? Math.clamp((dU - edge) / (dU - dL), 0.0, 1.0) : 0.0;
                 volume[b] = Math.clamp(pU + (pL - pU) * t, 0.0, total);
             }
@@ -361,14 +391,14 @@ public final class DoseDistribution {
     }
 
     private void resolveAll(List<Query> queries, double total) {
+        summary();
         if (count <= LEAF) {
-            DoseVolumeNodes nodes = DoseVolumeNodes.of(doseGy, volumeCc, count);
+            DoseVolumeNodes nodes = DoseVolumeNodes.window(doseGy, volumeCc, count, 0, topEnd, bottomEnd);
             for (Query q : queries) {
                 q.result = answer(q, nodes, total);
             }
             return;
         }
-        summary();
         OrderedHistogram h = bins;
         BinCandidates wanted = new BinCandidates(h);
         // the range-free bins span every float: the queries need not walk the empty ones above the maximum
@@ -403,8 +433,9 @@ public final class DoseDistribution {
                 BinCandidates::combine);
         for (List<Query> group : byBin(queries)) {
             Query q = group.get(0);
-            Group above = found.minGroup(q.above);
-            Group below = found.maxGroup(q.below);
+            // beyond the first and the last bin with samples: the curve's end points, if any
+            Group above = q.above < 0 ? topEnd : found.minGroup(q.above);
+            Group below = q.below < 0 ? bottomEnd : found.maxGroup(q.below);
             if (heavy(h, q.bin)) {
                 refine(group, doseGy, volumeCc, count, q.bin, q.volumeAbove, above, below, total, parallel);
                 continue;
@@ -429,7 +460,7 @@ public final class DoseDistribution {
      * needed for it (an External's D95%: most of its volume is outside every field).
      */
     private boolean inTheZeroPlateau(Query q, OrderedHistogram h, double total) {
-        if (!q.doseAtVolume || q.bin != 0 || zeroCount == 0 || zeroCount != h.count[0]) {
+        if (!q.doseAtVolume || q.bin != 0 || zeroCount == 0 || zeroCount != h.count[0] || bottomEnd != null) {
             return false;
         }
         double margin = 8.0 * count * Math.ulp(1.0) * total;

@@ -27,7 +27,8 @@ import net.jqwik.api.Property;
  *       formula within one float ulp per sample);</li>
  *   <li>per scope (README, "Rules where CONTRACT.md is silent"): the samples sorted by descending dose, each distinct
  *       dose a node at the middle of its samples' cumulative volume (doses held only by samples without volume are
- *       no nodes), dose linear in cumulative volume between nodes
+ *       no nodes, but the largest and smallest of all, beyond those nodes, are the curve's ends at 0 cc and at the
+ *       whole volume), dose linear in cumulative volume between nodes
  *       and constant outside them (Hyndman &amp; Fan definition 5 with weights); D(x) read off that curve,
  *       V(e) = sup{x : D(x) &gt;= e} (so V at a node's dose is the node's middle, V at or below the minimum is the
  *       whole volume, above the maximum 0); Dmax / Dmin over every sample (zero-volume ones included); Dmean
@@ -306,8 +307,8 @@ class StructureStatisticsPropertiesTest {
                 keys[p] = ((long) orderedBits(dose[p]) << 32) | p;
             }
             Arrays.sort(keys);
-            nodeDose = new double[count];
-            nodePos = new double[count];
+            nodeDose = new double[count + 2];
+            nodePos = new double[count + 2];
             double cumulative = 0;
             for (int q = count - 1; q >= 0; ) {
                 int key = (int) (keys[q] >> 32);
@@ -323,6 +324,19 @@ class StructureStatisticsPropertiesTest {
                 }
                 cumulative += group;
                 q = s;
+            }
+            // beyond the samples with volume, the extremes of those without are the curve's ends: Dmax at 0 cc,
+            // Dmin at the whole volume
+            if (nodes > 0 && max > nodeDose[0]) {
+                System.arraycopy(nodeDose, 0, nodeDose, 1, nodes);
+                System.arraycopy(nodePos, 0, nodePos, 1, nodes);
+                nodeDose[0] = max;
+                nodePos[0] = 0;
+                nodes++;
+            }
+            if (nodes > 0 && min < nodeDose[nodes - 1]) {
+                nodeDose[nodes] = min;
+                nodePos[nodes++] = cumulative;
             }
         }
 
