@@ -136,8 +136,13 @@ public final class CaseFileReader {
         String constraintMetric = top.string("constraintMetric");
         if (constraintMetric == null) {
             constraintMetric = "Dmax";
-        } else if (!constraintMetric.equals("Dmax") && !constraintMetric.equals("D0.03cc")) {
-            throw top.error("constraintMetric", "must be \"Dmax\" or \"D0.03cc\", got \"" + constraintMetric + "\"");
+        } else {
+            // read as statistic names are (dmax is Dmax, D0.030cc is D0.03cc)
+            String canonical = canonicalStatistic(constraintMetric);
+            if (!"Dmax".equals(canonical) && !"D0.03cc".equals(canonical)) {
+                throw top.error("constraintMetric", "must be \"Dmax\" or \"D0.03cc\", got \"" + constraintMetric + "\"");
+            }
+            constraintMetric = canonical;
         }
 
         Map<String, String> roles = roles(top);
@@ -480,6 +485,15 @@ public final class CaseFileReader {
                         : "file not found: " + display(relative) + " (paths are relative to the case file)");
             }
             return p;
+        }
+    }
+
+    /** A statistic name in the reports' spelling, or null when it is not one of the grammar's. */
+    private static String canonicalStatistic(String name) {
+        try {
+            return DoseStatistic.parse(name, "constraintMetric").name();
+        } catch (InvalidInputException notInTheGrammar) {
+            return null;
         }
     }
 }

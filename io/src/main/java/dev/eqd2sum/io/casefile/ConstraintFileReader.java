@@ -184,7 +184,7 @@ public final class ConstraintFileReader {
         if (p != null) {
             p.allowOnly(Set.of("role", "statistic", "method", "forgiveness"));
             Role pr = role(p, "role", p.string("role"));
-            String ps = p.nonBlankString("statistic");
+            String ps = publishedStatistic(p.nonBlankString("statistic"));
             String pm = p.string("method");
             EvaluationMethod pMethod = pm == null ? null : EvaluationMethod.fromKey(pm).orElseThrow(() -> p.error("method",
                     "\"" + pm + "\" is not a method: use voxelwise or summary"));
@@ -195,6 +195,22 @@ public final class ConstraintFileReader {
         }
         return new Constraint(id, description, citation, role, fallbacks, structure, statistic, alphaBeta, scope,
                 methods, comparison, limit, unit, published);
+    }
+
+    /**
+     * The statistic a limit was published for, in the spelling the reports use when it is one of the grammar's
+     * ({@code d0.030CC} is {@code D0.03cc}, so that comparing it with the one used names no false deviation); Pmax
+     * (a publication's point maximum) as {@code Pmax}; anything else as written.
+     */
+    static String publishedStatistic(String written) {
+        if (written == null || written.trim().equalsIgnoreCase("Pmax")) {
+            return written == null ? null : "Pmax";
+        }
+        try {
+            return DoseStatistic.parse(written, "published.statistic").name();
+        } catch (InvalidInputException notInTheGrammar) {
+            return written;
+        }
     }
 
     /**

@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * The outputs a case wrote, as its {@link CaseInputs} record lists them after its inputs ({@value #PREFIX}{@code
  * <bytes> [sha256:<hex>] <file name>}, one line per file), so that {@code --resume} keeps a case only while they
  * are all still there as written: a case folder whose metrics.csv was deleted, cut short or edited would otherwise
- * be kept and its rows silently missing or changed in the cohort tables. The reports (JSON, CSV: what the tables
- * are read from, a few kB) are checked by their SHA-256; the RT Dose files, megabytes each, by their size only.
+ * be kept and its rows silently missing or changed in the cohort tables. The reports (JSON, CSV; the tables are read
+ * from metrics.csv and constraints.json) are checked by their SHA-256; the RT Dose files, tens to hundreds of
+ * megabytes in a study, by their size only.
  * Records written before the digests were listed are checked by size alone.
  */
 public final class CaseOutputs {
@@ -102,7 +103,7 @@ public final class CaseOutputs {
         return listed == 0 ? "its record lists no outputs (written by an earlier version)" : null;
     }
 
-    /** The reports the cohort tables are read from, or that a person reads: small, so their digest is cheap. */
+    /** The reports the cohort tables are read from, or that a person reads: kB to a few MB, their digest is cheap. */
     private static boolean isReport(String name) {
         return name.endsWith(".json") || name.endsWith(".csv");
     }

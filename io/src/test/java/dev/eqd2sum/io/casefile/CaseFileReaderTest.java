@@ -386,6 +386,10 @@ class CaseFileReaderTest {
                 "neither a built-in constraint set (spine-reirradiation)");
         fails(r -> r.put("constraints", "other.json"), DISPLAY + ": constraints", "file not found: pt017/other.json");
         fails(r -> r.put("constraintMetric", "D0.1cc"), DISPLAY + ": constraintMetric", "\"Dmax\" or \"D0.03cc\"");
+        fails(r -> r.put("constraintMetric", "max"), DISPLAY + ": constraintMetric", "\"Dmax\" or \"D0.03cc\"");
+        // read as statistic names are: in any case, the number as written
+        assertThat(readEdited(r -> r.put("constraintMetric", "dmax")).constraintMetric()).isEqualTo("Dmax");
+        assertThat(readEdited(r -> r.put("constraintMetric", "D0.030CC")).constraintMetric()).isEqualTo("D0.03cc");
     }
 
     @Test

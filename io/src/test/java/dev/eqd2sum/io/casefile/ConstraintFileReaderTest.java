@@ -109,6 +109,18 @@ class ConstraintFileReaderTest {
                 .published().forgiveness()).isNull();
     }
 
+    @Test
+    void aPublishedStatisticIsReadInTheReportsSpelling() throws IOException {
+        // compared with the statistic used: "d0.030CC" written for D0.03cc named a false deviation
+        String base = "\"id\": \"x\", \"role\": \"cord\", \"statistic\": \"D0.03cc\", \"alphaBeta\": 2,"
+                + " \"scope\": \"course\", \"comparator\": \"<\", \"limit\": 10";
+        for (String[] w : new String[][] {{"d0.030CC", "D0.03cc"}, {"dmax", "Dmax"}, {"pmax", "Pmax"},
+                {"Pmax", "Pmax"}, {"D(max) of the plan", "D(max) of the plan"}}) {
+            assertThat(read("{" + base + ", \"unit\": \"Gy\", \"published\": {\"statistic\": \"" + w[0] + "\"}}")
+                    .getFirst().published().statistic()).as(w[0]).isEqualTo(w[1]);
+        }
+    }
+
     private static final String CORD = "\"role\": \"cord\", \"statistic\": \"D0.03cc\", \"alphaBeta\": 3,"
             + " \"scope\": \"cumulativeForgiven\", \"comparator\": \"<\", \"unit\": \"Gy\"";
 
