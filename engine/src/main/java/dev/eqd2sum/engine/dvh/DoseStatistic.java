@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,6 +101,18 @@ public record DoseStatistic(Kind kind, double parameter, String name) {
             return of(Kind.VOLUME_AT_DOSE, number(m.group(1)));
         }
         throw new InvalidInputException(source, "unknown statistic \"" + t + "\": " + GRAMMAR);
+    }
+
+    /**
+     * The name in the reports' spelling ({@code d0.030CC} is {@code D0.03cc}) when {@code text} is one of the
+     * grammar's, else empty: for fields that may also hold names outside it (a publication's Pmax).
+     */
+    public static Optional<String> canonicalName(String text) {
+        try {
+            return Optional.of(parse(text, "statistic").name());
+        } catch (InvalidInputException notInTheGrammar) {
+            return Optional.empty();
+        }
     }
 
     /** Reads a list of names; errors name {@code sourcePrefix[index]}, e.g. {@code case.json: statistics[3]}. */

@@ -9,7 +9,7 @@ import dev.eqd2sum.engine.structure.SampleSet;
  * Positions (continuous output-grid indices) are kept so that the location of a maximum can be
  * reported; each sample stands for {@code volumeCc[sample]}. Samples that carry no volume (the rasteriser's
  * contour vertices and crossings, nodes: where the extremes can lie) come after all that carry volume
- * ({@link #withVolumeCount()}); they count for Dmax and Dmin only, not for the dose-volume curve.
+ * ({@link #withVolumeCount()}); they give Dmax and Dmin and the curve's ends, not its inner points.
  */
 public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volumeCc,
                                    float[] i, float[] j, float[] k, int count, SampleSet positions) {
@@ -26,12 +26,18 @@ public record StructureDoseSamples(float[][] physicalGyPerCourse, float[] volume
                 throw new IllegalArgumentException("dose of course " + c + " has fewer than " + count + " samples");
             }
         }
+        // the rasteriser's order, which RasteriserDifferentialTest holds it to: checked where assertions run (the
+        // tests), not by a pass over every sample of every structure in a case
+        assert withoutVolumeLast(volumeCc, count) : "a sample without volume before samples with volume";
+    }
+
+    private static boolean withoutVolumeLast(float[] volumeCc, int count) {
         for (int p = withVolumeCount(volumeCc, count) - 1; p >= 0; p--) {
             if (!(volumeCc[p] > 0f)) {
-                throw new IllegalArgumentException("sample " + p + " has volume " + volumeCc[p]
-                        + " before samples with volume: those without come last");
+                return false;
             }
         }
+        return true;
     }
 
     /** The samples [0, withVolumeCount()) carry volume; those after carry none (for the extremes only). */

@@ -799,8 +799,9 @@ public final class Rasteriser {
                     continue;
                 }
                 PlaneRaster raster = rasterOf(q);
-                boolean nodeInside = raster.centreInside(i, j);
-                if (!centreDone && p.lo <= k && k <= p.hi && nodeInside) {
+                boolean centreHere = !centreDone && p.lo <= k && k <= p.hi;
+                boolean nodeInside = (centreHere || crossings) && raster.centreInside(i, j);
+                if (centreHere && nodeInside) {
                     if (!subSampleAtCentre(k, zLo, len)) {
                         addSample(i, j, k, 0f);
                     }

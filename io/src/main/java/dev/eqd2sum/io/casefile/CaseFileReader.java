@@ -138,7 +138,7 @@ public final class CaseFileReader {
             constraintMetric = "Dmax";
         } else {
             // read as statistic names are (dmax is Dmax, D0.030cc is D0.03cc)
-            String canonical = canonicalStatistic(constraintMetric);
+            String canonical = DoseStatistic.canonicalName(constraintMetric).orElse(null);
             if (!"Dmax".equals(canonical) && !"D0.03cc".equals(canonical)) {
                 throw top.error("constraintMetric", "must be \"Dmax\" or \"D0.03cc\", got \"" + constraintMetric + "\"");
             }
@@ -485,15 +485,6 @@ public final class CaseFileReader {
                         : "file not found: " + display(relative) + " (paths are relative to the case file)");
             }
             return p;
-        }
-    }
-
-    /** A statistic name in the reports' spelling, or null when it is not one of the grammar's. */
-    private static String canonicalStatistic(String name) {
-        try {
-            return DoseStatistic.parse(name, "constraintMetric").name();
-        } catch (InvalidInputException notInTheGrammar) {
-            return null;
         }
     }
 }

@@ -206,11 +206,7 @@ public final class ConstraintFileReader {
         if (written == null || written.trim().equalsIgnoreCase("Pmax")) {
             return written == null ? null : "Pmax";
         }
-        try {
-            return DoseStatistic.parse(written, "published.statistic").name();
-        } catch (InvalidInputException notInTheGrammar) {
-            return written;
-        }
+        return DoseStatistic.canonicalName(written).orElse(written);
     }
 
     /**
