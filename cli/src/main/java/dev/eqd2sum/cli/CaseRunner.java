@@ -141,7 +141,9 @@ final class CaseRunner {
         // rasterised before the maps, every other one after them, so that a large body's sample points never
         // coexist with the full-size maps (peak memory); each mask is dropped after its statistics.
         EndCaps endCaps = EndCaps.fromContractName(spec.endCaps().key());
-        RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps);
+        // a prior's own grid (or every course's, off the current grid) peaks at its nodes: samples for Dmax/Dmin
+        RasterOptions options = RasterOptions.forStructureSet(structures).withEndCaps(endCaps)
+                .withNodeLattices(planSum.courseNodeLattices());
         Map<String, StructureMask> masks = new LinkedHashMap<>(); // null: not rasterised yet
         Map<String, Structure> byName = new LinkedHashMap<>();
         // names match ignoring case and spaces at the ends (CONTRACT), so "SpinalCord" and "SPINALCORD " are one

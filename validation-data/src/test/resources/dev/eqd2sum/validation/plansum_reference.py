@@ -1095,7 +1095,42 @@ def prism_raster(grid, prism):
                         for z in levels:
                             points.append((x, y, z))
                             volumes.append(0.0)
-    return occ, (np.array(points, dtype=np.float64).T, np.array(volumes))
+    return occ, (np.array(points, dtype=np.float64).T, np.array(volumes)), planes, n
+
+
+def lattice_nodes(shape, grid, courses):
+    """
+    The output-grid indices (3 x M, rounded to float32 as eqd2sum keeps them) of the nodes of every course's own
+    grid that is not the output grid (a prior's; every course's on a union grid) lying in the structure: in or on a
+    plane's region (within ON_OUTLINE) and within its slab, ends included (within SLAB_SNAP), and inside the output
+    grid. A dose interpolated on that grid peaks at its nodes; samples without volume (Rasteriser.addLatticeNodes),
+    not with n = 1.
+    """
+    prism = shape.prism if isinstance(shape, Box) else shape
+    planes, n = prism.raster(grid)[2:]
+    found = [np.zeros((3, 0))]
+    if n == 1:
+        return found[0]
+    nx, ny, nz = grid.shape
+    for c in courses:
+        if 'uniform' in c or (np.allclose(c['to_current'], np.eye(4), atol=1e-9, rtol=0) and c['grid'].same_as(grid)):
+            continue
+        m = c['to_current']
+        idx = grid.to_index(m[:3, :3] @ c['grid'].centres() + m[:3, 3:4])
+        idx = idx[:, (idx[0] >= -0.5) & (idx[0] <= nx - 0.5) & (idx[1] >= -0.5) & (idx[1] <= ny - 0.5)
+                  & (idx[2] >= -0.5) & (idx[2] <= nz - 0.5)]
+        inside = np.zeros(idx.shape[1], dtype=bool)
+        for polys, (signs, kind), lo, hi in planes:
+            sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
+            if not sel.any():
+                continue
+            x, y = idx[0, sel], idx[1, sel]
+            r = region_contains((polys, signs, kind), x, y)
+            for q in polys:
+                r = r | near_outline(q, x, y)
+            inside[sel] |= r
+        found.append(idx[:, inside].astype(np.float32).astype(np.float64))
+    return np.concatenate(found, axis=1)
 
 
 class Box:
@@ -1536,6 +1571,10 @@ def compare_statistics(name, reported, shape, grid, courses, ab, weights, names,
     samples (README rules), each within STATISTIC_TOL plus its float32-tie slack (Nodes).
     """
     index, volume = shape.samples(grid)
+    nodes = lattice_nodes(shape, grid, courses)
+    if nodes.shape[1]:
+        index = np.concatenate([index, nodes], axis=1)
+        volume = np.concatenate([volume, np.zeros(nodes.shape[1])])
     points = grid.origin[:, None] + grid.axes @ index
     phys = physical_at(courses, points)
     eqd2 = [D * (D / c['delivered'] + ab) / (2 + ab) for c, D in zip(courses, phys)]

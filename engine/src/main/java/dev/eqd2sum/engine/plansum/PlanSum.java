@@ -10,6 +10,7 @@ import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.DoseKernelSupport;
 import dev.eqd2sum.engine.kernel.ScalarDoseKernels;
 import dev.eqd2sum.engine.kernel.VoxelConversion;
+import dev.eqd2sum.engine.structure.NodeLattice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +70,22 @@ public final class PlanSum {
             s.add(CourseDoseSource.prepare(c, output));
         }
         this.sources = List.copyOf(s);
+    }
+
+    /**
+     * The courses' own grids that the output grid is not (a prior's, or every course's on a union or finer grid),
+     * as node lattices in the output grid's index space: the rasteriser samples their nodes inside each structure,
+     * where those courses' interpolated doses peak ({@link dev.eqd2sum.engine.structure.RasterOptions#nodeLattices}).
+     */
+    public List<NodeLattice> courseNodeLattices() {
+        List<NodeLattice> lattices = new ArrayList<>();
+        for (CourseDoseSource s : sources) {
+            if (!s.uniform && !s.onOutputGrid) {
+                GridGeometry g = s.grid.geometry();
+                lattices.add(new NodeLattice(s.outputIndexToSourceIndex.inverse(), g.nx(), g.ny(), g.nz()));
+            }
+        }
+        return lattices;
     }
 
     /** Prepares with the output grid chosen as the case says (current, union or given spacing). */

@@ -500,6 +500,31 @@ final class PlaneRegion {
         return (winding > 0) ^ parity;
     }
 
+    /**
+     * Whether (x, y) is inside or on the outline: {@link #contains}, or within {@code onOutline} of a contour's edge
+     * (so a point on the path counts as inside whichever way the scan's half-open rule takes it). Stateless.
+     */
+    boolean containsOrOn(double x, double y, double onOutline) {
+        if (y < minY - onOutline || y > maxY + onOutline || x < minX - onOutline || x > maxX + onOutline) {
+            return false;
+        }
+        if (contains(x, y)) {
+            return true;
+        }
+        for (int c = 0; c + 1 < contourStarts.length; c++) {
+            for (int q = contourStarts[c]; q < contourStarts[c + 1]; q += 2) {
+                int w = q + 2 < contourStarts[c + 1] ? q + 2 : contourStarts[c];
+                double ax = vertices[q], ay = vertices[q + 1], dx = vertices[w] - ax, dy = vertices[w + 1] - ay;
+                double len2 = dx * dx + dy * dy;
+                double t = len2 > 0 ? Math.clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
+                if (Math.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= onOutline) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     int edgeCount() {
         return edgeCount;
     }

@@ -42,10 +42,12 @@ import java.util.Locale;
  * ({@link #outlineLevels}); a sub-sampled voxel's centre (a node) when it lies inside; and, where a slab ends
  * on the structure's surface over a node the plane holds, the point of that end above or below the node (a cap
  * node). Between these points the dose is linear, or bilinear on a face, except along an edge that runs
- * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. Points on the outline
+ * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. A course whose own grid
+ * is another ({@link RasterOptions#nodeLattices}: a prior's, resampled) peaks at its own nodes: those inside the
+ * structure are samples without volume too (not its grid lines' crossings with the outline). Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
- * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings or cap nodes, and its vertices at its slabs' ends only: they would
- * outnumber its boundary samples.
+ * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings, cap nodes or other grids' nodes, and its vertices at its slabs'
+ * ends only: they would outnumber its boundary samples.
  * A sliver that no sub-sample hits is represented by a point of the outline within it.
  * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
  *
@@ -82,7 +84,7 @@ public final class Rasteriser {
         assignSlabs(planes, grid, options);
         snapSlabEnds(planes);
         int n = options.subSamplesPerAxis() > 0 ? options.subSamplesPerAxis() : automaticSubSamples(planes);
-        return assemble(grid, planes, n);
+        return assemble(grid, planes, n, options.nodeLattices());
     }
 
     /**
@@ -375,7 +377,7 @@ public final class Rasteriser {
      * chunks (in parallel, each chunk with its own rolling buffers) and joins the chunks' runs,
      * partials and samples in slice order; the outline samples come last.
      */
-    private static StructureMask assemble(GridGeometry grid, List<Plane> planes, int n) {
+    private static StructureMask assemble(GridGeometry grid, List<Plane> planes, int n, List<NodeLattice> lattices) {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
         double gridLo = -0.5, gridHi = nz - 0.5;
         for (Plane p : planes) {
@@ -407,6 +409,9 @@ public final class Rasteriser {
         }
         Assembly outline = new Assembly(grid, planes, n, 0, -1);
         outline.addOutlineSamples();
+        if (n > 1) {
+            outline.addLatticeNodes(lattices);
+        }
         chunks.add(outline);
         return join(grid, chunks, outsideVoxels * grid.voxelVolumeCc());
     }
@@ -590,6 +595,81 @@ public final class Rasteriser {
                     }
                 }
             }
+        }
+
+        /**
+         * Zero-volume samples at the nodes of the courses' own grids ({@link NodeLattice}) that lie in the structure
+         * (in or on a plane's region within its slab, ends included) and in the grid: a dose interpolated on such a
+         * grid peaks or dips at its nodes, which this grid's samples miss by up to half a voxel. Only for n above 1,
+         * as the crossings: a body outline's nodes would be most of a course's grid.
+         */
+        private void addLatticeNodes(List<NodeLattice> lattices) {
+            double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY;
+            double y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+            for (Plane p : planes) {
+                x0 = Math.min(x0, p.region.minX);
+                x1 = Math.max(x1, p.region.maxX);
+                y0 = Math.min(y0, p.region.minY);
+                y1 = Math.max(y1, p.region.maxY);
+            }
+            double[] box = {Math.max(x0, -0.5), Math.min(x1, nx - 0.5), Math.max(y0, -0.5), Math.min(y1, ny - 0.5),
+                    Math.max(planes.get(0).lo, -0.5), Math.min(planes.get(planes.size() - 1).hi, nz - 0.5)};
+            if (box[0] > box[1] || box[2] > box[3] || box[4] > box[5]) {
+                return;
+            }
+            double[] at = new double[3];
+            for (NodeLattice lattice : lattices) {
+                // the nodes within the box: its corners in the lattice's index, widened by rounding
+                Affine3 toNode = lattice.nodeToIndex().inverse();
+                double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+                double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+                for (int corner = 0; corner < 8; corner++) {
+                    toNode.apply(box[corner & 1], box[2 + (corner >> 1 & 1)], box[4 + (corner >> 2)], at);
+                    for (int d = 0; d < 3; d++) {
+                        lo[d] = Math.min(lo[d], at[d]);
+                        hi[d] = Math.max(hi[d], at[d]);
+                    }
+                }
+                int a0 = Math.max(0, (int) Math.ceil(lo[0] - 1e-6));
+                int a1 = Math.min(lattice.na() - 1, (int) Math.floor(hi[0] + 1e-6));
+                int b0 = Math.max(0, (int) Math.ceil(lo[1] - 1e-6));
+                int b1 = Math.min(lattice.nb() - 1, (int) Math.floor(hi[1] + 1e-6));
+                int c0 = Math.max(0, (int) Math.ceil(lo[2] - 1e-6));
+                int c1 = Math.min(lattice.nc() - 1, (int) Math.floor(hi[2] + 1e-6));
+                for (int c = c0; c <= c1; c++) {
+                    for (int b = b0; b <= b1; b++) {
+                        for (int a = a0; a <= a1; a++) {
+                            lattice.nodeToIndex().apply(a, b, c, at);
+                            if (at[0] >= box[0] && at[0] <= box[1] && at[1] >= box[2] && at[1] <= box[3]
+                                    && at[2] >= box[4] && at[2] <= box[5] && encloses(at[0], at[1], at[2])) {
+                                addSample((float) at[0], (float) at[1], (float) at[2], 0f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Whether the point lies in the structure's closed solid: on a plane's region or its outline (within
+         * {@link PlaneRaster#ON_OUTLINE}) and within its slab, ends included (within {@link #SLAB_SNAP}).
+         */
+        private boolean encloses(double x, double y, double z) {
+            int a = 0, b = planes.size();
+            while (a < b) { // the first plane whose slab reaches z
+                int m = (a + b) >>> 1;
+                if (planes.get(m).hi < z - SLAB_SNAP) {
+                    a = m + 1;
+                } else {
+                    b = m;
+                }
+            }
+            for (int q = a; q < planes.size() && planes.get(q).lo <= z + SLAB_SNAP; q++) {
+                if (planes.get(q).region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**

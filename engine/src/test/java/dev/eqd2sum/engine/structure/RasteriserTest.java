@@ -448,4 +448,117 @@ class RasteriserTest {
         assertThat(e[0]).isCloseTo(27 * 0.5, within(1e-4));
         assertThat(e[1]).isCloseTo(30 - 27 * 0.5, within(1e-4));
     }
+
+    /**
+     * The nodes of another grid (a prior's 2.5 x 2.5 x 3 mm lattice) inside a box, faces included, are samples
+     * without volume, and nothing else changes: the box x -6.3..8.7, y -5.2..7.3 mm on planes z = -5..7 without end
+     * caps has prior nodes on all six faces (a point on the outline is inside whichever way the scan takes it).
+     */
+    @Test
+    void anotherGridsNodesInsideTheStructureAreSamplesWithoutVolume() {
+        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -8, 2.5, 2.5, 3);
+        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
+        List<double[]> expected = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            for (int b = 0; b < 10; b++) {
+                for (int a = 0; a < 12; a++) {
+                    double x = -8.8 + 2.5 * a, y = -10.2 + 2.5 * b, z = -8 + 3 * c;
+                    if (x >= -6.3 - 1e-9 && x <= 8.7 + 1e-9 && y >= -5.2 - 1e-9 && y <= 7.3 + 1e-9 && z >= -5 - 1e-9
+                            && z <= 7 + 1e-9) {
+                        expected.add(GRID.patientToIndex().apply(x, y, z));
+                    }
+                }
+            }
+        }
+        assertThat(expected).hasSize(7 * 6 * 5); // x -6.3..8.7, y -5.2..7.3, z -5..7
+        assertAddedNodes(box, GRID, NO_CAPS, lattice, expected);
+    }
+
+    /** A rotated lattice (30 degrees about the frame axis, 1.3 voxel steps): the nodes within a box, none outside. */
+    @Test
+    void aRotatedLatticesNodesInsideTheStructureAreSamplesToo() {
+        double c = Math.cos(Math.PI / 6) * 1.3, s = Math.sin(Math.PI / 6) * 1.3;
+        NodeLattice lattice = new NodeLattice(dev.eqd2sum.engine.geometry.Affine3.of(
+                c, -s, 0, 14.2, s, c, 0, 3.7, 0, 0, 1.1, 5.05), 30, 30, 10);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.1, 7.7, z), -5, 2, 7);
+        double[] lo = GRID.patientToIndex().apply(-6.3, -5.2, -6), hi = GRID.patientToIndex().apply(8.1, 7.7, 8);
+        List<double[]> expected = new ArrayList<>();
+        for (int q = 0; q < 30 * 30 * 10; q++) {
+            double[] p = lattice.nodeToIndex().apply(q % 30, q / 30 % 30, q / 900);
+            if (p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] && p[2] <= hi[2]) {
+                expected.add(p);
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(100);
+        assertAddedNodes(box, GRID, RasterOptions.defaults(), lattice, expected);
+    }
+
+    /** With one sub-sample per pixel (a body outline's surface) no other grid's nodes are added. */
+    @Test
+    void noOtherGridsNodesWithOneSubSample() {
+        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -9, 2.5, 2.5, 3);
+        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        RasterOptions one = RasterOptions.defaults().withSubSamples(1);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.1, 7.7, z), -5, 2, 7);
+        assertThat(raster(box, GRID, one.withNodeLattices(List.of(lattice))).samples().count())
+                .isEqualTo(raster(box, GRID, one).samples().count());
+    }
+
+    /**
+     * The samples with the lattice are those without it plus the expected nodes, each carrying no volume; a
+     * trilinear tent of 27 Gy on any one of the nodes (in the lattice's own cells) is reached exactly, which the
+     * samples without it miss.
+     */
+    private static void assertAddedNodes(List<PlanarContour> contours, GridGeometry grid, RasterOptions plain,
+                                         NodeLattice lattice, List<double[]> expected) {
+        SamplePoints without = raster(contours, grid, plain).samples();
+        StructureMask withMask = raster(contours, grid, plain.withNodeLattices(List.of(lattice)));
+        SamplePoints with = withMask.samples();
+        assertThat(with.count()).isEqualTo(without.count() + expected.size());
+        assertThat(with.totalVolumeCc()).isEqualTo(without.totalVolumeCc());
+        List<String> before = new ArrayList<>();
+        for (int q = 0; q < without.count(); q++) {
+            before.add(key(without.i()[q], without.j()[q], without.k()[q], without.volumeCc()[q]));
+        }
+        List<float[]> added = new ArrayList<>();
+        for (int q = 0; q < with.count(); q++) {
+            if (!before.remove(key(with.i()[q], with.j()[q], with.k()[q], with.volumeCc()[q]))) {
+                added.add(new float[] {with.i()[q], with.j()[q], with.k()[q], with.volumeCc()[q]});
+            }
+        }
+        assertThat(before).isEmpty();
+        assertThat(added).hasSameSizeAs(expected);
+        for (double[] p : expected) { // each expected node is one added sample (float positions, rounding apart)
+            float[] match = added.stream().filter(a -> Math.abs(a[0] - p[0]) < 1e-4 && Math.abs(a[1] - p[1]) < 1e-4
+                    && Math.abs(a[2] - p[2]) < 1e-4).findFirst().orElse(null);
+            assertThat(match).as("node at index %s", java.util.Arrays.toString(p)).isNotNull();
+            assertThat(match[3]).isZero();
+            added.remove(match);
+        }
+        // a tent on a node in the lattice's index space: 27 Gy at the node, 0 a lattice step away
+        dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
+        double[] peakAt = toNode.apply(expected.get(expected.size() / 2)[0], expected.get(expected.size() / 2)[1],
+                expected.get(expected.size() / 2)[2]);
+        double maxWith = 0, maxWithout = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            SamplePoints p = pass == 0 ? with : without;
+            for (int q = 0; q < p.count(); q++) {
+                double[] n = toNode.apply(p.i()[q], p.j()[q], p.k()[q]);
+                double tent = 27 * Math.max(0, 1 - Math.abs(n[0] - peakAt[0])) * Math.max(0, 1 - Math.abs(n[1] - peakAt[1]))
+                        * Math.max(0, 1 - Math.abs(n[2] - peakAt[2]));
+                if (pass == 0) {
+                    maxWith = Math.max(maxWith, tent);
+                } else {
+                    maxWithout = Math.max(maxWithout, tent);
+                }
+            }
+        }
+        assertThat(maxWith).isCloseTo(27, within(1e-3));
+        assertThat(maxWithout).isLessThan(26.5);
+    }
+
+    private static String key(float i, float j, float k, float volumeCc) {
+        return i + "," + j + "," + k + "," + volumeCc;
+    }
 }
