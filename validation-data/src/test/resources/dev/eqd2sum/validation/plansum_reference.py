@@ -65,7 +65,9 @@ the statistics' sample points itself by the rule README and the Rasteriser state
 neighbours are whole, n x n sub-cells at round(n x slab part) heights elsewhere with the voxel's centre, when
 inside, a node's column where a slab ends on the surface over it, and the outline's vertices and crossings with grid
 lines at both slab ends and every whole k between, with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
-finds the point of the outline that PlaneRaster takes: witness) and recomputes from them every statistic of every
+finds the point of the outline that PlaneRaster takes: witness; and, with no volume, the nodes of every course's
+own grid that is not the output grid lying in the structure, with, for such a grid along the output grid's axes,
+its lines' crossings with the outline and its nodes on the end caps: lattice_nodes) and recomputes from them every statistic of every
 scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5; the samples without volume count for Dmax and Dmin only), the courses' EQD2 statistics by README's rule for one and for several
@@ -1122,7 +1124,7 @@ def lattice_nodes(shape, grid, courses):
         inside = np.zeros(idx.shape[1], dtype=bool)
         for polys, (signs, kind), lo, hi in planes:
             sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
-            if not sel.any():
+            if hi - lo <= 0 or not sel.any():  # a slab of no thickness holds nothing
                 continue
             x, y = idx[0, sel], idx[1, sel]
             r = region_contains((polys, signs, kind), x, y)
@@ -1130,7 +1132,94 @@ def lattice_nodes(shape, grid, courses):
                 r = r | near_outline(q, x, y)
             inside[sel] |= r
         found.append(idx[:, inside].astype(np.float32).astype(np.float64))
+        # a lattice along the output grid's axes: where its dose can peak on the surface (Rasteriser.addLatticeSurface)
+        lin = grid.inv @ m[:3, :3] @ c['grid'].axes
+        if np.all(np.abs(lin - np.diag(np.diag(lin))) <= AXIS_ALIGNED):
+            o = grid.to_index(m[:3, :3] @ c['grid'].origin[:, None] + m[:3, 3:4])[:, 0]
+            found.append(lattice_surface(planes, grid, o, np.diag(lin), c['grid'].shape))
     return np.concatenate(found, axis=1)
+
+
+AXIS_ALIGNED = 1e-9  # Rasteriser.AXIS_ALIGNED
+
+
+def lattice_values(origin, step, count, lo, hi, closed):
+    """Rasteriser.latticeValues: origin + step * t (t = 0 .. count - 1) strictly between lo and hi (closed: ends
+    included), ascending."""
+    t = np.arange(count)
+    v = origin + step * t
+    keep = (v >= lo) & (v <= hi) if closed else (v > lo) & (v < hi)
+    return np.sort(v[keep])
+
+
+def lattice_surface(planes, grid, origin, step, shape):
+    """
+    For a node lattice along the output grid's axes (origin and step per axis in output index units; shape its node
+    counts): every crossing of a contour edge with the lattice's lines at both slab ends (within the grid) and the
+    lattice's node heights between, the vertices at those heights, and the lattice's in-plane nodes in the region on
+    a slab end that is the structure's surface (no plane with thickness beyond it holds the point) or the grid's
+    end (Rasteriser.addLatticeSurface); output-grid indices, float32-rounded.
+    """
+    nx, ny, nz = grid.shape
+    pts = []
+    for q, (polys, (signs, kind), lo, hi) in enumerate(planes):
+        z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
+        if z_hi - z_lo <= 0:
+            continue
+        between = lattice_values(origin[2], step[2], shape[2], z_lo, z_hi, False)
+        levels = [z_lo]
+        for k in between:
+            if np.float32(k) != np.float32(levels[-1]):
+                levels.append(float(k))
+        if np.float32(z_hi) != np.float32(levels[-1]):
+            levels.append(z_hi)
+        for poly in polys:
+            for v in range(len(poly)):
+                (ax, ay), (bx, by) = poly[v], poly[(v + 1) % len(poly)]
+                on = []
+                if -0.5 <= ax <= nx - 0.5 and -0.5 <= ay <= ny - 0.5:
+                    pts += [(ax, ay, z) for z in between]
+                if ax != bx:
+                    for x in lattice_values(origin[0], step[0], shape[0], min(ax, bx), max(ax, bx), False):
+                        on.append((x, ay + (x - ax) * (by - ay) / (bx - ax)))
+                if ay != by:
+                    for y in lattice_values(origin[1], step[1], shape[1], min(ay, by), max(ay, by), False):
+                        on.append((ax + (y - ay) * (bx - ax) / (by - ay), y))
+                for x, y in on:
+                    if -0.5 <= x <= nx - 0.5 and -0.5 <= y <= ny - 0.5:
+                        pts += [(x, y, z) for z in levels]
+        allxy = np.concatenate(polys)
+        xs = lattice_values(origin[0], step[0], shape[0], max(allxy[:, 0].min(), -0.5), min(allxy[:, 0].max(), nx - 0.5),
+                            True)
+        ys = lattice_values(origin[1], step[1], shape[1], max(allxy[:, 1].min(), -0.5), min(allxy[:, 1].max(), ny - 0.5),
+                            True)
+        if len(xs) == 0 or len(ys) == 0:
+            continue
+        gx, gy = np.meshgrid(xs, ys)
+        gx, gy = gx.ravel(), gy.ravel()
+
+        def holds(region_polys, region, x, y):
+            r = region_contains(region, x, y)
+            for poly in region_polys:
+                r = r | near_outline(poly, x, y)
+            return r
+
+        inside = holds(polys, (polys, signs, kind), gx, gy)
+        for end, grid_end, step_q in ((z_lo, z_lo > lo, -1), (z_hi, z_hi < hi, 1)):
+            keep = inside.copy()
+            if not grid_end:
+                r = q + step_q
+                while 0 <= r < len(planes):
+                    b_polys, (b_signs, b_kind), b_lo, b_hi = planes[r]
+                    if (b_lo > end + SLAB_SNAP) if step_q > 0 else (b_hi < end - SLAB_SNAP):
+                        break
+                    if b_hi - b_lo > 0:
+                        keep &= ~holds(b_polys, (b_polys, b_signs, b_kind), gx, gy)
+                    r += step_q
+            pts += [(x, y, end) for x, y in zip(gx[keep], gy[keep])]
+    if not pts:
+        return np.zeros((3, 0))
+    return np.array(pts, dtype=np.float64).T.astype(np.float32).astype(np.float64)
 
 
 class Box:

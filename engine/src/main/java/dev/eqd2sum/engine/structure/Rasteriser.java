@@ -44,7 +44,9 @@ import java.util.Locale;
  * node). Between these points the dose is linear, or bilinear on a face, except along an edge that runs
  * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. A course whose own grid
  * is another ({@link RasterOptions#nodeLattices}: a prior's, resampled) peaks at its own nodes: those inside the
- * structure are samples without volume too (not its grid lines' crossings with the outline). Points on the outline
+ * structure are samples without volume too, and, when that grid lies along this one's axes (flips and other
+ * spacings allowed), its lines' crossings with the outline and its nodes on the end caps, as for this grid; a
+ * rotated grid's cells meet the surface obliquely, where its nodes inside are all that is sampled. Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
  * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings, cap nodes or other grids' nodes, and its vertices at its slabs'
  * ends only: they would outnumber its boundary samples.
@@ -283,6 +285,36 @@ public final class Rasteriser {
         }
         return Arrays.copyOf(levels, count);
     }
+
+    /**
+     * The values origin + step x t, t = 0 .. count - 1, strictly between lo and hi (or from lo to hi, ends included,
+     * when {@code closed}), ascending: a lattice's lines or node heights within a range.
+     */
+    static double[] latticeValues(double origin, double step, int count, double lo, double hi, boolean closed) {
+        double a = (lo - origin) / step, b = (hi - origin) / step;
+        int from = (int) Math.max(0, Math.floor(Math.min(a, b)) - 1);
+        int to = (int) Math.min(count - 1, Math.ceil(Math.max(a, b)) + 1);
+        double[] out = new double[Math.max(0, to - from + 1)];
+        int n = 0;
+        for (int t = from; t <= to; t++) {
+            double v = origin + step * t;
+            if (closed ? v >= lo && v <= hi : v > lo && v < hi) {
+                out[n++] = v;
+            }
+        }
+        out = Arrays.copyOf(out, n);
+        if (step < 0) {
+            for (int t = 0; t < n / 2; t++) {
+                double swap = out[t];
+                out[t] = out[n - 1 - t];
+                out[n - 1 - t] = swap;
+            }
+        }
+        return out;
+    }
+
+    /** A node lattice whose map's off-diagonal entries are within this of 0 is along the grid's axes. */
+    static final double AXIS_ALIGNED = 1e-9;
 
     /** Slab ends within this distance (k units) of a slice boundary are put on it. */
     static final double SLAB_SNAP = 1e-9;
@@ -647,12 +679,112 @@ public final class Rasteriser {
                         }
                     }
                 }
+                if (lattice.nodeToIndex().isAxisAligned(AXIS_ALIGNED)) {
+                    addLatticeSurface(lattice);
+                }
             }
         }
 
         /**
+         * For a lattice along this grid's axes (a prior in the same frame or translated, flipped or not, and a course
+         * on a union or finer output grid), where its dose can peak on the structure's surface, as the output grid's
+         * crossings and cap nodes do for this grid: every point where a contour's edge crosses one of the lattice's
+         * lines, at both slab ends and at each of the lattice's node heights between; the vertices at those heights
+         * too; and, on a slab end that is the structure's surface (no plane with thickness beyond it holds the point)
+         * or the grid's end, the lattice's in-plane nodes in the region. A rotated lattice's cells meet the surface
+         * obliquely, where no finite set of points is exact: its nodes inside only.
+         */
+        private void addLatticeSurface(NodeLattice lattice) {
+            Affine3 m = lattice.nodeToIndex();
+            double oi = m.get(0, 3), si = m.get(0, 0), oj = m.get(1, 3), sj = m.get(1, 1);
+            double ok = m.get(2, 3), sk = m.get(2, 2);
+            for (int q = 0; q < planes.size(); q++) {
+                Plane p = planes.get(q);
+                double zLo = Math.max(p.lo, -0.5), zHi = Math.min(p.hi, nz - 0.5);
+                if (zHi - zLo <= 0) {
+                    continue;
+                }
+                double[] between = latticeValues(ok, sk, lattice.nc(), zLo, zHi, false);
+                float[] levels = new float[between.length + 2];
+                int count = 0;
+                levels[count++] = (float) zLo;
+                for (double k : between) {
+                    if ((float) k != levels[count - 1]) {
+                        levels[count++] = (float) k;
+                    }
+                }
+                if ((float) zHi != levels[count - 1]) {
+                    levels[count++] = (float) zHi;
+                }
+                levels = Arrays.copyOf(levels, count);
+                float[] inner = new float[between.length];
+                for (int t = 0; t < between.length; t++) {
+                    inner[t] = (float) between[t];
+                }
+                double[] v = p.region.vertices;
+                int[] starts = p.region.contourStarts;
+                for (int c = 0; c + 1 < starts.length; c++) {
+                    for (int e = starts[c]; e < starts[c + 1]; e += 2) {
+                        int w = e + 2 < starts[c + 1] ? e + 2 : starts[c];
+                        double ax = v[e], ay = v[e + 1], bx = v[w], by = v[w + 1];
+                        if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
+                            addAtLevels((float) ax, (float) ay, inner);
+                        }
+                        if (ax != bx) {
+                            for (double x : latticeValues(oi, si, lattice.na(), Math.min(ax, bx), Math.max(ax, bx), false)) {
+                                double y = ay + (x - ax) * (by - ay) / (bx - ax);
+                                if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                                    addAtLevels((float) x, (float) y, levels);
+                                }
+                            }
+                        }
+                        if (ay != by) {
+                            for (double y : latticeValues(oj, sj, lattice.nb(), Math.min(ay, by), Math.max(ay, by), false)) {
+                                double x = ax + (y - ay) * (bx - ax) / (by - ay);
+                                if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                                    addAtLevels((float) x, (float) y, levels);
+                                }
+                            }
+                        }
+                    }
+                }
+                double[] xs = latticeValues(oi, si, lattice.na(), Math.max(p.region.minX, -0.5),
+                        Math.min(p.region.maxX, nx - 0.5), true);
+                double[] ys = latticeValues(oj, sj, lattice.nb(), Math.max(p.region.minY, -0.5),
+                        Math.min(p.region.maxY, ny - 0.5), true);
+                for (int side = 0; side < 2; side++) {
+                    double end = side == 0 ? zLo : zHi;
+                    boolean gridEnd = side == 0 ? zLo > p.lo : zHi < p.hi;
+                    for (double y : ys) {
+                        for (double x : xs) {
+                            if (p.region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)
+                                    && (gridEnd || !heldBeyond(q, side == 1, end, x, y))) {
+                                addSample((float) x, (float) y, (float) end, 0f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Whether a plane with thickness beyond plane q's end (above it when {@code above}) holds (x, y) there. */
+        private boolean heldBeyond(int q, boolean above, double end, double x, double y) {
+            for (int r = above ? q + 1 : q - 1; r >= 0 && r < planes.size(); r += above ? 1 : -1) {
+                Plane b = planes.get(r);
+                if (above ? b.lo > end + SLAB_SNAP : b.hi < end - SLAB_SNAP) {
+                    return false;
+                }
+                if (b.hi - b.lo > 0 && b.region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
          * Whether the point lies in the structure's closed solid: on a plane's region or its outline (within
-         * {@link PlaneRaster#ON_OUTLINE}) and within its slab, ends included (within {@link #SLAB_SNAP}).
+         * {@link PlaneRaster#ON_OUTLINE}) and within its slab, ends included (within {@link #SLAB_SNAP}); a plane
+         * whose slab has no thickness (between two gaps, without end caps) holds nothing, as it has no samples.
          */
         private boolean encloses(double x, double y, double z) {
             int a = 0, b = planes.size();
@@ -665,7 +797,8 @@ public final class Rasteriser {
                 }
             }
             for (int q = a; q < planes.size() && planes.get(q).lo <= z + SLAB_SNAP; q++) {
-                if (planes.get(q).region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)) {
+                Plane p = planes.get(q);
+                if (p.hi > p.lo && p.region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)) {
                     return true;
                 }
             }

@@ -451,8 +451,9 @@ class RasteriserTest {
 
     /**
      * The nodes of another grid (a prior's 2.5 x 2.5 x 3 mm lattice) inside a box, faces included, are samples
-     * without volume, and nothing else changes: the box x -6.3..8.7, y -5.2..7.3 mm on planes z = -5..7 without end
-     * caps has prior nodes on all six faces (a point on the outline is inside whichever way the scan takes it).
+     * without volume: the box x -6.3..8.7, y -5.2..7.3 mm on planes z = -5..7 without end caps has prior nodes on all
+     * six faces (a point on the outline is inside whichever way the scan takes it). The lattice is along the grid's
+     * axes, so its crossings with the outline and its nodes on the end caps are samples too, all on the box's surface.
      */
     @Test
     void anotherGridsNodesInsideTheStructureAreSamplesWithoutVolume() {
@@ -472,7 +473,17 @@ class RasteriserTest {
             }
         }
         assertThat(expected).hasSize(7 * 6 * 5); // x -6.3..8.7, y -5.2..7.3, z -5..7
-        assertAddedNodes(box, GRID, NO_CAPS, lattice, expected);
+        // along the grid's axes, the lattice's crossings with the outline and its cap nodes too: all on the box
+        double[] lo = GRID.patientToIndex().apply(-6.3, -5.2, -5), hi = GRID.patientToIndex().apply(8.7, 7.3, 7);
+        for (float[] a : assertAddedNodes(box, GRID, NO_CAPS, lattice, expected)) {
+            assertThat(a[3]).isZero();
+            boolean onFace = false;
+            for (int d = 0; d < 3; d++) {
+                assertThat((double) a[d]).isBetween(lo[d] - 1e-5, hi[d] + 1e-5);
+                onFace |= Math.abs(a[d] - lo[d]) < 1e-5 || Math.abs(a[d] - hi[d]) < 1e-5;
+            }
+            assertThat(onFace).as("%s on the surface", java.util.Arrays.toString(a)).isTrue();
+        }
     }
 
     /** A rotated lattice (30 degrees about the frame axis, 1.3 voxel steps): the nodes within a box, none outside. */
@@ -491,7 +502,46 @@ class RasteriserTest {
             }
         }
         assertThat(expected).hasSizeGreaterThan(100);
-        assertAddedNodes(box, GRID, RasterOptions.defaults(), lattice, expected);
+        assertThat(assertAddedNodes(box, GRID, RasterOptions.defaults(), lattice, expected)).isEmpty();
+    }
+
+    /**
+     * A prior's peak on a node just outside a wall (0.5 mm beyond x = 8.7 mm, on a y line and a node height between
+     * the slab's ends) is read on the wall where the prior's lines cross it: a tent of 27 Gy falls to 27 x 0.8 there.
+     */
+    @Test
+    void aPriorsPeakJustOutsideAWallIsReadWhereItsLinesCrossTheWall() {
+        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.3, -10.2, -8, 2.5, 2.5, 3);
+        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
+        // node (7, 4, 3) at (9.2, -0.2, 1) mm
+        assertThat(priorTent(raster(box, GRID, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, 7, 4, 3))
+                .isCloseTo(27 * 0.8, within(1e-4));
+        assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, 7, 4, 3)).isLessThan(27 * 0.8 - 1);
+    }
+
+    /** Likewise above the last plane (0.6 mm above its slab's end at z = 7 mm): read on the end cap over the node. */
+    @Test
+    void aPriorsPeakJustAboveTheEndCapIsReadOnTheCapOverItsNode() {
+        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -7.4, 2.5, 2.5, 3);
+        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
+        // node (4, 4, 5) at (1.2, -0.2, 7.6) mm
+        assertThat(priorTent(raster(box, GRID, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, 4, 4, 5))
+                .isCloseTo(27 * 0.8, within(1e-4));
+        assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, 4, 4, 5)).isLessThan(27 * 0.8 - 1);
+    }
+
+    /** The largest of a 27 Gy trilinear tent on the lattice's node (a, b, c) over the samples. */
+    private static double priorTent(SamplePoints p, NodeLattice lattice, int a, int b, int c) {
+        dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
+        double max = 0;
+        for (int q = 0; q < p.count(); q++) {
+            double[] n = toNode.apply(p.i()[q], p.j()[q], p.k()[q]);
+            max = Math.max(max, 27 * Math.max(0, 1 - Math.abs(n[0] - a)) * Math.max(0, 1 - Math.abs(n[1] - b))
+                    * Math.max(0, 1 - Math.abs(n[2] - c)));
+        }
+        return max;
     }
 
     /** With one sub-sample per pixel (a body outline's surface) no other grid's nodes are added. */
@@ -506,16 +556,16 @@ class RasteriserTest {
     }
 
     /**
-     * The samples with the lattice are those without it plus the expected nodes, each carrying no volume; a
+     * The samples with the lattice are those without it plus the expected nodes, each carrying no volume, and the
+     * others it adds (returned); a
      * trilinear tent of 27 Gy on any one of the nodes (in the lattice's own cells) is reached exactly, which the
      * samples without it miss.
      */
-    private static void assertAddedNodes(List<PlanarContour> contours, GridGeometry grid, RasterOptions plain,
-                                         NodeLattice lattice, List<double[]> expected) {
+    private static List<float[]> assertAddedNodes(List<PlanarContour> contours, GridGeometry grid,
+                                                  RasterOptions plain, NodeLattice lattice, List<double[]> expected) {
         SamplePoints without = raster(contours, grid, plain).samples();
         StructureMask withMask = raster(contours, grid, plain.withNodeLattices(List.of(lattice)));
         SamplePoints with = withMask.samples();
-        assertThat(with.count()).isEqualTo(without.count() + expected.size());
         assertThat(with.totalVolumeCc()).isEqualTo(without.totalVolumeCc());
         List<String> before = new ArrayList<>();
         for (int q = 0; q < without.count(); q++) {
@@ -528,7 +578,6 @@ class RasteriserTest {
             }
         }
         assertThat(before).isEmpty();
-        assertThat(added).hasSameSizeAs(expected);
         for (double[] p : expected) { // each expected node is one added sample (float positions, rounding apart)
             float[] match = added.stream().filter(a -> Math.abs(a[0] - p[0]) < 1e-4 && Math.abs(a[1] - p[1]) < 1e-4
                     && Math.abs(a[2] - p[2]) < 1e-4).findFirst().orElse(null);
@@ -536,6 +585,7 @@ class RasteriserTest {
             assertThat(match[3]).isZero();
             added.remove(match);
         }
+        List<float[]> rest = new ArrayList<>(added);
         // a tent on a node in the lattice's index space: 27 Gy at the node, 0 a lattice step away
         dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
         double[] peakAt = toNode.apply(expected.get(expected.size() / 2)[0], expected.get(expected.size() / 2)[1],
@@ -556,6 +606,7 @@ class RasteriserTest {
         }
         assertThat(maxWith).isCloseTo(27, within(1e-3));
         assertThat(maxWithout).isLessThan(26.5);
+        return rest;
     }
 
     private static String key(float i, float j, float k, float volumeCc) {
