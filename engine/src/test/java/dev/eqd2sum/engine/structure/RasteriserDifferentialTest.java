@@ -161,21 +161,7 @@ class RasteriserDifferentialTest {
         c.n = 2 + 2 * r.nextInt(2);
         c.structure = Contours.structure("S", contours);
         c.set = List.of(c.structure);
-        for (CasePlane p : c.planes) {
-            for (Group g : p.groups) {
-                g.idx = new ArrayList<>();
-                g.ccw = new ArrayList<>();
-                for (double[] poly : g.mm) {
-                    double[] q = new double[poly.length];
-                    for (int v = 0; v < poly.length; v += 2) {
-                        q[v] = c.i(poly[v]);
-                        q[v + 1] = c.j(poly[v + 1]);
-                    }
-                    g.idx.add(q);
-                    g.ccw.add(signedArea(q) >= 0 ? q : reversed(q));
-                }
-            }
-        }
+        toIndexUnits(c);
         return c;
     }
 
@@ -692,6 +678,12 @@ class RasteriserDifferentialTest {
         }
         c.set = List.of(c.structure, new Structure(2, "Other", "ORGAN", null, "1.2.3", otherContours));
         // in index units
+        toIndexUnits(c);
+        return c;
+    }
+
+    /** The groups' polygons in the grid's index units (and counter-clockwise copies, for convex clipping). */
+    static void toIndexUnits(Case c) {
         for (CasePlane p : c.planes) {
             for (Group g : p.groups) {
                 g.idx = new ArrayList<>();
@@ -707,7 +699,6 @@ class RasteriserDifferentialTest {
                 }
             }
         }
-        return c;
     }
 
     static PlanarContour contour(double[] xy, double z, ContourType type) {
