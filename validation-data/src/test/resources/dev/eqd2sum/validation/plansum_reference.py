@@ -1118,9 +1118,22 @@ def lattice_nodes(shape, grid, courses):
         if 'uniform' in c or (np.allclose(c['to_current'], np.eye(4), atol=1e-9, rtol=0) and c['grid'].same_as(grid)):
             continue
         m = c['to_current']
+        lin = grid.inv @ m[:3, :3] @ c['grid'].axes
+        o = grid.to_index(m[:3, :3] @ c['grid'].origin[:, None] + m[:3, 3:4])[:, 0]
+        if np.all(np.abs(lin - np.eye(3)) <= 1e-9) and np.all(np.abs(o - np.rint(o)) <= 1e-9):
+            continue  # PlanSum.onOutputLattice: its nodes are output voxel centres (a union grid's current course)
         idx = grid.to_index(m[:3, :3] @ c['grid'].centres() + m[:3, 3:4])
-        idx = idx[:, (idx[0] >= -0.5) & (idx[0] <= nx - 0.5) & (idx[1] >= -0.5) & (idx[1] <= ny - 0.5)
-                  & (idx[2] >= -0.5) & (idx[2] <= nz - 0.5)]
+        # Rasteriser.LATTICE_BUDGET: no nodes from a lattice with more than that many in the structure's box
+        allxy = np.concatenate([np.concatenate(polys) for polys, _, _, _ in planes])
+        box = [(max(allxy[:, 0].min() - ON_OUTLINE, -0.5), min(allxy[:, 0].max() + ON_OUTLINE, nx - 0.5)),
+               (max(allxy[:, 1].min() - ON_OUTLINE, -0.5), min(allxy[:, 1].max() + ON_OUTLINE, ny - 0.5)),
+               (max(planes[0][2] - SLAB_SNAP, -0.5), min(planes[-1][3] + SLAB_SNAP, nz - 0.5))]
+        in_box = np.ones(idx.shape[1], dtype=bool)
+        for d, (a, b) in enumerate(box):
+            in_box &= (idx[d] >= a) & (idx[d] <= b)
+        if np.count_nonzero(in_box) > LATTICE_BUDGET:
+            continue
+        idx = idx[:, in_box]
         inside = np.zeros(idx.shape[1], dtype=bool)
         for polys, (signs, kind), lo, hi in planes:
             sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
@@ -1133,14 +1146,13 @@ def lattice_nodes(shape, grid, courses):
             inside[sel] |= r
         found.append(idx[:, inside].astype(np.float32).astype(np.float64))
         # a lattice along the output grid's axes: where its dose can peak on the surface (Rasteriser.addLatticeSurface)
-        lin = grid.inv @ m[:3, :3] @ c['grid'].axes
         if np.all(np.abs(lin - np.diag(np.diag(lin))) <= AXIS_ALIGNED):
-            o = grid.to_index(m[:3, :3] @ c['grid'].origin[:, None] + m[:3, 3:4])[:, 0]
             found.append(lattice_surface(planes, grid, o, np.diag(lin), c['grid'].shape))
     return np.concatenate(found, axis=1)
 
 
 AXIS_ALIGNED = 1e-9  # Rasteriser.AXIS_ALIGNED
+LATTICE_BUDGET = 4 * AUTO_SAMPLE_BUDGET  # Rasteriser.LATTICE_BUDGET
 
 
 def lattice_values(origin, step, count, lo, hi, closed):
@@ -1205,7 +1217,8 @@ def lattice_surface(planes, grid, origin, step, shape):
             return r
 
         inside = holds(polys, (polys, signs, kind), gx, gy)
-        for end, grid_end, step_q in ((z_lo, z_lo > lo, -1), (z_hi, z_hi < hi, 1)):
+        # the grid's end bounds what is sampled, whatever lies beyond it
+        for end, grid_end, step_q in ((z_lo, z_lo <= -0.5 + SLAB_SNAP, -1), (z_hi, z_hi >= nz - 0.5 - SLAB_SNAP, 1)):
             keep = inside.copy()
             if not grid_end:
                 r = q + step_q

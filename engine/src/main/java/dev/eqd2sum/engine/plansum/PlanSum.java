@@ -6,6 +6,7 @@ import dev.eqd2sum.engine.course.CourseTimeline;
 import dev.eqd2sum.engine.course.DoseComponent;
 import dev.eqd2sum.engine.course.ScheduledCourse;
 import dev.eqd2sum.engine.dose.DoseGrid;
+import dev.eqd2sum.engine.geometry.Affine3;
 import dev.eqd2sum.engine.geometry.GridGeometry;
 import dev.eqd2sum.engine.kernel.DoseKernelSupport;
 import dev.eqd2sum.engine.kernel.ScalarDoseKernels;
@@ -73,19 +74,37 @@ public final class PlanSum {
     }
 
     /**
-     * The courses' own grids that the output grid is not (a prior's, or every course's on a union or finer grid),
-     * as node lattices in the output grid's index space: the rasteriser samples their nodes inside each structure,
-     * where those courses' interpolated doses peak ({@link dev.eqd2sum.engine.structure.RasterOptions#nodeLattices}).
+     * The courses' own grids that the output grid is not (a prior's, or the current course's on a finer grid), as
+     * node lattices in the output grid's index space: the rasteriser samples their nodes inside each structure,
+     * where those courses' interpolated doses peak ({@link dev.eqd2sum.engine.structure.RasterOptions#nodeLattices});
+     * not a grid whose nodes are output voxel centres (the current course's on a union grid).
      */
     public List<NodeLattice> courseNodeLattices() {
         List<NodeLattice> lattices = new ArrayList<>();
         for (CourseDoseSource s : sources) {
             if (!s.uniform && !s.onOutputGrid) {
                 GridGeometry g = s.grid.geometry();
-                lattices.add(new NodeLattice(s.outputIndexToSourceIndex.inverse(), g.nx(), g.ny(), g.nz()));
+                Affine3 toIndex = s.outputIndexToSourceIndex.inverse();
+                if (!onOutputLattice(toIndex)) { // a union grid's current course: its nodes are voxel centres
+                    lattices.add(new NodeLattice(toIndex, g.nx(), g.ny(), g.nz()));
+                }
             }
         }
         return lattices;
+    }
+
+    /** Whether a node lattice's nodes are output voxel centres: the identity up to a whole-voxel shift (1e-9). */
+    static boolean onOutputLattice(Affine3 nodeToIndex) {
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 4; c++) {
+                double v = nodeToIndex.get(r, c);
+                double want = c == 3 ? Math.rint(v) : r == c ? 1 : 0;
+                if (Math.abs(v - want) > 1e-9) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Prepares with the output grid chosen as the case says (current, union or given spacing). */

@@ -501,28 +501,132 @@ final class PlaneRegion {
     }
 
     /**
-     * Whether (x, y) is inside or on the outline: {@link #contains}, or within {@code onOutline} of a contour's edge
-     * (so a point on the path counts as inside whichever way the scan's half-open rule takes it). Stateless.
+     * Whether (x, y) is inside or on the outline: {@link #contains}, or within {@code onOutline} (at most
+     * {@value #MAX_ON_OUTLINE}) of a contour's edge (so a point on the path counts as inside whichever way the scan's
+     * half-open rule takes it). Stateless; each question reads only the edges of its height's band ({@link Bands}),
+     * with the same answer as asking every edge.
      */
     boolean containsOrOn(double x, double y, double onOutline) {
         if (y < minY - onOutline || y > maxY + onOutline || x < minX - onOutline || x > maxX + onOutline) {
             return false;
         }
-        if (contains(x, y)) {
-            return true;
+        if (!(onOutline <= MAX_ON_OUTLINE)) {
+            throw new IllegalArgumentException("onOutline above " + MAX_ON_OUTLINE + ": " + onOutline);
         }
-        for (int c = 0; c + 1 < contourStarts.length; c++) {
-            for (int q = contourStarts[c]; q < contourStarts[c + 1]; q += 2) {
-                int w = q + 2 < contourStarts[c + 1] ? q + 2 : contourStarts[c];
-                double ax = vertices[q], ay = vertices[q + 1], dx = vertices[w] - ax, dy = vertices[w + 1] - ay;
-                double len2 = dx * dx + dy * dy;
-                double t = len2 > 0 ? Math.clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
-                if (Math.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= onOutline) {
-                    return true;
+        Bands bands = bands();
+        int band = bands.of(y);
+        int winding = 0;
+        boolean parity = false;
+        for (int q = bands.edgeStart[band]; q < bands.edgeStart[band + 1]; q++) {
+            int e = bands.edges[q];
+            if (ey0[e] <= y && y < ey1[e] && ex0[e] + (y - ey0[e]) * slope[e] <= x) {
+                if (delta[e] == 0) {
+                    parity = !parity;
+                } else {
+                    winding += delta[e];
                 }
             }
         }
+        if ((winding > 0) ^ parity) {
+            return true;
+        }
+        for (int q = bands.segmentStart[band]; q < bands.segmentStart[band + 1]; q++) {
+            int v = bands.segments[q], w = bands.segmentEnds[q];
+            double ax = vertices[v], ay = vertices[v + 1], dx = vertices[w] - ax, dy = vertices[w + 1] - ay;
+            double len2 = dx * dx + dy * dy;
+            double t = len2 > 0 ? Math.clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
+            if (Math.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= onOutline) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    /** The largest {@code onOutline} that {@link #containsOrOn} takes (its bands are widened by this). */
+    static final double MAX_ON_OUTLINE = 1e-6;
+
+    private volatile Bands bands;
+
+    private Bands bands() {
+        Bands b = bands;
+        if (b == null) {
+            synchronized (this) {
+                if (bands == null) {
+                    bands = new Bands();
+                }
+                b = bands;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The region's height split into equal bands, each listing the scan edges whose [ey0, ey1] meets it and the
+     * contour edges within {@link #MAX_ON_OUTLINE} of it: a point's question reads one band's lists (a bucket grid
+     * along y; a point in band b meets only edges listed in b, as band numbers grow with y).
+     */
+    private final class Bands {
+        final double y0, height;
+        final int count;
+        final int[] edgeStart, edges, segmentStart, segments, segmentEnds;
+
+        Bands() {
+            y0 = minY - MAX_ON_OUTLINE;
+            count = Math.max(1, Math.min(4096, edgeCount / 2));
+            height = Math.max((maxY + MAX_ON_OUTLINE - y0) / count, Double.MIN_NORMAL);
+            int[] first = new int[edgeCount], last = new int[edgeCount];
+            edgeStart = new int[count + 1];
+            for (int e = 0; e < edgeCount; e++) {
+                first[e] = of(ey0[e]);
+                last[e] = of(ey1[e]);
+                for (int b = first[e]; b <= last[e]; b++) {
+                    edgeStart[b + 1]++;
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                edgeStart[b + 1] += edgeStart[b];
+            }
+            edges = new int[edgeStart[count]];
+            int[] at = java.util.Arrays.copyOf(edgeStart, count);
+            for (int e = 0; e < edgeCount; e++) {
+                for (int b = first[e]; b <= last[e]; b++) {
+                    edges[at[b]++] = e;
+                }
+            }
+            int n = vertices.length / 2;
+            int[] segFirst = new int[n], segLast = new int[n], segEnd = new int[n];
+            segmentStart = new int[count + 1];
+            for (int c = 0; c + 1 < contourStarts.length; c++) {
+                for (int q = contourStarts[c]; q < contourStarts[c + 1]; q += 2) {
+                    int w = q + 2 < contourStarts[c + 1] ? q + 2 : contourStarts[c];
+                    int s = q / 2;
+                    segEnd[s] = w;
+                    segFirst[s] = of(Math.min(vertices[q + 1], vertices[w + 1]) - MAX_ON_OUTLINE);
+                    segLast[s] = of(Math.max(vertices[q + 1], vertices[w + 1]) + MAX_ON_OUTLINE);
+                    for (int b = segFirst[s]; b <= segLast[s]; b++) {
+                        segmentStart[b + 1]++;
+                    }
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                segmentStart[b + 1] += segmentStart[b];
+            }
+            segments = new int[segmentStart[count]];
+            segmentEnds = new int[segmentStart[count]];
+            at = java.util.Arrays.copyOf(segmentStart, count);
+            for (int s = 0; s < n; s++) {
+                for (int b = segFirst[s]; b <= segLast[s]; b++) {
+                    segments[at[b]] = 2 * s;
+                    segmentEnds[at[b]++] = segEnd[s];
+                }
+            }
+        }
+
+        /** The band of height y, clamped to the bands (monotone in y). */
+        int of(double y) {
+            double b = Math.floor((y - y0) / height);
+            return b < 0 ? 0 : b >= count ? count - 1 : (int) b;
+        }
     }
 
     int edgeCount() {

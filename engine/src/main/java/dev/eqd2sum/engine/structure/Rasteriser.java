@@ -46,12 +46,15 @@ import java.util.Locale;
  * is another ({@link RasterOptions#nodeLattices}: a prior's, resampled) peaks at its own nodes: those inside the
  * structure are samples without volume too, and, when that grid lies along this one's axes (flips and other
  * spacings allowed), its lines' crossings with the outline and its nodes on the end caps, as for this grid; a
- * rotated grid's cells meet the surface obliquely, where its nodes inside are all that is sampled. Points on the outline
+ * rotated grid's cells meet the surface obliquely, where its nodes inside are all that is sampled; a grid with more
+ * than {@link #LATTICE_BUDGET} nodes in the structure's box adds nothing. Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
  * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings, cap nodes or other grids' nodes, and its vertices at its slabs'
  * ends only: they would outnumber its boundary samples.
  * A sliver that no sub-sample hits is represented by a point of the outline within it.
- * Thus every sample lies inside the structure and the samples add up to the volume inside the grid.
+ * Thus every sample lies inside the structure (points on any contour's path counting as inside, as DOMAIN.md says:
+ * also a hole's edge where it runs inside another, overlapping hole) and the samples add up to the volume inside
+ * the grid.
  *
  * <p>Work is split for the common fork-join pool: the slices are walked in chunks of
  * {@value #SLICES_PER_CHUNK} in parallel, each rasterising the planes it reaches (once each, kept only while
@@ -312,6 +315,13 @@ public final class Rasteriser {
         }
         return out;
     }
+
+    /**
+     * A node lattice with more nodes than this in a structure's box (within the grid) adds none to it: a structure
+     * large against that grid's spacing (a liver against a 1 mm prior grid), whose nodes would outnumber its other
+     * samples many times over.
+     */
+    static final long LATTICE_BUDGET = 4 * AUTO_SAMPLE_BUDGET;
 
     /** A node lattice whose map's off-diagonal entries are within this of 0 is along the grid's axes. */
     static final double AXIS_ALIGNED = 1e-9;
@@ -644,8 +654,11 @@ public final class Rasteriser {
                 y0 = Math.min(y0, p.region.minY);
                 y1 = Math.max(y1, p.region.maxY);
             }
-            double[] box = {Math.max(x0, -0.5), Math.min(x1, nx - 0.5), Math.max(y0, -0.5), Math.min(y1, ny - 0.5),
-                    Math.max(planes.get(0).lo, -0.5), Math.min(planes.get(planes.size() - 1).hi, nz - 0.5)};
+            // the structure's box, widened by the inside test's tolerances, within the grid
+            double on = PlaneRaster.ON_OUTLINE;
+            double[] box = {Math.max(x0 - on, -0.5), Math.min(x1 + on, nx - 0.5), Math.max(y0 - on, -0.5),
+                    Math.min(y1 + on, ny - 0.5), Math.max(planes.get(0).lo - SLAB_SNAP, -0.5),
+                    Math.min(planes.get(planes.size() - 1).hi + SLAB_SNAP, nz - 0.5)};
             if (box[0] > box[1] || box[2] > box[3] || box[4] > box[5]) {
                 return;
             }
@@ -668,12 +681,25 @@ public final class Rasteriser {
                 int b1 = Math.min(lattice.nb() - 1, (int) Math.floor(hi[1] + 1e-6));
                 int c0 = Math.max(0, (int) Math.ceil(lo[2] - 1e-6));
                 int c1 = Math.min(lattice.nc() - 1, (int) Math.floor(hi[2] + 1e-6));
+                long candidates = 0;
                 for (int c = c0; c <= c1; c++) {
                     for (int b = b0; b <= b1; b++) {
                         for (int a = a0; a <= a1; a++) {
                             lattice.nodeToIndex().apply(a, b, c, at);
-                            if (at[0] >= box[0] && at[0] <= box[1] && at[1] >= box[2] && at[1] <= box[3]
-                                    && at[2] >= box[4] && at[2] <= box[5] && encloses(at[0], at[1], at[2])) {
+                            if (inBox(at, box)) {
+                                candidates++;
+                            }
+                        }
+                    }
+                }
+                if (candidates > LATTICE_BUDGET) {
+                    continue; // a structure large against that grid's spacing: its nodes would swamp the samples
+                }
+                for (int c = c0; c <= c1; c++) {
+                    for (int b = b0; b <= b1; b++) {
+                        for (int a = a0; a <= a1; a++) {
+                            lattice.nodeToIndex().apply(a, b, c, at);
+                            if (inBox(at, box) && encloses(at[0], at[1], at[2])) {
                                 addSample((float) at[0], (float) at[1], (float) at[2], 0f);
                             }
                         }
@@ -754,7 +780,8 @@ public final class Rasteriser {
                         Math.min(p.region.maxY, ny - 0.5), true);
                 for (int side = 0; side < 2; side++) {
                     double end = side == 0 ? zLo : zHi;
-                    boolean gridEnd = side == 0 ? zLo > p.lo : zHi < p.hi;
+                    // the grid's end bounds what is sampled, whatever lies beyond it
+                    boolean gridEnd = side == 0 ? zLo <= -0.5 + SLAB_SNAP : zHi >= nz - 0.5 - SLAB_SNAP;
                     for (double y : ys) {
                         for (double x : xs) {
                             if (p.region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)
@@ -779,6 +806,11 @@ public final class Rasteriser {
                 }
             }
             return false;
+        }
+
+        private static boolean inBox(double[] at, double[] box) {
+            return at[0] >= box[0] && at[0] <= box[1] && at[1] >= box[2] && at[1] <= box[3] && at[2] >= box[4]
+                    && at[2] <= box[5];
         }
 
         /**

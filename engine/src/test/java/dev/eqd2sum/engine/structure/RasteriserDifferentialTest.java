@@ -131,7 +131,9 @@ class RasteriserDifferentialTest {
         c.grid = new GridGeometry(nx, ny, nz, new double[] {c.ox, c.oy, c.oz}, new double[] {c.sx, c.sy, c.sz},
                 new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, 1});
         int count = 2 + r.nextInt(8);
-        double z = c.oz + c.sz * (1 + r.nextDouble() * 2);
+        // sometimes from below the grid or on beyond its top: the grid's end bounds the samples
+        double z = c.oz + c.sz * (r.nextInt(4) == 0 ? -1 - r.nextDouble() : 1 + r.nextDouble() * 2);
+        double top = c.oz + c.sz * (r.nextInt(4) == 0 ? nz + 2 : nz - 2);
         List<PlanarContour> contours = new ArrayList<>();
         for (int q = 0; q < count; q++) {
             CasePlane p = new CasePlane(z);
@@ -153,7 +155,7 @@ class RasteriserDifferentialTest {
                 contours.add(contour(g.mm.get(t), z, g.types.get(t)));
             }
             z += c.sz * (0.4 + 1.2 * r.nextDouble());
-            if (z > c.oz + c.sz * (nz - 2)) {
+            if (z > top) {
                 break;
             }
         }
@@ -304,9 +306,12 @@ class RasteriserDifferentialTest {
                     .extracting(Arrays::toString).isEmpty();
             return;
         }
-        // along the axes, the lattice's crossings with the outline and its cap nodes too: each in the structure
+        // along the axes, the lattice's crossings with the outline and its cap nodes too: each in the structure and
+        // in the grid
         for (float[] a : added) {
             assertThat(a[3]).isZero();
+            assertThat(a[0] >= -0.5f && a[0] <= g.nx() - 0.5f && a[1] >= -0.5f && a[1] <= g.ny() - 0.5f
+                    && a[2] >= -0.5f && a[2] <= g.nz() - 0.5f).as("%s in the grid", Arrays.toString(a)).isTrue();
             boolean held = false;
             for (CasePlane p : c.planes) {
                 if (a[2] >= p.lo - 1e-5 && a[2] <= p.hi + 1e-5 && p.hi > p.lo) {

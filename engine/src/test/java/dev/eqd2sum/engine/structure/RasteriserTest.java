@@ -532,6 +532,22 @@ class RasteriserTest {
         assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, 4, 4, 5)).isLessThan(27 * 0.8 - 1);
     }
 
+    /**
+     * At the grid's end the cap nodes are sampled even where the structure goes on beyond it: the grid ends at
+     * z = 10 mm, a slab boundary of planes z = -5..15 mm, and a prior's peak 0.6 mm above it is read on the grid's
+     * end over its node (a review found 18.58 Gy there against 21.6 Gy).
+     */
+    @Test
+    void aPriorsPeakJustBeyondTheGridsEndIsReadOnTheGridsEnd() {
+        GridGeometry grid = GridGeometry.axisAligned(40, 40, 15, -39, -39, -19, 2, 2, 2); // ends at z = 10 mm
+        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -7.4, 2.5, 2.5, 3);
+        NodeLattice lattice = new NodeLattice(grid.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 11);
+        // node (4, 4, 6) at (1.2, -0.2, 10.6) mm
+        assertThat(priorTent(raster(box, grid, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, 4, 4, 6))
+                .isCloseTo(27 * 0.8, within(1e-4));
+    }
+
     /** The largest of a 27 Gy trilinear tent on the lattice's node (a, b, c) over the samples. */
     private static double priorTent(SamplePoints p, NodeLattice lattice, int a, int b, int c) {
         dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
