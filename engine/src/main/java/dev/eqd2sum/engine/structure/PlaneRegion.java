@@ -479,39 +479,13 @@ final class PlaneRegion {
 
     /**
      * Whether (x, y) is inside by the scan's rule (winding of outer contours minus holes positive, XOR contours
-     * toggling, edges half-open [ey0, ey1)). Stateless: safe on any thread. Meant for points between crossings
-     * ({@link #crossingsWithin}); a point on the outline may count either way.
+     * toggling, edges half-open [ey0, ey1)), reading only the edges of its height's band ({@link Bands}, made on the
+     * first question): safe on any thread. Meant for points between crossings ({@link #crossingsWithin}); a point
+     * on the outline may count either way.
      */
     boolean contains(double x, double y) {
         if (y < minY || y > maxY || x < minX || x > maxX) {
             return false;
-        }
-        int winding = 0;
-        boolean parity = false;
-        for (int e = 0; e < edgeCount; e++) {
-            if (ey0[e] <= y && y < ey1[e] && ex0[e] + (y - ey0[e]) * slope[e] <= x) {
-                if (delta[e] == 0) {
-                    parity = !parity;
-                } else {
-                    winding += delta[e];
-                }
-            }
-        }
-        return (winding > 0) ^ parity;
-    }
-
-    /**
-     * Whether (x, y) is inside or on the outline: {@link #contains}, or within {@code onOutline} (at most
-     * {@value #MAX_ON_OUTLINE}) of a contour's edge (so a point on the path counts as inside whichever way the scan's
-     * half-open rule takes it). Stateless; each question reads only the edges of its height's band ({@link Bands}),
-     * with the same answer as asking every edge.
-     */
-    boolean containsOrOn(double x, double y, double onOutline) {
-        if (y < minY - onOutline || y > maxY + onOutline || x < minX - onOutline || x > maxX + onOutline) {
-            return false;
-        }
-        if (!(onOutline <= MAX_ON_OUTLINE)) {
-            throw new IllegalArgumentException("onOutline above " + MAX_ON_OUTLINE + ": " + onOutline);
         }
         Bands bands = bands();
         int band = bands.of(y);
@@ -527,9 +501,27 @@ final class PlaneRegion {
                 }
             }
         }
-        if ((winding > 0) ^ parity) {
+        return (winding > 0) ^ parity;
+    }
+
+    /**
+     * Whether (x, y) is inside or on the outline: {@link #contains}, or within {@code onOutline} (at most
+     * {@value #MAX_ON_OUTLINE}) of a contour's edge (so a point on the path counts as inside whichever way the scan's
+     * half-open rule takes it). Safe on any thread; like {@link #contains} it reads only its height's band, with the
+     * same answer as asking every edge.
+     */
+    boolean containsOrOn(double x, double y, double onOutline) {
+        if (y < minY - onOutline || y > maxY + onOutline || x < minX - onOutline || x > maxX + onOutline) {
+            return false;
+        }
+        if (!(onOutline <= MAX_ON_OUTLINE)) {
+            throw new IllegalArgumentException("onOutline above " + MAX_ON_OUTLINE + ": " + onOutline);
+        }
+        if (contains(x, y)) {
             return true;
         }
+        Bands bands = bands();
+        int band = bands.of(y);
         for (int q = bands.segmentStart[band]; q < bands.segmentStart[band + 1]; q++) {
             int v = bands.segments[q], w = bands.segmentEnds[q];
             double ax = vertices[v], ay = vertices[v + 1], dx = vertices[w] - ax, dy = vertices[w + 1] - ay;

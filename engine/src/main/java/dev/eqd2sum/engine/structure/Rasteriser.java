@@ -273,14 +273,17 @@ public final class Rasteriser {
         if (zHi - zLo <= 0) {
             return new float[0];
         }
-        int from = Math.max(0, (int) Math.floor(zLo) + 1);
-        int to = between ? Math.min(nz - 1, (int) Math.ceil(zHi) - 1) : from - 1;
-        float[] levels = new float[Math.max(0, to - from + 1) + 2];
+        return levels(zLo, zHi, between ? latticeValues(0, 1, nz, zLo, zHi, false) : new double[0]);
+    }
+
+    /** zLo, the heights between (ascending, strictly inside), then zHi, distinct as floats. */
+    static float[] levels(double zLo, double zHi, double[] between) {
+        float[] levels = new float[between.length + 2];
         int count = 0;
         levels[count++] = (float) zLo;
-        for (int k = from; k <= to; k++) {
-            if (k > zLo && k < zHi && (float) k != levels[count - 1]) {
-                levels[count++] = k;
+        for (double k : between) {
+            if ((float) k != levels[count - 1]) {
+                levels[count++] = (float) k;
             }
         }
         if ((float) zHi != levels[count - 1]) {
@@ -618,21 +621,46 @@ public final class Rasteriser {
             double zGridLo = -0.5, zGridHi = nz - 0.5;
             for (Plane p : planes) {
                 float[] levels = outlineLevels(Math.max(p.lo, zGridLo), Math.min(p.hi, zGridHi), nz, crossings);
-                if (levels.length == 0) {
-                    continue;
+                if (levels.length > 0) {
+                    // this grid's lines: whole x and y (columns and rows of voxel centres)
+                    addOutline(p, levels, crossings ? levels : null, 0, 1, nx, 0, 1, ny);
                 }
-                double[] v = p.region.vertices;
-                int[] starts = p.region.contourStarts;
-                for (int c = 0; c + 1 < starts.length; c++) {
-                    for (int q = starts[c]; q < starts[c + 1]; q += 2) {
-                        int w = q + 2 < starts[c + 1] ? q + 2 : starts[c];
-                        double ax = v[q], ay = v[q + 1], bx = v[w], by = v[w + 1];
-                        if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
-                            addAtLevels((float) ax, (float) ay, levels);
+            }
+        }
+
+        /**
+         * Zero-volume samples on plane p's outline, inside the grid in plane: each contour vertex at
+         * {@code vertexLevels}, and, at {@code crossingLevels} (none when null), each point where a contour's edge
+         * crosses one of a lattice's lines strictly between its ends (x = oi + si t, t < ni, and y likewise).
+         */
+        private void addOutline(Plane p, float[] vertexLevels, float[] crossingLevels, double oi, double si, int ni,
+                                double oj, double sj, int nj) {
+            double[] v = p.region.vertices;
+            int[] starts = p.region.contourStarts;
+            for (int c = 0; c + 1 < starts.length; c++) {
+                for (int e = starts[c]; e < starts[c + 1]; e += 2) {
+                    int w = e + 2 < starts[c + 1] ? e + 2 : starts[c];
+                    double ax = v[e], ay = v[e + 1], bx = v[w], by = v[w + 1];
+                    if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
+                        addAtLevels((float) ax, (float) ay, vertexLevels);
+                    }
+                    if (crossingLevels == null) {
+                        continue;
+                    }
+                    if (ax != bx) {
+                        for (double x : latticeValues(oi, si, ni, Math.min(ax, bx), Math.max(ax, bx), false)) {
+                            double y = ay + (x - ax) * (by - ay) / (bx - ax);
+                            if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                                addAtLevels((float) x, (float) y, crossingLevels);
+                            }
                         }
-                        if (crossings) {
-                            addCrossings(ax, ay, bx, by, true, levels);  // columns of voxel centres (whole x)
-                            addCrossings(ay, ax, by, bx, false, levels); // rows (whole y)
+                    }
+                    if (ay != by) {
+                        for (double y : latticeValues(oj, sj, nj, Math.min(ay, by), Math.max(ay, by), false)) {
+                            double x = ax + (y - ay) * (bx - ax) / (by - ay);
+                            if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
+                                addAtLevels((float) x, (float) y, crossingLevels);
+                            }
                         }
                     }
                 }
@@ -681,13 +709,17 @@ public final class Rasteriser {
                 int b1 = Math.min(lattice.nb() - 1, (int) Math.floor(hi[1] + 1e-6));
                 int c0 = Math.max(0, (int) Math.ceil(lo[2] - 1e-6));
                 int c1 = Math.min(lattice.nc() - 1, (int) Math.floor(hi[2] + 1e-6));
+                // one pass: the nodes inside, kept aside until the box is known to hold no more than the budget
+                FloatList inside = new FloatList();
                 long candidates = 0;
-                for (int c = c0; c <= c1; c++) {
+                for (int c = c0; c <= c1 && candidates <= LATTICE_BUDGET; c++) {
                     for (int b = b0; b <= b1; b++) {
                         for (int a = a0; a <= a1; a++) {
                             lattice.nodeToIndex().apply(a, b, c, at);
-                            if (inBox(at, box)) {
-                                candidates++;
+                            if (inBox(at, box) && ++candidates <= LATTICE_BUDGET && encloses(at[0], at[1], at[2])) {
+                                inside.add((float) at[0]);
+                                inside.add((float) at[1]);
+                                inside.add((float) at[2]);
                             }
                         }
                     }
@@ -695,15 +727,8 @@ public final class Rasteriser {
                 if (candidates > LATTICE_BUDGET) {
                     continue; // a structure large against that grid's spacing: its nodes would swamp the samples
                 }
-                for (int c = c0; c <= c1; c++) {
-                    for (int b = b0; b <= b1; b++) {
-                        for (int a = a0; a <= a1; a++) {
-                            lattice.nodeToIndex().apply(a, b, c, at);
-                            if (inBox(at, box) && encloses(at[0], at[1], at[2])) {
-                                addSample((float) at[0], (float) at[1], (float) at[2], 0f);
-                            }
-                        }
-                    }
+                for (int q = 0; q < inside.size; q += 3) {
+                    addSample(inside.a[q], inside.a[q + 1], inside.a[q + 2], 0f);
                 }
                 if (lattice.nodeToIndex().isAxisAligned(AXIS_ALIGNED)) {
                     addLatticeSurface(lattice);
@@ -731,49 +756,11 @@ public final class Rasteriser {
                     continue;
                 }
                 double[] between = latticeValues(ok, sk, lattice.nc(), zLo, zHi, false);
-                float[] levels = new float[between.length + 2];
-                int count = 0;
-                levels[count++] = (float) zLo;
-                for (double k : between) {
-                    if ((float) k != levels[count - 1]) {
-                        levels[count++] = (float) k;
-                    }
-                }
-                if ((float) zHi != levels[count - 1]) {
-                    levels[count++] = (float) zHi;
-                }
-                levels = Arrays.copyOf(levels, count);
-                float[] inner = new float[between.length];
+                float[] inner = new float[between.length]; // the vertices at the slab's ends are outline samples
                 for (int t = 0; t < between.length; t++) {
                     inner[t] = (float) between[t];
                 }
-                double[] v = p.region.vertices;
-                int[] starts = p.region.contourStarts;
-                for (int c = 0; c + 1 < starts.length; c++) {
-                    for (int e = starts[c]; e < starts[c + 1]; e += 2) {
-                        int w = e + 2 < starts[c + 1] ? e + 2 : starts[c];
-                        double ax = v[e], ay = v[e + 1], bx = v[w], by = v[w + 1];
-                        if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
-                            addAtLevels((float) ax, (float) ay, inner);
-                        }
-                        if (ax != bx) {
-                            for (double x : latticeValues(oi, si, lattice.na(), Math.min(ax, bx), Math.max(ax, bx), false)) {
-                                double y = ay + (x - ax) * (by - ay) / (bx - ax);
-                                if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
-                                    addAtLevels((float) x, (float) y, levels);
-                                }
-                            }
-                        }
-                        if (ay != by) {
-                            for (double y : latticeValues(oj, sj, lattice.nb(), Math.min(ay, by), Math.max(ay, by), false)) {
-                                double x = ax + (y - ay) * (bx - ax) / (by - ay);
-                                if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
-                                    addAtLevels((float) x, (float) y, levels);
-                                }
-                            }
-                        }
-                    }
-                }
+                addOutline(p, inner, levels(zLo, zHi, between), oi, si, lattice.na(), oj, sj, lattice.nb());
                 double[] xs = latticeValues(oi, si, lattice.na(), Math.max(p.region.minX, -0.5),
                         Math.min(p.region.maxX, nx - 0.5), true);
                 double[] ys = latticeValues(oj, sj, lattice.nb(), Math.max(p.region.minY, -0.5),
@@ -835,29 +822,6 @@ public final class Rasteriser {
                 }
             }
             return false;
-        }
-
-        /**
-         * Where the edge from (au, av) to (bu, bv) crosses the grid lines u = whole strictly between its ends (its ends
-         * are vertices), within the grid; u is x when {@code uIsX}, else y (and v the other).
-         */
-        private void addCrossings(double au, double av, double bu, double bv, boolean uIsX, float[] levels) {
-            if (au == bu) {
-                return;
-            }
-            int nu = uIsX ? nx : ny, nv = uIsX ? ny : nx;
-            int from = Math.max(0, (int) Math.floor(Math.min(au, bu)) + 1);
-            int to = Math.min(nu - 1, (int) Math.ceil(Math.max(au, bu)) - 1);
-            for (int u = from; u <= to; u++) {
-                double v = av + (u - au) * (bv - av) / (bu - au);
-                if (v >= -0.5 && v <= nv - 0.5) {
-                    if (uIsX) {
-                        addAtLevels(u, (float) v, levels);
-                    } else {
-                        addAtLevels((float) v, u, levels);
-                    }
-                }
-            }
         }
 
         private void addAtLevels(float x, float y, float[] levels) {
