@@ -19,6 +19,7 @@ import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 
 import dev.eqd2sum.engine.kernel.KernelProvider;
 import dev.eqd2sum.engine.kernel.OpenClDoseKernels;
+import dev.eqd2sum.engine.kernel.SignalHandlers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class OpenClDevices {
         boolean buildEverywhere = java.util.Arrays.asList(args).contains("--build-everywhere");
         int gpus = 0;
         int devices = 0;
+        SignalHandlers.Snapshot jvmHandlers = SignalHandlers.snapshot(); // POCL's LLVM replaces them (SignalHandlers)
         try {
             CL.setExceptionsEnabled(true);
             int[] n = new int[1];
@@ -86,6 +88,10 @@ public final class OpenClDevices {
             }
         } catch (RuntimeException | LinkageError e) {
             System.out.println("opencl: not usable: " + e);
+        } finally {
+            if (jvmHandlers != null) {
+                jvmHandlers.restore();
+            }
         }
         System.out.println("provider, forced opencl: " + describe("opencl"));
         System.out.println("provider, auto (one std case): " + KernelProvider.select("auto", 6_000_000L).message());

@@ -136,7 +136,9 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
      *                              or the program does not build; the message says which
      */
     public static OpenClDoseKernels open() throws UnavailableException {
-        List<Candidate> devices = listDevices();
+        // POCL installs LLVM's signal handlers over the JVM's while it lists its devices (it could while it
+        // builds the program too): each call is guarded on its own, so that they are back within milliseconds.
+        List<Candidate> devices = SignalHandlers.preserving(OpenClDoseKernels::listDevices);
         Candidate best = null;
         for (Candidate c : devices) {
             if (c.gpuOrAccelerator()) {
@@ -157,9 +159,10 @@ public final class OpenClDoseKernels implements DoseKernelSupport, AutoCloseable
                     ? "no OpenCL device found"
                     : "no GPU, accelerator or CPU device, only " + devices.stream().map(Candidate::name).toList());
         }
+        Candidate chosen = best;
         try {
-            return new OpenClDoseKernels(best.platform(), best.device(), best.name(), best.gpuOrAccelerator(),
-                    best.fp64());
+            return SignalHandlers.preserving(() -> new OpenClDoseKernels(chosen.platform(), chosen.device(),
+                    chosen.name(), chosen.gpuOrAccelerator(), chosen.fp64()));
         } catch (CLException e) {
             throw new UnavailableException("OpenCL device " + best.name() + " could not start: " + e.getMessage(), e);
         }
