@@ -67,7 +67,9 @@ inside, a node's column where a slab ends on the surface over it, and the outlin
 lines at both slab ends and every whole k between, with no volume; prism_raster, which for a pixel the structure covers without holding a sub-cell centre
 finds the point of the outline that PlaneRaster takes: witness; and, with no volume, the nodes of every course's
 own grid that is not the output grid lying in the structure, with, for such a grid along the output grid's axes,
-its lines' crossings with the outline and its nodes on the end caps: lattice_nodes) and recomputes from them every statistic of every
+its lines' crossings with the outline and its nodes on the end caps, and for a rotated grid its lines' crossings with
+the walls and caps and the walls' edges' crossings with its cell planes: lattice_nodes) and recomputes from them every
+statistic of every
 scope
 (compare_statistics): Dmax, Dmin, Dmean, volume, D<x>cc, D<x>% and V<x>Gy by the weighted midpoint rule
 (Hyndman & Fan 1996, definition 5; the samples without volume count for Dmax and Dmin only), the courses' EQD2 statistics by README's rule for one and for several
@@ -1145,9 +1147,12 @@ def lattice_nodes(shape, grid, courses):
                 r = r | near_outline(q, x, y)
             inside[sel] |= r
         found.append(idx[:, inside].astype(np.float32).astype(np.float64))
-        # a lattice along the output grid's axes: where its dose can peak on the surface (Rasteriser.addLatticeSurface)
+        # where its dose can peak on the surface: a lattice along the output grid's axes (Rasteriser.addLatticeSurface),
+        # a rotated one (Rasteriser.addObliqueLatticeSurface)
         if np.all(np.abs(lin - np.diag(np.diag(lin))) <= AXIS_ALIGNED):
             found.append(lattice_surface(planes, grid, o, np.diag(lin), c['grid'].shape))
+        else:
+            found.append(lattice_oblique_surface(planes, grid, lin, o, c['grid'].shape, box))
     return np.concatenate(found, axis=1)
 
 
@@ -1230,6 +1235,152 @@ def lattice_surface(planes, grid, origin, step, shape):
                         keep &= ~holds(b_polys, (b_polys, b_signs, b_kind), gx, gy)
                     r += step_q
             pts += [(x, y, end) for x, y in zip(gx[keep], gy[keep])]
+    if not pts:
+        return np.zeros((3, 0))
+    return np.array(pts, dtype=np.float64).T.astype(np.float32).astype(np.float64)
+
+
+def holds_region(region_polys, region, x, y):
+    """PlaneRegion.containsOrOn: in the region by its rule, or within ON_OUTLINE of a contour."""
+    r = region_contains(region, x, y)
+    for poly in region_polys:
+        r = r | near_outline(poly, x, y)
+    return r
+
+
+def held_beyond(planes, q, above, end, x, y):
+    """Rasteriser.heldBeyond: whether a plane with thickness beyond plane q's end (above it when above) holds each
+    (x, y) there."""
+    held = np.zeros(np.shape(x), dtype=bool)
+    step_q = 1 if above else -1
+    r = q + step_q
+    while 0 <= r < len(planes):
+        b_polys, (b_signs, b_kind), b_lo, b_hi = planes[r]
+        if (b_lo > end + SLAB_SNAP) if above else (b_hi < end - SLAB_SNAP):
+            break
+        if b_hi - b_lo > 0:
+            held |= holds_region(b_polys, (b_polys, b_signs, b_kind), x, y)
+        r += step_q
+    return held
+
+
+def clip_range(t0, t1, o, d, lo, hi):
+    """Rasteriser.clip: (t0, t1) narrowed to where o + t d lies within [lo, hi] (o, t0, t1 arrays; d a number);
+    returns t0, t1 and which are not empty."""
+    if d == 0:
+        return t0, t1, (o >= lo) & (o <= hi) & (t0 <= t1)
+    ta, tb = (lo - o) / d, (hi - o) / d
+    t0 = np.maximum(t0, np.minimum(ta, tb))
+    t1 = np.minimum(t1, np.maximum(ta, tb))
+    return t0, t1, t0 <= t1
+
+
+def lattice_oblique_surface(planes, grid, lin, origin, shape, box):
+    """
+    For a node lattice not along the output grid's axes (node (a, b, c) at lin @ (a, b, c) + origin in output
+    index units; shape its node counts; box the structure's box as lattice_nodes makes it): where the lattice's
+    lines cross a plane's walls within its slab, or cross a slab end that is the structure's surface or the grid's
+    end inside the plane's region; and where each vertex's vertical edge (between its slab's ends) and each contour
+    edge at both slab ends cross the lattice's cell planes; inside the grid in plane (Rasteriser.
+    addObliqueLatticeSurface); output-grid indices, float32-rounded.
+    """
+    nx, ny, nz = grid.shape
+    if any(a > b for a, b in box):
+        return np.zeros((3, 0))  # the structure misses the grid (Rasteriser.addLatticeNodes asks nothing then)
+    to_node = np.linalg.inv(np.vstack([np.hstack([lin, np.reshape(origin, (3, 1))]), [0, 0, 0, 1]]))
+
+    def node_of(x, y, z):
+        return to_node[:3, :3] @ np.array([x, y, z], dtype=np.float64) + to_node[:3, 3]
+
+    def in_plane(x, y):
+        return (x >= -0.5) & (x <= nx - 0.5) & (y >= -0.5) & (y <= ny - 0.5)
+
+    pts = []
+    # the walls' edges across the cell planes
+    for q, (polys, _, lo, hi) in enumerate(planes):
+        z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
+        if z_hi - z_lo <= 0:
+            continue
+        for poly in polys:
+            for v in range(len(poly)):
+                (ax, ay), (bx, by) = poly[v], poly[(v + 1) % len(poly)]
+                segments = [(ax, ay, z_lo, ax, ay, z_hi)] if in_plane(ax, ay) else []
+                segments += [(ax, ay, end, bx, by, end) for end in (z_lo, z_hi)]
+                for sx, sy, sz, ex, ey, ez in segments:
+                    ua, ub = node_of(sx, sy, sz), node_of(ex, ey, ez)
+                    for d in range(3):
+                        if ua[d] == ub[d]:
+                            continue
+                        for u in lattice_values(0, 1, shape[d], min(ua[d], ub[d]), max(ua[d], ub[d]), False):
+                            f = (u - ua[d]) / (ub[d] - ua[d])
+                            x, y, z = sx + f * (ex - sx), sy + f * (ey - sy), sz + f * (ez - sz)
+                            if in_plane(x, y):
+                                pts.append((x, y, z))
+    # the node index ranges the box holds (Rasteriser.addLatticeNodes)
+    corners = np.array([node_of(box[0][i & 1], box[1][i >> 1 & 1], box[2][i >> 2]) for i in range(8)])
+    lo_n, hi_n = corners.min(axis=0), corners.max(axis=0)
+    ranges = [(max(0, int(np.ceil(lo_n[d] - 1e-6))), min(shape[d] - 1, int(np.floor(hi_n[d] + 1e-6))))
+              for d in range(3)]
+    # the lattice's lines across the walls and the caps
+    for d in range(3):
+        e1, e2 = (d + 1) % 3, (d + 2) % 3
+        if ranges[e1][0] > ranges[e1][1] or ranges[e2][0] > ranges[e2][1]:
+            continue
+        g1, g2 = np.meshgrid(np.arange(ranges[e1][0], ranges[e1][1] + 1),
+                             np.arange(ranges[e2][0], ranges[e2][1] + 1), indexing='ij')
+        nodes = np.zeros((3, g1.size))
+        nodes[e1], nodes[e2] = g1.ravel(), g2.ravel()
+        p0 = lin @ nodes + np.reshape(origin, (3, 1))
+        dx, dy, dz = lin[0, d], lin[1, d], lin[2, d]
+        t0, t1 = np.zeros(nodes.shape[1]), np.full(nodes.shape[1], shape[d] - 1.0)
+        keep = np.ones(nodes.shape[1], dtype=bool)
+        for k, dk in enumerate((dx, dy, dz)):
+            t0, t1, ok = clip_range(t0, t1, p0[k], dk, box[k][0], box[k][1])
+            keep &= ok
+        p0, t0, t1 = p0[:, keep], t0[keep], t1[keep]
+        if p0.shape[1] == 0:
+            continue
+        d_len2 = dx * dx + dy * dy
+        for q, (polys, (signs, kind), lo, hi) in enumerate(planes):
+            z_lo, z_hi = max(lo, -0.5), min(hi, nz - 0.5)
+            if z_hi - z_lo <= 0:
+                continue
+            s0, s1, ok = clip_range(t0, t1, p0[2], dz, z_lo, z_hi)
+            if ok.any():
+                x0, y0, z0, s0, s1 = p0[0, ok], p0[1, ok], p0[2, ok], s0[ok], s1[ok]
+                for poly in polys:
+                    a = np.asarray(poly, dtype=np.float64)
+                    b = np.roll(a, -1, axis=0)
+                    ex, ey = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
+                    denom = dx * ey - dy * ex
+                    ok_e = ~(denom * denom <= 1e-24 * d_len2 * (ex * ex + ey * ey))
+                    if not ok_e.any():
+                        continue
+                    ax, ay, ex, ey, denom = a[ok_e, 0], a[ok_e, 1], ex[ok_e], ey[ok_e], denom[ok_e]
+                    wx, wy = ax[None, :] - x0[:, None], ay[None, :] - y0[:, None]
+                    t = (wx * ey - wy * ex) / denom
+                    sp = (wx * dy - wy * dx) / denom
+                    hit = (t >= s0[:, None]) & (t <= s1[:, None]) & (sp >= 0) & (sp <= 1)
+                    li, _ = np.nonzero(hit)
+                    th = t[hit]
+                    x, y, z = x0[li] + th * dx, y0[li] + th * dy, z0[li] + th * dz
+                    inp = in_plane(x, y)
+                    pts += list(zip(x[inp], y[inp], z[inp]))
+            if dz == 0:
+                continue
+            for end, grid_end, above in ((z_lo, z_lo <= -0.5 + SLAB_SNAP, False),
+                                         (z_hi, z_hi >= nz - 0.5 - SLAB_SNAP, True)):
+                t = (end - p0[2]) / dz
+                sel = (t >= t0) & (t <= t1)
+                x, y = p0[0, sel] + t[sel] * dx, p0[1, sel] + t[sel] * dy
+                inp = in_plane(x, y)
+                x, y = x[inp], y[inp]
+                if len(x) == 0:
+                    continue
+                keep = holds_region(polys, (polys, signs, kind), x, y)
+                if not grid_end:
+                    keep &= ~held_beyond(planes, q, above, end, x, y)
+                pts += [(xx, yy, end) for xx, yy in zip(x[keep], y[keep])]
     if not pts:
         return np.zeros((3, 0))
     return np.array(pts, dtype=np.float64).T.astype(np.float32).astype(np.float64)

@@ -2,6 +2,7 @@ package dev.eqd2sum.engine.structure;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleConsumer;
 
 /**
  * The region one contour plane encloses, in the grid's in-plane index coordinates (x = i, y = j),
@@ -532,6 +533,60 @@ final class PlaneRegion {
             }
         }
         return false;
+    }
+
+    /** What {@link #forEachEdge} calls: a contour edge from (ax, ay) to (bx, by). */
+    @FunctionalInterface
+    interface EdgeVisitor {
+        void edge(double ax, double ay, double bx, double by);
+    }
+
+    /** Each contour's edges in order, the last from its last vertex back to its first. */
+    void forEachEdge(EdgeVisitor visitor) {
+        for (int c = 0; c + 1 < contourStarts.length; c++) {
+            for (int e = contourStarts[c]; e < contourStarts[c + 1]; e += 2) {
+                int w = e + 2 < contourStarts[c + 1] ? e + 2 : contourStarts[c];
+                visitor.edge(vertices[e], vertices[e + 1], vertices[w], vertices[w + 1]);
+            }
+        }
+    }
+
+    /**
+     * Each point where the line (x0, y0) + t (dx, dy), tLo <= t <= tHi, meets a contour edge (both closed; an edge
+     * parallel to the line is skipped): its t, to {@code out}, each edge once. Reads only the bands the line's
+     * stretch spans.
+     */
+    void lineCrossings(double x0, double y0, double dx, double dy, double tLo, double tHi, DoubleConsumer out) {
+        double ya = y0 + dy * tLo, yb = y0 + dy * tHi;
+        if (Math.max(ya, yb) < minY - MAX_ON_OUTLINE || Math.min(ya, yb) > maxY + MAX_ON_OUTLINE) {
+            return;
+        }
+        double xa = x0 + dx * tLo, xb = x0 + dx * tHi;
+        if (Math.max(xa, xb) < minX || Math.min(xa, xb) > maxX) {
+            return;
+        }
+        Bands bands = bands();
+        int bLo = bands.of(Math.min(ya, yb)), bHi = bands.of(Math.max(ya, yb));
+        double dLen2 = dx * dx + dy * dy;
+        for (int band = bLo; band <= bHi; band++) {
+            for (int q = bands.segmentStart[band]; q < bands.segmentStart[band + 1]; q++) {
+                int v = bands.segments[q], w = bands.segmentEnds[q];
+                double ax = vertices[v], ay = vertices[v + 1], ex = vertices[w] - ax, ey = vertices[w + 1] - ay;
+                // x0 + t dx = ax + s ex (and y): t = (w x e) / (d x e), s = (w x d) / (d x e), w = a - (x0, y0);
+                // parallel when |d x e| <= 1e-12 |d| |e|
+                double denom = dx * ey - dy * ex;
+                if (denom * denom <= 1e-24 * dLen2 * (ex * ex + ey * ey)) {
+                    continue;
+                }
+                double wx = ax - x0, wy = ay - y0;
+                double t = (wx * ey - wy * ex) / denom, s = (wx * dy - wy * dx) / denom;
+                // an edge listed in several bands counts in the band of the crossing's height
+                if (t >= tLo && t <= tHi && s >= 0 && s <= 1
+                        && Math.clamp(bands.of(y0 + dy * t), bLo, bHi) == band) {
+                    out.accept(t);
+                }
+            }
+        }
     }
 
     /** The largest {@code onOutline} that {@link #containsOrOn} takes (its bands are widened by this). */

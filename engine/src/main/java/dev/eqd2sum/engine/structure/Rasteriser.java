@@ -45,8 +45,10 @@ import java.util.Locale;
  * diagonally through a cell, where it can bulge by a quarter of the cell's twist at most. A course whose own grid
  * is another ({@link RasterOptions#nodeLattices}: a prior's, resampled) peaks at its own nodes: those inside the
  * structure are samples without volume too, and, when that grid lies along this one's axes (flips and other
- * spacings allowed), its lines' crossings with the outline and its nodes on the end caps, as for this grid; a
- * rotated grid's cells meet the surface obliquely, where its nodes inside are all that is sampled; a grid with more
+ * spacings allowed), its lines' crossings with the outline and its nodes on the end caps, as for this grid; for a
+ * rotated grid, its lines' crossings with the walls and the end caps and the walls' edges' crossings with its cell
+ * planes (its cells meet the surface obliquely, where the dose on a wall between those points can bulge: no finite
+ * set of points is exact there); a grid with more
  * than {@link #LATTICE_BUDGET} nodes in the structure's box adds nothing. Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
  * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings, cap nodes or other grids' nodes, and its vertices at its slabs'
@@ -635,36 +637,30 @@ public final class Rasteriser {
          */
         private void addOutline(Plane p, float[] vertexLevels, float[] crossingLevels, double oi, double si, int ni,
                                 double oj, double sj, int nj) {
-            double[] v = p.region.vertices;
-            int[] starts = p.region.contourStarts;
-            for (int c = 0; c + 1 < starts.length; c++) {
-                for (int e = starts[c]; e < starts[c + 1]; e += 2) {
-                    int w = e + 2 < starts[c + 1] ? e + 2 : starts[c];
-                    double ax = v[e], ay = v[e + 1], bx = v[w], by = v[w + 1];
-                    if (ax >= -0.5 && ax <= nx - 0.5 && ay >= -0.5 && ay <= ny - 0.5) {
-                        addAtLevels((float) ax, (float) ay, vertexLevels);
-                    }
-                    if (crossingLevels == null) {
-                        continue;
-                    }
-                    if (ax != bx) {
-                        for (double x : latticeValues(oi, si, ni, Math.min(ax, bx), Math.max(ax, bx), false)) {
-                            double y = ay + (x - ax) * (by - ay) / (bx - ax);
-                            if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
-                                addAtLevels((float) x, (float) y, crossingLevels);
-                            }
-                        }
-                    }
-                    if (ay != by) {
-                        for (double y : latticeValues(oj, sj, nj, Math.min(ay, by), Math.max(ay, by), false)) {
-                            double x = ax + (y - ay) * (bx - ax) / (by - ay);
-                            if (x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5) {
-                                addAtLevels((float) x, (float) y, crossingLevels);
-                            }
+            p.region.forEachEdge((ax, ay, bx, by) -> {
+                if (inGridPlane(ax, ay)) {
+                    addAtLevels((float) ax, (float) ay, vertexLevels);
+                }
+                if (crossingLevels == null) {
+                    return;
+                }
+                if (ax != bx) {
+                    for (double x : latticeValues(oi, si, ni, Math.min(ax, bx), Math.max(ax, bx), false)) {
+                        double y = ay + (x - ax) * (by - ay) / (bx - ax);
+                        if (inGridPlane(x, y)) {
+                            addAtLevels((float) x, (float) y, crossingLevels);
                         }
                     }
                 }
-            }
+                if (ay != by) {
+                    for (double y : latticeValues(oj, sj, nj, Math.min(ay, by), Math.max(ay, by), false)) {
+                        double x = ax + (y - ay) * (bx - ax) / (by - ay);
+                        if (inGridPlane(x, y)) {
+                            addAtLevels((float) x, (float) y, crossingLevels);
+                        }
+                    }
+                }
+            });
         }
 
         /**
@@ -732,6 +728,8 @@ public final class Rasteriser {
                 }
                 if (lattice.nodeToIndex().isAxisAligned(AXIS_ALIGNED)) {
                     addLatticeSurface(lattice);
+                } else {
+                    addObliqueLatticeSurface(lattice, box, new int[] {a0, a1, b0, b1, c0, c1});
                 }
             }
         }
@@ -742,8 +740,8 @@ public final class Rasteriser {
          * crossings and cap nodes do for this grid: every point where a contour's edge crosses one of the lattice's
          * lines, at both slab ends and at each of the lattice's node heights between; the vertices at those heights
          * too; and, on a slab end that is the structure's surface (no plane with thickness beyond it holds the point)
-         * or the grid's end, the lattice's in-plane nodes in the region. A rotated lattice's cells meet the surface
-         * obliquely, where no finite set of points is exact: its nodes inside only.
+         * or the grid's end, the lattice's in-plane nodes in the region. A rotated lattice:
+         * {@link #addObliqueLatticeSurface}.
          */
         private void addLatticeSurface(NodeLattice lattice) {
             Affine3 m = lattice.nodeToIndex();
@@ -781,6 +779,133 @@ public final class Rasteriser {
             }
         }
 
+        /**
+         * For a lattice not along this grid's axes (a prior registered with a rotation), points of the structure's
+         * surface where its dose can peak: where the lattice's lines (along which the dose is linear between nodes)
+         * cross a plane's walls, or cross an end cap that is the surface or the grid's end; and where the walls'
+         * edges (each vertex's vertical edge between the slab's ends, each contour edge at both ends) cross the
+         * lattice's cell planes. For a lattice rotated about the k axis these are the points
+         * {@link #addLatticeSurface} takes for an aligned one; in general the dose on a wall between them is a
+         * polynomial of degree three, whose maxima inside a cell's face are not sought. {@code nodes} is the range
+         * of node indices the box holds (a0, a1, b0, b1, c0, c1).
+         */
+        private void addObliqueLatticeSurface(NodeLattice lattice, double[] box, int[] nodes) {
+            Affine3 m = lattice.nodeToIndex();
+            Affine3 toNode = m.inverse();
+            int[] counts = {lattice.na(), lattice.nb(), lattice.nc()};
+            double[] ua = new double[3], ub = new double[3];
+            // the walls' edges across the cell planes
+            for (Plane p : planes) {
+                double zLo = Math.max(p.lo, -0.5), zHi = Math.min(p.hi, nz - 0.5);
+                if (zHi - zLo <= 0) {
+                    continue;
+                }
+                p.region.forEachEdge((ax, ay, bx, by) -> {
+                    if (inGridPlane(ax, ay)) {
+                        toNode.apply(ax, ay, zLo, ua);
+                        toNode.apply(ax, ay, zHi, ub);
+                        addCellCrossings(ax, ay, zLo, ax, ay, zHi, ua, ub, counts);
+                    }
+                    for (double end : new double[] {zLo, zHi}) {
+                        toNode.apply(ax, ay, end, ua);
+                        toNode.apply(bx, by, end, ub);
+                        addCellCrossings(ax, ay, end, bx, by, end, ua, ub, counts);
+                    }
+                });
+            }
+            // the lattice's lines across the walls and the caps
+            double[] p0 = new double[3];
+            for (int d = 0; d < 3; d++) {
+                int e1 = (d + 1) % 3, e2 = (d + 2) % 3;
+                double dx = m.get(0, d), dy = m.get(1, d), dz = m.get(2, d);
+                double[] node = new double[3];
+                for (int g1 = nodes[2 * e1]; g1 <= nodes[2 * e1 + 1]; g1++) {
+                    for (int g2 = nodes[2 * e2]; g2 <= nodes[2 * e2 + 1]; g2++) {
+                        node[d] = 0;
+                        node[e1] = g1;
+                        node[e2] = g2;
+                        m.apply(node[0], node[1], node[2], p0);
+                        double[] range = {0, counts[d] - 1};
+                        if (clip(range, p0[0], dx, box[0], box[1]) && clip(range, p0[1], dy, box[2], box[3])
+                                && clip(range, p0[2], dz, box[4], box[5])) {
+                            addLineCrossings(p0, dx, dy, dz, range[0], range[1]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * The points where the segment from (ax, ay, az) to (bx, by, bz) crosses a cell plane of the lattice (a node
+         * index, 0 .. count - 1, of any axis, strictly between its values ua and ub at the ends), inside the grid.
+         */
+        private void addCellCrossings(double ax, double ay, double az, double bx, double by, double bz,
+                                      double[] ua, double[] ub, int[] counts) {
+            for (int d = 0; d < 3; d++) {
+                if (ua[d] == ub[d]) {
+                    continue;
+                }
+                // the node indices strictly between (latticeValues(0, 1, count, lo, hi, false), without an array)
+                double lo = Math.min(ua[d], ub[d]), hi = Math.max(ua[d], ub[d]);
+                int to = (int) Math.min(counts[d] - 1, Math.ceil(hi) - 1);
+                for (int u = (int) Math.max(0, Math.floor(lo) + 1); u <= to; u++) {
+                    double f = (u - ua[d]) / (ub[d] - ua[d]);
+                    double x = ax + f * (bx - ax), y = ay + f * (by - ay), z = az + f * (bz - az);
+                    if (inGridPlane(x, y)) {
+                        addSample((float) x, (float) y, (float) z, 0f);
+                    }
+                }
+            }
+        }
+
+        /**
+         * The points where the line p0 + t (dx, dy, dz), tLo <= t <= tHi, crosses a plane's walls within its slab, or
+         * a slab end that is the structure's surface or the grid's end inside the plane's region; inside the grid.
+         */
+        private void addLineCrossings(double[] p0, double dx, double dy, double dz, double tLo, double tHi) {
+            double x0 = p0[0], y0 = p0[1], z0 = p0[2];
+            java.util.function.DoubleConsumer onWall = t -> {
+                double x = x0 + t * dx, y = y0 + t * dy;
+                if (inGridPlane(x, y)) {
+                    addSample((float) x, (float) y, (float) (z0 + t * dz), 0f);
+                }
+            };
+            double[] slab = new double[2];
+            for (int q = 0; q < planes.size(); q++) {
+                Plane p = planes.get(q);
+                double zLo = Math.max(p.lo, -0.5), zHi = Math.min(p.hi, nz - 0.5);
+                if (zHi - zLo <= 0) {
+                    continue;
+                }
+                slab[0] = tLo;
+                slab[1] = tHi;
+                if (!clip(slab, z0, dz, zLo, zHi)) {
+                    continue;
+                }
+                p.region.lineCrossings(x0, y0, dx, dy, slab[0], slab[1], onWall);
+                if (dz == 0) {
+                    continue;
+                }
+                for (int side = 0; side < 2; side++) {
+                    double end = side == 0 ? zLo : zHi;
+                    double t = (end - z0) / dz;
+                    if (t < tLo || t > tHi) {
+                        continue;
+                    }
+                    double x = x0 + t * dx, y = y0 + t * dy;
+                    boolean gridEnd = side == 0 ? zLo <= -0.5 + SLAB_SNAP : zHi >= nz - 0.5 - SLAB_SNAP;
+                    if (inGridPlane(x, y) && p.region.containsOrOn(x, y, PlaneRaster.ON_OUTLINE)
+                            && (gridEnd || !heldBeyond(q, side == 1, end, x, y))) {
+                        addSample((float) x, (float) y, (float) end, 0f);
+                    }
+                }
+            }
+        }
+
+        private boolean inGridPlane(double x, double y) {
+            return x >= -0.5 && x <= nx - 0.5 && y >= -0.5 && y <= ny - 0.5;
+        }
+
         /** Whether a plane with thickness beyond plane q's end (above it when {@code above}) holds (x, y) there. */
         private boolean heldBeyond(int q, boolean above, double end, double x, double y) {
             for (int r = above ? q + 1 : q - 1; r >= 0 && r < planes.size(); r += above ? 1 : -1) {
@@ -793,6 +918,20 @@ public final class Rasteriser {
                 }
             }
             return false;
+        }
+
+        /**
+         * Narrows range (t0, t1) to where o + t d lies within [lo, hi] (all of it or none when d is 0); false when
+         * nothing is left.
+         */
+        private static boolean clip(double[] range, double o, double d, double lo, double hi) {
+            if (d == 0) {
+                return o >= lo && o <= hi && range[0] <= range[1];
+            }
+            double ta = (lo - o) / d, tb = (hi - o) / d;
+            range[0] = Math.max(range[0], Math.min(ta, tb));
+            range[1] = Math.min(range[1], Math.max(ta, tb));
+            return range[0] <= range[1];
         }
 
         private static boolean inBox(double[] at, double[] box) {

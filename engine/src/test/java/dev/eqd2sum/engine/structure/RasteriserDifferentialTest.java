@@ -109,7 +109,22 @@ class RasteriserDifferentialTest {
     void aDoseOnAnAxisAlignedLatticePeaksAtASampleOfARectangularStructure(@ForAll long seed) {
         Case c = rectangleCase(seed);
         try {
-            checkLatticeNodes(c, new Random(seed ^ 0x5EC7_A11CL), true);
+            checkLatticeNodes(c, new Random(seed ^ 0x5EC7_A11CL), Lattices.ALIGNED);
+        } catch (AssertionError e) {
+            throw new AssertionError(c.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A dose on a rotated lattice peaks, along each of its lines, at a sample on that line ({@link #checkLineMaximum}:
+     * its nodes and its crossings with the walls and caps), over structures inside the grid in plane (rectangles,
+     * a hole in some), besides every check of {@link #otherGridsNodesAreSampledWhereTheStructureHoldsThem}.
+     */
+    @Property(tries = 60)
+    void aDoseOnARotatedLatticePeaksOnEachOfItsLinesAtASampleOnIt(@ForAll long seed) {
+        Case c = rectangleCase(seed);
+        try {
+            checkLatticeNodes(c, new Random(seed ^ 0x0B11_9E5L), Lattices.ROTATED);
         } catch (AssertionError e) {
             throw new AssertionError(c.describe() + ": " + e.getMessage(), e);
         }
@@ -181,11 +196,14 @@ class RasteriserDifferentialTest {
         }
     }
 
+    /** Which lattices {@link #checkLatticeNodes} draws: either kind (half each), along the grid's axes, rotated. */
+    enum Lattices { ANY, ALIGNED, ROTATED }
+
     static void checkLatticeNodes(Case c, Random r) {
-        checkLatticeNodes(c, r, false);
+        checkLatticeNodes(c, r, Lattices.ANY);
     }
 
-    static void checkLatticeNodes(Case c, Random r, boolean alignedOnly) {
+    static void checkLatticeNodes(Case c, Random r, Lattices which) {
         assignSlabs(c);
         GridGeometry g = c.grid;
         RasterOptions options = new RasterOptions(c.caps,
@@ -202,7 +220,8 @@ class RasteriserDifferentialTest {
                 hi[1] = Math.max(hi[1], b[3]);
             }
         }
-        boolean aligned = r.nextBoolean() || alignedOnly;
+        boolean coin = r.nextBoolean();
+        boolean aligned = which == Lattices.ALIGNED || which == Lattices.ANY && coin;
         double[] step = new double[3];
         double[] rot = {1, 0, 0, 0, 1, 0, 0, 0, 1};
         int[] count = new int[3];
@@ -301,13 +320,8 @@ class RasteriserDifferentialTest {
                 added.remove(hit);
             }
         }
-        if (!aligned) {
-            assertThat(added).as("samples at no node the structure holds (%d required ones found)", must)
-                    .extracting(Arrays::toString).isEmpty();
-            return;
-        }
-        // along the axes, the lattice's crossings with the outline and its cap nodes too: each in the structure and
-        // in the grid
+        // the lattice's crossings with the surface (its lines across walls and caps, the walls' edges across its cell
+        // planes) and, along the axes, its cap nodes too: each in the structure and in the grid
         for (float[] a : added) {
             assertThat(a[3]).isZero();
             assertThat(a[0] >= -0.5f && a[0] <= g.nx() - 0.5f && a[1] >= -0.5f && a[1] <= g.ny() - 0.5f
@@ -320,7 +334,116 @@ class RasteriserDifferentialTest {
             }
             assertThat(held).as("sample %s outside the structure", Arrays.toString(a)).isTrue();
         }
-        checkLatticeMaximum(c, lattice, with, r);
+        if (aligned) {
+            checkLatticeMaximum(c, lattice, with, r);
+        } else {
+            checkLineMaximum(c, lattice, with, r);
+        }
+    }
+
+    /**
+     * For a structure inside the grid in plane and any lattice (rotated ones included), a dose interpolated
+     * trilinearly on it (random node values) is linear along each of the lattice's lines between its nodes, so its
+     * maximum over the part of a line in the structure lies at a node or where the line crosses the surface: none of
+     * 20,000 points on random lines, inside the structure by the reference's classification, may read more than
+     * the samples on that line.
+     */
+    static void checkLineMaximum(Case c, NodeLattice lattice, SamplePoints samples, Random r) {
+        GridGeometry g = c.grid;
+        for (CasePlane p : c.planes) {
+            for (Group gr : p.groups) {
+                double[] b = bounds(gr.idx);
+                if (b[0] < -0.5 || b[1] < -0.5 || b[2] > g.nx() - 0.5 || b[3] > g.ny() - 0.5) {
+                    return; // the grid's side faces bound it there, which are not sampled
+                }
+            }
+        }
+        LatticeDose dose = new LatticeDose(lattice, r);
+        // the samples' maximum on each line: family d, and its other two node indices
+        Map<String, Double> onLine = new HashMap<>();
+        dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
+        for (int q = 0; q < samples.count(); q++) {
+            double[] n = toNode.apply(samples.i()[q], samples.j()[q], samples.k()[q]);
+            double v = dose.at(samples.i()[q], samples.j()[q], samples.k()[q]);
+            for (int d = 0; d < 3; d++) {
+                double u1 = n[(d + 1) % 3], u2 = n[(d + 2) % 3];
+                if (Math.abs(u1 - Math.rint(u1)) < 1e-4 && Math.abs(u2 - Math.rint(u2)) < 1e-4) {
+                    onLine.merge(d + ":" + (long) Math.rint(u1) + ":" + (long) Math.rint(u2), v, Math::max);
+                }
+            }
+        }
+        int[] size = {lattice.na(), lattice.nb(), lattice.nc()};
+        double[] at = new double[3];
+        int tested = 0;
+        for (int t = 0; t < 200_000 && tested < 20_000; t++) {
+            int d = r.nextInt(3);
+            double[] node = new double[3];
+            for (int e = 0; e < 3; e++) {
+                node[e] = e == d ? r.nextDouble() * (size[e] - 1) : r.nextInt(size[e]);
+            }
+            lattice.nodeToIndex().apply(node[0], node[1], node[2], at);
+            if (at[2] < -0.5 || at[2] > g.nz() - 0.5) {
+                continue;
+            }
+            boolean inside = false;
+            for (CasePlane p : c.planes) {
+                if (at[2] > p.lo + LATTICE_BAND && at[2] < p.hi - LATTICE_BAND
+                        && classify(p, at[0], at[1], CLASS_TOL, c.sx, c.sy) == IN) {
+                    inside = true;
+                }
+            }
+            if (!inside) {
+                continue;
+            }
+            tested++;
+            double v = dose.at(at[0], at[1], at[2]);
+            String line = d + ":" + (long) node[(d + 1) % 3] + ":" + (long) node[(d + 2) % 3];
+            assertThat(onLine.getOrDefault(line, Double.NEGATIVE_INFINITY))
+                    .as("the samples' maximum on line %s against the dose at %s on it", line, Arrays.toString(at))
+                    .isGreaterThanOrEqualTo(v - 1e-4);
+        }
+    }
+
+    /** A dose on a lattice's nodes (random values, 0 to 10 Gy), interpolated trilinearly; 0 beyond its nodes. */
+    static final class LatticeDose {
+        private final dev.eqd2sum.engine.geometry.Affine3 toNode;
+        private final int na, nb, nc;
+        private final double[] value;
+
+        LatticeDose(NodeLattice lattice, Random r) {
+            toNode = lattice.nodeToIndex().inverse();
+            na = lattice.na();
+            nb = lattice.nb();
+            nc = lattice.nc();
+            value = new double[na * nb * nc];
+            for (int q = 0; q < value.length; q++) {
+                value[q] = 10 * r.nextDouble();
+            }
+        }
+
+        double at(double x, double y, double z) {
+            double[] n = toNode.apply(x, y, z);
+            int[] cell = new int[3];
+            double[] f = new double[3];
+            int[] size = {na, nb, nc};
+            for (int d = 0; d < 3; d++) {
+                if (n[d] < -1e-9 || n[d] > size[d] - 1 + 1e-9) {
+                    return 0;
+                }
+                cell[d] = Math.min(Math.max((int) Math.floor(n[d]), 0), Math.max(size[d] - 2, 0));
+                f[d] = size[d] == 1 ? 0 : Math.min(Math.max(n[d] - cell[d], 0), 1);
+            }
+            double sum = 0;
+            for (int corner = 0; corner < 8; corner++) {
+                int a = cell[0] + (corner & 1), b = cell[1] + (corner >> 1 & 1), cc = cell[2] + (corner >> 2);
+                if (a >= na || b >= nb || cc >= nc) {
+                    continue;
+                }
+                sum += value[a + na * (b + nb * cc)] * ((corner & 1) == 1 ? f[0] : 1 - f[0])
+                        * ((corner >> 1 & 1) == 1 ? f[1] : 1 - f[1]) * ((corner >> 2) == 1 ? f[2] : 1 - f[2]);
+            }
+            return sum;
+        }
     }
 
     /**
@@ -366,34 +489,8 @@ class RasteriserDifferentialTest {
         if (lo[0] < -0.5 || lo[1] < -0.5 || hi[0] > g.nx() - 0.5 || hi[1] > g.ny() - 0.5) {
             return; // the grid's side faces bound it there, which are not sampled
         }
-        int na = lattice.na(), nb = lattice.nb(), nc = lattice.nc();
-        double[] value = new double[na * nb * nc];
-        for (int q = 0; q < value.length; q++) {
-            value[q] = 10 * r.nextDouble();
-        }
-        java.util.function.ToDoubleFunction<double[]> dose = x -> {
-            double[] n = toNode.apply(x[0], x[1], x[2]);
-            int[] cell = new int[3];
-            double[] f = new double[3];
-            int[] size = {na, nb, nc};
-            for (int d = 0; d < 3; d++) {
-                if (n[d] < -1e-9 || n[d] > size[d] - 1 + 1e-9) {
-                    return 0;
-                }
-                cell[d] = Math.min(Math.max((int) Math.floor(n[d]), 0), Math.max(size[d] - 2, 0));
-                f[d] = size[d] == 1 ? 0 : Math.min(Math.max(n[d] - cell[d], 0), 1);
-            }
-            double sum = 0;
-            for (int corner = 0; corner < 8; corner++) {
-                int a = cell[0] + (corner & 1), b = cell[1] + (corner >> 1 & 1), cc = cell[2] + (corner >> 2);
-                if (a >= na || b >= nb || cc >= nc) {
-                    continue;
-                }
-                sum += value[a + na * (b + nb * cc)] * ((corner & 1) == 1 ? f[0] : 1 - f[0])
-                        * ((corner >> 1 & 1) == 1 ? f[1] : 1 - f[1]) * ((corner >> 2) == 1 ? f[2] : 1 - f[2]);
-            }
-            return sum;
-        };
+        LatticeDose latticeDose = new LatticeDose(lattice, r);
+        java.util.function.ToDoubleFunction<double[]> dose = x -> latticeDose.at(x[0], x[1], x[2]);
         double sampled = Double.NEGATIVE_INFINITY;
         for (int q = 0; q < samples.count(); q++) {
             sampled = Math.max(sampled, dose.applyAsDouble(new double[] {samples.i()[q], samples.j()[q], samples.k()[q]}));
