@@ -475,7 +475,12 @@ class RasteriserTest {
         assertThat(expected).hasSize(7 * 6 * 5); // x -6.3..8.7, y -5.2..7.3, z -5..7
         // along the grid's axes, the lattice's crossings with the outline and its cap nodes too: all on the box
         double[] lo = GRID.patientToIndex().apply(-6.3, -5.2, -5), hi = GRID.patientToIndex().apply(8.7, 7.3, 7);
-        for (float[] a : assertAddedNodes(box, GRID, NO_CAPS, lattice, expected)) {
+        assertOnTheBoxsSurface(assertAddedNodes(box, GRID, NO_CAPS, lattice, expected), lo, hi);
+    }
+
+    /** Each point carries no volume and lies on a face of the box lo..hi (index units). */
+    private static void assertOnTheBoxsSurface(List<float[]> points, double[] lo, double[] hi) {
+        for (float[] a : points) {
             assertThat(a[3]).isZero();
             boolean onFace = false;
             for (int d = 0; d < 3; d++) {
@@ -508,15 +513,7 @@ class RasteriserTest {
         assertThat(expected).hasSizeGreaterThan(100);
         List<float[]> others = assertAddedNodes(box, GRID, RasterOptions.defaults(), lattice, expected);
         assertThat(others).hasSizeGreaterThan(100);
-        for (float[] a : others) {
-            assertThat(a[3]).isZero();
-            boolean onFace = false;
-            for (int d = 0; d < 3; d++) {
-                assertThat((double) a[d]).isBetween(lo[d] - 1e-5, hi[d] + 1e-5);
-                onFace |= Math.abs(a[d] - lo[d]) < 1e-5 || Math.abs(a[d] - hi[d]) < 1e-5;
-            }
-            assertThat(onFace).as("%s on the surface", java.util.Arrays.toString(a)).isTrue();
-        }
+        assertOnTheBoxsSurface(others, lo, hi);
     }
 
     /**
