@@ -1116,6 +1116,11 @@ def lattice_nodes(shape, grid, courses):
     if n == 1:
         return found[0]
     nx, ny, nz = grid.shape
+    allxy = np.concatenate([np.concatenate(polys) for polys, _, _, _ in planes])
+    box = [(max(allxy[:, 0].min() - ON_OUTLINE, -0.5), min(allxy[:, 0].max() + ON_OUTLINE, nx - 0.5)),
+           (max(allxy[:, 1].min() - ON_OUTLINE, -0.5), min(allxy[:, 1].max() + ON_OUTLINE, ny - 0.5)),
+           (max(planes[0][2] - SLAB_SNAP, -0.5), min(planes[-1][3] + SLAB_SNAP, nz - 0.5))]
+    aligned = []
     for c in courses:
         if 'uniform' in c or (np.allclose(c['to_current'], np.eye(4), atol=1e-9, rtol=0) and c['grid'].same_as(grid)):
             continue
@@ -1124,36 +1129,72 @@ def lattice_nodes(shape, grid, courses):
         o = grid.to_index(m[:3, :3] @ c['grid'].origin[:, None] + m[:3, 3:4])[:, 0]
         if np.all(np.abs(lin - np.eye(3)) <= 1e-9) and np.all(np.abs(o - np.rint(o)) <= 1e-9):
             continue  # PlanSum.onOutputLattice: its nodes are output voxel centres (a union grid's current course)
+        if np.all(np.abs(lin - np.diag(np.diag(lin))) <= AXIS_ALIGNED):
+            aligned.append((o, np.diag(lin), c['grid'].shape))
         idx = grid.to_index(m[:3, :3] @ c['grid'].centres() + m[:3, 3:4])
         # Rasteriser.LATTICE_BUDGET: no nodes from a lattice with more than that many in the structure's box
-        allxy = np.concatenate([np.concatenate(polys) for polys, _, _, _ in planes])
-        box = [(max(allxy[:, 0].min() - ON_OUTLINE, -0.5), min(allxy[:, 0].max() + ON_OUTLINE, nx - 0.5)),
-               (max(allxy[:, 1].min() - ON_OUTLINE, -0.5), min(allxy[:, 1].max() + ON_OUTLINE, ny - 0.5)),
-               (max(planes[0][2] - SLAB_SNAP, -0.5), min(planes[-1][3] + SLAB_SNAP, nz - 0.5))]
         in_box = np.ones(idx.shape[1], dtype=bool)
         for d, (a, b) in enumerate(box):
             in_box &= (idx[d] >= a) & (idx[d] <= b)
         if np.count_nonzero(in_box) > LATTICE_BUDGET:
             continue
         idx = idx[:, in_box]
-        inside = np.zeros(idx.shape[1], dtype=bool)
-        for polys, (signs, kind), lo, hi in planes:
-            sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
-            if hi - lo <= 0 or not sel.any():  # a slab of no thickness holds nothing
-                continue
-            x, y = idx[0, sel], idx[1, sel]
-            r = region_contains((polys, signs, kind), x, y)
-            for q in polys:
-                r = r | near_outline(q, x, y)
-            inside[sel] |= r
-        found.append(idx[:, inside].astype(np.float32).astype(np.float64))
+        found.append(idx[:, encloses(planes, idx)].astype(np.float32).astype(np.float64))
         # where its dose can peak on the surface: a lattice along the output grid's axes (Rasteriser.addLatticeSurface),
         # a rotated one (Rasteriser.addObliqueLatticeSurface)
         if np.all(np.abs(lin - np.diag(np.diag(lin))) <= AXIS_ALIGNED):
             found.append(lattice_surface(planes, grid, o, np.diag(lin), c['grid'].shape))
         else:
             found.append(lattice_oblique_surface(planes, grid, lin, o, c['grid'].shape, box))
+    found.append(merged_nodes(planes, grid, aligned, box))
     return np.concatenate(found, axis=1)
+
+
+def encloses(planes, idx):
+    """Rasteriser.encloses: which points (3 x M, output indices) lie in the structure's closed solid: in or on a
+    plane's region (within ON_OUTLINE) within its slab, ends included (within SLAB_SNAP); a slab of no thickness
+    holds nothing."""
+    inside = np.zeros(idx.shape[1], dtype=bool)
+    for polys, (signs, kind), lo, hi in planes:
+        sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
+        if hi - lo <= 0 or not sel.any():
+            continue
+        x, y = idx[0, sel], idx[1, sel]
+        r = region_contains((polys, signs, kind), x, y)
+        for q in polys:
+            r = r | near_outline(q, x, y)
+        inside[sel] |= r
+    return inside
+
+
+def merged_nodes(planes, grid, aligned, box):
+    """
+    Rasteriser.addMergedNodes: the nodes of the merged lattice in the structure (along each axis the output grid's
+    planes and those of every course grid along its axes, aligned = [(origin, step, shape)] in output index units),
+    but for the nodes of one grid; none when more than LATTICE_BUDGET in the box; float32-rounded.
+    """
+    if not aligned or len(aligned) > 30 or any(a > b for a, b in box):
+        return np.zeros((3, 0))
+    values, masks = [], []
+    for d in range(3):
+        at = {}
+        for v in lattice_values(0, 1, grid.shape[d], box[d][0], box[d][1], True):
+            at[float(v)] = at.get(float(v), 0) | 1
+        for g, (o, step, shape) in enumerate(aligned):
+            for v in lattice_values(o[d], step[d], shape[d], box[d][0], box[d][1], True):
+                at[float(v)] = at.get(float(v), 0) | (2 << g)
+        keys = sorted(at)
+        values.append(np.array(keys, dtype=np.float64))
+        masks.append(np.array([at[k] for k in keys], dtype=np.int64))
+    if np.prod([len(v) for v in values]) == 0 or np.prod([len(v) for v in values]) > LATTICE_BUDGET:
+        return np.zeros((3, 0))
+    gx, gy, gz = np.meshgrid(values[0], values[1], values[2], indexing='ij')
+    mx, my, mz = np.meshgrid(masks[0], masks[1], masks[2], indexing='ij')
+    keep = (mx & my & mz) == 0
+    idx = np.vstack([gx[keep], gy[keep], gz[keep]])
+    if idx.shape[1] == 0:
+        return np.zeros((3, 0))
+    return idx[:, encloses(planes, idx)].astype(np.float32).astype(np.float64)
 
 
 AXIS_ALIGNED = 1e-9  # Rasteriser.AXIS_ALIGNED

@@ -49,7 +49,9 @@ import java.util.Locale;
  * rotated grid, its lines' crossings with the walls and the end caps and the walls' edges' crossings with its cell
  * planes (its cells meet the surface obliquely, where the dose on a wall between those points can bulge: no finite
  * set of points is exact there); a grid with more
- * than {@link #LATTICE_BUDGET} nodes in the structure's box adds nothing. Points on the outline
+ * than {@link #LATTICE_BUDGET} nodes in the structure's box adds nothing. Where several grids lie along this one's
+ * axes, the nodes of their merged lattice (each axis's planes of all of them) inside the structure too: a plan sum of
+ * several courses peaks at those inside (it is convex along each axis within a merged cell). Points on the outline
  * count as inside (DOMAIN.md). A structure sampled with n = 1 (a surface too large for
  * {@link #AUTO_SAMPLE_BUDGET}) gets no crossings, cap nodes or other grids' nodes, and its vertices at its slabs'
  * ends only: they would outnumber its boundary samples.
@@ -730,6 +732,65 @@ public final class Rasteriser {
                     addLatticeSurface(lattice);
                 } else {
                     addObliqueLatticeSurface(lattice, box, new int[] {a0, a1, b0, b1, c0, c1});
+                }
+            }
+            addMergedNodes(lattices, box);
+        }
+
+        /**
+         * Zero-volume samples at the nodes of the merged lattice that lie in the structure: along each axis, the planes
+         * of this grid and of every other grid along its axes, crossed (x from one grid, y from another, ...), but for
+         * the nodes of one grid (sampled already). A plan sum of several courses is a sum of convex functions (EQD2)
+         * of doses each linear along every axis inside a cell of the merged lattice, so it is convex along each axis
+         * there and peaks at the cell's corners: inside the structure, at these points. Nothing when they would be
+         * more than {@link #LATTICE_BUDGET} in the structure's box.
+         */
+        private void addMergedNodes(List<NodeLattice> lattices, double[] box) {
+            List<NodeLattice> aligned = new ArrayList<>();
+            for (NodeLattice lattice : lattices) {
+                if (lattice.nodeToIndex().isAxisAligned(AXIS_ALIGNED)) {
+                    aligned.add(lattice);
+                }
+            }
+            if (aligned.isEmpty() || aligned.size() > 30) {
+                return;
+            }
+            double[][] values = new double[3][];
+            int[][] grids = new int[3][]; // per value, a bit for each grid that has a plane there (bit 0: this grid)
+            int[] counts = {nx, ny, nz};
+            long candidates = 1;
+            for (int d = 0; d < 3; d++) {
+                java.util.TreeMap<Double, Integer> planesAt = new java.util.TreeMap<>();
+                for (double v : latticeValues(0, 1, counts[d], box[2 * d], box[2 * d + 1], true)) {
+                    planesAt.merge(v, 1, (a, b) -> a | b);
+                }
+                for (int g = 0; g < aligned.size(); g++) {
+                    Affine3 m = aligned.get(g).nodeToIndex();
+                    int n = d == 0 ? aligned.get(g).na() : d == 1 ? aligned.get(g).nb() : aligned.get(g).nc();
+                    for (double v : latticeValues(m.get(d, 3), m.get(d, d), n, box[2 * d], box[2 * d + 1], true)) {
+                        planesAt.merge(v, 2 << g, (a, b) -> a | b);
+                    }
+                }
+                values[d] = new double[planesAt.size()];
+                grids[d] = new int[planesAt.size()];
+                int i = 0;
+                for (var e : planesAt.entrySet()) {
+                    values[d][i] = e.getKey();
+                    grids[d][i++] = e.getValue();
+                }
+                candidates *= values[d].length;
+            }
+            if (candidates == 0 || candidates > LATTICE_BUDGET) {
+                return;
+            }
+            for (int c = 0; c < values[2].length; c++) {
+                for (int b = 0; b < values[1].length; b++) {
+                    int bc = grids[1][b] & grids[2][c];
+                    for (int a = 0; a < values[0].length; a++) {
+                        if ((bc & grids[0][a]) == 0 && encloses(values[0][a], values[1][b], values[2][c])) {
+                            addSample((float) values[0][a], (float) values[1][b], (float) values[2][c], 0f);
+                        }
+                    }
                 }
             }
         }

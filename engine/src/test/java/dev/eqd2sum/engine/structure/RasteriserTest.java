@@ -473,9 +473,63 @@ class RasteriserTest {
             }
         }
         assertThat(expected).hasSize(7 * 6 * 5); // x -6.3..8.7, y -5.2..7.3, z -5..7
-        // along the grid's axes, the lattice's crossings with the outline and its cap nodes too: all on the box
+        // along the grid's axes, the lattice's crossings with the outline and its cap nodes too, all on the box; and
+        // inside, the merged lattice's nodes (each coordinate on this grid's planes or the prior's, not all on one's)
         double[] lo = GRID.patientToIndex().apply(-6.3, -5.2, -5), hi = GRID.patientToIndex().apply(8.7, 7.3, 7);
-        assertOnTheBoxsSurface(assertAddedNodes(box, GRID, NO_CAPS, lattice, expected), lo, hi);
+        List<float[]> others = assertAddedNodes(box, GRID, NO_CAPS, lattice, expected);
+        java.util.Set<String> merged = new java.util.HashSet<>();
+        int[] counts = {12, 10, 8};
+        double[][] own = new double[3][], theirs = new double[3][];
+        for (int d = 0; d < 3; d++) {
+            own[d] = Rasteriser.latticeValues(0, 1, 40, lo[d], hi[d], true);
+            theirs[d] = Rasteriser.latticeValues(lattice.nodeToIndex().get(d, 3), lattice.nodeToIndex().get(d, d),
+                    counts[d], lo[d], hi[d], true);
+        }
+        for (int pick = 1; pick < 7; pick++) { // which axes take the prior's planes: not none, not all
+            for (double x : (pick & 1) != 0 ? theirs[0] : own[0]) {
+                for (double y : (pick & 2) != 0 ? theirs[1] : own[1]) {
+                    for (double z : (pick & 4) != 0 ? theirs[2] : own[2]) {
+                        double[] at = {x, y, z};
+                        boolean allOwn = true, allTheirs = true; // a node of one grid: sampled as such
+                        for (int d = 0; d < 3; d++) {
+                            final double v = at[d];
+                            allOwn &= java.util.Arrays.stream(own[d]).anyMatch(w -> w == v);
+                            allTheirs &= java.util.Arrays.stream(theirs[d]).anyMatch(w -> w == v);
+                        }
+                        if (!allOwn && !allTheirs) {
+                            merged.add((float) x + "," + (float) y + "," + (float) z);
+                        }
+                    }
+                }
+            }
+        }
+        List<float[]> onSurface = new ArrayList<>();
+        int inner = 0;
+        for (float[] a : others) {
+            boolean strictlyInside = true;
+            for (int d = 0; d < 3; d++) {
+                strictlyInside &= a[d] > lo[d] + 1e-5 && a[d] < hi[d] - 1e-5;
+            }
+            if (strictlyInside) {
+                assertThat(merged).as("%s inside: a merged node", java.util.Arrays.toString(a))
+                        .contains(a[0] + "," + a[1] + "," + a[2]);
+                assertThat(a[3]).isZero();
+                inner++;
+            } else {
+                onSurface.add(a);
+            }
+        }
+        assertOnTheBoxsSurface(onSurface, lo, hi);
+        long mergedInside = merged.stream().map(k -> k.split(",")).filter(k -> {
+            for (int d = 0; d < 3; d++) {
+                double v = Double.parseDouble(k[d]);
+                if (!(v > lo[d] + 1e-5 && v < hi[d] - 1e-5)) {
+                    return false;
+                }
+            }
+            return true;
+        }).count();
+        assertThat(inner).as("merged nodes strictly inside").isEqualTo(mergedInside).isGreaterThan(500);
     }
 
     /** Each point carries no volume and lies on a face of the box lo..hi (index units). */
