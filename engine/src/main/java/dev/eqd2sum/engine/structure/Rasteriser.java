@@ -742,8 +742,9 @@ public final class Rasteriser {
          * of this grid and of every other grid along its axes, crossed (x from one grid, y from another, ...), but for
          * the nodes of one grid (sampled already). A plan sum of several courses is a sum of convex functions (EQD2)
          * of doses each linear along every axis inside a cell of the merged lattice, so it is convex along each axis
-         * there and peaks at the cell's corners: inside the structure, at these points. Nothing when they would be
-         * more than {@link #LATTICE_BUDGET} in the structure's box.
+         * there and peaks at the cell's corners: over a cell inside the structure, at these points (over a cell the
+         * surface cuts, possibly on the surface between the samples). Nothing when they would be more than
+         * {@link #LATTICE_BUDGET} in the structure's box.
          */
         private void addMergedNodes(List<NodeLattice> lattices, double[] box) {
             List<NodeLattice> aligned = new ArrayList<>();
