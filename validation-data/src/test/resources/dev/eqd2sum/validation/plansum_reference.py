@@ -1159,11 +1159,7 @@ def encloses(planes, idx):
         sel = (idx[2] >= lo - SLAB_SNAP) & (idx[2] <= hi + SLAB_SNAP)
         if hi - lo <= 0 or not sel.any():
             continue
-        x, y = idx[0, sel], idx[1, sel]
-        r = region_contains((polys, signs, kind), x, y)
-        for q in polys:
-            r = r | near_outline(q, x, y)
-        inside[sel] |= r
+        inside[sel] |= holds_region(polys, (polys, signs, kind), idx[0, sel], idx[1, sel])
     return inside
 
 
@@ -1255,26 +1251,12 @@ def lattice_surface(planes, grid, origin, step, shape):
             continue
         gx, gy = np.meshgrid(xs, ys)
         gx, gy = gx.ravel(), gy.ravel()
-
-        def holds(region_polys, region, x, y):
-            r = region_contains(region, x, y)
-            for poly in region_polys:
-                r = r | near_outline(poly, x, y)
-            return r
-
-        inside = holds(polys, (polys, signs, kind), gx, gy)
+        inside = holds_region(polys, (polys, signs, kind), gx, gy)
         # the grid's end bounds what is sampled, whatever lies beyond it
-        for end, grid_end, step_q in ((z_lo, z_lo <= -0.5 + SLAB_SNAP, -1), (z_hi, z_hi >= nz - 0.5 - SLAB_SNAP, 1)):
+        for end, grid_end, above in ((z_lo, z_lo <= -0.5 + SLAB_SNAP, False), (z_hi, z_hi >= nz - 0.5 - SLAB_SNAP, True)):
             keep = inside.copy()
             if not grid_end:
-                r = q + step_q
-                while 0 <= r < len(planes):
-                    b_polys, (b_signs, b_kind), b_lo, b_hi = planes[r]
-                    if (b_lo > end + SLAB_SNAP) if step_q > 0 else (b_hi < end - SLAB_SNAP):
-                        break
-                    if b_hi - b_lo > 0:
-                        keep &= ~holds(b_polys, (b_polys, b_signs, b_kind), gx, gy)
-                    r += step_q
+                keep &= ~held_beyond(planes, q, above, end, gx, gy)
             pts += [(x, y, end) for x, y in zip(gx[keep], gy[keep])]
     if not pts:
         return np.zeros((3, 0))

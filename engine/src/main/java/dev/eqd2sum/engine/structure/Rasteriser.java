@@ -731,7 +731,7 @@ public final class Rasteriser {
                 if (lattice.nodeToIndex().isAxisAligned(AXIS_ALIGNED)) {
                     addLatticeSurface(lattice);
                 } else {
-                    addObliqueLatticeSurface(lattice, box, new int[] {a0, a1, b0, b1, c0, c1});
+                    addObliqueLatticeSurface(lattice, toNode, box, new int[] {a0, a1, b0, b1, c0, c1});
                 }
             }
             addMergedNodes(lattices, box);
@@ -849,11 +849,10 @@ public final class Rasteriser {
          * lattice's cell planes. For a lattice rotated about the k axis these are the points
          * {@link #addLatticeSurface} takes for an aligned one; in general the dose on a wall between them is a
          * polynomial of degree three, whose maxima inside a cell's face are not sought. {@code nodes} is the range
-         * of node indices the box holds (a0, a1, b0, b1, c0, c1).
+         * of node indices the box holds (a0, a1, b0, b1, c0, c1); {@code toNode} the lattice's map inverted.
          */
-        private void addObliqueLatticeSurface(NodeLattice lattice, double[] box, int[] nodes) {
+        private void addObliqueLatticeSurface(NodeLattice lattice, Affine3 toNode, double[] box, int[] nodes) {
             Affine3 m = lattice.nodeToIndex();
-            Affine3 toNode = m.inverse();
             int[] counts = {lattice.na(), lattice.nb(), lattice.nc()};
             double[] ua = new double[3], ub = new double[3];
             // the walls' edges across the cell planes

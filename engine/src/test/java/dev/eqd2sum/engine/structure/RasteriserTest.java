@@ -459,7 +459,7 @@ class RasteriserTest {
     void anotherGridsNodesInsideTheStructureAreSamplesWithoutVolume() {
         GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -8, 2.5, 2.5, 3);
         NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
-        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
+        List<PlanarContour> box = walledBox();
         List<double[]> expected = new ArrayList<>();
         for (int c = 0; c < 8; c++) {
             for (int b = 0; b < 10; b++) {
@@ -576,13 +576,8 @@ class RasteriserTest {
      */
     @Test
     void aPriorsPeakJustOutsideAWallIsReadWhereItsLinesCrossTheWall() {
-        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.3, -10.2, -8, 2.5, 2.5, 3);
-        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
-        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
         // node (7, 4, 3) at (9.2, -0.2, 1) mm
-        assertThat(priorTent(raster(box, GRID, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, 7, 4, 3))
-                .isCloseTo(27 * 0.8, within(1e-4));
-        assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, 7, 4, 3)).isLessThan(27 * 0.8 - 1);
+        assertAlignedPeakReadAt80Percent(GridGeometry.axisAligned(12, 10, 8, -8.3, -10.2, -8, 2.5, 2.5, 3), 7, 4, 3);
     }
 
     /**
@@ -612,7 +607,7 @@ class RasteriserTest {
     private static void assertRotatedPeakRead(double x, double y, double z,
                                               java.util.function.BiFunction<Double, Double, double[]> patch) {
         NodeLattice lattice = rotatedPrior(x, y, z);
-        List<PlanarContour> box = stack(zz -> rectangle(-6.3, -5.2, 8.7, 7.3, zz), -5, 2, 7);
+        List<PlanarContour> box = walledBox();
         dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
         double onSurface = 0;
         for (int u = 0; u <= 1000; u++) {
@@ -663,13 +658,25 @@ class RasteriserTest {
     /** Likewise above the last plane (0.6 mm above its slab's end at z = 7 mm): read on the end cap over the node. */
     @Test
     void aPriorsPeakJustAboveTheEndCapIsReadOnTheCapOverItsNode() {
-        GridGeometry prior = GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -7.4, 2.5, 2.5, 3);
-        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
-        List<PlanarContour> box = stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
         // node (4, 4, 5) at (1.2, -0.2, 7.6) mm
-        assertThat(priorTent(raster(box, GRID, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, 4, 4, 5))
+        assertAlignedPeakReadAt80Percent(GridGeometry.axisAligned(12, 10, 8, -8.8, -10.2, -7.4, 2.5, 2.5, 3), 4, 4, 5);
+    }
+
+    /**
+     * The tent of 27 Gy on node (a, b, c) of a 12 x 10 x 8 prior, 20 % of a cell outside {@link #walledBox()}: read
+     * at 27 x 0.8 Gy with the prior's points, at least 1 Gy less without them.
+     */
+    private static void assertAlignedPeakReadAt80Percent(GridGeometry prior, int a, int b, int c) {
+        NodeLattice lattice = new NodeLattice(GRID.patientToIndex().after(prior.indexToPatient()), 12, 10, 8);
+        List<PlanarContour> box = walledBox();
+        assertThat(priorTent(raster(box, GRID, NO_CAPS.withNodeLattices(List.of(lattice))).samples(), lattice, a, b, c))
                 .isCloseTo(27 * 0.8, within(1e-4));
-        assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, 4, 4, 5)).isLessThan(27 * 0.8 - 1);
+        assertThat(priorTent(raster(box, GRID, NO_CAPS).samples(), lattice, a, b, c)).isLessThan(27 * 0.8 - 1);
+    }
+
+    /** The box x -6.3..8.7, y -5.2..7.3 mm on planes z = -5..7 mm, 2 mm apart. */
+    private static List<PlanarContour> walledBox() {
+        return stack(z -> rectangle(-6.3, -5.2, 8.7, 7.3, z), -5, 2, 7);
     }
 
     /**
@@ -693,9 +700,7 @@ class RasteriserTest {
         dev.eqd2sum.engine.geometry.Affine3 toNode = lattice.nodeToIndex().inverse();
         double max = 0;
         for (int q = 0; q < p.count(); q++) {
-            double[] n = toNode.apply(p.i()[q], p.j()[q], p.k()[q]);
-            max = Math.max(max, 27 * Math.max(0, 1 - Math.abs(n[0] - a)) * Math.max(0, 1 - Math.abs(n[1] - b))
-                    * Math.max(0, 1 - Math.abs(n[2] - c)));
+            max = Math.max(max, tentAt(toNode, a, b, c, new double[] {p.i()[q], p.j()[q], p.k()[q]}));
         }
         return max;
     }
